@@ -1,0 +1,57 @@
+# 零距离问政 bridge. Quick start: `make demo`, then `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+WZ := $(BIN)/wenzheng
+PELICAN := $(BIN)/pelican
+STAMP := $(VENV)/.installed
+OUTPUT := output
+PORT ?= 8000
+
+.PHONY: setup demo test browser html publish serve devserver clean bench
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+setup: $(STAMP)
+
+# The main job on the bundled real sample (data/tipdm2020c): pull, case view,
+# story budget, drafts, site build and search index.
+demo: setup
+	$(WZ) pull
+	$(WZ) status
+	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT)
+	@echo ""
+	@echo "网站已生成：$(CURDIR)/$(OUTPUT)/index.html"
+	@echo "本地浏览：运行 make serve，然后打开 http://127.0.0.1:$(PORT)/"
+
+# Headless Chromium for the browser tests (Debian's package), installed once.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-noto-cjk default-jre-headless; }
+
+test: setup browser
+	$(BIN)/python -m pytest
+
+html: setup
+	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT)
+
+publish: setup
+	$(PELICAN) content -s publishconf.py -o $(OUTPUT)
+
+serve:
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(OUTPUT)
+
+devserver: setup
+	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT) --listen --autoreload --port $(PORT) --bind 127.0.0.1
+
+bench: setup
+	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(OUTPUT) data/*.sqlite3*

@@ -1,0 +1,64 @@
+"""Pelican settings of the 零距离问政 site (development build: includes the newsroom pages)."""
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+AUTHOR = "零距离问政编辑部"
+SITENAME = "零距离问政"
+SITESUBTITLE = "网络问政案件跟踪"
+SITEURL = ""
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh"
+DEFAULT_DATE_FORMAT = "%Y年%m月%d日"
+DEFAULT_PAGINATION = 20
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+# Drafts are written by `wenzheng draft(s)`; newsroom records are read by the plugin, not rendered.
+ARTICLE_EXCLUDES = ["newsroom"]
+PAGE_EXCLUDES = ["newsroom", "drafts"]
+STATIC_PATHS = []
+RELATIVE_URLS = True
+ARTICLE_URL = "column/{slug}/"
+ARTICLE_SAVE_AS = "column/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+FEED_DOMAIN = "https://wenzheng.example.org"
+FEED_ALL_ATOM = "feeds/column.atom.xml"
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TAG_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+SLUGIFY_SOURCE = "basename"
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["wenzheng_bridge"]
+
+WENZHENG_BASE = str(HERE)
+WENZHENG_STORE = "data/wenzheng.sqlite3"
+WENZHENG_SOURCES = [
+    {
+        # The real 2020 泰迪杯 C题 sample (see data/tipdm2020c/PROVENANCE.md).
+        "name": "tipdm",
+        "kind": "table",
+        "paths": [
+            "data/tipdm2020c/fj2_sample495_labelled.xlsx",
+            "data/tipdm2020c/fj3_sample30_likes.xlsx",
+            "data/tipdm2020c/fj4_sample120_replies.xlsx",
+        ],
+        "labels": "data/tipdm2020c/fj1_label_tree.xlsx",
+        "board": "A市",
+        "board_from_district": True,
+        "department": "",
+    },
+]

@@ -1,0 +1,31 @@
+"""wenzheng_bridge: a Pelican plugin that turns 网络问政 petitions into a newsroom site.
+
+Data flows one way: sources -> store -> case view -> budget / drafts / site ->
+search index. See DESIGN.md beside the project for the map.
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+
+def check_settings(pelican) -> None:
+    """Fail at start, naming every bad WENZHENG_* key, before any page is written."""
+    from .settings import wenzheng_settings
+
+    pelican.settings.update(wenzheng_settings(pelican.settings, pelican.settings.get("WENZHENG_BASE")))
+
+
+def get_generators(pelican):
+    """Cases come from the store, not from Markdown files, so they need their own generator."""
+    from .site.generator import CaseGenerator
+
+    return CaseGenerator
+
+
+def register() -> None:
+    from pelican import signals
+
+    # initialized: the earliest point with settings read, so a bad config stops the build at once.
+    signals.initialized.connect(check_settings)
+    # get_generators: 95k cases as Markdown articles would be slow and flood categories and feeds.
+    signals.get_generators.connect(get_generators)

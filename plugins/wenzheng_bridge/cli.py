@@ -1,0 +1,77 @@
+"""The ``wenzheng`` command: one subcommand per job, declared in one place.
+
+A subcommand is a ``Command`` living in the module of its job; ``COMMANDS``
+maps its name to "module:attribute" and is imported on use, so ``wenzheng
+pull`` never pays for loading the site generator.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Callable
+
+from .config import ConfigError
+
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: its help line, its arguments, and what it runs."""
+
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, dict], int]
+
+
+COMMANDS: dict[str, str] = {
+    "pull": "wenzheng_bridge.commands.pull:PULL",
+    "status": "wenzheng_bridge.commands.pull:STATUS",
+    "stats": "wenzheng_bridge.caseview.commands:STATS",
+    "budget": "wenzheng_bridge.newsroom.commands:BUDGET",
+    "claim": "wenzheng_bridge.newsroom.commands:CLAIM",
+    "followup": "wenzheng_bridge.newsroom.commands:FOLLOWUP",
+    "draft": "wenzheng_bridge.newsroom.commands:DRAFT",
+    "drafts": "wenzheng_bridge.newsroom.commands:DRAFTS",
+    "takedown": "wenzheng_bridge.newsroom.commands:TAKEDOWN",
+    "clear": "wenzheng_bridge.newsroom.commands:CLEAR",
+}
+
+
+def load_command(name: str) -> Command:
+    module, attribute = COMMANDS[name].split(":")
+    return getattr(import_module(module), attribute)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="wenzheng", description="零距离问政：拉取问政留言、生成选题单与稿件、构建跟踪网站")
+    top.add_argument("-s", "--settings", default="pelicanconf.py", help="Pelican 设置文件（默认 pelicanconf.py）")
+    top.add_argument("-v", "--verbose", action="store_true", help="输出调试信息")
+    subs = top.add_subparsers(dest="command", required=True, metavar="命令")
+    for name in COMMANDS:
+        try:
+            command = load_command(name)
+        except (ImportError, AttributeError):
+            continue  # a job not installed in this build
+        sub = subs.add_parser(name, help=command.help, description=command.help)
+        command.add_arguments(sub)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    from .settings import load
+
+    try:
+        settings = load(args.settings)
+        return load_command(args.command).run(args, settings)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

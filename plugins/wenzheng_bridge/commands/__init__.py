@@ -1,0 +1,1 @@
+"""Command-line front ends of the jobs that have no package of their own."""

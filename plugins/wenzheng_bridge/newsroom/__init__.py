@@ -1,0 +1,1 @@
+"""Newsroom records (claims, follow-ups, takedowns, clearances), story budget and drafts."""

@@ -1,0 +1,127 @@
+"""Run sources into the store: the one writer of pulled data.
+
+Items are committed in batches, so a killed pull loses at most the batch in
+flight, and fetch state an adapter sets is committed with the items it covers.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from .records import SHANGHAI, Gone, Petition, SourceError
+from .sources import adapter_class
+from .store import Store
+
+log = logging.getLogger(__name__)
+BATCH_SIZE = 100
+
+
+@dataclass
+class PullContext:
+    """What an adapter may use: fetch state, the polite fetcher, the fetch time."""
+
+    store: Store
+    source: dict
+    settings: dict
+    now: datetime
+    _fetcher: object = None
+
+    def state(self, key: str, default=None):
+        return self.store.get_state(self.source["name"], key, default)
+
+    def set_state(self, key: str, value) -> None:
+        self.store.set_state(self.source["name"], key, value, self.now)
+
+    def known(self, source_id: str) -> bool:
+        return self.store.known(self.source["name"], source_id)
+
+    @property
+    def fetcher(self):
+        if self._fetcher is None:
+            from .fetching import Fetcher
+
+            self._fetcher = Fetcher.from_settings(self.settings, self.source)
+        return self._fetcher
+
+    def close(self) -> None:
+        if self._fetcher is not None:
+            self._fetcher.close()
+
+
+@dataclass
+class Tally:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    gone: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in ("new", "updated", "unchanged", "failed", "gone")}
+
+
+def pull(settings: dict, only: str | None = None, now: datetime | None = None,
+         on_item: Callable[[str, str], None] | None = None) -> dict[str, Tally]:
+    """Pull every enabled source (or ``only``) into the store; return a tally per source."""
+    sources = [s for s in settings["WENZHENG_SOURCES"] if s["enabled"] and (only is None or s["name"] == only)]
+    if only and not sources:
+        raise SystemExit(f"没有名为 {only!r} 的来源（可用：{', '.join(s['name'] for s in settings['WENZHENG_SOURCES'])}）")
+    results = {}
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        for source in sources:
+            results[source["name"]] = pull_source(store, source, settings, now, on_item)
+    return results
+
+
+def pull_source(store: Store, source: dict, settings: dict, now: datetime | None = None,
+                on_item: Callable[[str, str], None] | None = None) -> Tally:
+    now = now or datetime.now(SHANGHAI)
+    adapter = adapter_class(source["kind"])(source, Path(settings["WENZHENG_BASE"]))
+    context = PullContext(store, source, settings, now)
+    tally = Tally()
+    pull_id = store.start_pull(source["name"], now)
+    seen_ids: list[str] = []
+    pending = 0
+    try:
+        if hasattr(adapter, "labels"):
+            store.set_field_labels(adapter.labels())
+        for item in adapter.items(context):
+            outcome = _store_item(store, item, now, tally)
+            if isinstance(item, Petition):
+                seen_ids.append(item.source_id)
+            if on_item:
+                on_item(source["name"], outcome)
+            pending += 1
+            if pending >= BATCH_SIZE:
+                store.db.commit()
+                pending = 0
+        # A table export is a full snapshot: what it no longer lists has gone.
+        if getattr(adapter, "snapshot", source["kind"] == "table") and not tally.failed:
+            tally.gone += store.mark_gone(source["name"], seen_ids, now)
+        store.db.commit()
+    except Exception as error:  # a source-level failure: keep what was stored, report it
+        store.db.commit()
+        tally.failed += 1
+        tally.errors.append(f"来源 {source['name']}：{error}")
+        log.exception("pull of %s failed", source["name"])
+    finally:
+        context.close()
+    store.finish_pull(pull_id, datetime.now(SHANGHAI), tally.as_dict())
+    return tally
+
+
+def _store_item(store: Store, item, now: datetime, tally: Tally) -> str:
+    if isinstance(item, SourceError):
+        tally.failed += 1
+        tally.errors.append(str(item))
+        return "failed"
+    if isinstance(item, Gone):
+        tally.gone += store.mark_gone_one(item.source, item.source_id, now)
+        return "gone"
+    outcome = store.upsert(item, now)
+    setattr(tally, outcome, getattr(tally, outcome) + 1)
+    return outcome

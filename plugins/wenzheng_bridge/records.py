@@ -1,0 +1,150 @@
+"""The normalised record: what every source adapter yields and the store keeps.
+
+Every adapter (feed, forum HTML, table, JSON API) turns its input into these
+dataclasses, so everything downstream of the store speaks one vocabulary
+(see DESIGN.md, "Normalised record").
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from dataclasses import field as dc_field  # "field" is a record attribute (topic area)
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+#: The four petition types of the platform, in display order.
+TYPES = ("建议", "咨询", "举报", "诉求")
+
+
+@dataclass
+class Reply:
+    """A department's answer to a petition (interim or final)."""
+
+    text: str
+    time: datetime | None = None
+    unit: str = ""  # replying unit or 网络发言人, when the source says so
+    author: str = ""  # account that posted it, when the source has accounts
+    final: bool = True
+    reply_id: str = ""  # stable id within the petition (post pid, sequence number)
+
+    def key(self, index: int) -> str:
+        return self.reply_id or str(index)
+
+
+@dataclass
+class Petition:
+    """One resident's post to a board, as a source presents it."""
+
+    source: str
+    source_id: str
+    title: str
+    body: str = ""
+    posted: datetime | None = None
+    url: str = ""
+    board: str = ""
+    department: str = ""
+    type: str = ""
+    field: str = ""
+    author: str = ""
+    views: int | None = None
+    reply_count: int | None = None
+    likes: int | None = None
+    dislikes: int | None = None
+    state: str = ""  # platform state as shown, e.g. 办结 / 已回复
+    places: list[str] = dc_field(default_factory=list)
+    replies: list[Reply] = dc_field(default_factory=list)
+    extra: dict = dc_field(default_factory=dict)
+    # What the store knows about the record (first_seen, last_changed, gone_since);
+    # not content, so never part of the fingerprint.
+    seen: dict = dc_field(default_factory=dict, compare=False)
+
+    @property
+    def key(self) -> str:
+        """Case id used in URLs, commands and newsroom records."""
+        return f"{self.source}-{self.source_id}"
+
+    def content_fields(self) -> dict:
+        """The fields whose change is recorded as history (not replies)."""
+        data = asdict(self)
+        data.pop("replies")
+        data.pop("seen")
+        data["posted"] = iso(self.posted)
+        return data
+
+    def fingerprint(self) -> str:
+        payload = json.dumps(self.content_fields(), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+class SourceError(ValueError):
+    """Bad input: names the source, the item and the field at fault."""
+
+    def __init__(self, source: str, item: str, field_name: str, problem: str):
+        self.source, self.item, self.field, self.problem = source, item, field_name, problem
+        super().__init__(f"来源 {source} · 条目 {item} · 字段 {field_name}：{problem}")
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.astimezone(SHANGHAI).isoformat() if value else None
+
+
+def from_iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@dataclass
+class Gone:
+    """An adapter's word that a petition it used to list has disappeared."""
+
+    source: str
+    source_id: str
+
+
+#: Follow-up kinds (what the newsroom did) and their labels on pages and drafts.
+FOLLOWUP_KINDS = {
+    "claimed": "记者认领",
+    "visited": "实地走访",
+    "interviewed": "采访",
+    "published": "已见报",
+    "acted": "部门已处理",
+    "resolved": "已解决",
+    "unresolved": "未解决",
+    "reopened": "重新跟进",
+}
+
+
+@dataclass
+class FollowUp:
+    """One thing the newsroom did on a case, read from a plain-text record under content/."""
+
+    case: str
+    kind: str
+    date: datetime
+    who: str = ""
+    note: str = ""
+    url: str = ""
+    origin: str = ""  # "file:line" of the record, for error messages and review
+
+
+@dataclass
+class ArticleRef:
+    """A column article that names a case in its metadata."""
+
+    title: str
+    url: str
+    date: datetime | None
+    status: str = "published"
+    slug: str = ""
+
+
+@dataclass
+class NewsroomRecords:
+    """Everything the newsroom decided, as read from content/ at build time."""
+
+    followups: dict[str, list[FollowUp]] = dc_field(default_factory=dict)
+    takedowns: dict[str, str] = dc_field(default_factory=dict)  # case -> reason
+    clearances: set[str] = dc_field(default_factory=set)  # cases cleared for publication
+    articles: dict[str, list[ArticleRef]] = dc_field(default_factory=dict)  # case -> articles

@@ -1,0 +1,61 @@
+"""Plugin-wide WENZHENG_* settings: defaults, documentation and validation.
+
+Every job keeps its own options in its own ``settings.py``; this module only
+gathers them, so adding a job never means editing a central list of keys.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .config import ConfigError, Option, validate
+
+CORE_OPTIONS: dict[str, Option] = {
+    "WENZHENG_BASE": Option(str, "", "folder that relative WENZHENG_* paths start from (default: pelicanconf.py's)"),
+    "WENZHENG_STORE": Option(str, "data/wenzheng.sqlite3", "SQLite store path, relative to pelicanconf.py"),
+    "WENZHENG_SOURCES": Option(list, [], "source definitions; see sources/settings.py"),
+    "WENZHENG_USER_AGENT": Option(
+        str, "wenzheng-bridge/0.1 (+https://example.org/wenzheng; newsroom petition tracker)",
+        "User-Agent sent with every request; names the tool",
+    ),
+}
+
+
+def all_options() -> dict[str, Option]:
+    from .caseview.settings import OPTIONS as caseview
+    from .newsroom.settings import OPTIONS as newsroom
+    from .site.settings import OPTIONS as site
+    from .trust.settings import OPTIONS as trust
+
+    return {**CORE_OPTIONS, **caseview, **newsroom, **site, **trust}
+
+
+def wenzheng_settings(settings: dict, base: Path | None = None) -> dict:
+    """Validate the WENZHENG_* keys of Pelican settings and fill in defaults.
+
+    Raises ConfigError naming every bad key, including those of each source.
+    """
+    from .sources import validate_sources
+
+    options = all_options()
+    given = {k: v for k, v in settings.items() if k.startswith("WENZHENG_")}
+    values, problems = validate(given, options, "pelicanconf.py")
+    base = Path(values["WENZHENG_BASE"] or base or ".").resolve()
+    values["WENZHENG_BASE"] = str(base)
+    sources, source_problems = validate_sources(values.get("WENZHENG_SOURCES", []), base)
+    problems += source_problems
+    if problems:
+        raise ConfigError(problems)
+    values["WENZHENG_SOURCES"] = sources
+    values["WENZHENG_STORE"] = str(base / values["WENZHENG_STORE"])
+    values["TIMEZONE"] = settings.get("TIMEZONE", "Asia/Shanghai")
+    return values
+
+
+def load(conf: str | Path = "pelicanconf.py", overrides: dict | None = None) -> dict:
+    """Read a Pelican settings file and return Pelican settings plus validated WENZHENG_*."""
+    from pelican.settings import read_settings
+
+    conf = Path(conf).resolve()
+    settings = read_settings(str(conf), override=overrides or {})
+    settings.update(wenzheng_settings(settings, conf.parent))
+    return settings

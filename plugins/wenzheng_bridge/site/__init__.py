@@ -1,0 +1,1 @@
+"""The reader site: a Pelican Generator rendering cases, indexes, scorecards, stats, feeds, exports."""

@@ -1,0 +1,51 @@
+"""Source adapters: one per input kind, all yielding normalised records.
+
+An adapter is a class with ``options`` (its typed settings) and
+``items(context)`` yielding ``Petition`` or ``SourceError`` objects. This is
+the one place kinds are declared; a new kind is a module plus a line here.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+
+from ..config import validate
+from .settings import COMMON_OPTIONS
+
+#: kind -> "module:Class" (imported on use, so a kind's dependencies load only when needed)
+KINDS: dict[str, str] = {
+    "table": "wenzheng_bridge.sources.table:TableSource",
+    "feed": "wenzheng_bridge.sources.feed:FeedSource",
+    "forum": "wenzheng_bridge.sources.forum:ForumSource",
+    "json": "wenzheng_bridge.sources.jsonapi:JsonApiSource",
+}
+
+
+def adapter_class(kind: str):
+    module, name = KINDS[kind].split(":")
+    return getattr(import_module(module), name)
+
+
+def validate_sources(raw: list, base: Path) -> tuple[list[dict], list[str]]:
+    """Check each WENZHENG_SOURCES entry against its kind's options."""
+    sources, problems, names = [], [], set()
+    for index, entry in enumerate(raw):
+        where = f"WENZHENG_SOURCES[{index}]"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: 应为 dict，实际是 {type(entry).__name__}")
+            continue
+        where = f"WENZHENG_SOURCES[{index}]（{entry.get('name', '?')}）"
+        kind = entry.get("kind")
+        if kind not in KINDS:
+            problems.append(f"{where}: 'kind' 应为 {' / '.join(KINDS)} 之一，实际是 {kind!r}")
+            continue
+        cls = adapter_class(kind)
+        values, found = validate(entry, {**COMMON_OPTIONS, **cls.options}, where)
+        problems += found
+        if values.get("name") in names:
+            problems.append(f"{where}: 来源名 {values['name']!r} 重复")
+        names.add(values.get("name"))
+        if not found and hasattr(cls, "check"):
+            problems += [f"{where}: {p}" for p in cls.check(values, base)]
+        sources.append(values)
+    return sources, problems

@@ -1,0 +1,364 @@
+"""SQLite store: what was pulled, every change seen, and per-source fetch state.
+
+History is never overwritten: each observed change of a petition or a reply is
+a row in ``changes`` with the time it was seen. WAL mode lets a build read a
+consistent snapshot while a pull writes, and a batch is one transaction, so a
+killed pull loses at most the batch in flight.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .records import Petition, Reply, from_iso, iso
+
+# Each entry moves the schema one version up; never edit a released one.
+MIGRATIONS: list[str] = [
+    # 1: petitions, replies, history, fetch state, pulls, field labels
+    """
+    CREATE TABLE petitions (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL, source_id TEXT NOT NULL,
+        case_key TEXT NOT NULL UNIQUE,
+        url TEXT, board TEXT, department TEXT, type TEXT, field TEXT,
+        title TEXT, body TEXT, author TEXT, posted TEXT,
+        views INTEGER, reply_count INTEGER, likes INTEGER, dislikes INTEGER,
+        state TEXT, places TEXT, extra TEXT,
+        fingerprint TEXT NOT NULL,
+        first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, last_changed TEXT NOT NULL,
+        gone_since TEXT,
+        UNIQUE (source, source_id)
+    );
+    CREATE INDEX petitions_posted ON petitions (posted);
+    CREATE TABLE replies (
+        id INTEGER PRIMARY KEY,
+        petition_id INTEGER NOT NULL REFERENCES petitions (id),
+        reply_key TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        unit TEXT, author TEXT, text TEXT, time TEXT, final INTEGER,
+        fingerprint TEXT NOT NULL,
+        first_seen TEXT NOT NULL, last_changed TEXT NOT NULL,
+        UNIQUE (petition_id, reply_key)
+    );
+    CREATE TABLE changes (
+        id INTEGER PRIMARY KEY,
+        petition_id INTEGER NOT NULL REFERENCES petitions (id),
+        seen_at TEXT NOT NULL,
+        kind TEXT NOT NULL,          -- new, edited, reply_new, reply_edited, gone, back
+        detail TEXT                  -- JSON: changed fields with old and new values
+    );
+    CREATE INDEX changes_petition ON changes (petition_id);
+    CREATE TABLE fetch_state (
+        source TEXT NOT NULL, key TEXT NOT NULL, value TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (source, key)
+    );
+    CREATE TABLE pulls (
+        id INTEGER PRIMARY KEY, source TEXT NOT NULL,
+        started TEXT NOT NULL, finished TEXT,
+        new INTEGER DEFAULT 0, updated INTEGER DEFAULT 0,
+        unchanged INTEGER DEFAULT 0, failed INTEGER DEFAULT 0
+    );
+    CREATE TABLE field_labels (
+        level1 TEXT NOT NULL, level2 TEXT NOT NULL DEFAULT '', level3 TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (level1, level2, level3)
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+_PETITION_COLUMNS = (
+    "url board department type field title body author posted views reply_count "
+    "likes dislikes state places extra"
+).split()
+
+
+class Store:
+    """One SQLite file. Open with ``Store.open(path)`` (a context manager)."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path):
+        self.db = connection
+        self.path = path
+
+    @classmethod
+    @contextmanager
+    def open(cls, path: str | Path, readonly: bool = False) -> Iterator["Store"]:
+        path = Path(path)
+        if readonly:
+            if not path.exists():
+                raise FileNotFoundError(f"数据库不存在：{path}（请先运行 wenzheng pull）")
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+        db.row_factory = sqlite3.Row
+        store = cls(db, path)
+        try:
+            if not readonly:
+                store.migrate()
+            yield store
+        finally:
+            db.close()
+
+    # -- schema -----------------------------------------------------------
+    def migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(f"数据库 {self.path} 的版本 {version} 比本程序新（{SCHEMA_VERSION}）")
+        for number in range(version, SCHEMA_VERSION):
+            with self.db:
+                self.db.executescript("BEGIN;" + MIGRATIONS[number] + f";PRAGMA user_version={number + 1};COMMIT;")
+
+    @contextmanager
+    def batch(self):
+        """One transaction: all of it lands, or none of it."""
+        with self.db:
+            yield self
+
+    # -- petitions ------------------------------------------------------
+    def upsert(self, petition: Petition, seen_at: datetime) -> str:
+        """Store one petition with its replies; return new, updated or unchanged.
+
+        Call inside ``batch()``. A change is recorded as history first, then the
+        current row is brought up to date.
+        """
+        seen = iso(seen_at)
+        row = self.db.execute(
+            "SELECT * FROM petitions WHERE source=? AND source_id=?",
+            (petition.source, petition.source_id),
+        ).fetchone()
+        values = _petition_values(petition)
+        fingerprint = petition.fingerprint()
+        if row is None:
+            cur = self.db.execute(
+                f"INSERT INTO petitions (source, source_id, case_key, {', '.join(_PETITION_COLUMNS)},"
+                " fingerprint, first_seen, last_seen, last_changed) VALUES"
+                f" (?, ?, ?, {', '.join('?' * len(_PETITION_COLUMNS))}, ?, ?, ?, ?)",
+                (petition.source, petition.source_id, petition.key, *values, fingerprint, seen, seen, seen),
+            )
+            pid = cur.lastrowid
+            self._change(pid, seen, "new", None)
+            self._store_replies(pid, petition.replies, seen, announce=False)
+            return "new"
+        pid = row["id"]
+        changed = False
+        if row["gone_since"]:
+            self._change(pid, seen, "back", None)
+            changed = True
+        if row["fingerprint"] != fingerprint:
+            diff = {
+                col: [row[col], new]
+                for col, new in zip(_PETITION_COLUMNS, values)
+                if row[col] != new
+            }
+            self._change(pid, seen, "edited", diff)
+            assignments = ", ".join(f"{col}=?" for col in _PETITION_COLUMNS)
+            self.db.execute(
+                f"UPDATE petitions SET {assignments}, fingerprint=?, last_changed=? WHERE id=?",
+                (*values, fingerprint, seen, pid),
+            )
+            changed = True
+        changed |= self._store_replies(pid, petition.replies, seen, announce=True)
+        self.db.execute("UPDATE petitions SET last_seen=?, gone_since=NULL WHERE id=?", (seen, pid))
+        return "updated" if changed else "unchanged"
+
+    def _store_replies(self, pid: int, replies: list[Reply], seen: str, announce: bool) -> bool:
+        changed = False
+        for seq, reply in enumerate(replies):
+            key = reply.key(seq)
+            data = _reply_values(reply)
+            fingerprint = json.dumps(data, ensure_ascii=False, sort_keys=True)
+            old = self.db.execute(
+                "SELECT * FROM replies WHERE petition_id=? AND reply_key=?", (pid, key)
+            ).fetchone()
+            if old is None:
+                self.db.execute(
+                    "INSERT INTO replies (petition_id, reply_key, seq, unit, author, text, time, final,"
+                    " fingerprint, first_seen, last_changed) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (pid, key, seq, *data.values(), fingerprint, seen, seen),
+                )
+                if announce:
+                    self._change(pid, seen, "reply_new", {"reply": key})
+                changed = True
+            elif old["fingerprint"] != fingerprint:
+                diff = {col: [old[col], new] for col, new in data.items() if old[col] != new}
+                self._change(pid, seen, "reply_edited", {"reply": key, **diff})
+                self.db.execute(
+                    "UPDATE replies SET unit=?, author=?, text=?, time=?, final=?, fingerprint=?,"
+                    " last_changed=? WHERE id=?",
+                    (*data.values(), fingerprint, seen, old["id"]),
+                )
+                changed = True
+        return changed
+
+    def _change(self, pid: int, seen: str, kind: str, detail: dict | None) -> None:
+        self.db.execute(
+            "INSERT INTO changes (petition_id, seen_at, kind, detail) VALUES (?,?,?,?)",
+            (pid, seen, kind, json.dumps(detail, ensure_ascii=False) if detail else None),
+        )
+
+    def mark_gone(self, source: str, present_ids: Iterable[str], seen_at: datetime) -> int:
+        """Record that petitions of ``source`` not in ``present_ids`` disappeared."""
+        present = set(present_ids)
+        rows = self.db.execute(
+            "SELECT source_id FROM petitions WHERE source=? AND gone_since IS NULL", (source,)
+        ).fetchall()
+        return sum(self.mark_gone_one(source, r[0], seen_at) for r in rows if r[0] not in present)
+
+    def mark_gone_one(self, source: str, source_id: str, seen_at: datetime) -> int:
+        row = self.db.execute(
+            "SELECT id FROM petitions WHERE source=? AND source_id=? AND gone_since IS NULL",
+            (source, source_id),
+        ).fetchone()
+        if row is None:
+            return 0
+        seen = iso(seen_at)
+        self._change(row["id"], seen, "gone", None)
+        self.db.execute("UPDATE petitions SET gone_since=? WHERE id=?", (seen, row["id"]))
+        return 1
+
+    def known(self, source: str, source_id: str) -> bool:
+        return self.db.execute(
+            "SELECT 1 FROM petitions WHERE source=? AND source_id=?", (source, source_id)
+        ).fetchone() is not None
+
+    def fingerprint_of(self, source: str, source_id: str) -> str | None:
+        row = self.db.execute(
+            "SELECT fingerprint FROM petitions WHERE source=? AND source_id=?", (source, source_id)
+        ).fetchone()
+        return row[0] if row else None
+
+    # -- reading --------------------------------------------------------
+    def petitions(self, include_gone: bool = True, since_changed: str | None = None) -> Iterator[Petition]:
+        """Stream every petition with its replies, oldest post first."""
+        query = "SELECT * FROM petitions"
+        clauses, args = [], []
+        if not include_gone:
+            clauses.append("gone_since IS NULL")
+        if since_changed:
+            clauses.append("last_changed > ?")
+            args.append(since_changed)
+        if clauses:
+            query += " WHERE " + " AND ".join(clauses)
+        query += " ORDER BY posted, source, source_id"
+        reply_cursor = self.db.cursor()
+        for row in self.db.execute(query, args):
+            replies = reply_cursor.execute(
+                "SELECT * FROM replies WHERE petition_id=? ORDER BY seq", (row["id"],)
+            ).fetchall()
+            yield _petition_from_row(row, replies)
+
+    def petition(self, case_key: str) -> Petition | None:
+        row = self.db.execute("SELECT * FROM petitions WHERE case_key=?", (case_key,)).fetchone()
+        if row is None:
+            return None
+        replies = self.db.execute(
+            "SELECT * FROM replies WHERE petition_id=? ORDER BY seq", (row["id"],)
+        ).fetchall()
+        return _petition_from_row(row, replies)
+
+    def history(self, case_key: str) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT c.seen_at, c.kind, c.detail FROM changes c JOIN petitions p ON p.id = c.petition_id"
+            " WHERE p.case_key=? ORDER BY c.id",
+            (case_key,),
+        ).fetchall()
+        return [
+            {"seen_at": r["seen_at"], "kind": r["kind"], "detail": json.loads(r["detail"]) if r["detail"] else None}
+            for r in rows
+        ]
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM petitions").fetchone()[0]
+
+    def counts_by(self, column: str) -> list[tuple[str, int]]:
+        if column not in ("source", "board", "type", "field", "department"):
+            raise ValueError(column)
+        return [
+            (r[0] or "（未标注）", r[1])
+            for r in self.db.execute(
+                f"SELECT {column}, COUNT(*) FROM petitions GROUP BY {column} ORDER BY COUNT(*) DESC, {column}"
+            )
+        ]
+
+    # -- field labels (the topic tree) ----------------------------------
+    def set_field_labels(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO field_labels (level1, level2, level3) VALUES (?,?,?)", rows
+        )
+
+    def fields(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT DISTINCT level1 FROM field_labels ORDER BY rowid")]
+
+    # -- fetch state and pulls ------------------------------------------
+    def get_state(self, source: str, key: str, default=None):
+        row = self.db.execute(
+            "SELECT value FROM fetch_state WHERE source=? AND key=?", (source, key)
+        ).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_state(self, source: str, key: str, value, at: datetime) -> None:
+        self.db.execute(
+            "INSERT INTO fetch_state (source, key, value, updated_at) VALUES (?,?,?,?)"
+            " ON CONFLICT (source, key) DO UPDATE SET value=excluded.value, updated_at=excluded.updated_at",
+            (source, key, json.dumps(value, ensure_ascii=False), iso(at)),
+        )
+
+    def start_pull(self, source: str, at: datetime) -> int:
+        with self.db:
+            return self.db.execute(
+                "INSERT INTO pulls (source, started) VALUES (?, ?)", (source, iso(at))
+            ).lastrowid
+
+    def finish_pull(self, pull_id: int, at: datetime, tally: dict) -> None:
+        with self.db:
+            self.db.execute(
+                "UPDATE pulls SET finished=?, new=?, updated=?, unchanged=?, failed=? WHERE id=?",
+                (iso(at), tally["new"], tally["updated"], tally["unchanged"], tally["failed"], pull_id),
+            )
+
+    def last_pulls(self) -> dict[str, str]:
+        return {
+            r[0]: r[1]
+            for r in self.db.execute(
+                "SELECT source, MAX(finished) FROM pulls WHERE finished IS NOT NULL GROUP BY source"
+            )
+        }
+
+
+def _petition_values(p: Petition) -> tuple:
+    return (
+        p.url, p.board, p.department, p.type, p.field, p.title, p.body, p.author, iso(p.posted),
+        p.views, p.reply_count, p.likes, p.dislikes, p.state,
+        json.dumps(p.places, ensure_ascii=False), json.dumps(p.extra, ensure_ascii=False, sort_keys=True),
+    )
+
+
+def _reply_values(r: Reply) -> dict:
+    return {"unit": r.unit, "author": r.author, "text": r.text, "time": iso(r.time), "final": int(r.final)}
+
+
+def _petition_from_row(row: sqlite3.Row, replies: list[sqlite3.Row]) -> Petition:
+    data = {col: row[col] for col in _PETITION_COLUMNS}
+    data["posted"] = from_iso(data["posted"])
+    data["places"] = json.loads(data["places"] or "[]")
+    data["extra"] = json.loads(data["extra"] or "{}")
+    seen = {k: row[k] for k in ("first_seen", "last_seen", "last_changed", "gone_since")}
+    return Petition(
+        source=row["source"],
+        source_id=row["source_id"],
+        replies=[
+            Reply(text=r["text"], time=from_iso(r["time"]), unit=r["unit"] or "", author=r["author"] or "",
+                  final=bool(r["final"]), reply_id=r["reply_key"])
+            for r in replies
+        ],
+        seen=seen,
+        **data,
+    )

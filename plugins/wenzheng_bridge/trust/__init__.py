@@ -1,0 +1,1 @@
+"""Trust layer: masking personal data, sanitising source HTML, publication gates."""

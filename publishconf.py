@@ -1,0 +1,11 @@
+"""Production overrides: absolute URLs, feeds on, no newsroom-only pages."""
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402,F401,F403
+
+SITEURL = "https://wenzheng.example.org"
+RELATIVE_URLS = False
+DELETE_OUTPUT_DIRECTORY = True
+WENZHENG_NEWSROOM_PAGES = False

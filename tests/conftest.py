@@ -1,0 +1,98 @@
+"""Shared fixtures: the real sample data, a settings loader, temporary stores."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "tipdm2020c"
+SHARED_SAMPLE = ROOT.parent / "shared" / "data" / "tipdm2020c"
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # A skip usually means a missing dependency: that must fail CI, not pass quietly.
+    if _skipped and session.exitstatus == 0:
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped:
+        terminalreporter.write_line(f"FAILED: {len(_skipped)} skipped test(s) count as failures", red=True)
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    return SAMPLE
+
+
+def tipdm_source(**overrides) -> dict:
+    """The demo's table source over the bundled real sample."""
+    source = {
+        "name": "tipdm",
+        "kind": "table",
+        "paths": [
+            str(SAMPLE / "fj2_sample495_labelled.xlsx"),
+            str(SAMPLE / "fj3_sample30_likes.xlsx"),
+            str(SAMPLE / "fj4_sample120_replies.xlsx"),
+        ],
+        "labels": str(SAMPLE / "fj1_label_tree.xlsx"),
+        "board": "A市",
+        "board_from_district": True,
+    }
+    source.update(overrides)
+    return source
+
+
+@pytest.fixture
+def make_settings(tmp_path):
+    """Build validated settings for a temporary store: make_settings(sources=[...], **WENZHENG_*)."""
+    from wenzheng_bridge.settings import wenzheng_settings
+
+    def build(sources=None, **extra):
+        raw = {
+            "PATH": str(tmp_path),
+            "TIMEZONE": "Asia/Shanghai",
+            "WENZHENG_BASE": str(tmp_path),
+            "WENZHENG_STORE": str(tmp_path / "store.sqlite3"),
+            "WENZHENG_SOURCES": sources if sources is not None else [tipdm_source()],
+            **extra,
+        }
+        return {**raw, **wenzheng_settings(raw)}
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory) -> Path:
+    """A store pulled once from the real sample, shared read-only by tests."""
+    from wenzheng_bridge.pull import pull
+    from wenzheng_bridge.settings import wenzheng_settings
+
+    folder = tmp_path_factory.mktemp("sample-store")
+    raw = {"PATH": str(folder), "WENZHENG_BASE": str(folder),
+           "WENZHENG_STORE": str(folder / "store.sqlite3"), "WENZHENG_SOURCES": [tipdm_source()]}
+    pull({**raw, **wenzheng_settings(raw)})
+    return folder / "store.sqlite3"
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    """A copy of the project's site files (conf, content, theme, data) to build in."""
+    target = tmp_path / "site"
+    target.mkdir()
+    for name in ("pelicanconf.py", "publishconf.py"):
+        shutil.copy(ROOT / name, target / name)
+    for name in ("content", "theme", "data"):
+        if (ROOT / name).exists():
+            shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("*.sqlite3*"))
+    (target / "plugins").symlink_to(ROOT / "plugins")
+    return target
