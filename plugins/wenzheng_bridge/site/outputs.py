@@ -1,0 +1,20 @@
+"""Extension points of the site build, declared in one place.
+
+Each entry is "module:function", called in order by the CaseGenerator's
+``generate_output`` as ``function(build)`` where ``build`` is a
+``site.generator.Build`` (settings, writer, output path, the public cases,
+the context). Core outputs use the same points a plugin would.
+"""
+from __future__ import annotations
+
+OUTPUTS: list[str] = [
+    # "wenzheng_bridge.site.feeds:write_feeds",
+    # "wenzheng_bridge.site.sitemap:write_sitemap",
+    # "wenzheng_bridge.site.exports:write_exports",
+]
+
+#: Run after Pelican has written everything (signal ``finalized``): search index, output scan.
+FINALIZERS: list[str] = [
+    # "wenzheng_bridge.site.search:build_index",
+    # "wenzheng_bridge.trust.scan:scan_output",
+]
