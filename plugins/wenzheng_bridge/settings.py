@@ -53,9 +53,12 @@ def wenzheng_settings(settings: dict, base: Path | None = None) -> dict:
 
 def load(conf: str | Path = "pelicanconf.py", overrides: dict | None = None) -> dict:
     """Read a Pelican settings file and return Pelican settings plus validated WENZHENG_*."""
-    from pelican.settings import read_settings
+    # Pelican's read_settings also checks the content folder, which the commands do not need.
+    from pelican.settings import get_settings_from_file
 
     conf = Path(conf).resolve()
-    settings = read_settings(str(conf), override=overrides or {})
+    if not conf.exists():
+        raise ConfigError([f"找不到设置文件 {conf}（用 -s 指定 pelicanconf.py）"])
+    settings = {**get_settings_from_file(str(conf)), **(overrides or {})}
     settings.update(wenzheng_settings(settings, conf.parent))
     return settings

@@ -45,7 +45,9 @@ def validate_sources(raw: list, base: Path) -> tuple[list[dict], list[str]]:
         if values.get("name") in names:
             problems.append(f"{where}: 来源名 {values['name']!r} 重复")
         names.add(values.get("name"))
-        if not found and hasattr(cls, "check"):
+        # Kind-specific checks (files exist, URLs parse) run on whatever keys were valid,
+        # so one run names every problem.
+        if hasattr(cls, "check"):
             problems += [f"{where}: {p}" for p in cls.check(values, base)]
         sources.append(values)
     return sources, problems

@@ -55,9 +55,9 @@ class TableSource:
 
     @staticmethod
     def check(values: dict, base: Path) -> list[str]:
-        files = list(values["paths"]) + ([values["labels"]] if values["labels"] else [])
+        files = list(values.get("paths", [])) + ([values["labels"]] if values.get("labels") else [])
         problems = [f"文件不存在：{base / p}" for p in files if not (base / p).exists()]
-        unknown = set(values["columns"]) - set(DEFAULT_COLUMNS)
+        unknown = set(values.get("columns", {})) - set(DEFAULT_COLUMNS)
         if unknown:
             problems.append(f"'columns' 中未知的字段 {sorted(unknown)}（可用：{sorted(DEFAULT_COLUMNS)}）")
         return problems

@@ -1,0 +1,63 @@
+"""The `wenzheng` command as a user runs it: real subprocesses, a settings file, the real sample."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import SAMPLE
+
+WENZHENG = str(Path(sys.executable).with_name("wenzheng"))
+
+
+def write_conf(folder: Path, sources: str) -> Path:
+    conf = folder / "pelicanconf.py"
+    conf.write_text(
+        "TIMEZONE = 'Asia/Shanghai'\nPATH = 'content'\n"
+        f"WENZHENG_STORE = 'store.sqlite3'\nWENZHENG_SOURCES = {sources}\n",
+        encoding="utf-8",
+    )
+    return conf
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "200"}
+    return subprocess.run([WENZHENG, *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_pull_then_status_on_the_real_sample(tmp_path):
+    files = [str(SAMPLE / f) for f in ("fj2_sample495_labelled.xlsx", "fj3_sample30_likes.xlsx", "fj4_sample120_replies.xlsx")]
+    write_conf(tmp_path, repr([{"name": "tipdm", "kind": "table", "paths": files,
+                                "labels": str(SAMPLE / "fj1_label_tree.xlsx"), "board": "A市"}]))
+    first = run("pull", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "tipdm" in first.stdout and "644" in first.stdout
+    second = run("pull", cwd=tmp_path)
+    row = [line for line in second.stdout.splitlines() if "tipdm" in line][0]
+    assert [cell.strip() for cell in row.strip("│ ").split("│")][1:4] == ["0", "0", "644"]
+    status = run("status", cwd=tmp_path)
+    assert status.returncode == 0
+    assert "留言总数：644" in status.stdout and "城乡建设" in status.stdout and "A市" in status.stdout
+
+
+def test_failed_items_are_named_and_set_the_exit_status(tmp_path):
+    csv = tmp_path / "export.csv"
+    csv.write_text("留言编号,留言主题,留言时间\n1,路灯不亮,2019/2/28 11:25:05\n2,噪音扰民,某天\n", encoding="utf-8")
+    write_conf(tmp_path, repr([{"name": "desk", "kind": "table", "paths": [str(csv)]}]))
+    result = run("pull", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "desk" in result.stderr and "编号 2" in result.stderr and "留言时间" in result.stderr
+    assert "留言总数：1" in run("status", cwd=tmp_path).stdout
+
+
+def test_configuration_mistakes_are_all_named_at_once(tmp_path):
+    write_conf(tmp_path, repr([
+        {"name": "a", "kind": "table", "paths": ["missing.xlsx"], "colour": "red"},
+        {"name": "b", "kind": "carrier-pigeon"},
+        {"name": "c", "kind": "table", "paths": [], "rate_limit": "fast"},
+    ]))
+    result = run("status", cwd=tmp_path)
+    assert result.returncode == 2
+    for needle in ("missing.xlsx", "colour", "carrier-pigeon", "rate_limit", "paths"):
+        assert needle in result.stderr, needle
