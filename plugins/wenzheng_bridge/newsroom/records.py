@@ -1,0 +1,240 @@
+"""Newsroom records: plain text under ``content/newsroom/``, one file per case.
+
+What the newsroom decided (claims, visits, interviews, takedowns, clearances)
+lives beside the column's Markdown so editors review it in version control.
+Each file is named after its case (``tipdm-2549.txt``) and holds one event
+per line::
+
+    # 零距离问政 · 案件 tipdm-2549 的编辑部记录
+    2026-11-20 09:30 | claimed | 张三 | 今天下午去现场
+    2026-11-21 | visited | 张三 | 路灯仍未修复
+    2026-11-22 | takedown | 李编辑 | 当事人要求撤下
+
+Fields: date (``YYYY-MM-DD`` with optional ``HH:MM``, Asia/Shanghai), kind
+(an English key or its Chinese label), who, note, and an optional URL.
+``#`` starts a comment line. The ``wenzheng`` commands append such lines; a
+hand edit works the same, and a malformed line stops the build naming the
+file, the line and the field.
+
+Column articles are the other half of the record: ``load`` reads the
+``Cases:`` metadata of Pelican's articles so a published one puts 已见报 on
+each case it names.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable
+
+from ..records import FOLLOWUP_KINDS, SHANGHAI, FollowUp, NewsroomRecords
+from ..sources.common import parse_datetime
+
+SUFFIX = ".txt"
+
+#: Decisions about publication, recorded in the same files as follow-ups.
+GATE_KINDS = {"takedown": "撤下", "cleared": "准予公开"}
+ALL_KINDS = {**FOLLOWUP_KINDS, **GATE_KINDS}
+#: A hand-written line may use the Chinese label instead of the key.
+_KIND_BY_LABEL = {label: key for key, label in ALL_KINDS.items()}
+#: Kinds that mean nothing without these fields.
+_REQUIRED = {"claimed": ("who", "记者姓名"), "takedown": ("note", "撤下理由")}
+_FIELDS = ("date", "kind", "who", "note", "url")
+_FIELD_LABELS = {"date": "日期", "kind": "类型", "who": "人员", "note": "备注", "url": "链接"}
+_KEY = re.compile(r"[a-z0-9][a-z0-9_]*-[^\s/|,，]+")
+
+
+class RecordError(ValueError):
+    """A newsroom record or article that cannot be read: names file, line and field."""
+
+    def __init__(self, path: Path | str, line: int | None, field: str, problem: str):
+        self.path, self.line, self.field, self.problem = str(path), line, field, problem
+        where = f"第 {line} 行 · " if line else ""
+        super().__init__(f"编辑部记录 {path} · {where}字段 {field}：{problem}")
+
+
+@dataclass
+class Entry:
+    """One line of a record file."""
+
+    case: str
+    kind: str
+    date: datetime
+    who: str = ""
+    note: str = ""
+    url: str = ""
+    origin: str = ""
+
+    def as_followup(self) -> FollowUp:
+        return FollowUp(case=self.case, kind=self.kind, date=self.date, who=self.who,
+                        note=self.note, url=self.url, origin=self.origin)
+
+
+# -- where things are --------------------------------------------------------
+def content_dir(settings: dict) -> Path:
+    return Path(settings.get("WENZHENG_BASE") or ".") / settings.get("PATH", "content")
+
+
+def records_dir(settings: dict) -> Path:
+    return content_dir(settings) / settings.get("WENZHENG_NEWSROOM_DIR", "newsroom")
+
+
+def record_path(settings: dict, key: str) -> Path:
+    return records_dir(settings) / f"{key}{SUFFIX}"
+
+
+# -- reading ------------------------------------------------------------------
+def parse_line(text: str, case: str, path: Path, number: int) -> Entry | None:
+    """One line -> Entry (None for blank and comment lines); RecordError naming the field."""
+    text = text.strip()
+    if not text or text.startswith("#"):
+        return None
+    parts = [part.strip() for part in text.split("|")]
+    if len(parts) < 2 or len(parts) > len(_FIELDS):
+        raise RecordError(path, number, "格式", f"应为“日期 | 类型 | 人员 | 备注 [| 链接]”，实际有 {len(parts)} 栏：{text}")
+    values = dict(zip(_FIELDS, parts + [""] * (len(_FIELDS) - len(parts))))
+    try:
+        date = parse_datetime(values["date"]) if values["date"] else None
+    except ValueError:
+        date = None
+    if date is None:
+        raise RecordError(path, number, "日期", f"无法识别 {values['date']!r}（应为 2026-11-20 或 2026-11-20 14:30）")
+    kind = _KIND_BY_LABEL.get(values["kind"], values["kind"])
+    if kind not in ALL_KINDS:
+        known = "、".join(f"{k}（{v}）" for k, v in ALL_KINDS.items())
+        raise RecordError(path, number, "类型", f"未知的类型 {values['kind']!r}（可用：{known}）")
+    if kind in _REQUIRED and not values[_REQUIRED[kind][0]]:
+        name, label = _REQUIRED[kind]
+        raise RecordError(path, number, _FIELD_LABELS[name], f"{ALL_KINDS[kind]}必须写明{label}")
+    if values["url"] and not re.match(r"^(https?://|/|[\w.-]+/)", values["url"]):
+        raise RecordError(path, number, "链接", f"不是网址：{values['url']!r}")
+    return Entry(case=case, kind=kind, date=date, who=values["who"], note=values["note"],
+                 url=values["url"], origin=f"{path}:{number}")
+
+
+def read_file(path: Path, index: "CaseIndex | None" = None) -> list[Entry]:
+    """The entries of one record file; with ``index``, its case must be in the store."""
+    case = path.name[: -len(SUFFIX)]
+    if not _KEY.fullmatch(case):
+        raise RecordError(path, None, "文件名", f"应为案件编号加 {SUFFIX}，如 tipdm-2549{SUFFIX}")
+    if index is not None and case not in index.keys:
+        raise RecordError(path, None, "文件名", index.explain(case))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise RecordError(path, None, "编码", f"不是 UTF-8 文本（{error.reason}）") from None
+    entries = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        entry = parse_line(line, case, path, number)
+        if entry:
+            entries.append(entry)
+    return entries
+
+
+def read_all(settings: dict, index: "CaseIndex | None" = None) -> list[Entry]:
+    """Every entry of every record file, in file order then line order."""
+    folder = records_dir(settings)
+    if not folder.is_dir():
+        return []
+    entries: list[Entry] = []
+    for path in sorted(folder.glob(f"*{SUFFIX}")):
+        entries += read_file(path, index)
+    return entries
+
+
+def _fold(entries: Iterable[Entry], records: NewsroomRecords) -> NewsroomRecords:
+    for entry in entries:
+        if entry.kind == "takedown":
+            records.takedowns[entry.case] = entry.note
+        elif entry.kind == "cleared":
+            records.clearances.add(entry.case)
+        else:
+            records.followups.setdefault(entry.case, []).append(entry.as_followup())
+    for followups in records.followups.values():
+        followups.sort(key=lambda f: f.date)
+    return records
+
+
+# -- case keys ------------------------------------------------------------------
+class CaseIndex:
+    """The case keys the store knows, to check records and resolve bare source ids."""
+
+    def __init__(self, keys: Iterable[tuple[str, str]]):
+        """``keys``: (case key, source id) pairs."""
+        self.keys: set[str] = set()
+        self.by_id: dict[str, list[str]] = {}
+        for key, source_id in keys:
+            self.keys.add(key)
+            self.by_id.setdefault(source_id, []).append(key)
+
+    @classmethod
+    def from_store(cls, store) -> "CaseIndex":
+        # Only the keys: reading 95k petitions with their replies just to check names would be slow.
+        return cls((row[0], row[1]) for row in store.db.execute("SELECT case_key, source_id FROM petitions"))
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> "CaseIndex":
+        from ..store import Store
+
+        with Store.open(settings["WENZHENG_STORE"], readonly=True) as store:
+            return cls.from_store(store)
+
+    def resolve(self, name: str) -> str | None:
+        """Full key for ``tipdm-2549`` or a bare ``2549`` that only one source has; None if unknown."""
+        name = name.strip()
+        if name in self.keys:
+            return name
+        matches = self.by_id.get(name, [])
+        return matches[0] if len(matches) == 1 else None
+
+    def explain(self, name: str) -> str:
+        matches = self.by_id.get(name.strip(), [])
+        if len(matches) > 1:
+            return f"编号 {name} 不唯一（{'、'.join(sorted(matches))}），请写完整的案件编号"
+        return f"数据库中没有案件 {name}"
+
+
+# -- the one entry point ------------------------------------------------------------
+def load(settings: dict, articles: Iterable | None = None, index: CaseIndex | None = None) -> NewsroomRecords:
+    """Everything the newsroom decided, read from content/ (and the given Pelican articles).
+
+    Checks every named case against the store; sets ``article.wenzheng_cases``
+    on each article. Raises RecordError naming file, line and field.
+    """
+    index = index or CaseIndex.from_settings(settings)
+    records = _fold(read_all(settings, index), NewsroomRecords())
+    if articles is not None:
+        from .articles import article_refs, attach_cases
+
+        records.articles = article_refs(attach_cases(articles, index))
+    return records
+
+
+# -- writing ------------------------------------------------------------------------
+def format_line(entry: Entry) -> str:
+    date = entry.date.astimezone(SHANGHAI)
+    stamp = date.strftime("%Y-%m-%d") if (date.hour, date.minute) == (0, 0) else date.strftime("%Y-%m-%d %H:%M")
+    # "|" separates fields: a note keeps its meaning with the full-width bar.
+    cells = [stamp, entry.kind] + [value.replace("|", "｜").replace("\n", " ").strip()
+                                   for value in (entry.who, entry.note, entry.url)]
+    while len(cells) > 3 and not cells[-1]:
+        cells.pop()
+    return " | ".join(cells)
+
+
+def append(settings: dict, entry: Entry) -> Path:
+    """Add one event to the case's record file (created with a header when new)."""
+    path = record_path(settings, entry.case)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = format_line(entry)
+    parse_line(line, entry.case, path, 0)  # never write a line the build would refuse
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        if text and not text.endswith("\n"):
+            text += "\n"
+    else:
+        text = (f"# 零距离问政 · 案件 {entry.case} 的编辑部记录（每行一条：日期 | 类型 | 人员 | 备注 | 链接）\n"
+                f"# 类型：{'、'.join(f'{k}={v}' for k, v in ALL_KINDS.items())}\n")
+    path.write_text(text + line + "\n", encoding="utf-8")
+    return path
