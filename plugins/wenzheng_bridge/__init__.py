@@ -13,6 +13,12 @@ def check_settings(pelican) -> None:
     from .settings import wenzheng_settings
 
     pelican.settings.update(wenzheng_settings(pelican.settings, pelican.settings.get("WENZHENG_BASE")))
+    # Pages show text from residents and departments: escape everything unless a
+    # template says |safe (only for the editors' own Markdown and sanitised HTML).
+    pelican.settings["JINJA_ENVIRONMENT"] = {**pelican.settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
+    from .site.filters import FILTERS
+
+    pelican.settings["JINJA_FILTERS"] = {**FILTERS, **pelican.settings.get("JINJA_FILTERS", {})}
 
 
 def get_generators(pelican):
@@ -29,3 +35,11 @@ def register() -> None:
     signals.initialized.connect(check_settings)
     # get_generators: 95k cases as Markdown articles would be slow and flood categories and feeds.
     signals.get_generators.connect(get_generators)
+    # finalized: after every page is written, for the search index and output checks.
+    signals.finalized.connect(finalize)
+
+
+def finalize(pelican) -> None:
+    from .site.generator import finalize as run_finalizers
+
+    run_finalizers(pelican)

@@ -1,0 +1,69 @@
+"""Jinja filters of the theme (registered through JINJA_FILTERS by the plugin)."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from ..records import SHANGHAI
+
+_BLANK_LINES = re.compile(r"\n\s*\n+|\r\n\s*\r\n")
+
+
+def cn_datetime(value: datetime | None) -> str:
+    """``2019年2月28日 11:25`` in Asia/Shanghai (the date alone at midnight)."""
+    if value is None:
+        return "时间不详"
+    local = value.astimezone(SHANGHAI) if value.tzinfo else value
+    text = f"{local.year}年{local.month}月{local.day}日"
+    return text if (local.hour, local.minute) == (0, 0) else f"{text} {local:%H:%M}"
+
+
+def cn_date(value: datetime | None) -> str:
+    if value is None:
+        return "日期不详"
+    local = value.astimezone(SHANGHAI) if value.tzinfo else value
+    return f"{local.year}年{local.month}月{local.day}日"
+
+
+def iso_datetime(value: datetime | None) -> str:
+    """For <time datetime=…>."""
+    if value is None:
+        return ""
+    local = value.astimezone(SHANGHAI) if value.tzinfo else value
+    return local.isoformat(timespec="minutes")
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Plain source text as paragraphs: the template escapes each one (never |safe)."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    blocks = [block.strip() for block in _BLANK_LINES.split(text)]
+    if len(blocks) == 1:
+        blocks = [line.strip() for line in text.splitlines()]
+    return [block for block in blocks if block]
+
+
+def year(value: datetime | None) -> str:
+    return str((value.astimezone(SHANGHAI) if value.tzinfo else value).year) if value else ""
+
+
+def web_url(value: str | None) -> str:
+    """A source's link only if it is http(s): a ``javascript:`` URL never reaches a page."""
+    value = (value or "").strip()
+    return value if value.lower().startswith(("http://", "https://")) else ""
+
+
+def days(value) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+FILTERS = {
+    "cn_datetime": cn_datetime,
+    "cn_date": cn_date,
+    "iso_datetime": iso_datetime,
+    "paragraphs": paragraphs,
+    "days": days,
+    "year": year,
+    "web_url": web_url,
+}

@@ -1,0 +1,258 @@
+"""The reader site's pages: case pages, indexes, scorecards, statistics, home sections.
+
+Only public cases (``Case.public``) reach any page here. Index pages keep a
+light ``Row`` per case, and every list is paginated from the oldest case
+(see ``paginate``) so a new case only touches the newest page of an index.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable, Iterable
+
+from ..caseview.model import STATUSES, Case
+from ..records import SHANGHAI, TYPES
+from .settings import setting
+from .slugs import Slugs
+
+#: Shown where a case has no department or field.
+UNKNOWN_LABEL = "未标注"
+
+
+@dataclass(slots=True)
+class Row:
+    """What an index line shows about a case: kept for every public case."""
+
+    key: str
+    title: str
+    status: str
+    status_class: str
+    board: str
+    department: str
+    type: str
+    field: str
+    posted: datetime | None
+    overdue_days: int
+    reply_days: int | None  # working days from post to reply, when replied
+
+    @property
+    def url(self) -> str:
+        return case_url(self.key)
+
+    @property
+    def month(self) -> str:
+        return self.posted.astimezone(SHANGHAI).strftime("%Y-%m") if self.posted else ""
+
+
+def case_url(key: str) -> str:
+    return f"cases/{key}/"
+
+
+def row_of(case: Case) -> Row:
+    p = case.petition
+    reply = case.clocks.get("reply")
+    return Row(
+        key=case.key, title=p.title, status=case.status, status_class=case.status_class,
+        board=p.board, department=case.department, type=p.type, field=p.field, posted=p.posted,
+        overdue_days=case.overdue_days,
+        reply_days=reply.working_days if reply is not None and not reply.running else None,
+    )
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A way to group cases: its URL prefix, Chinese label, and the value of a row."""
+
+    name: str
+    label: str
+    prefix: str
+    value: Callable[[Row], str]
+    scorecard: bool = False  # boards and departments get reply-rate scorecards
+    order: tuple[str, ...] = ()  # fixed display order of known values (types, statuses)
+
+
+DIMENSIONS: tuple[Dimension, ...] = (
+    Dimension("status", "案件状态", "status", lambda r: r.status, order=tuple(STATUSES)),
+    Dimension("board", "板块", "boards", lambda r: r.board, scorecard=True),
+    Dimension("department", "部门", "departments", lambda r: r.department, scorecard=True),
+    Dimension("type", "留言类型", "types", lambda r: r.type, order=TYPES),
+    Dimension("field", "领域", "fields", lambda r: r.field),
+)
+DIMENSION = {d.name: d for d in DIMENSIONS}
+
+
+# -- pagination ------------------------------------------------------------------
+@dataclass
+class Page:
+    """One page of an index: its number (1 = oldest cases) and rows, newest first."""
+
+    number: int
+    count: int  # pages in the index
+    rows: list[Row]
+    base: str  # the index's URL, e.g. "boards/a1-3f2a9c/"
+
+    @property
+    def save_as(self) -> str:
+        return f"{self.base}page/{self.number}/index.html"
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}page/{self.number}/"
+
+    def url_of(self, number: int) -> str:
+        return f"{self.base}page/{number}/"
+
+
+def paginate(rows: list[Row], size: int, base: str) -> list[Page]:
+    """Split oldest-first ``rows`` into pages numbered from the oldest.
+
+    Page k always holds cases k*size-size+1 .. k*size counted from the oldest,
+    so a new case (the newest) changes only the last page, or starts a new one;
+    each page shows its cases newest first.
+    """
+    chunks = [rows[start:start + size] for start in range(0, len(rows), size)] or [[]]
+    return [Page(number, len(chunks), list(reversed(chunk)), base) for number, chunk in enumerate(chunks, 1)]
+
+
+# -- what the pages show -----------------------------------------------------------
+class SiteData:
+    """Everything the site's pages read, computed once per build from the public cases."""
+
+    def __init__(self, public: list[Case], all_cases: list[Case], stats, topics, settings: dict):
+        from .figures import Figures
+
+        self.settings = settings
+        self.slug = Slugs(setting(settings, "WENZHENG_SLUGS"))
+        ordered = sorted(public, key=_age_key)
+        self.rows = [row_of(case) for case in ordered]
+        self.by_key = {row.key: row for row in self.rows}
+        self.gated = {case.key for case in all_cases if not case.public}
+        self.stats = stats
+        self.topics = topics
+        self.figures = Figures(ordered, settings, self)
+        self.groups = {d.name: _group(self.rows, d) for d in DIMENSIONS}
+        self.months = _by(self.rows, lambda r: r.month or UNKNOWN_LABEL)
+
+    # URLs, for templates
+    def url(self, dimension: str, value: str) -> str:
+        return f"{DIMENSION[dimension].prefix}/{self.slug(value)}/"
+
+    def month_url(self, month: str) -> str:
+        return "archive/{}/{}/".format(*month.split("-")) if "-" in month else "archive/unknown/"
+
+    # home page sections
+    def latest(self, rows: Iterable[Row], limit: int | None = None) -> list[Row]:
+        limit = limit or setting(self.settings, "WENZHENG_HOME_ITEMS")
+        return list(reversed(list(rows)))[:limit]
+
+    def home_resolved(self) -> list[Row]:
+        return self.latest([r for r in self.rows if r.status == "已解决"])
+
+    def home_overdue(self) -> list[Row]:
+        overdue = [r for r in self.rows if r.status == "逾期未复"]
+        overdue.sort(key=lambda r: (-r.overdue_days, r.key))
+        return overdue[: setting(self.settings, "WENZHENG_HOME_ITEMS")]
+
+    def home_recent(self) -> list[Row]:
+        return self.latest(self.rows)
+
+    @property
+    def home_items(self) -> int:
+        return setting(self.settings, "WENZHENG_HOME_ITEMS")
+
+    def home_topics(self) -> list[TopicLink]:
+        """Hot topics (hottest first) that still have public cases, each linking to its latest case."""
+        links = []
+        for topic in self.topics or []:
+            members = [key for key in topic.members if key in self.by_key]
+            if members:
+                links.append(TopicLink(topic.label, len(members), case_url(members[0])))
+        return links[: self.home_items]
+
+    @property
+    def search_url(self) -> str:
+        """The search page's URL when the search output is part of the build."""
+        from .outputs import OUTPUTS
+
+        return "search/" if any(entry.startswith("wenzheng_bridge.site.search:") for entry in OUTPUTS) else ""
+
+
+@dataclass(frozen=True)
+class TopicLink:
+    label: str
+    size: int
+    url: str
+
+
+def _age_key(case: Case):
+    posted = case.petition.posted
+    return (posted is None, posted.timestamp() if posted else 0, case.key)
+
+
+def _by(rows: Iterable[Row], value: Callable[[Row], str]) -> dict[str, list[Row]]:
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(value(row), []).append(row)
+    return dict(sorted(groups.items()))
+
+
+def _group(rows: list[Row], dimension: Dimension) -> dict[str, list[Row]]:
+    groups = _by(rows, lambda r: dimension.value(r) or "")
+    if dimension.order:
+        known = [(value, groups.pop(value)) for value in dimension.order if value in groups]
+        return dict(known + sorted(groups.items()))
+    return groups
+
+
+def label(value: str) -> str:
+    return value or UNKNOWN_LABEL
+
+
+# -- writing -----------------------------------------------------------------------
+def write_pages(build, site: SiteData) -> None:
+    """Every page of the reader site except Pelican's own (home, column articles)."""
+    by_key = {case.key: case for case in build.cases}
+    for row in site.rows:
+        write_case(build, site, by_key[row.key])
+    for dimension in DIMENSIONS:
+        write_dimension(build, site, dimension)
+    write_archive(build, site)
+    from .statistics import write_statistics
+
+    write_statistics(build, site)
+
+
+def write_case(build, site: SiteData, case: Case) -> None:
+    build.render("case", case_url(case.key) + "index.html", case=case, row=site.by_key[case.key])
+
+
+def write_index(build, site: SiteData, rows: list[Row], base: str, heading: str, **extra) -> None:
+    """An index's numbered pages, and its landing page showing the newest one."""
+    pages = paginate(rows, setting(build.settings, "WENZHENG_INDEX_PAGE_SIZE"), base)
+    for page in pages:
+        build.render("cases", page.save_as, page=page, heading=heading, landing=False, **extra)
+    build.render("cases", base + "index.html", page=pages[-1], heading=heading, landing=True,
+                 total=len(rows), **extra)
+
+
+def write_dimension(build, site: SiteData, dimension: Dimension) -> None:
+    groups = site.groups[dimension.name]
+    scorecards = {value: site.figures.group(dimension.name, value) for value in groups} \
+        if dimension.scorecard else {}
+    for value, rows in groups.items():
+        heading = f"{dimension.label}：{label(value)}"
+        write_index(build, site, rows, site.url(dimension.name, value), heading,
+                    dimension=dimension, value=value, scorecard=scorecards.get(value),
+                    recent=site.latest(rows, setting(build.settings, "WENZHENG_RECENT_CASES")))
+    build.render("groups", f"{dimension.prefix}/index.html", dimension=dimension, groups=groups,
+                 scorecards=scorecards, ranking=site.figures.ranking(scorecards) if scorecards else [])
+
+
+def write_archive(build, site: SiteData) -> None:
+    for month, rows in site.months.items():
+        heading = "{}年{}月的留言".format(*month.split("-")) if "-" in month else "日期不明的留言"
+        write_index(build, site, rows, site.month_url(month), heading)
+    years: dict[str, list[tuple[str, int]]] = {}
+    for month, rows in site.months.items():
+        years.setdefault(month.split("-")[0], []).append((month, len(rows)))
+    build.render("archive", "archive/index.html", years=dict(sorted(years.items(), reverse=True)))

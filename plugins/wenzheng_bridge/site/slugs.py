@@ -1,0 +1,66 @@
+"""Explicit, stable URL slugs for boards, departments, types, fields and statuses.
+
+Pelican's transliteration guesses a reading for each character and misreads
+some (安宁区 became ``an-zhu-qu``), and a reading can change with the
+library's version, which would move every URL. Slugs here are derived by a
+fixed rule instead, never from a pronunciation:
+
+1. an explicit slug from ``WENZHENG_SLUGS`` (name -> slug) wins;
+2. else a built-in one (the four petition types, the statuses);
+3. else a name that is already plain ASCII is lowercased, with runs of other
+   characters turned into ``-`` (``A市`` is not plain ASCII);
+4. else the name's ASCII letters and digits (lowercased, the anonymised
+   place code of the sample data such as ``a1`` in ``A1区``) joined by ``-``
+   to the first 6 hex digits of the SHA-1 of the UTF-8 name, or 8 hex digits
+   when the name has no ASCII at all (``城乡建设`` -> ``3c0e…``).
+
+The hash part keeps ``A1区`` and ``A1县`` apart and never changes for a name.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+from ..caseview.model import STATUSES
+
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_ASCII_RUN = re.compile(r"[A-Za-z0-9]+")
+
+#: Built-in slugs: the petition types and the derived statuses.
+BUILTIN: dict[str, str] = {
+    "建议": "suggestion",
+    "咨询": "question",
+    "举报": "report",
+    "诉求": "complaint",
+    **STATUSES,
+}
+#: Slug of an empty name (a case without department or field).
+UNKNOWN = "unknown"
+
+
+def derived_slug(name: str) -> str:
+    """The rule-based slug of ``name`` (steps 3 and 4 above)."""
+    name = name.strip()
+    if not name:
+        return UNKNOWN
+    if name.isascii():
+        slug = _NOT_SLUG.sub("-", name.lower()).strip("-")
+        if slug:
+            return slug
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()
+    code = "-".join(run.lower() for run in _ASCII_RUN.findall(name))
+    return f"{code}-{digest[:6]}" if code else digest[:8]
+
+
+class Slugs:
+    """Slug lookup with the newsroom's overrides; cached, since every case asks."""
+
+    def __init__(self, overrides: dict[str, str] | None = None):
+        self._table = {**BUILTIN, **(overrides or {})}
+
+    def __call__(self, name: str) -> str:
+        slug = self._table.get(name)
+        if slug is None:
+            slug = self._table[name] = derived_slug(name)
+        return slug
