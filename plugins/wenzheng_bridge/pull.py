@@ -46,6 +46,20 @@ class PullContext:
             self._fetcher = Fetcher.from_settings(self.settings, self.source)
         return self._fetcher
 
+    def fetch(self, url: str, conditional: bool = False):
+        """GET ``url`` through the polite fetcher; ``conditional`` sends the validators kept from last time.
+
+        Call ``remember(page)`` only after yielding the items the page covers,
+        so the validators are committed in the same batch as those items.
+        """
+        validators = self.state(f"http:{url}") if conditional else None
+        return self.fetcher.get(url, validators=validators)
+
+    def remember(self, page) -> None:
+        """Keep a page's ETag / Last-Modified for the next pull's conditional GET."""
+        if page.validators and not page.not_modified:
+            self.set_state(f"http:{page.url}", page.validators)
+
     def close(self) -> None:
         if self._fetcher is not None:
             self._fetcher.close()

@@ -1,0 +1,284 @@
+"""Polite HTTP for the web sources: one ``Fetcher`` per source and pull.
+
+What "polite" means here (DESIGN.md, "fetching"): a User-Agent that names the
+tool, robots.txt obeyed, a per-host rate limit shared by every source in the
+process, retries with exponential backoff on 5xx / timeouts / dropped
+connections, ``Retry-After`` honoured, and conditional GET so an unchanged
+page costs a 304. Bodies are decoded here, once, with the charset rules every
+Chinese site needs (GB18030 for GBK pages that lie about their charset).
+
+Errors are ``FetchError`` with the URL and a Chinese explanation; adapters turn
+them into ``SourceError`` items so one bad page never stops a pull.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from functools import cached_property
+from urllib.parse import urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = {500, 502, 503, 504, 429}
+# GBK and GB2312 pages routinely carry characters only GB18030 has; decode with the superset.
+_CHARSET_ALIASES = {"gbk": "gb18030", "gb2312": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030",
+                    "cp936": "gb18030", "utf8": "utf-8"}
+_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)["']""")
+_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+
+
+class FetchError(Exception):
+    """A page could not be fetched: which URL, and what happened (in Chinese)."""
+
+    def __init__(self, url: str, problem: str):
+        self.url, self.problem = url, problem
+        super().__init__(f"{url}：{problem}")
+
+
+@dataclass
+class Page:
+    """A fetched page. ``not_modified`` means a 304: no body, nothing changed."""
+
+    url: str  # as requested (the key of its conditional-GET state)
+    final_url: str
+    status: int
+    content: bytes = b""
+    headers: dict = field(default_factory=dict)
+    charset_override: str = ""
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def validators(self) -> dict:
+        """What to send next time for a conditional GET (ETag / Last-Modified)."""
+        return {k: self.headers[k] for k in ("etag", "last-modified") if self.headers.get(k)}
+
+    @cached_property
+    def charset(self) -> str:
+        return self.declared_charsets()[0] if self.declared_charsets() else ""
+
+    def declared_charsets(self) -> list[str]:
+        """Charsets to try, most trusted first: override, HTTP header, XML declaration, <meta>."""
+        found = [self.charset_override]
+        header = self.headers.get("content-type", "")
+        match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", header, re.I)
+        found.append(match.group(1) if match else "")
+        head = self.content[:2048]
+        for pattern in (_XML_DECL, _META):
+            match = pattern.search(head)
+            found.append(match.group(1).decode("ascii", "replace") if match else "")
+        out: list[str] = []
+        for name in found:
+            name = _CHARSET_ALIASES.get(name.strip().lower(), name.strip().lower())
+            if name and name not in out:
+                out.append(name)
+        return out
+
+    @cached_property
+    def text(self) -> str:
+        """The body decoded: the first declared charset that decodes cleanly, then UTF-8, then GB18030.
+
+        A wrong HTTP header (GBK page served as UTF-8) is common on Chinese
+        sites, so a charset that fails strictly gives way to the next candidate.
+        """
+        candidates = self.declared_charsets()
+        if self.charset_override:
+            return self.content.decode(candidates[0], errors="replace")
+        for name in candidates + ["utf-8", "gb18030"]:
+            try:
+                return self.content.decode(name)
+            except (UnicodeDecodeError, LookupError):
+                continue
+        return self.content.decode((candidates or ["utf-8"])[0], errors="replace")
+
+
+class _HostClock:
+    """Per-host request spacing shared by every Fetcher in the process."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._next: dict[str, float] = {}
+
+    def wait(self, host: str, interval: float) -> None:
+        if interval <= 0:
+            return
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next.get(host, 0.0))
+            self._next[host] = slot + interval
+        if slot > now:
+            time.sleep(slot - now)
+
+
+HOST_CLOCK = _HostClock()
+
+
+class Fetcher:
+    """GET pages politely for one source. Use as a context manager or call ``close()``."""
+
+    def __init__(self, source: str = "", user_agent: str = "wenzheng-bridge", rate_limit: float = 1.0,
+                 charset: str = "", timeout: float = 10.0, retries: int = 3, backoff: float = 1.0,
+                 max_retry_after: float = 120.0, robots: bool = True, max_redirects: int = 10):
+        self.source = source
+        self.user_agent = user_agent
+        self.interval = 1.0 / rate_limit if rate_limit else 0.0
+        self.charset = charset
+        self.retries = retries
+        self.backoff = backoff
+        self.max_retry_after = max_retry_after
+        self.obey_robots = robots
+        self.client = httpx.Client(
+            headers={"User-Agent": user_agent}, timeout=httpx.Timeout(timeout),
+            follow_redirects=True, max_redirects=max_redirects,
+        )
+        self._robots: dict[str, RobotFileParser | FetchError] = {}
+        self.requests = 0  # sent, including retries and robots.txt (for benchmarks and reports)
+
+    @classmethod
+    def from_settings(cls, settings: dict, source: dict) -> "Fetcher":
+        return cls(
+            source=source.get("name", ""),
+            user_agent=settings.get("WENZHENG_USER_AGENT") or "wenzheng-bridge",
+            rate_limit=source.get("rate_limit", 1.0),
+            charset=source.get("charset", ""),
+            timeout=source.get("timeout", 10.0),
+            retries=source.get("retries", 3),
+            backoff=source.get("backoff", 1.0),
+            robots=source.get("robots", True),
+        )
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        self.client.close()
+
+    # -- the one public verb ---------------------------------------------
+    def get(self, url: str, validators: dict | None = None) -> Page:
+        """Fetch ``url``; with ``validators`` (from ``Page.validators``) a 304 comes back as ``not_modified``."""
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise FetchError(url, "只支持 http/https 网址")
+        self._check_robots(url)
+        headers = {}
+        if validators:
+            if validators.get("etag"):
+                headers["If-None-Match"] = validators["etag"]
+            if validators.get("last-modified"):
+                headers["If-Modified-Since"] = validators["last-modified"]
+        response = self._send(url, headers)
+        return Page(url=url, final_url=str(response.url), status=response.status_code,
+                    content=response.content, headers={k.lower(): v for k, v in response.headers.items()},
+                    charset_override=self.charset)
+
+    # -- internals -------------------------------------------------------
+    def _send(self, url: str, headers: dict) -> httpx.Response:
+        """One logical GET: retries on transient trouble, then a clear FetchError."""
+        host = urlsplit(url).netloc
+        attempts = self.retries + 1
+        problem = ""
+        for attempt in range(attempts):
+            HOST_CLOCK.wait(host, self._interval(url))
+            self.requests += 1
+            try:
+                response = self.client.get(url, headers=headers)
+            except httpx.TooManyRedirects:
+                raise FetchError(url, "重定向次数过多（可能是重定向循环）") from None
+            except httpx.TimeoutException:
+                problem = "请求超时"
+            except httpx.ConnectError as error:
+                problem = f"无法连接服务器（{_reason(error)}）"
+            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:
+                problem = f"连接中断或响应不完整（{_reason(error)}）"
+            else:
+                if response.status_code < 400 or response.status_code == 304:
+                    return response
+                if response.status_code not in RETRY_STATUSES:
+                    raise FetchError(url, f"服务器返回 HTTP {response.status_code}")
+                problem = f"服务器返回 HTTP {response.status_code}"
+                wait = _retry_after(response.headers.get("retry-after"))
+                if wait is not None and attempt < attempts - 1:
+                    if wait > self.max_retry_after:
+                        raise FetchError(url, f"{problem}，要求 {wait:.0f} 秒后重试，超过上限 {self.max_retry_after:.0f} 秒")
+                    log.info("%s: Retry-After %.1fs", url, wait)
+                    time.sleep(wait)
+                    continue
+            if attempt < attempts - 1:
+                time.sleep(self.backoff * (2 ** attempt))
+        raise FetchError(url, f"{problem}（共尝试 {attempts} 次）")
+
+    def _interval(self, url: str) -> float:
+        robots = self._robots.get(_origin(url))
+        delay = robots.crawl_delay(self.user_agent) if isinstance(robots, RobotFileParser) else None
+        return max(self.interval, float(delay or 0))
+
+    def _check_robots(self, url: str) -> None:
+        if not self.obey_robots:
+            return
+        origin = _origin(url)
+        if origin not in self._robots:
+            self._robots[origin] = self._load_robots(origin)
+        robots = self._robots[origin]
+        if isinstance(robots, FetchError):
+            raise FetchError(url, f"无法读取 robots.txt：{robots.problem}")
+        if not robots.can_fetch(self.user_agent, url):
+            raise FetchError(url, "robots.txt 不允许抓取此网址")
+
+    def _load_robots(self, origin: str) -> RobotFileParser | FetchError:
+        """robots.txt of a host, read once per pull. 4xx means no rules (RFC 9309)."""
+        url = urljoin(origin, "/robots.txt")
+        parser = RobotFileParser(url)
+        try:
+            response = self._send(url, {})
+        except FetchError as error:
+            return error  # remembered, so a dead host fails fast for every later URL
+        if response.status_code >= 400:
+            parser.parse([])
+        else:
+            page = Page(url, str(response.url), response.status_code, response.content,
+                        {k.lower(): v for k, v in response.headers.items()})
+            parser.parse(page.text.splitlines())
+        return parser
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _reason(error: Exception) -> str:
+    text = str(error) or type(error).__name__
+    return text if len(text) < 160 else text[:160] + "…"
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds: either a number or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def http_url_problem(value) -> str | None:
+    """Option check for a source URL (used by the web adapters' ``options``)."""
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if not parts or parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"不是有效的 http/https 网址：{value!r}"
+    return None

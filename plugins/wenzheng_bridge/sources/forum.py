@@ -1,0 +1,337 @@
+"""Forum HTML source: Discuz! X3.4 board list pages and thread pages (BeautifulSoup + lxml).
+
+A pull walks each board's list pages, newest last post first. The second
+``td.by`` of a row (last poster, last-post time) with the reply count is the
+thread's signature: a thread whose signature is unchanged since the last pull
+is not opened, so an unchanged board costs its list pages only, and once a
+board has been walked to the end, paging stops at the first page with no
+changed thread. Paging ends at ``共 N 页`` or when a page repeats (Discuz!
+answers a page past the end with page 1).
+
+The thread page gives the exact post time and full text; the first post is
+the petition, posts by the configured spokesperson accounts are its replies.
+Relative dates ("3 小时前", "昨天 10:20", "5 天前") are resolved against the
+fetch time, preferring the absolute date Discuz! puts in the span's title.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup
+
+from ..config import Option
+from ..fetching import FetchError, http_url_problem
+from ..records import SHANGHAI, Petition, Reply, SourceError
+from .common import clean_text, infer_type, normalise_type, parse_datetime, places, to_int
+
+_RELATIVE = [
+    (re.compile(r"(\d+)\s*秒前"), lambda now, m: now - timedelta(seconds=int(m[1]))),
+    (re.compile(r"(\d+)\s*分钟前"), lambda now, m: now - timedelta(minutes=int(m[1]))),
+    (re.compile(r"半小时前"), lambda now, m: now - timedelta(minutes=30)),
+    (re.compile(r"(\d+)\s*小时前"), lambda now, m: now - timedelta(hours=int(m[1]))),
+    (re.compile(r"刚刚"), lambda now, m: now),
+    (re.compile(r"昨天\s*(\d{1,2}):(\d{2})"), lambda now, m: _day(now, 1, m[1], m[2])),
+    (re.compile(r"前天\s*(\d{1,2}):(\d{2})"), lambda now, m: _day(now, 2, m[1], m[2])),
+    (re.compile(r"(\d+)\s*天前"), lambda now, m: _day(now, int(m[1]), 0, 0)),
+]
+_TOTAL_PAGES = re.compile(r"共\s*(\d+)\s*页")
+_ROW_ID = re.compile(r"^(normal|stick)thread_(\d+)$")
+_POST_ID = re.compile(r"^post_(\d+)$")
+
+
+def _day(now: datetime, back: int, hour, minute) -> datetime:
+    day = (now - timedelta(days=back)).date()
+    return datetime(day.year, day.month, day.day, int(hour), int(minute), tzinfo=SHANGHAI)
+
+
+def discuz_time(text: str, title: str, now: datetime) -> datetime:
+    """A Discuz! date: the span title if it is a date, else the (maybe relative) text. ValueError if neither."""
+    for candidate in (title, text):
+        candidate = clean_text(candidate).replace("发表于", "").strip()
+        if not candidate:
+            continue
+        for pattern, resolve in _RELATIVE:
+            match = pattern.search(candidate)
+            if match:
+                return resolve(now.astimezone(SHANGHAI), match)
+        try:
+            return parse_datetime(candidate)
+        except ValueError:
+            continue
+    raise ValueError(f"无法识别的时间 {clean_text(title or text)!r}")
+
+
+def _stamp(tag, now: datetime) -> datetime:
+    """Time in an <em> holding either text or <span title="...">relative</span>."""
+    span = tag.find("span", title=True)
+    return discuz_time(tag.get_text(" "), span["title"] if span else "", now)
+
+
+@dataclass
+class ThreadRow:
+    """One row of a board list page."""
+
+    tid: str
+    subject: str
+    author: str = ""
+    posted: datetime | None = None
+    replies: int | None = None
+    views: int | None = None
+    last_poster: str = ""
+    last_post: datetime | None = None
+    sticky: bool = False
+    type_name: str = ""
+
+    @property
+    def signature(self) -> str:
+        """What changes when someone posts in the thread (read from the list, without opening it)."""
+        last = self.last_post.isoformat() if self.last_post else ""
+        return f"{self.replies}|{self.last_poster}|{last}"
+
+
+@dataclass
+class BoardPage:
+    board: str
+    rows: list[ThreadRow]
+    pages: int | None
+
+
+@dataclass
+class PostData:
+    pid: str
+    author: str
+    time: datetime | None
+    text: str
+
+
+@dataclass
+class ThreadPage:
+    title: str
+    board: str
+    posts: list[PostData] = field(default_factory=list)
+
+
+def _soup(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "lxml")
+
+
+def parse_board_page(html: str, now: datetime, source: str = "", item: str = "") -> BoardPage:
+    """Rows of a ``forumdisplay`` page. SourceError when it is not a Discuz! board list."""
+    soup = _soup(html)
+    table = soup.find(id="threadlisttableid") or soup.find(id="threadlist")
+    if table is None:
+        raise SourceError(source, item, "threadlisttableid", "不是 Discuz! 版块列表页（找不到主题列表）")
+    rows = []
+    for body in table.find_all("tbody", id=_ROW_ID):
+        kind, tid = _ROW_ID.match(body["id"]).groups()
+        try:
+            rows.append(_row(body, tid, kind == "stick", now))
+        except (ValueError, TypeError, AttributeError) as error:
+            raise SourceError(source, f"{item} 主题 {tid}", "td.by", str(error)) from None
+    total = soup.find("span", title=_TOTAL_PAGES)
+    pages = int(_TOTAL_PAGES.search(total["title"])[1]) if total else None
+    heading = soup.select_one("h1.xs2 a") or soup.select_one("#pt .z a:last-of-type")
+    return BoardPage(clean_text(heading.get_text()) if heading else "", rows, pages)
+
+
+def _row(body, tid: str, sticky: bool, now: datetime) -> ThreadRow:
+    link = body.select_one("a.s.xst") or body.select_one("a.xst")
+    if link is None:
+        raise ValueError("缺少主题链接 a.s.xst")
+    row = ThreadRow(tid=tid, subject=clean_text(link.get_text()), sticky=sticky)
+    type_link = body.select_one("th em a")  # thread type label: [咨询]
+    row.type_name = clean_text(type_link.get_text()) if type_link else ""
+    by = body.select("td.by")
+    if by:
+        row.author = clean_text(by[0].select_one("cite").get_text()) if by[0].select_one("cite") else ""
+        em = by[0].select_one("em")
+        row.posted = _stamp(em, now) if em and clean_text(em.get_text()) else None
+    if len(by) > 1:
+        row.last_poster = clean_text(by[1].select_one("cite").get_text()) if by[1].select_one("cite") else ""
+        em = by[1].select_one("em")
+        row.last_post = _stamp(em, now) if em and clean_text(em.get_text()) else None
+    num = body.select_one("td.num")
+    if num is not None:
+        replies, views = num.select_one("a.xi2"), num.select_one("em")
+        row.replies = to_int(replies.get_text()) if replies else None
+        row.views = to_int(views.get_text()) if views else None
+    return row
+
+
+def parse_thread(html: str, now: datetime, source: str = "", item: str = "") -> ThreadPage:
+    """Posts of a ``viewthread`` page, first post first. SourceError when the page has no posts."""
+    soup = _soup(html)
+    subject = soup.find(id="thread_subject")
+    posts = []
+    for div in soup.find_all("div", id=_POST_ID):
+        pid = _POST_ID.match(div["id"])[1]
+        message = div.find(id=f"postmessage_{pid}")
+        if message is None:
+            continue  # a deleted or hidden post: nothing to read
+        author = div.select_one("div.authi a.xw1")
+        stamp = div.find(id=f"authorposton{pid}")
+        try:
+            when = _stamp(stamp, now) if stamp else None
+        except ValueError as error:
+            raise SourceError(source, f"{item} 楼层 {pid}", f"authorposton{pid}", str(error)) from None
+        posts.append(PostData(pid, clean_text(author.get_text()) if author else "", when, _message_text(message)))
+    if subject is None:
+        raise SourceError(source, item, "thread_subject", "不是 Discuz! 帖子页（找不到标题）")
+    if not posts:
+        raise SourceError(source, item, "postmessage", "帖子页没有可读的楼层")
+    crumbs = soup.select("#pt .z a")
+    board = clean_text(crumbs[-1].get_text()) if len(crumbs) > 1 else ""
+    return ThreadPage(clean_text(subject.get_text()), board, posts)
+
+
+def html_text(html: str) -> str:
+    """Plain text of an HTML fragment (feed descriptions), line breaks kept."""
+    return _message_text(_soup(f"<div>{html}</div>").div) if html and "<" in html else clean_text(html)
+
+
+def _message_text(tag) -> str:
+    if tag is None:
+        return ""
+    for junk in tag.select("i.pstatus, div.quote, script, style, .tip"):
+        junk.decompose()
+    for br in tag.find_all("br"):
+        br.replace_with("\n")
+    return clean_text(tag.get_text())
+
+
+def _spokespersons(value) -> dict[str, str]:
+    return dict(value) if isinstance(value, dict) else {name: "" for name in value}
+
+
+def thread_petition(config: dict, tid: str, url: str, page: ThreadPage, row: ThreadRow | None = None) -> Petition:
+    """The petition a thread page shows: first post = petition, spokesperson posts = replies.
+
+    Shared with the feed source, which opens Discuz! thread pages for the full text.
+    """
+    spokes = _spokespersons(config.get("spokespersons", {}))
+    first, later = page.posts[0], page.posts[1:]
+    answers = [p for p in later if p.author in spokes]
+    replies = [
+        Reply(text=p.text, time=p.time, unit=spokes[p.author] or p.author, author=p.author, reply_id=p.pid,
+              final=(i == len(answers) - 1))  # earlier answers are interim
+        for i, p in enumerate(answers)
+    ]
+    board = page.board or config["board"]
+    board = config["board_map"].get(board, board) or config["board"]
+    type_ = normalise_type(row.type_name if row else "", config["type_map"]) or infer_type(page.title, first.text)
+    return Petition(
+        source=config["name"], source_id=str(tid), title=page.title, body=first.text,
+        posted=first.time or (row.posted if row else None), url=url, board=board,
+        department=config["department"], type=type_, author=first.author,
+        views=row.views if row else None, reply_count=row.replies if row else len(later),
+        places=places(page.title + "\n" + first.text), replies=replies,
+    )
+
+
+def _fids_problem(value) -> str | None:
+    return None if value and all(isinstance(f, int) for f in value) else "应为非空的版块编号（fid，整数）列表"
+
+
+class ForumSource:
+    """Discuz! X3.4 boards: ``url`` is the forum root, ``fids`` the boards to pull."""
+
+    snapshot = False  # a list walk stops early; absence from it never means a post is gone
+    options = {
+        "url": Option(str, doc="forum root URL (where forum.php lives)", check=http_url_problem),
+        "fids": Option(list, doc="board ids (fid) to pull", check=_fids_problem),
+        "spokespersons": Option((dict, list), {}, "spokesperson accounts (-> replying unit); their posts are replies"),
+        "max_pages": Option(int, 500, "stop after this many list pages per board"),
+    }
+
+    @staticmethod
+    def check(values: dict, base: Path) -> list[str]:
+        return []
+
+    def __init__(self, config: dict, base: Path):
+        self.config = config
+        self.name = config["name"]
+        self.root = config["url"] if config["url"].endswith("/") else config["url"] + "/"
+
+    def board_url(self, fid: int, page: int) -> str:
+        return urljoin(self.root, f"forum.php?mod=forumdisplay&fid={fid}&page={page}")
+
+    def thread_url(self, tid: str) -> str:
+        return urljoin(self.root, f"forum.php?mod=viewthread&tid={tid}")
+
+    def items(self, context) -> Iterator[Petition | SourceError]:
+        for fid in self.config["fids"]:
+            yield from self._board(context, fid)
+
+    def _board(self, context, fid: int) -> Iterator[Petition | SourceError]:
+        complete_key = f"board:{fid}:complete"
+        walked_before = context.state(complete_key, False)
+        seen_pages: set[tuple] = set()
+        clean = True  # no error on this walk: only then is the board marked walked
+        page_no = 1
+        while page_no <= self.config["max_pages"]:
+            url = self.board_url(fid, page_no)
+            item = f"版块 {fid} 第 {page_no} 页"
+            try:
+                page = context.fetch(url, conditional=True)
+                if page.not_modified:
+                    if walked_before:
+                        return  # newest page unchanged: nothing newer anywhere on the board
+                    page_no += 1
+                    if page_no > context.state(f"board:{fid}:pages", 1):
+                        break
+                    continue
+                board = parse_board_page(page.text, context.now, self.name, item)
+            except FetchError as error:
+                yield SourceError(self.name, item, "列表页", f"{error.url}：{error.problem}")
+                return
+            except SourceError as error:
+                yield error
+                return
+            key = tuple(r.tid for r in board.rows if not r.sticky)
+            if page_no > 1 and (key in seen_pages or not key):
+                break  # past the end: Discuz! shows page 1 again
+            seen_pages.add(key)
+            changed, errors = 0, 0
+            for row in board.rows:
+                state_key = f"thread:{row.tid}"
+                if context.state(state_key) == row.signature:
+                    continue
+                changed += not row.sticky
+                outcome = self._thread(context, row, board.board)
+                yield outcome
+                if isinstance(outcome, SourceError):
+                    errors += 1
+                else:
+                    context.set_state(state_key, row.signature)
+            if errors:
+                clean = False
+            else:
+                context.remember(page)  # only a page fully imported may be answered with a 304 next time
+            if board.pages and board.pages != context.state(f"board:{fid}:pages"):
+                context.set_state(f"board:{fid}:pages", board.pages)
+            if walked_before and changed == 0:
+                return  # list is newest-first: an unchanged page means older pages are unchanged too
+            if board.pages and page_no >= board.pages:
+                break
+            page_no += 1
+        if clean and not walked_before:
+            context.set_state(complete_key, True)
+
+    def _thread(self, context, row: ThreadRow, board: str) -> Petition | SourceError:
+        url = self.thread_url(row.tid)
+        item = f"帖子 {row.tid}"
+        try:
+            page = context.fetch(url)
+            thread = parse_thread(page.text, context.now, self.name, item)
+        except FetchError as error:
+            return SourceError(self.name, item, "帖子页", f"{error.url}：{error.problem}")
+        except SourceError as error:
+            return error
+        if not thread.board:
+            thread.board = board
+        return thread_petition(self.config, row.tid, url, thread, row)
