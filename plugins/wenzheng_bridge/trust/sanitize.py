@@ -1,27 +1,94 @@
-"""Sanitising source text before it reaches any output (nh3)."""
+"""Sanitising source text at the output boundary (nh3), then masking personal data.
+
+The store keeps text exactly as received (so it can be reprocessed when these
+rules improve); this module is the ONE step every output goes through:
+
+- ``prepare_petition`` turns each text field of a petition into plain text
+  (forum posts arrive as HTML with <br>, <img>, <script>…), then masks personal
+  data. Plain text is then escaped by Jinja autoescape in the theme, and by the
+  XML/JSON/CSV writers of feeds and exports; no template may mark it ``|safe``.
+- ``sanitize_html`` is for the rare output that keeps source formatting as HTML.
+- ``safe_url`` keeps only http(s) links, because autoescape does not stop a
+  ``javascript:`` URL placed in an ``href``.
+"""
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 import nh3
 
-from ..records import Petition
+from ..records import Petition, Reply
+from ..sources.common import clean_text
 from .masking import mask
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote"}
+# Tags whose content is code or embedded documents, never resident's words: dropped whole.
+DROPPED_WITH_CONTENT = {"script", "style", "noscript", "template", "iframe", "object", "embed",
+                        "textarea", "select", "svg", "math", "head", "title"}
+_BREAKS = re.compile(r"<br\s*/?>|</?(?:p|div|li|tr|h[1-6]|blockquote)(?:\s[^>]*)?>", re.I)
+_MAX_ROUNDS = 4
 
 
-def sanitize_html(html: str) -> str:
+def sanitize_html(fragment: str) -> str:
     """Safe HTML fragment: only harmless formatting tags, no attributes, no scripts."""
-    return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes={}, url_schemes=set())
+    return nh3.clean(fragment or "", tags=ALLOWED_TAGS, clean_content_tags=DROPPED_WITH_CONTENT,
+                     attributes={}, url_schemes=set())
+
+
+def html_to_text(value: str) -> str:
+    """Plain text of a source field that may hold HTML: tags gone, entities decoded.
+
+    Repeated until nothing changes, so markup smuggled in as entities
+    (``&lt;script&gt;``) is decoded and then removed too: the result holds no
+    tag even if some output forgot to escape it.
+    """
+    if not value or ("<" not in value and "&" not in value):
+        return value or ""
+    text = value
+    for _ in range(_MAX_ROUNDS):
+        previous = text
+        text = html.unescape(nh3.clean(_BREAKS.sub("\n", text), tags=set(),
+                                       clean_content_tags=DROPPED_WITH_CONTENT))
+        if text == previous:
+            break
+    return clean_text(text)
+
+
+def safe_url(url: str) -> str:
+    """The URL if it is an absolute http(s) link, else "" (javascript:, data:, vbscript: …)."""
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+
+
+def output_text(value: str) -> str:
+    """A source text field made fit for any output: plain, sanitised, masked."""
+    return mask(html_to_text(value))
+
+
+def _reply(reply: Reply) -> Reply:
+    return replace(reply, text=output_text(reply.text), unit=output_text(reply.unit),
+                   author=output_text(reply.author))
 
 
 def prepare_petition(petition: Petition) -> Petition:
-    """A copy of the petition fit for output: personal data masked in every text field."""
+    """A copy of the petition fit for output: every text a source gave is plain, safe and masked."""
     return replace(
         petition,
-        title=mask(petition.title),
-        body=mask(petition.body),
-        author=petition.author,
-        replies=[replace(r, text=mask(r.text)) for r in petition.replies],
+        title=output_text(petition.title),
+        body=output_text(petition.body),
+        author=output_text(petition.author),
+        board=html_to_text(petition.board),
+        department=html_to_text(petition.department),
+        field=html_to_text(petition.field),
+        state=html_to_text(petition.state),
+        url=safe_url(petition.url),
+        places=[output_text(p) for p in petition.places],
+        replies=[_reply(r) for r in petition.replies],
     )

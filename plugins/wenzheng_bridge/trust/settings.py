@@ -1,4 +1,32 @@
-"""Settings of this job, with their documented defaults."""
+"""Settings of the trust layer, with their documented defaults."""
 from ..config import Option
+from ..records import TYPES
+from .masking import KINDS
 
-OPTIONS: dict[str, Option] = {}
+
+def _types(value) -> str | None:
+    unknown = [t for t in value if t not in TYPES]
+    return f"含未知的留言类型 {unknown}（可用：{'、'.join(TYPES)}）" if unknown else None
+
+
+def _strings(value) -> str | None:
+    return None if all(isinstance(v, str) and v for v in value) else "应为非空字符串列表"
+
+
+def _kinds(value) -> str | None:
+    unknown = [k for k in value if k not in KINDS]
+    return f"含未知的类别 {unknown}（可用：{', '.join(KINDS)}）" if unknown else None
+
+
+OPTIONS: dict[str, Option] = {
+    "WENZHENG_REVIEW_TYPES": Option(
+        list, ["举报"], "petition types kept off public outputs until an editor clears the case", _types),
+    "WENZHENG_REVIEW_BOARDS": Option(
+        list, [], "boards whose cases are kept off public outputs until an editor clears them", _strings),
+    "WENZHENG_REVIEW_ALL": Option(
+        bool, False, "every case needs an editor's clearance before it is public"),
+    "WENZHENG_SCAN_OUTPUT": Option(
+        bool, True, "after the build, scan every output file and fail on unmasked personal data"),
+    "WENZHENG_SCAN_KINDS": Option(
+        list, ["id_card", "mobile"], "kinds of personal data the output scan fails the build on", _kinds),
+}

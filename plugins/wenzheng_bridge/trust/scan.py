@@ -1,0 +1,144 @@
+"""The output scan: the build fails if an unmasked 身份证 or mobile number reached any output file.
+
+A last line of defence behind ``prepare_petition``: it runs after Pelican and
+the search indexer have written everything (a FINALIZER, see site/outputs.py)
+and reads every file of the output folder:
+
+- text files (HTML, XML feeds, JSON, CSV, JS, sitemaps…) as UTF-8;
+- gzip streams (Pagefind's ``.pf_fragment``/``.pf_index``/``.pf_meta`` files and
+  any ``.gz``) decompressed first; the index holds words as plain UTF-8 strings
+  inside its binary encoding, so digit runs are found there too;
+- zip containers (XLSX exports) member by member;
+- media and fonts (png, jpg, woff, wasm…) are skipped: no text of a petition
+  is written into them.
+
+Speed: a bytes regex over the raw content rejects almost every file without
+decoding; only files with a candidate are decoded and checked with the same
+detectors (checksum, date, province) the masker uses. Findings are reported
+masked, so the build log itself does not repeat the leak.
+"""
+from __future__ import annotations
+
+import bisect
+import gzip
+import io
+import logging
+import os
+import re
+import zipfile
+import zlib
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .masking import KIND_LABELS, find
+
+log = logging.getLogger(__name__)
+
+SKIPPED_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".avif", ".bmp",
+                    ".woff", ".woff2", ".ttf", ".otf", ".eot", ".wasm", ".mp3", ".mp4", ".webm"}
+# Candidates: 11 digits starting 1[3-9] (maybe grouped 3-4-4), or 15/18-digit runs;
+# full-width digits as their UTF-8 bytes (EF BC 90-99), in case an output skipped masking.
+_DIGIT = rb"(?:[0-9]|\xef\xbc[\x90-\x99])"
+_CANDIDATE = re.compile(
+    rb"1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}|[1-9][0-9]{14}|(?:\xef\xbc[\x90-\x99]){11}"
+)
+MAX_REPORTED = 50
+PARALLEL_FROM_BYTES = 64 * 1024 * 1024  # below this, worker start-up costs more than it saves
+
+
+@dataclass(frozen=True)
+class Leak:
+    path: str  # relative to the output folder; "archive.xlsx!xl/sharedStrings.xml" inside containers
+    line: int
+    column: int
+    kind: str
+    masked: str
+
+    def __str__(self) -> str:
+        return f"{self.path} 第 {self.line} 行第 {self.column} 列：未打码的{KIND_LABELS[self.kind]} {self.masked}"
+
+
+class PersonalDataLeak(RuntimeError):
+    """Unmasked personal data in the output folder; the build must fail."""
+
+    def __init__(self, leaks: list[Leak], folder: Path):
+        self.leaks = leaks
+        shown = "\n".join(f"  - {leak}" for leak in leaks[:MAX_REPORTED])
+        more = f"\n  ……另有 {len(leaks) - MAX_REPORTED} 处" if len(leaks) > MAX_REPORTED else ""
+        super().__init__(f"输出目录 {folder} 中发现 {len(leaks)} 处未打码的个人信息，构建失败：\n{shown}{more}")
+
+
+def scan_bytes(data: bytes, name: str, kinds=("id_card", "mobile")) -> list[Leak]:
+    """Leaks in one file's content (decompressing gzip and zip containers)."""
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error):
+            log.warning("无法解压 %s，按原样扫描", name)
+    elif data[:4] == b"PK\x03\x04":
+        return _scan_zip(data, name, kinds)
+    if not _CANDIDATE.search(data):
+        return []
+    text = data.decode("utf-8", "replace")
+    findings = find(text, kinds)
+    if not findings:
+        return []
+    newlines = [i for i, c in enumerate(text) if c == "\n"]
+    leaks = []
+    for f in findings:
+        line = bisect.bisect_left(newlines, f.start)
+        column = f.start - (newlines[line - 1] if line else -1)
+        leaks.append(Leak(name, line + 1, column, f.kind, f.masked))
+    return leaks
+
+
+def _scan_zip(data: bytes, name: str, kinds) -> list[Leak]:
+    leaks: list[Leak] = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for member in archive.namelist():
+                leaks += scan_bytes(archive.read(member), f"{name}!{member}", kinds)
+    except zipfile.BadZipFile:
+        log.warning("无法读取压缩包 %s，按原样扫描", name)
+        return scan_bytes(data[4:], name, kinds)
+    return leaks
+
+
+def _scan_file(args: tuple[str, str, tuple]) -> list[Leak]:
+    path, name, kinds = args
+    return scan_bytes(Path(path).read_bytes(), name, kinds)
+
+
+def output_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() not in SKIPPED_SUFFIXES)
+
+
+def scan_folder(folder: str | Path, kinds=("id_card", "mobile"), workers: int | None = None) -> list[Leak]:
+    """Every leak in the output folder, in path order."""
+    folder = Path(folder)
+    files = output_files(folder)
+    jobs = [(str(p), p.relative_to(folder).as_posix(), tuple(kinds)) for p in files]
+    total = sum(p.stat().st_size for p in files)
+    workers = workers or min(os.cpu_count() or 1, 4)
+    if workers > 1 and total >= PARALLEL_FROM_BYTES:
+        with ProcessPoolExecutor(workers) as pool:
+            results = list(pool.map(_scan_file, jobs, chunksize=64))
+    else:
+        results = [_scan_file(job) for job in jobs]
+    return [leak for found in results for leak in found]
+
+
+def scan_output(target) -> None:
+    """FINALIZER: fail the build on unmasked personal data anywhere in the output folder.
+
+    ``target`` is whatever carries ``settings`` and the output folder: the
+    site's finalizer context or the Pelican object of the ``finalized`` signal.
+    """
+    settings = getattr(target, "settings", {}) or {}
+    if not settings.get("WENZHENG_SCAN_OUTPUT", True):
+        return
+    folder = Path(getattr(target, "output_path", None) or settings["OUTPUT_PATH"])
+    leaks = scan_folder(folder, settings.get("WENZHENG_SCAN_KINDS", ("id_card", "mobile")))
+    if leaks:
+        raise PersonalDataLeak(leaks, folder)

@@ -1,0 +1,174 @@
+"""Masking personal data: per-kind unit tests and the labelled corpus with recall/precision.
+
+Run as a script to print the figures table for bench/RESULTS-trust.md:
+    .venv/bin/python tests/test_trust_masking.py
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from wenzheng_bridge.trust.masking import KINDS, find, mask
+
+CORPUS = Path(__file__).parent / "data" / "masking_corpus.tsv"
+# Per-kind floors the corpus must meet; address parsing is the fuzziest kind.
+THRESHOLDS = {kind: (0.95, 0.95) for kind in KINDS} | {"address": (0.90, 0.90)}
+
+
+def load_corpus(path: Path = CORPUS) -> list[tuple[str, list[tuple[str, str]]]]:
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        labels, text = line.split("\t")
+        pairs = [tuple(item.split("=", 1)) for item in labels.split("|") if item]
+        for kind, value in pairs:
+            assert kind in KINDS, f"{path.name}:{number}: unknown kind {kind}"
+            assert value in text, f"{path.name}:{number}: label {value!r} not in the sentence"
+        rows.append((text, pairs))
+    return rows
+
+
+def evaluate(rows) -> dict[str, dict[str, int]]:
+    """True positives, false negatives and false positives per kind (overlap matching)."""
+    counts = {kind: Counter() for kind in KINDS}
+    for text, labels in rows:
+        spans = []
+        for kind, value in labels:
+            start = text.index(value)
+            spans.append((kind, start, start + len(value)))
+        findings = find(text)
+        for kind, start, end in spans:
+            hit = any(f.kind == kind and f.start < end and start < f.end for f in findings)
+            counts[kind]["tp" if hit else "fn"] += 1
+        for f in findings:
+            if not any(kind == f.kind and f.start < end and start < f.end for kind, start, end in spans):
+                counts[f.kind]["fp"] += 1
+    return counts
+
+
+def ratios(c: Counter) -> tuple[float, float]:
+    recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
+    precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
+    return recall, precision
+
+
+def table(rows) -> str:
+    counts = evaluate(rows)
+    lines = ["| kind | labelled | found right | missed | false alarms | recall | precision |",
+             "|---|---|---|---|---|---|---|"]
+    for kind in KINDS:
+        c = counts[kind]
+        recall, precision = ratios(c)
+        lines.append(f"| {kind} | {c['tp'] + c['fn']} | {c['tp']} | {c['fn']} | {c['fp']} "
+                     f"| {recall:.3f} | {precision:.3f} |")
+    negatives = sum(1 for _, labels in rows if not labels)
+    lines.append(f"\n{len(rows)} sentences, {negatives} of them look-alike negatives with nothing to mask.")
+    return "\n".join(lines)
+
+
+# --- the corpus -------------------------------------------------------------------
+
+
+def test_corpus_is_large_and_covers_every_kind():
+    rows = load_corpus()
+    assert len(rows) >= 200
+    kinds = Counter(kind for _, labels in rows for kind, _ in labels)
+    assert all(kinds[k] >= 10 for k in KINDS), kinds
+    assert sum(1 for _, labels in rows if not labels) >= 60
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_corpus_recall_and_precision(kind):
+    counts = evaluate(load_corpus())[kind]
+    recall, precision = ratios(counts)
+    min_recall, min_precision = THRESHOLDS[kind]
+    assert recall >= min_recall and precision >= min_precision, (kind, dict(counts))
+
+
+def test_negatives_come_out_unchanged():
+    changed = [text for text, labels in load_corpus() if not labels and mask(text) != text]
+    assert len(changed) <= 2, changed
+
+
+def test_masked_corpus_keeps_no_labelled_number():
+    """After masking, no labelled value is left whole in the sentence (what a reader would see)."""
+    leaks = [(kind, value) for text, labels in load_corpus() for kind, value in labels
+             if kind != "address" and value in mask(text)]
+    assert len(leaks) <= 2, leaks
+
+
+# --- readable forms ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("电话13812345678请回", "电话138****5678请回"),
+    ("手机：138-1234-5678", "手机：138-****-5678"),
+    ("+86 13812345678", "+86 138****5678"),
+    ("１３８１２３４５６７８", "138****5678"),  # full-width digits typed by an IME
+    ("0731-88886666", "0731-****6666"),
+    ("（0731）8888-6666", "（0731）****-6666"),
+    ("010 65593388", "010 ****3388"),
+    ("拨打073188886666", "拨打0731****6666"),
+    ("身份证11010519491231002X。", "身份证110***********002X。"),
+    ("卡号6228480012345671到账", "卡号6228********5671到账"),
+    ("卡号6217 0012 3456 7890 122", "卡号6217 **** **** ***0 122"),
+    ("车牌湘A12345违停", "车牌湘A****5违停"),
+    ("湘A·D12345", "湘A·*****5"),
+    ("邮箱zhangwei@163.com。", "邮箱z***@163.com。"),
+    ("星城小区5栋2单元301室", "星城小区5栋*单元***室"),
+    ("芙蓉小区5-2-301", "芙蓉小区5-*-***"),
+    ("新塘村5组12号", "新塘村5组**号"),
+    ("莲塘路128号", "莲塘路128号"),  # street numbers stay: a building, not a door
+])
+def test_masked_forms_stay_readable(text, expected):
+    assert mask(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "430102198503120015",  # 18 digits, wrong checksum: an order number, not a 身份证
+    "439902198503120018",  # province code 99 does not exist
+    "430102198513120011",  # month 13
+    "6228480012345678",  # fails Luhn
+    "2019-02-28 11:25:05",
+    "湘政发〔2019〕12号",
+    "GB50500-2013",
+    "每平方米13500元",
+    "12345热线",
+])
+def test_look_alikes_are_left_alone(text):
+    assert mask(text) == text
+
+
+def test_masking_is_idempotent_and_keeps_length_of_numbers():
+    text = "我家住星城小区5栋2单元301室，电话13812345678，身份证11010519491231002X。"
+    once = mask(text)
+    assert mask(once) == once
+    assert len(once) == len(text)
+    assert not re.search(r"1[3-9]\d{9}", once)
+
+
+def test_fifteen_digit_id_needs_context_and_real_date():
+    assert mask("身份证号430102850312001") == "身份证号430*********001"
+    assert mask("营业执照注册号430104000123456") == "营业执照注册号430104000123456"
+    assert mask("身份证号430102851312001") == "身份证号430102851312001"  # month 13
+
+
+def test_masking_on_the_real_sample_changes_only_what_it_should(sample_store):
+    """The real data was anonymised by its publisher (0000-00000000, ****): masking must not eat its text."""
+    import sqlite3
+
+    with sqlite3.connect(sample_store) as db:
+        texts = [r[0] for r in db.execute("select title || '\n' || body from petitions")]
+    changed = [(t, mask(t)) for t in texts if mask(t) != t]
+    # Residents' texts name rooms and floors; numbers such as 文号, dates and prices must survive.
+    assert len(changed) < len(texts) * 0.05, len(changed)
+    for before, after in changed:
+        assert re.findall(r"〔\d{4}〕\d+号|\d{4}年\d{1,2}月", before) == re.findall(r"〔\d{4}〕\d+号|\d{4}年\d{1,2}月", after)
+
+
+if __name__ == "__main__":
+    print(table(load_corpus()))
