@@ -14,7 +14,8 @@ TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh"
 DEFAULT_DATE_FORMAT = "%Y年%m月%d日"
 DEFAULT_PAGINATION = 20
-ARTICLE_PATHS = ["articles"]
+# Drafts from `wenzheng draft(s)` are articles with Status: draft; an editor publishes one in place.
+ARTICLE_PATHS = ["articles", "drafts"]
 PAGE_PATHS = ["pages"]
 # Drafts are written by `wenzheng draft(s)`; newsroom records are read by the plugin, not rendered.
 ARTICLE_EXCLUDES = ["newsroom"]

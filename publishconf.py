@@ -9,3 +9,5 @@ SITEURL = "https://wenzheng.example.org"
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
 WENZHENG_NEWSROOM_PAGES = False
+# Drafts are newsroom work in progress: never written to the production site.
+DRAFT_SAVE_AS = ""

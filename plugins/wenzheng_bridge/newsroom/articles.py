@@ -14,6 +14,7 @@ readers (``read_articles``) so both see the same articles.
 from __future__ import annotations
 
 import copy
+import logging
 import re
 from datetime import datetime
 from pathlib import Path
@@ -91,6 +92,8 @@ def read_articles(settings: dict) -> list:
     base = content_dir(settings)
     # The commands read pelicanconf.py without Pelican's defaults; the readers need them.
     settings = {**copy.deepcopy(DEFAULT_CONFIG), **settings, "PATH": str(base)}
+    # Docutils warns that it has no zh localisation on every run; the column is Markdown.
+    logging.getLogger("pelican.readers").setLevel(logging.ERROR)
     readers = Readers(settings)
     excluded = [base / name for name in settings.get("ARTICLE_EXCLUDES", [])]
     articles = []

@@ -11,10 +11,11 @@ OUTPUTS: list[str] = [
     # "wenzheng_bridge.site.feeds:write_feeds",
     # "wenzheng_bridge.site.sitemap:write_sitemap",
     # "wenzheng_bridge.site.exports:write_exports",
+    "wenzheng_bridge.newsroom.budget:write_budget_page",
 ]
 
 #: Run after Pelican has written everything (signal ``finalized``): search index, output scan.
 FINALIZERS: list[str] = [
     # "wenzheng_bridge.site.search:build_index",
-    # "wenzheng_bridge.trust.scan:scan_output",
+    "wenzheng_bridge.trust.scan:scan_output",
 ]

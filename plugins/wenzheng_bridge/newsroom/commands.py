@@ -1,0 +1,256 @@
+"""The newsroom's commands: budget, claim, followup, draft, drafts, takedown, clear.
+
+Commands that record a decision append one line to the case's plain-text
+record under content/newsroom/ (see records.py); a hand edit works the same.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from rich.console import Console
+
+from ..cli import Command
+from ..records import FOLLOWUP_KINDS, SHANGHAI, NewsroomRecords
+from ..sources.common import parse_datetime
+from . import records as nr
+
+
+class CommandError(ValueError):
+    """A mistake on the command line: shown as is, exit status 2."""
+
+
+def _guarded(run):
+    """Bad input ends with one clear Chinese message, never a traceback."""
+
+    def wrapper(args, settings) -> int:
+        try:
+            return run(args, settings)
+        except (CommandError, nr.RecordError, FileNotFoundError) as error:
+            Console(stderr=True).print(f"[red]错误[/red] {error}", highlight=False)
+            return 2
+
+    return wrapper
+
+
+@dataclass
+class Newsroom:
+    """What a command sees: the store's case keys, the records, every case view."""
+
+    index: nr.CaseIndex
+    records: NewsroomRecords
+    cases: list
+    now: datetime
+
+    def case(self, key: str):
+        return next(c for c in self.cases if c.key == key)
+
+
+def _now(settings: dict) -> datetime:
+    from ..caseview.view import build_now
+
+    return build_now(settings)
+
+
+def load_index(settings: dict) -> nr.CaseIndex:
+    return nr.CaseIndex.from_settings(settings)
+
+
+def load_newsroom(settings: dict) -> Newsroom:
+    from ..caseview.view import cases
+    from ..store import Store
+    from .articles import read_articles
+
+    index = load_index(settings)
+    records = nr.load(settings, articles=read_articles(settings), index=index)
+    now = _now(settings)
+    with Store.open(settings["WENZHENG_STORE"], readonly=True) as store:
+        views = list(cases(store, settings, records=records, now=now))
+    return Newsroom(index, records, views, now)
+
+
+def resolve(index: nr.CaseIndex, name: str) -> str:
+    key = index.resolve(name)
+    if key is None:
+        raise CommandError(index.explain(name))
+    return key
+
+
+def _date(text: str | None, settings: dict) -> datetime:
+    if not text:
+        return _now(settings).replace(second=0, microsecond=0)
+    try:
+        return parse_datetime(text)
+    except ValueError:
+        raise CommandError(f"--date：无法识别的日期 {text!r}（应为 2026-11-20 或 2026-11-20 14:30）") from None
+
+
+def _record(settings: dict, args, kind: str, who: str = "", note: str = "", url: str = "") -> int:
+    key = resolve(load_index(settings), args.case)
+    entry = nr.Entry(case=key, kind=kind, date=_date(getattr(args, "date", None), settings),
+                     who=who, note=note, url=url)
+    path = nr.append(settings, entry)
+    Console().print(f"已记录：{key} · {nr.ALL_KINDS[kind]} · {nr.format_line(entry)}\n文件：{path}", highlight=False)
+    return 0
+
+
+def _case_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("case", help="案件编号，如 tipdm-2549（来源内唯一时可只写 2549）")
+    parser.add_argument("--date", help="日期，如 2026-11-20 或 2026-11-20 14:30（默认现在）")
+
+
+# -- claim / followup / takedown / clear ------------------------------------------------------
+def _claim_arguments(parser) -> None:
+    _case_argument(parser)
+    parser.add_argument("--reporter", required=True, help="认领的记者")
+    parser.add_argument("--note", default="", help="备注")
+
+
+def _followup_arguments(parser) -> None:
+    _case_argument(parser)
+    kinds = "、".join(f"{k}（{v}）" for k, v in FOLLOWUP_KINDS.items())
+    parser.add_argument("--kind", required=True, help=f"跟进类型：{kinds}")
+    parser.add_argument("--note", required=True, help="发生了什么")
+    parser.add_argument("--who", default="", help="记者或编辑")
+    parser.add_argument("--url", default="", help="相关链接（报道、照片）")
+
+
+def _takedown_arguments(parser) -> None:
+    _case_argument(parser)
+    parser.add_argument("--reason", required=True, help="撤下理由（记录在案，供审核）")
+    parser.add_argument("--who", default="编辑部", help="决定撤下的编辑")
+
+
+def _clear_arguments(parser) -> None:
+    _case_argument(parser)
+    parser.add_argument("--who", default="编辑部", help="审核通过的编辑")
+    parser.add_argument("--note", default="", help="审核意见")
+
+
+@_guarded
+def _claim(args, settings) -> int:
+    return _record(settings, args, "claimed", who=args.reporter, note=args.note)
+
+
+@_guarded
+def _followup(args, settings) -> int:
+    kind = {label: key for key, label in FOLLOWUP_KINDS.items()}.get(args.kind, args.kind)
+    if kind not in FOLLOWUP_KINDS:
+        raise CommandError(f"--kind：未知的跟进类型 {args.kind!r}（可用：{'、'.join(FOLLOWUP_KINDS)}）")
+    return _record(settings, args, kind, who=args.who, note=args.note, url=args.url)
+
+
+@_guarded
+def _takedown(args, settings) -> int:
+    code = _record(settings, args, "takedown", who=args.who, note=args.reason)
+    Console().print("下次构建时，该案件将从公开网站、订阅、搜索索引、网站地图和开放数据中移除。")
+    return code
+
+
+@_guarded
+def _clear(args, settings) -> int:
+    return _record(settings, args, "cleared", who=args.who, note=args.note)
+
+
+# -- budget -----------------------------------------------------------------------------------
+def _budget_arguments(parser) -> None:
+    for name, label in (("board", "板块"), ("department", "部门"), ("type", "类型（建议/咨询/举报/诉求）"),
+                        ("field", "领域"), ("status", "状态（如 逾期未复）")):
+        parser.add_argument(f"--{name}", default="", help=f"只看这个{label}")
+    parser.add_argument("--since", default="", help="留言日期从（如 2019-01-01）")
+    parser.add_argument("--until", default="", help="留言日期到（含当天）")
+    parser.add_argument("--size", type=int, default=0, help="每栏条数（默认 WENZHENG_BUDGET_SIZE）")
+    parser.add_argument("--csv", default="budget.csv", help="CSV 文件路径（默认 budget.csv；写 - 则不写）")
+
+
+@_guarded
+def _budget(args, settings) -> int:
+    from ..site.pages import case_url
+    from .budget import Filters, make_budget, print_budget, write_csv
+
+    try:
+        filters = Filters.parse(board=args.board, department=args.department, type=args.type, field=args.field,
+                                status=args.status, since=args.since, until=args.until)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    newsroom = load_newsroom(settings)
+    budget = make_budget(newsroom.cases, settings, newsroom.now, filters, size=args.size or None)
+    print_budget(budget, Console())
+    if args.csv != "-":
+        write_csv(budget, args.csv, case_url)
+        Console().print(f"CSV 已写入：{Path(args.csv).resolve()}", highlight=False)
+    return 0
+
+
+# -- drafts -----------------------------------------------------------------------------------
+def _draft_arguments(parser) -> None:
+    parser.add_argument("cases", nargs="+", help="案件编号；多个案件写进同一篇稿件")
+    parser.add_argument("--topic", default="", help="话题名称（多个案件时用作标题）")
+
+
+def _drafts_arguments(parser) -> None:
+    parser.add_argument("--auto", type=int, required=True, metavar="N",
+                        help="按选题单取前 N 篇：新近解决、热点话题、正在升温，轮流选取（举报类不自动选）")
+
+
+def report_drafts(outcomes, console: Console) -> None:
+    from rich.table import Table
+
+    from .drafts import ACTIONS
+
+    table = Table(title="稿件")
+    for column in ("稿件", "案件", "结果", "新情况"):
+        table.add_column(column)
+    for outcome in outcomes:
+        table.add_row(str(outcome.path), "、".join(outcome.keys), ACTIONS[outcome.action],
+                      str(len(outcome.new_facts)) if outcome.action == "kept" else "")
+    console.print(table)
+    for outcome in outcomes:
+        if outcome.new_facts:
+            console.print(f"[bold]{outcome.path.name}[/bold] 已被编辑修改，未覆盖；生成以来的新情况：", highlight=False)
+            for fact in outcome.new_facts:
+                console.print(f"  + {fact}", highlight=False)
+
+
+@_guarded
+def _draft(args, settings) -> int:
+    from .drafts import write_draft
+
+    newsroom = load_newsroom(settings)
+    keys = list(dict.fromkeys(resolve(newsroom.index, name) for name in args.cases))
+    chosen = [newsroom.case(key) for key in keys]
+    for case in chosen:
+        if case.key in newsroom.records.takedowns:
+            raise CommandError(f"案件 {case.key} 已撤下（{newsroom.records.takedowns[case.key]}），不生成稿件")
+    outcome = write_draft(settings, chosen, newsroom.now, args.topic)
+    report_drafts([outcome], Console())
+    return 0
+
+
+@_guarded
+def _drafts(args, settings) -> int:
+    from .budget import make_budget
+    from .drafts import auto_groups, write_draft
+
+    if args.auto <= 0:
+        raise CommandError("--auto 应为正整数")
+    newsroom = load_newsroom(settings)
+    budget = make_budget(newsroom.cases, settings, newsroom.now, size=args.auto * 3)
+    outcomes = [write_draft(settings, members, newsroom.now, label)
+                for members, label in auto_groups(budget, args.auto)]
+    report_drafts(outcomes, Console())
+    if len(outcomes) < args.auto:
+        Console(stderr=True).print(f"只找到 {len(outcomes)} 篇可写的稿件（要求 {args.auto} 篇）")
+    return 0
+
+
+BUDGET = Command("生成选题单：正在升温、新近解决、逾期待追、热点话题、认领跟进中（终端表格 + CSV）", _budget_arguments, _budget)
+CLAIM = Command("记者认领案件（写入 content/newsroom/ 下的记录）", _claim_arguments, _claim)
+FOLLOWUP = Command("记录跟进：走访、采访、部门处理、解决、未解决、重新跟进", _followup_arguments, _followup)
+DRAFT = Command("为指定案件生成稿件草稿（多个案件合为一篇）", _draft_arguments, _draft)
+DRAFTS = Command("按选题单自动生成前 N 篇稿件草稿", _drafts_arguments, _drafts)
+TAKEDOWN = Command("撤下案件：下次构建时从所有公开输出中移除", _takedown_arguments, _takedown)
+CLEAR = Command("审核通过：准予公开（如举报类留言）", _clear_arguments, _clear)
