@@ -1,0 +1,268 @@
+"""Open data: every public case as JSON, CSV and Open311 GeoReport v2 JSON.
+
+Files (under the output folder):
+  data/cases.json              {"generated", "count", "cases": [case record, ...]}
+  data/cases.csv               one row per case, UTF-8 with BOM so spreadsheet software reads Chinese
+  data/open311/requests.json   GeoReport v2 service requests (the format of GET requests.json)
+  data/open311/services.json   GeoReport v2 service list (type/field pairs)
+
+Text is the masked plain text the case view hands out, as data: a petition
+that quotes "<A4区…>" keeps its words (markup is escaped where HTML is made,
+never stripped from data). Each file is streamed case by
+case, so 100,000 cases never sit in memory as one document.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import logging
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..caseview.model import Case
+from ..records import SHANGHAI
+from .sitemap import absolute, case_path, case_updated
+from .slugs import Slugs
+
+log = logging.getLogger(__name__)
+
+CASES_JSON = "data/cases.json"
+CASES_CSV = "data/cases.csv"
+OPEN311_REQUESTS = "data/open311/requests.json"
+OPEN311_SERVICES = "data/open311/services.json"
+
+#: Statuses where the platform's handling is over: a reply was given or the case was settled.
+#: Open311 has only open and closed; the newsroom still following a case keeps it open.
+CLOSED_STATUSES = {"已回复", "已解决", "未解决"}
+
+#: GeoReport v2 fields written for each request, in the specification's order.
+OPEN311_FIELDS = (
+    "service_request_id", "status", "status_notes", "service_name", "service_code",
+    "description", "agency_responsible", "requested_datetime", "updated_datetime",
+    "expected_datetime",
+)
+
+CSV_COLUMNS = (
+    "id", "url", "title", "board", "department", "unit", "type", "field", "status",
+    "posted", "deadline", "updated", "first_reply", "reply_working_days", "overdue_days",
+    "likes", "body", "replies",
+)
+
+
+def iso(when: datetime | None) -> str | None:
+    """ISO 8601 with the +08:00 zone (naive times are taken as Shanghai time)."""
+    if when is None:
+        return None
+    when = when if when.tzinfo else when.replace(tzinfo=SHANGHAI)
+    return when.astimezone(SHANGHAI).isoformat(timespec="seconds")
+
+
+def public_cases(build) -> list[Case]:
+    """The cases an output may show; build.cases is already public, this guards the promise."""
+    return [case for case in build.cases if case.public]
+
+
+def case_record(case: Case, settings: dict) -> dict:
+    """One case as open data (cases.json)."""
+    p = case.petition
+    return {
+        "id": case.key,
+        "url": absolute(settings, case_path(case)),
+        "source": p.source,
+        "source_id": p.source_id,
+        "source_url": p.url,
+        "title": p.title,
+        "body": p.body,
+        "board": p.board,
+        "department": case.department,
+        "unit": case.unit,
+        "type": p.type,
+        "field": p.field,
+        "status": case.status,
+        "status_evidence": case.evidence,
+        "posted": iso(p.posted),
+        "deadline": iso(case.deadline),
+        "updated": iso(case_updated(case)),
+        "overdue_days": case.overdue_days,
+        "likes": p.likes,
+        "views": p.views,
+        "clocks": {
+            name: {"working_days": c.working_days, "calendar_days": c.calendar_days, "running": c.running}
+            for name, c in case.clocks.items()
+        },
+        "replies": [
+            {"unit": r.unit, "time": iso(r.time), "final": r.final, "text": r.text}
+            for r in p.replies
+        ],
+        "timeline": [
+            {"kind": e.kind, "time": iso(e.time), "label": e.label, "who": e.who,
+             "text": e.text, "url": e.url}
+            for e in case.timeline
+        ],
+        "articles": [
+            {"title": a.title, "url": _link(settings, a.url), "date": iso(a.date)} for a in case.articles
+        ],
+    }
+
+
+def csv_row(case: Case, settings: dict) -> dict:
+    """One case as a flat CSV row (cases.csv)."""
+    p = case.petition
+    first = min((r.time for r in p.replies if r.time), default=None)
+    reply_clock = case.clocks.get("reply")
+    return {
+        "id": case.key,
+        "url": absolute(settings, case_path(case)),
+        "title": p.title,
+        "board": p.board,
+        "department": case.department,
+        "unit": case.unit,
+        "type": p.type,
+        "field": p.field,
+        "status": case.status,
+        "posted": iso(p.posted),
+        "deadline": iso(case.deadline),
+        "updated": iso(case_updated(case)),
+        "first_reply": iso(first),
+        "reply_working_days": reply_clock.working_days if reply_clock else None,
+        "overdue_days": case.overdue_days,
+        "likes": p.likes,
+        "body": p.body,
+        "replies": "\n\n".join(r.text for r in p.replies),
+    }
+
+
+def service_code(case: Case, slugs: Slugs) -> str:
+    return f"{slugs(case.petition.type)}-{slugs(case.petition.field)}"
+
+
+def service_name(case: Case) -> str:
+    """Type and field, e.g. 诉求/城乡建设 (the type alone when the source has no field)."""
+    return "/".join(part for part in (case.petition.type, case.petition.field) if part)
+
+
+def open311_request(case: Case, slugs: Slugs) -> dict:
+    """One case as a GeoReport v2 service request."""
+    p = case.petition
+    notes = case.status + (f"：{case.evidence}" if case.evidence else "")
+    return {
+        "service_request_id": case.key,
+        "status": "closed" if case.status in CLOSED_STATUSES else "open",
+        "status_notes": notes,
+        "service_name": service_name(case),
+        "service_code": service_code(case, slugs),
+        "description": p.body,
+        "agency_responsible": case.department or case.unit or p.board,
+        "requested_datetime": iso(p.posted),
+        "updated_datetime": iso(case_updated(case)),
+        "expected_datetime": iso(case.deadline),
+    }
+
+
+def open311_services(cases: Iterable[Case], slugs: Slugs) -> list[dict]:
+    """The GeoReport v2 service list: one service per type/field pair that occurs."""
+    services: dict[str, dict] = {}
+    for case in cases:
+        code = service_code(case, slugs)
+        services.setdefault(code, {
+            "service_code": code,
+            "service_name": service_name(case),
+            "description": f"网络问政留言：{service_name(case)}",
+            "metadata": False,
+            "type": "realtime",
+            "keywords": ",".join(x for x in (case.petition.type, case.petition.field) if x),
+            "group": case.petition.type,
+        })
+    return sorted(services.values(), key=lambda s: s["service_code"])
+
+
+def write_exports(build) -> dict[str, Path]:
+    """OUTPUTS entry: write the open data files; returns them by name."""
+    settings = build.settings
+    cases = public_cases(build)
+    slugs = Slugs(settings.get("WENZHENG_SLUGS") or {})
+    root = Path(build.output_path)
+    generated = iso(max((u for c in cases if (u := case_updated(c))), default=None))
+    files = {
+        CASES_JSON: _json_document(
+            {"generated": generated, "count": len(cases)}, "cases",
+            (case_record(c, settings) for c in cases),
+        ),
+        CASES_CSV: _csv_lines(csv_row(c, settings) for c in cases),
+        OPEN311_REQUESTS: _json_array(open311_request(c, slugs) for c in cases),
+        OPEN311_SERVICES: _json_array(open311_services(cases, slugs)),
+    }
+    written = {}
+    for name, chunks in files.items():
+        written[name] = root / name
+        write_stream_if_changed(root / name, chunks)
+    log.info("开放数据：%d 件公开案件", len(cases))
+    return written
+
+
+def _link(settings: dict, url: str) -> str:
+    return url if "://" in url else absolute(settings, url)
+
+
+def _dump(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_array(items: Iterable) -> Iterator[str]:
+    yield "["
+    for number, item in enumerate(items):
+        yield ("," if number else "") + "\n" + _dump(item)
+    yield "\n]\n"
+
+
+def _json_document(head: dict, key: str, items: Iterable) -> Iterator[str]:
+    yield _dump(head)[:-1] + f",{_dump(key)}:"
+    yield from _json_array(items)
+    yield "}\n"
+
+
+def _csv_lines(rows: Iterable[dict]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    yield "\ufeff"
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def write_stream_if_changed(path: Path, chunks: Iterable[str]) -> bool:
+    """Stream ``chunks`` to ``path`` in bounded memory; keep the old file when identical.
+
+    Like writing.write_if_changed (unchanged files keep their mtime, so a sync
+    moves nothing), but for files too large to hold as one string.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    digest = hashlib.sha256()
+    with open(temporary, "wb") as out:
+        for chunk in chunks:
+            data = chunk.encode("utf-8")
+            digest.update(data)
+            out.write(data)
+    if path.exists() and _file_digest(path) == digest.hexdigest():
+        temporary.unlink()
+        return False
+    os.replace(temporary, path)
+    return True
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

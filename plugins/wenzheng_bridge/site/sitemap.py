@@ -1,0 +1,144 @@
+"""sitemap.xml of the public pages, and the URL helpers feeds and exports share.
+
+Only pages written by this build are listed (never a stale file left in the
+output folder from an earlier build), and of the case pages only those of
+public cases: a gated or taken-down case must not be announced to crawlers.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+from xml.sax.saxutils import escape
+
+from ..caseview.model import Case
+from ..records import SHANGHAI
+from .pages import case_url
+
+log = logging.getLogger(__name__)
+
+#: The sitemap protocol's limit of URLs per file; larger sites get an index file.
+MAX_URLS = 50_000
+SITEMAP = "sitemap.xml"
+#: Pages that exist for the newsroom, not for readers or crawlers.
+PRIVATE_PREFIXES = ("drafts/", "newsroom/", "theme/", "pagefind/")
+
+
+def case_path(case: Case) -> str:
+    """The case page's URL relative to the site root (the generator's rule)."""
+    return case_url(case.key)
+
+
+def site_root(settings: dict) -> str:
+    """Absolute root of the published site, for links that leave it (feeds, sitemap, data).
+
+    SITEURL is relative in development builds, so FEED_DOMAIN (Pelican's own
+    setting for absolute feed links) stands in for it there.
+    """
+    siteurl = settings.get("SITEURL") or ""
+    if siteurl.startswith(("http://", "https://")):
+        return siteurl.rstrip("/")
+    return (settings.get("FEED_DOMAIN") or siteurl).rstrip("/")
+
+
+def absolute(settings: dict, path: str) -> str:
+    return f"{site_root(settings)}/{path.lstrip('/')}"
+
+
+def case_updated(case: Case) -> datetime | None:
+    """When the case last changed: its latest timeline event, else its post."""
+    times = [e.time for e in case.timeline if e.time]
+    if case.petition.posted:
+        times.append(case.petition.posted)
+    return max(times).astimezone(SHANGHAI) if times else None
+
+
+def write_sitemap(build) -> list[Path]:
+    """OUTPUTS entry: sitemap.xml (a sitemap index past 50,000 URLs); returns the files written."""
+    entries = sitemap_entries(build)
+    root = Path(build.output_path)
+    if len(entries) <= MAX_URLS:
+        build.write(SITEMAP, _urlset(entries))
+        written = [root / SITEMAP]
+    else:
+        written = []
+        for number, start in enumerate(range(0, len(entries), MAX_URLS), 1):
+            path = root / f"sitemap-{number}.xml"
+            build.write(path.name, _urlset(entries[start:start + MAX_URLS]))
+            written.append(path)
+        index = [(absolute(build.settings, p.name), None) for p in written]
+        build.write(SITEMAP, _index(index))
+        written.insert(0, root / SITEMAP)
+    log.info("sitemap: %d 个网址", len(entries))
+    return written
+
+
+def sitemap_entries(build) -> list[tuple[str, datetime | None]]:
+    """(absolute URL, lastmod) of every public page, case pages first, each URL once."""
+    settings = build.settings
+    public = [c for c in build.cases if c.public]
+    newest = max((u for c in public if (u := case_updated(c))), default=None)
+    entries: dict[str, datetime | None] = {absolute(settings, ""): newest}
+    for case in public:
+        entries[absolute(settings, case_path(case))] = case_updated(case)
+    for item in _published_content(build.context):
+        entries.setdefault(absolute(settings, item.url), _content_lastmod(item))
+    gated = {absolute(settings, case_path(c)) for c in build.all_cases if not c.public}
+    for url in _written_pages(build):
+        # Index pages change whenever a case does: the newest case update is their lastmod.
+        entries.setdefault(absolute(settings, url), newest)
+    return [(url, lastmod) for url, lastmod in entries.items() if url not in gated]
+
+
+def _published_content(context: dict):
+    """Column articles and pages Pelican published (drafts and hidden pages stay out)."""
+    yield from context.get("articles", [])
+    yield from context.get("pages", [])
+
+
+def _content_lastmod(item) -> datetime | None:
+    when = getattr(item, "modified", None) or getattr(item, "date", None)
+    if when is None:
+        return None
+    return when.astimezone(SHANGHAI) if when.tzinfo else when.replace(tzinfo=SHANGHAI)
+
+
+def _written_pages(build) -> list[str]:
+    """URLs of the HTML pages the site's outputs wrote (indexes, scorecards, statistics)."""
+    urls = []
+    for save_as, _changed in build.written:
+        if not save_as.endswith(".html"):
+            continue
+        url = save_as.removesuffix("index.html")
+        if url.startswith(PRIVATE_PREFIXES) or url.startswith("cases/") or url == "404.html":
+            continue
+        urls.append(url)
+    return urls
+
+
+def _w3c(when: datetime) -> str:
+    return when.astimezone(SHANGHAI).isoformat(timespec="seconds")
+
+
+def _uri(url: str) -> str:
+    # The protocol wants RFC 3986 URLs: a Chinese slug is percent-encoded, an encoded one kept.
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
+
+
+def _urlset(entries) -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for url, lastmod in entries:
+        stamp = f"<lastmod>{_w3c(lastmod)}</lastmod>" if lastmod else ""
+        lines.append(f"<url><loc>{escape(_uri(url))}</loc>{stamp}</url>")
+    lines.append("</urlset>\n")
+    return "\n".join(lines)
+
+
+def _index(entries) -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"<sitemap><loc>{escape(url)}</loc></sitemap>" for url, _ in entries]
+    lines.append("</sitemapindex>\n")
+    return "\n".join(lines)
