@@ -92,16 +92,16 @@ def _row(t: Thread, now: datetime, titles: bool) -> str:
 
 
 def board_page(data: ForumData, fid: int, page: int, now: datetime, charset: str = "utf-8",
-               titles: bool = True, show_total: bool = True) -> str:
+               titles: bool = True, show_total: bool = True, per_page: int = PER_PAGE) -> str:
     """``forum.php?mod=forumdisplay&fid=N&page=P``; a page past the end is page 1 (as Discuz! does)."""
     name = data.boards[fid]
     threads = data.board_threads(fid)
     sticky = [t for t in threads if t.sticky]
     normal = [t for t in threads if not t.sticky]
-    pages = max(1, -(-len(normal) // PER_PAGE))
+    pages = max(1, -(-len(normal) // per_page))
     if page < 1 or page > pages:
         page = 1
-    rows = (sticky if page == 1 else []) + normal[(page - 1) * PER_PAGE: page * PER_PAGE]
+    rows = (sticky if page == 1 else []) + normal[(page - 1) * per_page: page * per_page]
     separator = ('<tbody id="separatorline" class="emptb"><tr class="ts"><td>&nbsp;</td>'
                  '<th><a href="javascript:;">版块主题</a></th></tr></tbody>\n') if sticky and page == 1 else ""
     body = "".join(_row(t, now, titles) for t in rows if t.sticky) + separator + "".join(

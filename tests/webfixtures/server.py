@@ -35,13 +35,15 @@ class Rule:
     """One fault: ``kind`` for requests containing ``match``, ``times`` times (None = always)."""
 
     KINDS = ("status", "slow", "truncate", "truncate_close", "reset", "invalid_xml", "wrong_charset",
-             "redirect_loop", "empty_feed", "garbage")
+             "redirect_loop", "empty_feed", "garbage", "replace")
     match: str
     kind: str
     times: int | None = None
     status: int = 503
     retry_after: str | None = None
     seconds: float = 0.0
+    old: str = ""  # "replace": substitute text in the page
+    new: str = ""
     hits: int = 0
 
     def applies(self, target: str) -> bool:
@@ -175,6 +177,7 @@ class FixtureServer:
     now: datetime | None = None  # what "now" is for relative dates (default: 3 h after the newest post)
     charset: str = "utf-8"  # forum page encoding: "utf-8" or "gbk"
     titles: bool = True  # Discuz! puts the absolute date in a span title; False drops it
+    per_page: int = render.PER_PAGE
     show_total: bool = True  # the pager's <span title="共 N 页">; False leaves only "page repeats" to stop on
     robots: str | None = "User-agent: *\nDisallow: /admin.php\n"
     delay: float = 0.0  # seconds before every response (for kill tests)
@@ -235,7 +238,7 @@ class FixtureServer:
             return 200, "text/plain", self.robots.encode(), None
         if path == "/forum.php" and q.get("mod") == "forumdisplay":
             text = render.board_page(self.data, int(q["fid"]), int(q.get("page", 1)), self.now, self.charset,
-                                     self.titles, self.show_total)
+                                     self.titles, self.show_total, self.per_page)
             return self._page(200, html, text, rule)
         if path == "/forum.php" and q.get("mod") == "viewthread":
             tid = int(q["tid"])
@@ -265,6 +268,8 @@ class FixtureServer:
             text = text.replace("</item>", "</itme>", 1).replace("</entry>", "<entry>", 1).replace("&amp;", "&", 3)
         if rule and rule.kind == "garbage":
             text = text[: len(text) // 3] + "<<<&&&\x00" + text[len(text) // 3:]
+        if rule and rule.kind == "replace":
+            text = text.replace(rule.old, rule.new)
         body = text.encode(encoding, errors="xmlcharrefreplace")
         if rule and rule.kind == "wrong_charset":  # GBK bytes under a header (and meta) saying UTF-8
             body = text.replace("charset=gbk", "charset=utf-8").encode("gb18030", errors="xmlcharrefreplace")

@@ -1,0 +1,188 @@
+"""The Discuz! forum source end to end against the local fixture forum built from the real sample."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from html import unescape
+
+import pytest
+
+from webfixtures import FixtureServer, ForumData, sample_petitions
+from webfixtures.helpers import FAST, SPOKES, changes, count, pull_once, stored_ids
+from wenzheng_bridge.records import SHANGHAI, SourceError
+from wenzheng_bridge.sources.forum import discuz_time, parse_board_page, parse_thread
+from wenzheng_bridge.store import Store
+
+CITY, COUNTY = 2, 40  # A市 (319 threads, 16 list pages), G5县 (15 threads, 10 answered)
+REAL = {p.source_id: p for p in sample_petitions()}
+
+
+def forum(server, fids, **extra):
+    return {"name": "forum", "kind": "forum", "url": server.base, "fids": fids, "spokespersons": SPOKES,
+            **FAST, **extra}
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    """One full pull of the A市 board (and a second, unchanged one), shared by the tests below."""
+    from wenzheng_bridge.settings import wenzheng_settings
+
+    folder = tmp_path_factory.mktemp("forum")
+    with FixtureServer(ForumData.from_sample()) as server:
+        raw = {"WENZHENG_BASE": str(folder), "WENZHENG_STORE": str(folder / "s.sqlite3"),
+               "WENZHENG_SOURCES": [forum(server, [CITY])]}
+        settings = {**raw, **wenzheng_settings(raw)}
+        first = pull_once(settings, "forum", server.now)
+        first_log = server.requests()
+        after_first = changes(settings)
+        server.clear_log()
+        second = pull_once(settings, "forum", server.now + timedelta(hours=1))
+        yield {"server": server, "settings": settings, "first": first, "first_log": first_log,
+               "after_first": after_first, "second": second, "second_log": server.requests()}
+
+
+def test_every_thread_of_the_board_is_imported_with_real_text(city):
+    assert city["first"].new == 319 and city["first"].failed == 0
+    with Store.open(city["settings"]["WENZHENG_STORE"]) as store:
+        p = store.petition("forum-41496")
+    real = REAL["41496"]
+    assert p.title == real.title == "请问C市摩托车年检地址在哪"
+    assert p.body == real.body and p.author == real.author
+    assert p.posted == datetime(2019, 12, 13, 10, 51, 4, tzinfo=SHANGHAI)
+    assert p.board == "A市" and p.type == "咨询"
+    assert len(p.replies) == 1
+    reply = p.replies[0]
+    assert reply.text == real.replies[0].text and reply.unit == "A市网络发言人办公室"
+    assert reply.time == real.replies[0].time  # given as "3 天前" with the exact time in the span title
+
+
+def test_first_pull_walks_16_list_pages_and_opens_each_thread_once(city):
+    lists = [r for r in city["first_log"] if r.query.get("mod") == "forumdisplay"]
+    threads = [r for r in city["first_log"] if r.query.get("mod") == "viewthread"]
+    assert sorted(int(r.query["page"]) for r in lists) == list(range(1, 17))
+    assert len(threads) == 319 == len({r.query["tid"] for r in threads})
+    assert all(r.headers["user-agent"].startswith("wenzheng-bridge") for r in city["first_log"])
+
+
+def test_second_unchanged_pull_sends_only_conditional_list_requests_and_writes_nothing(city):
+    assert city["second"].new == city["second"].updated == city["second"].failed == 0
+    pages = [r for r in city["second_log"] if r.path == "/forum.php"]
+    assert pages and all(r.query["mod"] == "forumdisplay" and r.conditional for r in pages)
+    assert len(pages) == 1  # the board was walked once: an unchanged first page ends the pull
+    assert changes(city["settings"]) == city["after_first"]
+
+
+def test_a_new_spokesperson_reply_opens_only_that_thread(city):
+    server, settings = city["server"], city["settings"]
+    tid = 37
+    when = server.now + timedelta(hours=2)
+    server.data.add_reply(tid, "问政发言人", when, "网友您好：已转交A市住房和城乡建设局核查处理。")
+    server.now = when + timedelta(minutes=30)
+    server.clear_log()
+    tally = pull_once(settings, "forum", server.now)
+    opened = [r.query["tid"] for r in server.requests() if r.query.get("mod") == "viewthread"]
+    assert opened == [str(tid)] and tally.updated == 1 and tally.new == 0
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        kinds = [h["kind"] for h in store.history(f"forum-{tid}")]
+        assert "reply_new" in kinds
+        assert store.petition(f"forum-{tid}").replies[-1].time == when.replace(second=when.second)
+
+
+def test_relative_dates_resolve_against_the_fetch_time_and_prefer_the_title():
+    now = datetime(2020, 1, 9, 14, 0, 5, tzinfo=SHANGHAI)
+    assert discuz_time(unescape("3&nbsp;小时前"), "", now) == now - timedelta(hours=3)
+    assert discuz_time(unescape("昨天&nbsp;10:20"), "", now) == datetime(2020, 1, 8, 10, 20, tzinfo=SHANGHAI)
+    assert discuz_time("前天 08:05", "", now) == datetime(2020, 1, 7, 8, 5, tzinfo=SHANGHAI)
+    assert discuz_time(unescape("5&nbsp;天前"), "", now).date() == datetime(2020, 1, 4).date()
+    assert discuz_time("5 天前", "2020-1-4 09:32:09", now) == datetime(2020, 1, 4, 9, 32, 9, tzinfo=SHANGHAI)
+    assert discuz_time("发表于 2019-4-25 09:32:09", "", now) == datetime(2019, 4, 25, 9, 32, 9, tzinfo=SHANGHAI)
+    assert discuz_time("2019-12-19", "", now) == datetime(2019, 12, 19, tzinfo=SHANGHAI)
+    with pytest.raises(ValueError):
+        discuz_time("很久以前", "", now)
+
+
+def test_list_rows_without_titles_resolve_relative_dates(tmp_path, make_settings):
+    data = ForumData.from_sample()
+    with FixtureServer(data, titles=False) as server:
+        import httpx
+
+        html = httpx.get(server.board_url(CITY)).text
+        assert "小时前" in html or "天前" in html
+        page = parse_board_page(html, server.now)
+    kinds = set()
+    for row in page.rows:
+        true = data.threads[int(row.tid)].last.time
+        days = (server.now.date() - true.date()).days
+        if days == 0:  # "N 小时前": right to the hour
+            assert abs(row.last_post - true) < timedelta(hours=1)
+        elif days in (1, 2) or days >= 7:  # "昨天 HH:MM", "前天 HH:MM" or the plain date and time
+            assert row.last_post == true.replace(second=0)
+        else:  # "N 天前": the day
+            assert row.last_post.date() == true.date()
+        kinds.add(min(days, 7))
+    assert len(kinds) >= 3, kinds
+
+
+def test_sticky_thread_is_read_once_and_flagged(tmp_path, make_settings):
+    data = ForumData.from_sample()
+    oldest = data.board_threads(COUNTY)[-1]
+    oldest.sticky = True
+    with FixtureServer(data) as server:
+        settings = make_settings([forum(server, [COUNTY])])
+        import httpx
+
+        page = parse_board_page(httpx.get(server.board_url(COUNTY)).text, server.now)
+        assert page.rows[0].sticky and page.rows[0].tid == str(oldest.tid)
+        tally = pull_once(settings, "forum", server.now)
+    assert tally.new == 15 and count(settings, "SELECT COUNT(*) FROM petitions WHERE source_id=?", str(oldest.tid)) == 1
+
+
+def test_paging_stops_when_a_page_repeats_without_a_page_count(tmp_path, make_settings):
+    with FixtureServer(ForumData.from_sample(), show_total=False, per_page=4) as server:
+        settings = make_settings([forum(server, [COUNTY])])
+        tally = pull_once(settings, "forum", server.now)
+        pages = [int(r.query["page"]) for r in server.requests() if r.query.get("mod") == "forumdisplay"]
+    assert tally.new == 15
+    assert pages == [1, 2, 3, 4, 5]  # page 5 came back as page 1: the walk stopped there
+
+
+def test_gbk_pages_read_exactly(tmp_path, make_settings):
+    with FixtureServer(ForumData.from_sample(), charset="gbk") as server:
+        settings = make_settings([forum(server, [COUNTY])])
+        tally = pull_once(settings, "forum", server.now)
+        first = server.requests("viewthread")[0]
+    assert tally.new == 15 and tally.failed == 0
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        for p in store.petitions():
+            real = REAL[p.source_id]
+            assert (p.title, p.body) == (real.title, real.body)
+            assert [r.text for r in p.replies] == [r.text for r in real.replies]
+    assert first.status == 200
+
+
+def test_malformed_thread_page_names_source_item_and_field_and_the_rest_imports(tmp_path, make_settings):
+    data = ForumData.from_sample()
+    bad = data.board_threads(COUNTY)[3].tid
+    with FixtureServer(data) as server:
+        server.fail(f"tid={bad}", "replace", old="发表于 ", new="发表于 去年夏天")
+        settings = make_settings([forum(server, [COUNTY])])
+        tally = pull_once(settings, "forum", server.now)
+        assert tally.new == 14 and tally.failed == 1
+        message = tally.errors[0]
+        assert "forum" in message and f"帖子 {bad}" in message and "authorposton" in message and "去年夏天" in message
+        server.heal()
+        server.clear_log()
+        again = pull_once(settings, "forum", server.now)
+        opened = [r.query["tid"] for r in server.requests() if r.query.get("mod") == "viewthread"]
+    assert again.new == 1 and again.failed == 0 and opened == [str(bad)]
+    assert len(stored_ids(settings, "forum")) == 15
+
+
+def test_thread_page_without_posts_is_a_clear_error():
+    with pytest.raises(SourceError) as caught:
+        parse_thread("<html><body><span id='thread_subject'>标题</span></body></html>",
+                     datetime.now(SHANGHAI), "forum", "帖子 7")
+    message = str(caught.value)
+    assert "forum" in message and "帖子 7" in message and "postmessage" in message
+    with pytest.raises(SourceError) as caught:
+        parse_board_page("<html><body>维护中</body></html>", datetime.now(SHANGHAI), "forum", "版块 2 第 1 页")
+    assert "版块 2 第 1 页" in str(caught.value) and "threadlisttableid" in str(caught.value)

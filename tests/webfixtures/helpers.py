@@ -1,0 +1,37 @@
+"""Small helpers the web-source tests share: pull one source, count what the store holds."""
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from wenzheng_bridge.pull import Tally, pull_source
+from wenzheng_bridge.store import Store
+
+SPOKES = {"问政发言人": "A市网络发言人办公室"}
+FAST = {"rate_limit": 0, "timeout": 0.5, "retries": 1, "backoff": 0.02}
+
+
+def pull_once(settings: dict, name: str, now: datetime) -> Tally:
+    source = next(s for s in settings["WENZHENG_SOURCES"] if s["name"] == name)
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        return pull_source(store, source, settings, now=now)
+
+
+def count(settings: dict, sql: str, *args):
+    db = sqlite3.connect(settings["WENZHENG_STORE"])
+    try:
+        return db.execute(sql, args).fetchone()[0]
+    finally:
+        db.close()
+
+
+def changes(settings: dict) -> int:
+    return count(settings, "SELECT COUNT(*) FROM changes")
+
+
+def stored_ids(settings: dict, source: str) -> set[str]:
+    db = sqlite3.connect(settings["WENZHENG_STORE"])
+    try:
+        return {r[0] for r in db.execute("SELECT source_id FROM petitions WHERE source=?", (source,))}
+    finally:
+        db.close()
