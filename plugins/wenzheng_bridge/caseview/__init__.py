@@ -1,1 +1,45 @@
-"""Case view: status, deadlines, statistics, trending and hot topics, computed from the store."""
+"""Case view: status, deadlines, statistics, trending and hot topics, computed from the store.
+
+Everything the newsroom and readers decide from is derived here at build time
+(never stored as truth), so a calendar update or a changed rule reaches every
+case on the next build. The API the story budget, drafts and site use:
+
+``cases(store, settings, records=None, now=None) -> Iterator[Case]``
+    Streams one ``Case`` per petition of ``store.petitions()`` (oldest post
+    first; petitions are not held in memory). ``records`` is the newsroom's
+    ``records.NewsroomRecords`` (None: empty). Each case carries the masked
+    petition (``trust.prepare_petition``), ``public``/``gate_reason``
+    (``trust.publication_gate``), ``status`` with its ``evidence``,
+    ``deadline``, ``reply_limit``, ``overdue_days``, ``clocks`` ("reply",
+    "followup", "resolution": working and calendar days), ``unit`` and
+    ``unit_source`` (who replied), ``addressed_to``, ``department``,
+    ``timeline``, ``score`` and ``score_parts``. ``now`` defaults to
+    WENZHENG_NOW, else the real time in Asia/Shanghai.
+
+``stats(cases_iterable, settings) -> Stats``
+    ``Stats.total`` (a ``Group``) and ``Stats.by[dimension][value]`` for the
+    dimensions board, department, type, field, year: count, reply rate,
+    on-time rate, overdue share, median and p90 reply time in working and
+    calendar days, counts by status, type and field (``Group.as_dict()``).
+    ``Stats.rankings``: departments by the Wilson lower bound of their
+    on-time reply rate; below WENZHENG_MIN_RANK_SAMPLE listed with rank None.
+
+``reply_rate(cases, start=None, end=None) -> str``
+    Reply rate of petitions posted in [start, end), two decimals ("97.31").
+
+``topics(cases_iterable, settings) -> list[Topic]``
+    Hot topics (``id``, ``label``, ``members`` case keys, ``heat``), hottest
+    first; jieba terms, TF-IDF cosine, inverted-index blocking.
+
+Reading a case list twice (stats and topics) means calling ``cases`` twice
+or keeping the list; at the 100,000-case scale prefer two streams.
+"""
+from .model import STATUSES, Case, Clock, Event
+from .stats import Group, Ranked, Stats, reply_rate, stats, wilson
+from .topics import Topic, topics
+from .view import CaseBuilder, build_now, cases
+
+__all__ = [
+    "STATUSES", "Case", "Clock", "Event", "cases", "CaseBuilder", "build_now",
+    "stats", "Stats", "Group", "Ranked", "reply_rate", "wilson", "topics", "Topic",
+]

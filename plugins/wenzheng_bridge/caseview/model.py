@@ -49,8 +49,11 @@ class Case:
     status: str
     evidence: str  # why this status: which reply, follow-up or platform state
     unit: str = ""  # replying unit (source, or detected from the reply text)
+    unit_source: str = ""  # how the unit was found: source, sign-off, acted, verified, contact, account
+    addressed_to: str = ""  # leader the post was addressed to, as the reply recalls it ("胡华衡书记")
     department: str = ""  # target department shown on the site
     deadline: datetime | None = None
+    reply_limit: int = 0  # working days the department had
     overdue_days: int = 0  # working days past the limit (unanswered, or answered late)
     clocks: dict[str, Clock] = field(default_factory=dict)  # reply, followup, resolution
     timeline: list[Event] = field(default_factory=list)
