@@ -163,7 +163,7 @@ def test_malformed_thread_page_names_source_item_and_field_and_the_rest_imports(
     data = ForumData.from_sample()
     bad = data.board_threads(COUNTY)[3].tid
     with FixtureServer(data) as server:
-        server.fail(f"tid={bad}", "replace", old="发表于 ", new="发表于 去年夏天")
+        server.fail(f"tid={bad}&", "replace", old="发表于 ", new="发表于 去年夏天")
         settings = make_settings([forum(server, [COUNTY])])
         tally = pull_once(settings, "forum", server.now)
         assert tally.new == 14 and tally.failed == 1

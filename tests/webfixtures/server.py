@@ -47,7 +47,8 @@ class Rule:
     hits: int = 0
 
     def applies(self, target: str) -> bool:
-        return self.match in target and (self.times is None or self.hits < self.times)
+        """``match`` may end with "&" to mean "this parameter exactly" (tid=37& is not tid=379)."""
+        return self.match in target + "&" and (self.times is None or self.hits < self.times)
 
 
 @dataclass

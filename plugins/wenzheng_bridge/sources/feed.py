@@ -58,10 +58,14 @@ def parse_feed(text: str, source: str = "", item: str = "") -> feedparser.FeedPa
 def entry_time(entry) -> datetime | None:
     """feedparser's parsed times are UTC (RSS pubDate is GMT on Discuz!); shown in Asia/Shanghai."""
     for key in ("published_parsed", "updated_parsed"):
-        value = entry.get(key)
+        value = dict.get(entry, key)  # plain get: feedparser's updated->published alias warns
         if value:
             return datetime(*value[:6], tzinfo=timezone.utc).astimezone(SHANGHAI)
     return None
+
+
+def _raw(entry, key: str) -> str:
+    return dict.get(entry, key) or ""
 
 
 def entry_id(entry) -> str:
@@ -126,14 +130,15 @@ class FeedSource:
         source_id = entry_id(entry)
         item = f"{item}（编号 {source_id}）"
         summary = entry.content[0].value if entry.get("content") else entry.get("summary", "")
-        signature = hashlib.sha1(f"{title}|{entry.get('published', '')}|{entry.get('updated', '')}|{summary}"
+        signature = hashlib.sha1(f"{title}|{_raw(entry, 'published')}|{_raw(entry, 'updated')}|{summary}"
                                  .encode("utf-8")).hexdigest()
         state_key = f"entry:{source_id}"
         if context.state(state_key) == signature:
             return  # seen exactly like this last time
         posted = entry_time(entry)
-        if posted is None and (entry.get("published") or entry.get("updated")):
-            yield SourceError(self.name, item, "pubDate", f"无法识别的时间 {entry.get('published') or entry.get('updated')!r}")
+        if posted is None and (_raw(entry, "published") or _raw(entry, "updated")):
+            raw = _raw(entry, "published") or _raw(entry, "updated")
+            yield SourceError(self.name, item, "pubDate", f"无法识别的时间 {raw!r}")
             return
         petition = self._from_entry(entry, source_id, title, summary, posted)
         if self._wants_page(entry, summary):
@@ -159,7 +164,7 @@ class FeedSource:
     def _wants_page(self, entry, summary: str) -> bool:
         if self.config["full_text"] == "never" or "mod=viewthread" not in entry.get("link", ""):
             return False
-        cut = summary.rstrip().endswith(_CUT) or len(summary.encode("utf-8")) >= 240
+        cut = summary.rstrip().endswith(_CUT)  # Discuz! cutstr() marks a cut with " ..."
         return self.config["full_text"] == "always" or cut
 
     def _with_thread(self, context, petition: Petition, item: str) -> Petition | SourceError:

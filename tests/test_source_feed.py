@@ -1,0 +1,142 @@
+"""The feed source (RSS 2.0 / Atom) end to end against the fixture site's real-sample feeds."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from webfixtures import FixtureServer, ForumData, sample_petitions
+from webfixtures.helpers import FAST, SPOKES, changes, pull_once, stored_ids
+from webfixtures.render import FEED_ITEMS
+from wenzheng_bridge.records import SourceError
+from wenzheng_bridge.sources.feed import parse_feed
+from wenzheng_bridge.store import Store
+
+CITY, COUNTY = 2, 40
+REAL = {p.source_id: p for p in sample_petitions()}
+
+
+def rss(server, fid=CITY, **extra):
+    return {"name": "rss", "kind": "feed", "url": server.rss_url(fid), "spokespersons": SPOKES, **FAST, **extra}
+
+
+def atom(server, fid=CITY, **extra):
+    return {"name": "atom", "kind": "feed", "url": f"{server.base}atom.xml?fid={fid}", **FAST, **extra}
+
+
+@pytest.fixture
+def server():
+    with FixtureServer(ForumData.from_sample()) as running:
+        yield running
+
+
+def newest(server, fid=CITY):
+    threads = [t for t in server.data.threads.values() if t.fid == fid]
+    return sorted(threads, key=lambda t: (t.first.time, t.tid), reverse=True)[:FEED_ITEMS]
+
+
+def test_discuz_rss_opens_thread_pages_only_for_cut_descriptions(server, make_settings):
+    settings = make_settings([rss(server)])
+    tally = pull_once(settings, "rss", server.now)
+    items = newest(server)
+    cut = [t for t in items if len(t.first.text.encode("utf-8")) > 250]
+    opened = {int(r.query["tid"]) for r in server.requests() if r.query.get("mod") == "viewthread"}
+    assert tally.new == FEED_ITEMS and tally.failed == 0
+    assert opened == {t.tid for t in cut} and cut
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        for t in items:
+            p = store.petition(f"rss-{t.tid}")
+            real = REAL[str(t.tid)]
+            assert p.title == real.title and p.body == real.body  # full text, also where the feed cut it
+            assert p.posted == real.posted  # pubDate is GMT; the store keeps Asia/Shanghai
+            assert p.board == "A市" and p.author == real.author
+        answered = [t for t in cut if t.replies]
+        for t in answered:
+            assert [r.text for r in store.petition(f"rss-{t.tid}").replies] == [r.text for r in REAL[str(t.tid)].replies]
+
+
+def test_second_unchanged_pull_is_one_conditional_request_and_writes_nothing(server, make_settings):
+    settings = make_settings([rss(server), atom(server)])
+    for name in ("rss", "atom"):
+        pull_once(settings, name, server.now)
+    before = changes(settings)
+    server.clear_log()
+    for name in ("rss", "atom"):
+        tally = pull_once(settings, name, server.now + timedelta(hours=1))
+        assert tally.new == tally.updated == tally.failed == 0
+    feeds = [r for r in server.requests() if r.path != "/robots.txt"]
+    assert len(feeds) == 2 and all(r.conditional and r.status == 304 for r in feeds)
+    assert changes(settings) == before
+
+
+def test_atom_feed_carries_full_text_without_opening_pages(server, make_settings):
+    settings = make_settings([atom(server, COUNTY)])
+    tally = pull_once(settings, "atom", server.now)
+    assert tally.new == 15 and not server.requests("viewthread")
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        for p in store.petitions():
+            real = REAL[p.source_id]
+            assert (p.title, p.body, p.posted, p.board) == (real.title, real.body, real.posted, "G5县")
+            assert p.url.endswith(f"/cases/{p.source_id}.html")
+
+
+def test_empty_answer_after_cache_expiry_marks_nothing_gone_and_is_not_kept(server, make_settings):
+    settings = make_settings([rss(server)])
+    pull_once(settings, "rss", server.now)
+    server.fail("mod=rss", "empty_feed", times=1)
+    empty = pull_once(settings, "rss", server.now + timedelta(minutes=31))
+    assert empty.gone == 0 and empty.new == 0 and empty.failed == 0
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        assert all(p.seen["gone_since"] is None for p in store.petitions())
+    # A new thread arrives; the empty answer's validators were not kept, so it is seen.
+    tid = 999001
+    data = server.data
+    template = newest(server)[0]
+    data.threads[tid] = type(template)(tid=tid, fid=CITY, subject="A市某小区门口路灯不亮",
+                                      posts=[type(template.first)(tid * 100, "A0099", server.now, "路灯坏了一个月。")])
+    server.clear_log()
+    later = pull_once(settings, "rss", server.now + timedelta(hours=1))
+    assert later.new == 1 and "rss-999001" in {f"rss-{i}" for i in stored_ids(settings, "rss")}
+    assert [r.status for r in server.requests("mod=rss")] == [200]
+
+
+def test_invalid_xml_names_the_feed_and_keeps_what_was_readable(server, make_settings):
+    settings = make_settings([rss(server, full_text="never")])
+    server.fail("mod=rss", "invalid_xml", times=1)
+    tally = pull_once(settings, "rss", server.now)
+    assert tally.failed >= 1
+    message = tally.errors[-1]
+    assert "rss" in message and server.rss_url(CITY) in message and "XML" in message
+    kept = len(stored_ids(settings, "rss"))
+    assert 0 < kept <= FEED_ITEMS
+    again = pull_once(settings, "rss", server.now)  # not remembered: the next run reads it whole
+    assert again.failed == 0 and len(stored_ids(settings, "rss")) == FEED_ITEMS
+
+
+def test_thread_page_failure_is_an_error_for_that_item_only(server, make_settings):
+    settings = make_settings([rss(server)])
+    cut = next(t for t in newest(server) if len(t.first.text.encode("utf-8")) > 250)
+    server.fail(f"tid={cut.tid}&", "status", status=500)
+    tally = pull_once(settings, "rss", server.now)
+    assert tally.failed == 1 and tally.new == FEED_ITEMS - 1
+    assert f"tid={cut.tid}" in tally.errors[0] and "HTTP 500" in tally.errors[0] and "rss" in tally.errors[0]
+    server.heal()
+    again = pull_once(settings, "rss", server.now)
+    assert again.new == 1 and again.failed == 0
+
+
+def test_not_a_feed_is_a_source_error():
+    with pytest.raises(SourceError) as caught:
+        parse_feed("<html><body>系统维护中</body></html>", "rss", "http://127.0.0.1/feed")
+    assert "rss" in str(caught.value) and "http://127.0.0.1/feed" in str(caught.value)
+
+
+def test_gbk_feed_with_charset_only_in_the_declaration(server):
+    text = server.data.threads[newest(server)[0].tid].subject
+    xml = ('<?xml version="1.0" encoding="gbk"?><rss version="2.0"><channel><title>问政</title>'
+           f"<item><title>{text}</title><link>http://x/forum.php?mod=viewthread&amp;tid=5</link></item>"
+           "</channel></rss>")
+    from wenzheng_bridge.fetching import Page
+
+    page = Page("http://x/rss", "http://x/rss", 200, xml.encode("gbk"), {"content-type": "application/xml"})
+    assert parse_feed(page.text).entries[0].title == text
