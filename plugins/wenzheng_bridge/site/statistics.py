@@ -35,9 +35,14 @@ def year_charts(stats) -> list[Chart]:
 
 
 def month_chart(months: dict[str, list]) -> Chart:
+    """Posts per month: a line over time; the table is a year-by-month grid (compact to read)."""
     known = [(month, len(rows)) for month, rows in months.items() if "-" in month]
+    grid: dict[str, list[int]] = {}
+    for month, count in known:
+        year, number = month.split("-")
+        grid.setdefault(year, [0] * 12)[int(number) - 1] = count
     chart = Chart("posts-per-month", "每月留言数", "折线图：每月收到的留言件数",
-                  ["月份", "留言数"], [[m, n] for m, n in known])
+                  ["年份", *(f"{m}月" for m in range(1, 13))], [[year, *counts] for year, counts in grid.items()])
     labels = [m for m, _ in known]
     chart.svg = line_chart(labels, {"留言数": [n for _, n in known]}, ylabel="留言数（件）",
                            every=max(1, len(labels) // 16))
