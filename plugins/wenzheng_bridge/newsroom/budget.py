@@ -19,7 +19,7 @@ from typing import Iterable
 
 from ..caseview.model import Case
 from ..caseview.settings import DEFAULT_TRENDING, merged
-from ..records import FOLLOWUP_KINDS, SHANGHAI
+from ..records import SHANGHAI
 from ..sources.common import parse_datetime
 
 #: Section key -> heading, in display order.

@@ -6,7 +6,6 @@ record under content/newsroom/ (see records.py); a hand edit works the same.
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 from rich.console import Console
 
 from ..cli import Command
-from ..records import FOLLOWUP_KINDS, SHANGHAI, NewsroomRecords
+from ..records import FOLLOWUP_KINDS, NewsroomRecords
 from ..sources.common import parse_datetime
 from . import records as nr
 

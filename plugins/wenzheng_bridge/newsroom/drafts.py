@@ -16,17 +16,14 @@ the newsroom typed are masked here as well.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import nh3
-
 from ..caseview.model import Case
 from ..records import FOLLOWUP_KINDS, SHANGHAI
-from ..trust import mask
+from ..trust.sanitize import output_text
 from .records import content_dir, records_dir
 
 #: What happened to a draft, as the command reports it.
@@ -37,6 +34,7 @@ ACTIONS = {
     "kept": "编辑已修改，未覆盖",
     "restored": "已重建（原文件被删除）",
 }
+COLUMN = "零距离问政"
 NOTES_PLACEHOLDER = "（记者在此补充：现场走访、采访对象、部门回应、核实情况。）"
 
 
@@ -76,8 +74,9 @@ def slug_for(keys: list[str]) -> str:
 
 # -- text pieces ----------------------------------------------------------------------
 def plain(text: str) -> str:
-    """Source text as safe Markdown text: tags dropped, nothing that Markdown would run as HTML."""
-    return html.unescape(nh3.clean(text or "", tags=set())).replace("<", "&lt;").strip()
+    """Any text as safe Markdown: plain and masked by the trust layer, and no "<" Markdown could
+    pass through as HTML once the editor publishes."""
+    return output_text(text or "").replace("<", "&lt;").strip()
 
 
 def quote(text: str) -> str:
@@ -109,7 +108,7 @@ def _reply_sentence(case: Case) -> str:
         took = (f"，用时 {clock.working_days} 个工作日" if clock and clock.working_days is not None
                 and not clock.running else "")
         late = f"，超过答复时限 {case.overdue_days} 个工作日" if case.overdue_days else ""
-        return f"{case.unit or '相关部门'}于{day(first.time)}作出答复{took}{late}。"
+        return f"{plain(case.unit) or '相关部门'}于{day(first.time)}作出答复{took}{late}。"
     if case.overdue_days:
         return f"这条留言已超过答复时限 {case.overdue_days} 个工作日，仍未获答复。"
     return "目前仍在答复期限内，尚未答复。"
@@ -123,7 +122,7 @@ def _newsroom_sentence(case: Case) -> str:
     if case.articles:
         parts.append(f"本栏目曾于{day(case.articles[-1].date)}报道。")
     if case.status in ("已解决", "未解决"):
-        parts.append(f"目前状态：{case.status}（{mask(case.evidence)}）。")
+        parts.append(f"目前状态：{case.status}（{plain(case.evidence)}）。")
     return "".join(parts)
 
 
@@ -175,10 +174,10 @@ def _timeline_section(cases: list[Case]) -> list[str]:
     for number, case in enumerate(cases, start=1):
         tag = f"[{number}] " if len(cases) > 1 else ""
         for event in case.timeline:
-            who = f"（{mask(event.who)}）" if event.who and event.kind != "posted" else ""
+            who = f"（{plain(event.who)}）" if event.who and event.kind != "posted" else ""
             detail = ""
             if event.kind not in ("posted", "reply", "interim_reply") and event.text:
-                detail = f"：{plain(mask(event.text))}"
+                detail = f"：{plain(event.text)}"
             events.append((event.time, f"- {stamp(event.time)}　{tag}{event.label}{who}{detail}"))
     out += [text for _, text in sorted(events, key=lambda e: e[0])] or ["- （暂无）"]
     return out + [""]
@@ -189,7 +188,7 @@ def _notes_section(cases: list[Case]) -> list[str]:
     for case in cases:
         for item in case.followups:
             label = FOLLOWUP_KINDS.get(item.kind, item.kind)
-            out.append(f"- {stamp(item.date)} {label}（{item.who or '未署名'}）：{plain(mask(item.note)) or '—'}")
+            out.append(f"- {stamp(item.date)} {label}（{item.who or '未署名'}）：{plain(item.note) or '—'}")
     return out + [""]
 
 
@@ -202,6 +201,8 @@ def render(cases: list[Case], slug: str, date: datetime, topic: str = "") -> str
         f"Title: 【零距离问政】{title}",
         f"Date: {stamp(date)}",
         "Status: draft",
+        # Pelican writes drafts by category; the site has no category pages, so one fixed name.
+        f"Category: {COLUMN}",
         f"Cases: {', '.join(c.key for c in cases)}",
         f"Board: {_joined(c.petition.board for c in cases)}",
         f"Department: {_joined(c.department for c in cases)}",
@@ -227,7 +228,7 @@ def facts(cases: list[Case]) -> list[str]:
                          f"（{reply.unit or case.unit or '单位未注明'}）：{plain(reply.text)[:60]}")
         for item in case.followups:
             found.append(f"{tag} {stamp(item.date)} {FOLLOWUP_KINDS.get(item.kind, item.kind)}"
-                         f"（{item.who}）：{plain(mask(item.note))}")
+                         f"（{item.who}）：{plain(item.note)}")
         for article in case.articles:
             found.append(f"{tag} 已见报：《{article.title}》 {article.url}")
     return found
