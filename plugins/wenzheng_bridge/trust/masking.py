@@ -51,6 +51,7 @@ _FOLD = str.maketrans(
     | {chr(0xFF41 + i): chr(0x61 + i) for i in range(26)}
     | {"\uff0d": "-", "\uff08": "(", "\uff09": ")", "\u3000": " "}
 )
+_FOLDABLE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")  # folding is slow: only when needed
 
 
 @dataclass(frozen=True)
@@ -251,7 +252,7 @@ def find(text: str, kinds: tuple[str, ...] | list[str] = KINDS) -> list[Finding]
     """Personal data in ``text``, ordered by position; earlier kinds win overlaps."""
     if not text:
         return []
-    folded = text.translate(_FOLD)
+    folded = text.translate(_FOLD) if _FOLDABLE.search(text) else text
     taken: list[Finding] = []
     for kind in KINDS:
         if kind not in kinds:

@@ -26,8 +26,9 @@ from .masking import mask
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote"}
 # Tags whose content is code or embedded documents, never resident's words: dropped whole.
+# (svg and math are only unwrapped: an unclosed <svg> would otherwise swallow the rest of a post.)
 DROPPED_WITH_CONTENT = {"script", "style", "noscript", "template", "iframe", "object", "embed",
-                        "textarea", "select", "svg", "math", "head", "title"}
+                        "textarea", "select", "head", "title"}
 _BREAKS = re.compile(r"<br\s*/?>|</?(?:p|div|li|tr|h[1-6]|blockquote)(?:\s[^>]*)?>", re.I)
 _MAX_ROUNDS = 4
 
