@@ -184,5 +184,8 @@ def test_thread_page_without_posts_is_a_clear_error():
     message = str(caught.value)
     assert "forum" in message and "帖子 7" in message and "postmessage" in message
     with pytest.raises(SourceError) as caught:
+        parse_thread("<html><body><span id='thread_subject'>标题</span>", datetime.now(SHANGHAI), "forum", "帖子 8")
+    assert "帖子 8" in str(caught.value) and "截断" in str(caught.value)
+    with pytest.raises(SourceError) as caught:
         parse_board_page("<html><body>维护中</body></html>", datetime.now(SHANGHAI), "forum", "版块 2 第 1 页")
     assert "版块 2 第 1 页" in str(caught.value) and "threadlisttableid" in str(caught.value)

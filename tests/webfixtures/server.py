@@ -182,13 +182,14 @@ class FixtureServer:
     show_total: bool = True  # the pager's <span title="共 N 页">; False leaves only "page repeats" to stop on
     robots: str | None = "User-agent: *\nDisallow: /admin.php\n"
     delay: float = 0.0  # seconds before every response (for kill tests)
+    port: int = 0  # 0 = any free port
     rules: list[Rule] = field(default_factory=list)
     log: list[LoggedRequest] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self):
         self.now = self.now or render.fixed_now(self.data)
-        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server = _Server(("127.0.0.1", self.port), _Handler)
         self._server.fixture = self
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

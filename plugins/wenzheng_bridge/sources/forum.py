@@ -120,8 +120,15 @@ def _soup(html: str) -> BeautifulSoup:
     return BeautifulSoup(html, "lxml")
 
 
+def _whole(html: str, source: str, item: str) -> None:
+    """A page cut short without a Content-Length looks fine to HTTP; Discuz! pages always end in </html>."""
+    if "</html>" not in html[-4000:].lower():
+        raise SourceError(source, item, "</html>", "页面不完整（可能在传输中被截断）")
+
+
 def parse_board_page(html: str, now: datetime, source: str = "", item: str = "") -> BoardPage:
     """Rows of a ``forumdisplay`` page. SourceError when it is not a Discuz! board list."""
+    _whole(html, source, item)
     soup = _soup(html)
     table = soup.find(id="threadlisttableid") or soup.find(id="threadlist")
     if table is None:
@@ -165,6 +172,7 @@ def _row(body, tid: str, sticky: bool, now: datetime) -> ThreadRow:
 
 def parse_thread(html: str, now: datetime, source: str = "", item: str = "") -> ThreadPage:
     """Posts of a ``viewthread`` page, first post first. SourceError when the page has no posts."""
+    _whole(html, source, item)
     soup = _soup(html)
     subject = soup.find(id="thread_subject")
     posts = []
