@@ -8,14 +8,16 @@ the context). Core outputs use the same points a plugin would.
 from __future__ import annotations
 
 OUTPUTS: list[str] = [
-    # "wenzheng_bridge.site.feeds:write_feeds",
-    # "wenzheng_bridge.site.sitemap:write_sitemap",
-    # "wenzheng_bridge.site.exports:write_exports",
+    "wenzheng_bridge.site.search:write_search_page",
+    "wenzheng_bridge.site.feeds:write_feeds",
+    "wenzheng_bridge.site.exports:write_exports",
     "wenzheng_bridge.newsroom.budget:write_budget_page",
+    # Last: the sitemap lists the pages the entries above wrote.
+    "wenzheng_bridge.site.sitemap:write_sitemap",
 ]
 
 #: Run after Pelican has written everything (signal ``finalized``): search index, output scan.
 FINALIZERS: list[str] = [
-    # "wenzheng_bridge.site.search:build_index",
+    "wenzheng_bridge.site.search:build_index",
     "wenzheng_bridge.trust.scan:scan_output",
 ]
