@@ -141,3 +141,13 @@ def test_article_naming_an_unknown_case_fails_with_file_line_and_key(settings, i
         nr.load(settings, articles=[article], index=index)
     assert (caught.value.path, caught.value.line, caught.value.field) == (str(path), 3, "Cases")
     assert "tipdm-404404" in str(caught.value)
+
+
+def test_bom_is_read_and_full_width_separator_gets_a_hint(settings, index):
+    path = nr.records_dir(settings) / "tipdm-360100.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes("\ufeff2026-11-20 | claimed | 张三\n".encode("utf-8"))
+    assert nr.load(settings, index=index).followups["tipdm-360100"][0].who == "张三"
+    path.write_text("2026-11-20｜claimed｜张三\n", encoding="utf-8")
+    with pytest.raises(nr.RecordError, match="第 1 行 · 字段 格式.*半角 \\|"):
+        nr.load(settings, index=index)

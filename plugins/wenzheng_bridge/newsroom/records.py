@@ -92,7 +92,9 @@ def parse_line(text: str, case: str, path: Path, number: int) -> Entry | None:
         return None
     parts = [part.strip() for part in text.split("|")]
     if len(parts) < 2 or len(parts) > len(_FIELDS):
-        raise RecordError(path, number, "格式", f"应为“日期 | 类型 | 人员 | 备注 [| 链接]”，实际有 {len(parts)} 栏：{text}")
+        hint = "（分隔符请用半角 |，不是全角｜）" if len(parts) == 1 and "｜" in text else ""
+        raise RecordError(path, number, "格式",
+                          f"应为“日期 | 类型 | 人员 | 备注 [| 链接]”，实际有 {len(parts)} 栏{hint}：{text}")
     values = dict(zip(_FIELDS, parts + [""] * (len(_FIELDS) - len(parts))))
     try:
         date = parse_datetime(values["date"]) if values["date"] else None
@@ -121,7 +123,7 @@ def read_file(path: Path, index: "CaseIndex | None" = None) -> list[Entry]:
     if index is not None and case not in index.keys:
         raise RecordError(path, None, "文件名", index.explain(case))
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # editors' Windows tools may add a BOM
     except UnicodeDecodeError as error:
         raise RecordError(path, None, "编码", f"不是 UTF-8 文本（{error.reason}）") from None
     entries = []
