@@ -33,6 +33,7 @@ _PATTERNS = [
     ("verified", re.compile(rf"(?:经|由)({ORG})(?:[、和与及]{ORG})*(?:调查|核实|核查|查实|现场)")),
     # Least sure: the unit a reply sends the resident to, usually the one that answered.
     ("contact", re.compile(rf"(?:请|可|欢迎)(?:您)?(?:咨询|致电|拨打|联系)({ORG})[^，。]{{0,6}}?[（(：:]?\s*(?:电话|联系电话|0\d)")),
+    ("contact", re.compile(rf"(?:电话|拨打)[:：]?\s*[0-9\-—]{{7,}}\s*[（(]({ORG})[)）]")),
 ]
 # Generic words that end like an organisation but name none.
 _NOT_UNITS = re.compile(r"^(?:各级\S*|相关部门|有关部门|有关单位|相关单位|我局|我办|我委|我院|我司|我镇|我区|我县|我市|我街道|"

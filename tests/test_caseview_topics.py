@@ -1,0 +1,69 @@
+"""Hot topics on the real sample: the two topics the competition names in fj3."""
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+
+from wenzheng_bridge.caseview import cases, topics
+from wenzheng_bridge.store import Store
+
+NOW = {"WENZHENG_NOW": "2020-02-01T12:00:00+08:00"}
+ESTATE = {f"tipdm-{n}" for n in range(360100, 360110)}  # 魅力之城小区: fumes and noise from ground-floor shops
+COLLEGE = {f"tipdm-{n}" for n in range(360110, 360115)}  # A市经济学院: students forced into "internships"
+
+
+@pytest.fixture(scope="module")
+def fj3_keys(sample_dir):
+    sheet = load_workbook(sample_dir / "fj3_sample30_likes.xlsx", read_only=True).worksheets[0]
+    return {f"tipdm-{row[0]}" for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
+
+
+@pytest.fixture(scope="module")
+def views(sample_store):
+    with Store.open(sample_store, readonly=True) as store:
+        return list(cases(store, NOW))
+
+
+def best_match(found, truth: set[str], universe: set[str]):
+    """(precision, recall, topic) of the topic that holds most of ``truth``, judged within ``universe``."""
+    topic = max(found, key=lambda t: len(truth & set(t.members)))
+    members = set(topic.members) & universe
+    hit = len(truth & members)
+    return hit / len(members), hit / len(truth), topic
+
+
+def test_fj3_hot_topics_alone(views, fj3_keys):
+    assert len(fj3_keys) == 30 and ESTATE | COLLEGE <= fj3_keys
+    found = topics([c for c in views if c.key in fj3_keys], NOW)
+    for truth in (ESTATE, COLLEGE):
+        precision, recall, _ = best_match(found, truth, fj3_keys)
+        assert precision >= 0.9 and recall >= 0.9
+    others = fj3_keys - ESTATE - COLLEGE
+    assert len(others) == 15
+    assert all(len(set(t.members) & others) == 0 or len(t.members) <= 2 for t in found)
+
+
+def test_fj3_hot_topics_among_all_644(views, fj3_keys):
+    found = topics(views, NOW)
+    estate = best_match(found, ESTATE, fj3_keys)
+    college = best_match(found, COLLEGE, fj3_keys)
+    for precision, recall, _ in (estate, college):
+        assert precision >= 0.9 and recall >= 0.9
+    # Labels name the place or the problem in a few characters.
+    assert "魅力之城" in estate[2].label and len(estate[2].label) <= 12
+    assert "学院" in college[2].label or "实习" in college[2].label
+    # Ids, heat order, membership.
+    assert [t.id for t in found] == [f"t{n:04d}" for n in range(1, len(found) + 1)]
+    assert [t.heat for t in found] == sorted((t.heat for t in found), reverse=True)
+    assert all(len(t.members) >= 3 for t in found)
+    keys = [k for t in found for k in t.members]
+    assert len(keys) == len(set(keys))  # a petition is in one topic at most
+
+
+def test_thresholds_are_settings(views, fj3_keys):
+    sample = [c for c in views if c.key in fj3_keys]
+    assert topics(sample, {"WENZHENG_TOPICS": {"threshold": 0.99}}) == []
+    # Two petitions from one user about the same estate are near-identical (360107, 360108).
+    pairs = topics(sample, {"WENZHENG_TOPICS": {"threshold": 0.9, "min_size": 2}})
+    assert [set(t.members) for t in pairs] == [{"tipdm-360107", "tipdm-360108"}]
+    assert topics([], NOW) == []
