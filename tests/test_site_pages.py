@@ -315,3 +315,21 @@ def test_slugs_are_explicit_and_stable():
     # Fixed forever: a changed rule would move every URL of the site.
     assert (derived_slug("城乡建设"), derived_slug("A1区"), derived_slug("安宁区")) == ("4101444f", "a1-bac2f9", "c76622eb")
     assert derived_slug("") == "unknown"
+
+
+def test_rebuild_is_identical_and_keeps_mtimes(site):
+    """A second build over the same output writes the same bytes and rewrites none of the site's pages."""
+    from browser.build import run_pelican
+
+    def snapshot():
+        return {path.relative_to(site.output).as_posix(): (path.stat().st_mtime_ns, path.read_bytes())
+                for path in site.output.rglob("*") if path.is_file()}
+
+    before = snapshot()
+    run_pelican(site.project, site.output)
+    after = snapshot()
+    assert set(after) == set(before)
+    assert [name for name in before if before[name][1] != after[name][1]] == []
+    ours = ("cases/", "boards/", "departments/", "types/", "fields/", "status/", "archive/", "stats/")
+    touched = [name for name in before if name.startswith(ours) and before[name][0] != after[name][0]]
+    assert touched == []
