@@ -100,4 +100,7 @@ def parse_datetime(value) -> datetime:
 def to_int(value) -> int | None:
     if value is None or str(value).strip() == "":
         return None
-    return int(float(str(value).replace(",", "").strip()))
+    number = float(str(value).replace(",", "").strip())
+    if number != number or number in (float("inf"), float("-inf")):  # int() would raise OverflowError
+        raise ValueError(f"不是有限的数：{value!r}")
+    return int(number)

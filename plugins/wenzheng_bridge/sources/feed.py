@@ -48,7 +48,10 @@ def parse_feed(text: str, source: str = "", item: str = "") -> feedparser.FeedPa
     encoding is rewritten to match the UTF-8 bytes handed to feedparser.
     """
     data = _DECLARED.sub(r'\1"utf-8"', text, count=1).encode("utf-8", errors="replace")
-    parsed = feedparser.parse(data, response_headers={"content-type": "application/xml; charset=utf-8"})
+    try:
+        parsed = feedparser.parse(data, response_headers={"content-type": "application/xml; charset=utf-8"})
+    except Exception as error:  # feedparser's own crashes on hostile input (e.g. &#xD800;) are bad input too
+        raise SourceError(source, item, "XML", f"订阅源无法解析：{type(error).__name__}: {error}") from None
     if not parsed.get("version") and not parsed.entries:
         problem = parsed.get("bozo_exception") or "没有 RSS/Atom 内容"
         raise SourceError(source, item, "XML", f"不是有效的 RSS/Atom 订阅源：{problem}")
