@@ -6,8 +6,14 @@ shows gated cases with the reason, so nothing is hidden from the newsroom.
 """
 from __future__ import annotations
 
+import logging
+import shutil
+from pathlib import Path
+
 from ..records import NewsroomRecords, Petition
 from .settings import OPTIONS
+
+log = logging.getLogger(__name__)
 
 
 def _setting(settings: dict, key: str):
@@ -31,3 +37,26 @@ def publication_gate(petition: Petition, records: NewsroomRecords, settings: dic
     if petition.board in _setting(settings, "WENZHENG_REVIEW_BOARDS"):
         return False, f"{petition.board}的留言须经编辑审核后公开"
     return True, ""
+
+
+def withdraw_gated(build) -> list[str]:
+    """OUTPUTS entry: delete what an earlier build wrote for a case that is no longer public.
+
+    A production build starts from an empty folder (DELETE_OUTPUT_DIRECTORY), but a
+    development build reuses it: without this, a case taken down or gated after it
+    was published would keep its page and its feed there. Returns the removed folders.
+    """
+    from ..site.pages import case_url
+
+    output = Path(build.output_path).resolve()
+    removed = []
+    for case in build.all_cases:
+        if case.public:
+            continue
+        folder = (output / case_url(case.key)).resolve()
+        if folder.is_dir() and folder.is_relative_to(output) and folder != output:
+            shutil.rmtree(folder)
+            removed.append(folder.relative_to(output).as_posix())
+    if removed:
+        log.info("已从输出目录移除 %d 个不再公开的案件：%s", len(removed), "、".join(removed[:20]))
+    return removed
