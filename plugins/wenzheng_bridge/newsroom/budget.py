@@ -103,6 +103,8 @@ class Budget:
     filters: Filters
     total: int  # cases after filtering
     sections: dict[str, list[Line]] = field(default_factory=dict)
+    #: Every hot topic among the filtered cases: (label, members by score), hottest first.
+    topics: list[tuple[str, list[Case]]] = field(default_factory=list)
 
     def lines(self) -> Iterable[Line]:
         for lines in self.sections.values():
@@ -187,9 +189,9 @@ def make_budget(cases: Iterable[Case], settings: dict, now: datetime, filters: F
     filters = filters or Filters()
     size = size or settings.get("WENZHENG_BUDGET_SIZE", 15)
     chosen = [case for case in cases if filters.match(case)]
-    budget = Budget(now=now, filters=filters, total=len(chosen))
-    topic_of: dict[str, tuple[str, int]] = {}
     topics = _topic_groups(chosen, topic_groups(chosen, settings) if groups is None else groups)
+    budget = Budget(now=now, filters=filters, total=len(chosen), topics=topics)
+    topic_of: dict[str, tuple[str, int]] = {}
     for label, members in topics:
         for case in members:
             topic_of.setdefault(case.key, (label, len(members)))

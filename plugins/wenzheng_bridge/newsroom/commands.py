@@ -200,11 +200,11 @@ def report_drafts(outcomes, console: Console) -> None:
 
     from .drafts import ACTIONS
 
-    table = Table(title="稿件")
+    table = Table(title=f"稿件（{outcomes[0].path.parent if outcomes else ''}）")
     for column in ("稿件", "案件", "结果", "新情况"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for outcome in outcomes:
-        table.add_row(str(outcome.path), "、".join(outcome.keys), ACTIONS[outcome.action],
+        table.add_row(outcome.path.name, "、".join(outcome.keys), ACTIONS[outcome.action],
                       str(len(outcome.new_facts)) if outcome.action == "kept" else "")
     console.print(table)
     for outcome in outcomes:

@@ -286,13 +286,14 @@ def auto_candidate(case: Case) -> bool:
 
 def auto_groups(budget, count: int) -> list[tuple[list[Case], str]]:
     """The top ``count`` drafts from the budget: newly resolved, hot topics and trending, in turn."""
-    topics: dict[str, list[Case]] = {}
-    for line in budget.sections.get("topics", []):
-        if auto_candidate(line.case):
-            topics.setdefault(line.topic, []).append(line.case)
+    from .budget import TOPIC_CASES
+
+    size = len(budget.sections.get("trending", [])) or count
+    topics = [([c for c in members if auto_candidate(c)][:TOPIC_CASES], label)
+              for label, members in budget.topics[:size]]
     queues = [
         [([line.case], "") for line in budget.sections.get("resolved", []) if auto_candidate(line.case)],
-        [(members, label) for label, members in topics.items()],
+        [(members, label) for members, label in topics if members],
         [([line.case], "") for line in budget.sections.get("trending", []) if auto_candidate(line.case)],
     ]
     chosen: list[tuple[list[Case], str]] = []
