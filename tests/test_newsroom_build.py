@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,6 +48,9 @@ def budget_section(page: Path, key: str) -> str:
 def test_newsroom_workflow_through_full_builds(project_copy):
     site = project_copy
     content = site / "content"
+    # `make demo` leaves drafts in the checkout; this story starts from a newsroom without any.
+    for generated in (content / "drafts", content / "newsroom" / "drafts"):
+        shutil.rmtree(generated, ignore_errors=True)
     wenzheng(site, "pull")
     auto = wenzheng(site, "drafts", "--auto", "5")
     drafts = sorted((content / "drafts").glob("*.md"))
