@@ -180,3 +180,18 @@ def test_unchanged_rebuild_keeps_the_files(exported):
     before = {name: path.stat().st_mtime_ns for name, path in files.items()}
     exports.write_exports(build)
     assert {name: path.stat().st_mtime_ns for name, path in files.items()} == before
+
+
+# -- the full demo build -------------------------------------------------------------
+def test_built_site_exports_every_case_page(tmp_path_factory):
+    from browser import site_build
+
+    site = site_build(tmp_path_factory)
+    pages = {p.parent.name for p in (site.output / "cases").glob("*/index.html")}
+    document = json.loads((site.output / exports.CASES_JSON).read_text("utf-8"))
+    assert {c["id"] for c in document["cases"]} == pages and document["count"] == len(pages)
+    requests = json.loads((site.output / exports.OPEN311_REQUESTS).read_text("utf-8"))
+    assert {r["service_request_id"] for r in requests} == pages
+    assert all(set(OPEN311_REQUIRED) <= set(r) for r in requests)
+    rows = list(csv.DictReader((site.output / exports.CASES_CSV).open(encoding="utf-8-sig", newline="")))
+    assert {r["id"] for r in rows} == pages

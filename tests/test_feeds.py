@@ -1,6 +1,7 @@
 """Atom feeds from the real sample's case view: they parse, stay public, escape text, use +08:00."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -122,3 +123,27 @@ def test_event_ids_survive_new_events(written, sample_store, tmp_path):
     feeds.write_feeds(later)
     after = [e.id for e in parse(later, feeds.case_feed_path(grown)).entries]
     assert after[:-1] == before and len(after) == len(before) + 1
+
+
+# -- the full demo build -------------------------------------------------------------
+def test_built_site_feeds_parse_and_stay_public(tmp_path_factory):
+    from browser import site_build
+    from wenzheng_bridge.store import Store
+
+    site = site_build(tmp_path_factory)
+    public = {c["id"] for c in json.loads((site.output / "data" / "cases.json").read_text("utf-8"))["cases"]}
+    with Store.open(site.settings["WENZHENG_STORE"], readonly=True) as store:
+        every = {p.key: p for p in store.petitions()}
+    gated = set(every) - public
+    assert gated and all(every[k].type == "举报" for k in gated)  # the demo gates its 举报 posts
+    files = sorted(site.output.rglob("*.atom.xml"))
+    case_feeds = [f for f in files if f.parent.parent.name == "cases"]
+    assert {f.parent.name for f in case_feeds} == public
+    pattern = re.compile("|".join(re.escape(f"/cases/{key}/") for key in gated))
+    for path in files:
+        raw = path.read_bytes()
+        feed = feedparser.parse(raw)
+        assert feed.bozo == 0, (path, feed.get("bozo_exception"))
+        assert not pattern.search(raw.decode("utf-8")), path
+        assert all(e.updated.endswith("+08:00") for e in feed.entries), path
+    assert (site.output / feeds.SITE_FEED).exists() and (site.output / feeds.RESOLVED_FEED).exists()

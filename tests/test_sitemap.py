@@ -70,3 +70,25 @@ def test_large_sites_get_a_sitemap_index(built, monkeypatch):
         assert len(part) <= 100
         merged.update(part)
     assert merged == urls
+
+
+# -- the full demo build -------------------------------------------------------------
+def test_built_sitemap_lists_existing_public_pages(tmp_path_factory):
+    import json
+
+    from browser import site_build
+
+    site = site_build(tmp_path_factory)
+    urls = read(site.output / sitemap.SITEMAP)
+    public = {c["id"] for c in json.loads((site.output / "data" / "cases.json").read_text("utf-8"))["cases"]}
+    root = site.settings["FEED_DOMAIN"].rstrip("/") + "/"
+    listed_cases = {u[len(root):].split("/")[1] for u in urls if u.startswith(root + "cases/")}
+    assert listed_cases == public
+    for url in urls:  # every listed URL is a page the build wrote
+        assert url.startswith(root)
+        assert site.page(url[len(root) - 1:]).is_file(), url
+    for expected in ("", "boards/", "stats/", "search/", "archive/"):
+        assert root + expected in urls
+    assert any("/column/" in u for u in urls)  # the column's articles
+    assert not [u for u in urls if "/newsroom/" in u or "/drafts/" in u]
+    assert all(lastmod and lastmod.endswith("+08:00") for lastmod in urls.values())

@@ -7,6 +7,7 @@ public cases: a gated or taken-down case must not be announced to crawlers.
 from __future__ import annotations
 
 import logging
+import os
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -98,9 +99,11 @@ def _published_content(context: dict):
 
 
 def _content_lastmod(item) -> datetime | None:
+    """Modified, else date (column articles); a page without either: its source file's time."""
     when = getattr(item, "modified", None) or getattr(item, "date", None)
     if when is None:
-        return None
+        source = getattr(item, "source_path", None)
+        return datetime.fromtimestamp(os.path.getmtime(source), SHANGHAI) if source else None
     return when.astimezone(SHANGHAI) if when.tzinfo else when.replace(tzinfo=SHANGHAI)
 
 
