@@ -16,6 +16,7 @@ one of ``Rule.KINDS``. ``server.log`` records every request.
 from __future__ import annotations
 
 import hashlib
+import json
 import socket
 import struct
 import threading
@@ -234,6 +235,12 @@ class FixtureServer:
     # -- routing ----------------------------------------------------------
     def route(self, path: str, q: dict, rule: Rule | None):
         html = f"text/html; charset={self.charset}"
+        if path == "/_fixture/stats":  # for benchmarks running the server in another process
+            with self.lock:
+                logged = [r for r in self.log if r.path != path]
+                stats = {"requests": len(logged), "conditional": sum(r.conditional for r in logged),
+                         "not_modified": sum(r.status == 304 for r in logged)}
+            return 200, "application/json", json.dumps(stats).encode(), None
         if path == "/robots.txt":
             if self.robots is None:
                 raise KeyError(path)
