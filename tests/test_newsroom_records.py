@@ -151,3 +151,19 @@ def test_bom_is_read_and_full_width_separator_gets_a_hint(settings, index):
     path.write_text("2026-11-20｜claimed｜张三\n", encoding="utf-8")
     with pytest.raises(nr.RecordError, match="第 1 行 · 字段 格式.*半角 \\|"):
         nr.load(settings, index=index)
+
+
+def test_draft_naming_an_unknown_case_only_warns(settings, index, tmp_path, caplog):
+    from pelican.contents import Article
+    from pelican.readers import Readers
+    from wenzheng_bridge.settings import load
+
+    path = tmp_path / "draft.md"
+    path.write_text("Title: 草稿\nDate: 2026-11-20\nStatus: draft\nCases: 360100, tipdm-404404\n\n正文\n",
+                    encoding="utf-8")
+    project = load(ROOT / "pelicanconf.py")
+    draft = Readers({**DEFAULT_CONFIG, **project, "PATH": str(tmp_path)}).read_file(str(tmp_path), "draft.md",
+                                                                                   content_class=Article)
+    records = nr.load(settings, articles=[draft], index=index)
+    assert draft.wenzheng_cases == ["tipdm-360100"] and records.articles == {}
+    assert "tipdm-404404" in caplog.text and "draft.md" in caplog.text and "第 4 行" in caplog.text

@@ -23,6 +23,7 @@ from typing import Iterable
 from ..records import SHANGHAI, ArticleRef
 from .records import CaseIndex, RecordError, content_dir
 
+logger = logging.getLogger(__name__)
 _SPLIT_CASES = re.compile(r"[\s,，、;；]+")
 
 
@@ -47,7 +48,11 @@ def _metadata_line(path: str, name: str) -> int | None:
 
 
 def attach_cases(articles: Iterable, index: CaseIndex) -> list:
-    """Set ``article.wenzheng_cases`` (resolved keys) on every article; fail on unknown cases."""
+    """Set ``article.wenzheng_cases`` (resolved keys) on every article.
+
+    A published article naming an unknown case fails the build; a draft only
+    warns and leaves the name out (work in progress must not stop the site).
+    """
     articles = list(articles)
     for article in articles:
         keys = []
@@ -55,7 +60,11 @@ def attach_cases(articles: Iterable, index: CaseIndex) -> list:
             key = index.resolve(name)
             if key is None:
                 path = getattr(article, "source_path", "?")
-                raise RecordError(path, _metadata_line(path, name), "Cases", index.explain(name))
+                error = RecordError(path, _metadata_line(path, name), "Cases", index.explain(name))
+                if getattr(article, "status", "published") == "published":
+                    raise error
+                logger.warning("稿件未发布，先忽略：%s", error)
+                continue
             if key not in keys:
                 keys.append(key)
         article.wenzheng_cases = keys
