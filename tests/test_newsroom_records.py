@@ -40,7 +40,7 @@ def test_hand_written_record_is_read_with_labels_keys_and_gates(settings, index)
         "# 手写的记录\n"
         "2026-11-20 09:30 | claimed | 张三 | 下午去现场\n"
         "\n"
-        "2026-11-21 | 实地走访 | 张三 | 油烟仍在直排 | https://example.org/photo\n"
+        "2026-11-21 | 实地走访 | 张三 | 油烟仍在直排，店主电话 13912345678 | https://example.org/photo\n"
         "2026-11-22 | cleared | 李编辑\n"
     ))
     write_record(settings, "tipdm-165105.txt", "2026-11-23 | 撤下 | 李编辑 | 当事人要求撤下\n")
@@ -50,6 +50,7 @@ def test_hand_written_record_is_read_with_labels_keys_and_gates(settings, index)
     assert claimed.date == datetime(2026, 11, 20, 9, 30, tzinfo=SHANGHAI)
     assert claimed.origin.endswith("tipdm-360100.txt:2")
     assert (visited.kind, visited.url, visited.origin[-2:]) == ("visited", "https://example.org/photo", ":4")
+    assert visited.note == "油烟仍在直排，店主电话 139****5678"  # masked for every output; the file keeps it
     assert records.clearances == {"tipdm-360100"}
     assert records.takedowns == {"tipdm-165105": "当事人要求撤下"}
 

@@ -30,6 +30,7 @@ from typing import Iterable
 
 from ..records import FOLLOWUP_KINDS, SHANGHAI, FollowUp, NewsroomRecords
 from ..sources.common import parse_datetime
+from ..trust.sanitize import output_text
 
 SUFFIX = ".txt"
 
@@ -67,8 +68,10 @@ class Entry:
     origin: str = ""
 
     def as_followup(self) -> FollowUp:
-        return FollowUp(case=self.case, kind=self.kind, date=self.date, who=self.who,
-                        note=self.note, url=self.url, origin=self.origin)
+        # A reporter's note may quote a phone number or an address: it leaves the file
+        # plain and masked, like any source text, so no page, feed or draft shows it raw.
+        return FollowUp(case=self.case, kind=self.kind, date=self.date, who=output_text(self.who),
+                        note=output_text(self.note), url=self.url, origin=self.origin)
 
 
 # -- where things are --------------------------------------------------------
