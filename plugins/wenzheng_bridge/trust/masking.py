@@ -9,12 +9,12 @@ positions stay those of the original text.
 
 Kinds and the rule that keeps look-alikes out (see tests/data/masking_corpus.tsv):
 
-- ``mobile``: 1[3-9]x + 8 digits, optionally +86 and grouped 3-4-4 by spaces or
-  hyphens, never part of a longer digit run.
+- ``mobile``: 1[3-9]x + 8 digits, optionally +86 and grouped 3-4-4 by spaces,
+  hyphens or dots, never part of a longer digit run.
 - ``landline``: a real area code (010, 02x, 03xx-09xx) then 7-8 digits, written
-  0731-88886666, 0731 88886666, (0731)88886666 or 0731-8888-6666; without a
+  0731-88886666, 0731—88886666, 0731 88886666, (0731)88886666 or 0731-8888-6666; without a
   separator only right after a word such as 电话 or 拨打.
-- ``id_card``: 18 digits (last may be X) with a valid province code, a real
+- ``id_card``: 18 digits (last may be X; or grouped 6-8-4) with a valid province code, a real
   birth date and the ISO 7064 checksum; 15-digit old numbers need the province
   code, a real date and 身份证/证件 within a few characters before them.
 - ``bank_card``: 16-19 digits (or 4-digit groups) passing Luhn, starting as card
@@ -51,7 +51,7 @@ _FOLD = str.maketrans(
     | {chr(0xFF41 + i): chr(0x61 + i) for i in range(26)}
     | {"\uff0d": "-", "\uff08": "(", "\uff09": ")", "\u3000": " "}
 )
-_FOLDABLE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")  # folding is slow: only when needed
+_FOLDABLE = re.compile("[\uff08\uff09\uff0d\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")  # folding is slow: only when needed
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def _digits(value: str) -> str:
 
 # --- mobile -----------------------------------------------------------------
 
-_MOBILE = re.compile(r"(?<![\d+])(?P<prefix>(?:\+?86[- ]?)?)(?P<number>1[3-9]\d(?P<s>[- ]?)\d{4}(?P=s)\d{4})(?!\d)")
+_MOBILE = re.compile(r"(?<![\d+])(?P<prefix>(?:\+?86[- ]?)?)(?P<number>1[3-9]\d(?P<s>[-. ]?)\d{4}(?P=s)\d{4})(?!\d)")
 
 
 def _mobile(text: str) -> Iterator[Finding]:
@@ -86,9 +86,10 @@ def _mobile(text: str) -> Iterator[Finding]:
 # --- landline ---------------------------------------------------------------
 
 _AREA = r"(?:010|02\d|0[3-9]\d{2})"
-_LOCAL = r"[2-9]\d{2,3}[- ]?\d{4}"
+_DASH = "-—–"  # hyphen, em dash, en dash (full-width ones are folded to "-")
+_LOCAL = rf"[2-9]\d{{2,3}}[{_DASH} ]?\d{{4}}"
 _LANDLINE = re.compile(
-    rf"(?<![\d(（])(?:(?P<paren>[(（]{_AREA}[)）])\s?|(?P<area>{_AREA})[- ]{{1,2}})(?P<local>{_LOCAL})(?![\d-])"
+    rf"(?<![\d(（])(?:(?P<paren>[(（]{_AREA}[)）])\s?|(?P<area>{_AREA})[{_DASH} ]{{1,2}})(?P<local>{_LOCAL})(?![\d-])"
 )
 _LANDLINE_BARE = re.compile(
     rf"(?:电话|座机|热线|致电|拨打|联系方式|tel|TEL|Tel)[:：\s]{{0,2}}(?P<number>{_AREA}[2-9]\d{{6,7}})(?!\d)"
@@ -112,7 +113,7 @@ def _landline(text: str) -> Iterator[Finding]:
 
 _PROVINCES = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
               50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83}
-_ID18 = re.compile(r"(?<!\d)[1-9]\d{16}[\dXx](?!\d)")
+_ID18 = re.compile(r"(?<!\d)[1-9]\d{5}(?P<s> ?)\d{8}(?P=s)\d{3}[\dXx](?!\d)")  # also 6-8-4 groups
 _ID15 = re.compile(r"(?:身份证|证件|身份号)[^\d]{0,8}(?P<number>(?<!\d)[1-9]\d{14})(?!\d)")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -142,7 +143,7 @@ def is_id_card(number: str) -> bool:
 
 def _id_card(text: str) -> Iterator[Finding]:
     for m in _ID18.finditer(text):
-        if is_id_card(m.group(0)):
+        if is_id_card(_digits(m.group(0)[:-1]) + m.group(0)[-1]):
             yield Finding("id_card", m.start(), m.end(), _keep(m.group(0), 3, 4))
     for m in _ID15.finditer(text):
         if is_id_card(m.group("number")):
@@ -180,7 +181,7 @@ PROVINCE_ABBREVIATIONS = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂
 EXTRA_PLATE_PREFIXES = "楚"
 _PLATE_CHARS = "A-HJ-NP-Za-hj-np-z0-9"
 _PLATE = re.compile(
-    rf"(?P<head>[{PROVINCE_ABBREVIATIONS}{EXTRA_PLATE_PREFIXES}][A-HJ-NP-Za-hj-np-z])(?P<sep>[·•・.\s-]?)"
+    rf"(?P<head>[{PROVINCE_ABBREVIATIONS}{EXTRA_PLATE_PREFIXES}] ?[A-HJ-NP-Za-hj-np-z])(?P<sep>[·•・.\s-]?)"
     rf"(?P<tail>[{_PLATE_CHARS}]{{6}}|[{_PLATE_CHARS}]{{5}}|[{_PLATE_CHARS}]{{4}}[学警挂])(?![A-Za-z0-9])"
 )
 

@@ -36,11 +36,12 @@ log = logging.getLogger(__name__)
 
 SKIPPED_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".avif", ".bmp",
                     ".woff", ".woff2", ".ttf", ".otf", ".eot", ".wasm", ".mp3", ".mp4", ".webm"}
-# Candidates: 11 digits starting 1[3-9] (maybe grouped 3-4-4), or 15/18-digit runs;
+# Candidates: 11 digits starting 1[3-9] (maybe grouped 3-4-4), 15/18-digit runs, 6-8-4 groups;
 # full-width digits as their UTF-8 bytes (EF BC 90-99), in case an output skipped masking.
 _DIGIT = rb"(?:[0-9]|\xef\xbc[\x90-\x99])"
 _CANDIDATE = re.compile(
-    rb"1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}|[1-9][0-9]{14}|(?:\xef\xbc[\x90-\x99]){11}"
+    rb"1[3-9][0-9][-. ]?[0-9]{4}[-. ]?[0-9]{4}|[1-9][0-9]{14}|[1-9][0-9]{5} [0-9]{8} [0-9]{3}"
+    rb"|(?:\xef\xbc[\x90-\x99]){11}"
 )
 _CONTEXT = 72  # bytes around a candidate the detectors see (+86, 身份证号：, in UTF-8)
 MAX_REPORTED = 50
