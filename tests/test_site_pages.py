@@ -6,6 +6,7 @@ is checked against the case view computed here from the same store.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -129,11 +130,7 @@ def test_column_article_has_a_box_per_case(site, view):
 # -- indexes -----------------------------------------------------------------------
 def index_keys(site, base: str) -> list[str]:
     """Every case key listed on the numbered pages of an index, in page order."""
-    keys, number = [], 1
-    while site.page(f"{base}page/{number}/").exists():
-        keys += case_links(doc(site, f"{base}page/{number}/"))
-        number += 1
-    return keys
+    return index_keys_in(site.output, base)
 
 
 @pytest.mark.parametrize("dimension", DIMENSIONS, ids=lambda d: d.name)
@@ -317,19 +314,63 @@ def test_slugs_are_explicit_and_stable():
     assert derived_slug("") == "unknown"
 
 
-def test_rebuild_is_identical_and_keeps_mtimes(site):
-    """A second build over the same output writes the same bytes and rewrites none of the site's pages."""
+@pytest.fixture(scope="module")
+def rebuilt(site, tmp_path_factory):
+    """A copy of the built project (output included, mtimes kept), built again as is."""
     from browser.build import run_pelican
 
-    def snapshot():
-        return {path.relative_to(site.output).as_posix(): (path.stat().st_mtime_ns, path.read_bytes())
-                for path in site.output.rglob("*") if path.is_file()}
+    project = tmp_path_factory.mktemp("rebuild") / "project"
+    shutil.copytree(site.project, project, symlinks=True)
+    output = project / "output"
+    before = snapshot(output)
+    run_pelican(project, output)
+    return project, before, snapshot(output)
 
-    before = snapshot()
-    run_pelican(site.project, site.output)
-    after = snapshot()
+
+def snapshot(output: Path) -> dict[str, tuple[int, bytes]]:
+    return {path.relative_to(output).as_posix(): (path.stat().st_mtime_ns, path.read_bytes())
+            for path in output.rglob("*") if path.is_file()}
+
+
+OURS = ("cases/", "boards/", "departments/", "types/", "fields/", "status/", "archive/", "stats/")
+
+
+def test_rebuild_is_identical_and_keeps_mtimes(rebuilt):
+    """A second build over the same output writes the same bytes and rewrites none of the site's pages."""
+    _, before, after = rebuilt
     assert set(after) == set(before)
     assert [name for name in before if before[name][1] != after[name][1]] == []
-    ours = ("cases/", "boards/", "departments/", "types/", "fields/", "status/", "archive/", "stats/")
-    touched = [name for name in before if name.startswith(ours) and before[name][0] != after[name][0]]
-    assert touched == []
+    assert [name for name in before if name.startswith(OURS) and before[name][0] != after[name][0]] == []
+
+
+def test_takedown_removes_the_case_from_pages_and_indexes(rebuilt, view):
+    """After a takedown the next build deletes the case page and rewrites only what listed it."""
+    from browser.build import run_pelican
+
+    project, _, before = rebuilt
+    output = project / "output"
+    case = next(c for c in view["public"] if c.petition.board != "A市" and c.overdue_days)
+    board = f"boards/{Slugs()(case.petition.board)}/"
+    (project / "content" / "newsroom" / f"{case.key}.txt").write_text(
+        "2020-02-01 | takedown | 值班编辑 | 当事人要求撤下\n", encoding="utf-8")
+    count = len(index_keys_in(output, board))
+    run_pelican(project, output)
+    after = snapshot(output)
+    assert not (output / "cases" / case.key).exists()
+    assert case.key not in index_keys_in(output, board)
+    assert len(index_keys_in(output, board)) == count - 1
+    assert case.petition.title not in (output / board / "index.html").read_text(encoding="utf-8")
+    rewritten = {n for n in after if n.startswith(OURS) and n in before and before[n][0] != after[n][0]}
+    assert board + "index.html" in rewritten and "stats/index.html" in rewritten
+    # Pages that never listed the case keep their bytes and mtimes.
+    other = next(c for c in view["public"] if c.petition.board != case.petition.board)
+    assert f"cases/{other.key}/index.html" not in rewritten
+    assert len(rewritten) < len([n for n in after if n.startswith(OURS)]) / 4
+
+
+def index_keys_in(output: Path, base: str) -> list[str]:
+    keys, number = [], 1
+    while (page := output / base / "page" / str(number) / "index.html").exists():
+        keys += case_links(BeautifulSoup(page.read_bytes(), "lxml"))
+        number += 1
+    return keys

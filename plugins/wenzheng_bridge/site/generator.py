@@ -41,6 +41,9 @@ class Build:
     renderer: Renderer | None = None
     #: Output files (relative to output_path) written by the outputs so far: (path, changed?).
     written: list[tuple[str, bool]] = field(default_factory=list)
+    #: Folders (relative, ending in "/") whose every file this build writes: a file there that
+    #: the build did not write is stale (a case taken down, gated, or gone) and is deleted.
+    owned: set[str] = field(default_factory=set)
 
     def write(self, save_as: str, data: bytes | str) -> bool:
         """Write one output file unless unchanged; returns True when written."""
@@ -51,6 +54,32 @@ class Build:
     def render(self, template: str, save_as: str, **variables) -> bool:
         """Render a theme template to ``save_as`` (relative SITEURL set for the page)."""
         return self.write(save_as, self.renderer.render(template, save_as, **variables))
+
+    def own(self, *folders: str) -> None:
+        """Declare folders this build writes completely (see ``owned``)."""
+        self.owned.update(folder.rstrip("/") + "/" for folder in folders)
+
+    def prune(self) -> list[str]:
+        """Delete files in owned folders that this build did not write; return them.
+
+        The output folder is kept between builds (so unchanged files keep their
+        mtimes): without this, a case taken down would keep its old page.
+        """
+        written = {path for path, _ in self.written}
+        removed = []
+        for folder in sorted(self.owned):
+            root = self.output_path / folder
+            if not root.is_dir():
+                continue
+            for path in sorted(root.rglob("*"), reverse=True):  # files before their folders
+                relative = path.relative_to(self.output_path).as_posix()
+                if path.is_dir():
+                    if not any(path.iterdir()):
+                        path.rmdir()
+                elif relative not in written:
+                    path.unlink()
+                    removed.append(relative)
+        return removed
 
 
 def _call(entry: str, build: Build) -> None:
@@ -93,6 +122,8 @@ class CaseGenerator(Generator):
         pages.write_pages(build, self.site)
         for entry in outputs.OUTPUTS:
             _call(entry, build)
+        for stale in build.prune():
+            logger.info("零距离问政：删除过时文件 %s", stale)
         changed = sum(1 for _, was_changed in build.written if was_changed)
         logger.info("零距离问政：写出 %d 个文件，其中 %d 个有变化", len(build.written), changed)
         # Kept for the finalizers, which run on Pelican's ``finalized`` signal.

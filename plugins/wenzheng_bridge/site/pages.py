@@ -211,6 +211,7 @@ def label(value: str) -> str:
 # -- writing -----------------------------------------------------------------------
 def write_pages(build, site: SiteData) -> None:
     """Every page of the reader site except Pelican's own (home, column articles)."""
+    build.own("cases", "archive", "stats", *(d.prefix for d in DIMENSIONS))
     by_key = {case.key: case for case in build.cases}
     for row in site.rows:
         write_case(build, site, by_key[row.key])
