@@ -2,8 +2,7 @@
 
     .venv/bin/python bench/run.py                 # N = 10,000
     .venv/bin/python bench/run.py 100000 --incremental
-    .venv/bin/python bench/run.py 10000 --only ours --profile
-
+    XX
 For each N, in one run: (a) our full build (``pelican`` with a bench settings
 file whose WENZHENG_STORE is the generated store), then the Pagefind index of
 its output, timed separately; (b) plain Pelican building the same cases as one
@@ -425,25 +424,66 @@ def run_incremental(work: Work, full: Measurement, seed: int, changes: int = 100
 
 
 # -- profiling ---------------------------------------------------------------------------
-def run_profile(work: Work) -> Path:
-    """cProfile of our full build (the main process); top functions to work/N/profile.txt."""
-    import pstats
+def run_profile(work: Work, top: int = 40) -> Path:
+    """py-spy samples of our full build, workers included; top functions to work/N/profile.txt.
 
+    py-spy (the [bench] extra) samples from outside the process, so the build
+    runs at nearly full speed and forked workers (the output scan) are seen,
+    which cProfile inside the main process would miss.
+    """
     output = work.output("profile")
     shutil.rmtree(output, ignore_errors=True)
     shutil.rmtree(work.dir / "cache", ignore_errors=True)
-    data = work.dir / "profile.prof"
-    command = [str(PYTHON), "-m", "cProfile", "-o", str(data), "-m", "pelican",
-               *ours_command(work, output)[1:]]
+    raw = work.dir / "profile.pyspy"
+    spy = shutil.which("py-spy", path=str(PYTHON.parent)) or shutil.which("py-spy")
+    if not spy:
+        raise SystemExit("找不到 py-spy：请先运行 .venv/bin/pip install -e '.[bench]'")
+    command = [spy, "record", "--subprocesses", "--rate", "50", "--format", "raw", "-o", str(raw), "--",
+               *ours_command(work, output)]
     result = measure("profile", command, work.logs / "profile.log", cwd=ROOT)
     text = work.dir / "profile.txt"
-    with open(text, "w") as handle:
-        handle.write(f"# {result.command}\n# wall {result.wall:.1f} s under cProfile\n")
-        if data.exists():
-            stats = pstats.Stats(str(data), stream=handle).strip_dirs()
-            stats.sort_stats("cumulative").print_stats(45)
-            stats.sort_stats("tottime").print_stats(35)
+    text.write_text(f"# {result.command}\n# wall {result.wall:.1f} s, CPU {result.cpu:.1f} s under py-spy\n"
+                    + profile_summary(raw, top), encoding="utf-8")
     return text
+
+
+def _frame_name(frame: str) -> str:
+    """'write_case (/…/plugins/wenzheng_bridge/site/pages.py:120)' -> 'write_case (wenzheng_bridge/site/pages.py)'."""
+    name, _, where = frame.partition(" (")
+    where = where.rsplit(":", 1)[0].rstrip(")")
+    for prefix in ("/site-packages/", "/plugins/", "/lib/python3"):
+        if prefix in where:
+            where = where.split(prefix, 1)[1]
+            break
+    return f"{name} ({where})" if where else name
+
+
+def profile_summary(raw: Path, top: int = 40) -> str:
+    """Inclusive and self time per function from py-spy's collapsed stacks (all processes)."""
+    inclusive: dict[str, int] = {}
+    own: dict[str, int] = {}
+    total = 0
+    for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        samples = int(count)
+        total += samples
+        names = [_frame_name(f) for f in stack.split(";") if not f.startswith("process ")]
+        if not names:
+            continue
+        own[names[-1]] = own.get(names[-1], 0) + samples
+        for name in set(names):
+            inclusive[name] = inclusive.get(name, 0) + samples
+
+    def listing(counts: dict[str, int], only: str = "") -> list[str]:
+        ranked = sorted(((k, v) for k, v in counts.items() if only in k), key=lambda kv: -kv[1])[:top]
+        return [f"{100 * n / total:5.1f}%  {n / 50:7.1f} s  {name}" for name, n in ranked]
+
+    return "\n".join([f"# {total} samples at 50 Hz = {total / 50:.0f} CPU-seconds over all processes", "",
+                      "## inclusive, the plugin's functions (the function and everything it called)",
+                      *listing(inclusive, "wenzheng_bridge"), "",
+                      "## self (time in the function itself)", *listing(own), ""])
 
 
 # -- reporting -----------------------------------------------------------------------------
@@ -652,7 +692,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=make_store.SEED)
     parser.add_argument("--incremental", action="store_true", help="also change 100 cases and rebuild")
     parser.add_argument("--verify", action="store_true", help="with --incremental: compare to a fresh full build")
-    parser.add_argument("--profile", action="store_true", help="also cProfile our full build")
+    parser.add_argument("--profile", action="store_true", help="also profile our full build with py-spy")
     parser.add_argument("--search-memory-gb", type=float, help="cap Pagefind's address space (GiB) on a shared machine")
     args = parser.parse_args(argv)
     only = [name.strip() for name in args.only.split(",") if name.strip()]
