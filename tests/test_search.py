@@ -143,5 +143,12 @@ def test_reindexing_follows_the_public_content(site, sample_store, tmp_path):
     assert search.build_index(build)["action"] == "indexed"
     assert not list(output.glob(".pagefind*"))  # temporary folders are gone
 
-    build.settings["WENZHENG_SEARCH"] = False
+    build.cases = []  # everything taken down: no index keeps serving the removed cases
+    assert search.build_index(build)["action"] == "empty"
+    assert not (output / search.BUNDLE).exists()
+
+    build.cases = [c for c in build.all_cases if c.public]
+    assert search.build_index(build)["action"] == "indexed"
+    build.settings["WENZHENG_SEARCH"] = False  # switched off: no stale index is left either
     assert search.build_index(build) == {"action": "disabled"}
+    assert not (output / search.BUNDLE).exists()

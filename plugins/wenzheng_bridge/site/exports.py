@@ -100,7 +100,7 @@ def case_record(case: Case, settings: dict) -> dict:
         ],
         "timeline": [
             {"kind": e.kind, "time": iso(e.time), "label": e.label, "who": e.who,
-             "text": e.text, "url": e.url}
+             "text": e.text, "url": _link(settings, e.url) if e.url else ""}
             for e in case.timeline
         ],
         "articles": [

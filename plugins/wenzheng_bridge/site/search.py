@@ -54,13 +54,20 @@ def write_search_page(build) -> None:
 
 def build_index(build) -> dict:
     """FINALIZERS entry: (re)build the Pagefind bundle; returns what was done, for logs and tests."""
-    if not _enabled(build.settings):
-        log.info("搜索索引：WENZHENG_SEARCH 已关闭，跳过")
-        return {"action": "disabled"}
     output = Path(build.output_path)
+    if not _enabled(build.settings):
+        # An index left from an earlier build could still hold cases taken down since.
+        shutil.rmtree(output / BUNDLE, ignore_errors=True)
+        log.info("搜索索引：WENZHENG_SEARCH 已关闭，未建立索引")
+        return {"action": "disabled"}
     pages = indexed_pages(build)
     digest = inputs_digest(output, pages)
     bundle = output / BUNDLE
+    if not pages:
+        # Pagefind cannot index nothing; an old index must not keep serving removed cases.
+        shutil.rmtree(bundle, ignore_errors=True)
+        log.warning("搜索索引：没有公开的案件页面，未建立索引")
+        return {"action": "empty", "pages": 0}
     if _stamp(bundle) == digest and (bundle / "pagefind-entry.json").exists():
         log.info("搜索索引：%d 个案件页面未变化，沿用现有索引", len(pages))
         return {"action": "unchanged", "pages": len(pages), "digest": digest}
