@@ -31,6 +31,8 @@ DEFAULT_TRENDING = {
 DEFAULT_TOPICS = {
     "threshold": 0.18,  # cosine similarity at or above which two petitions are linked
     "min_size": 3,  # smallest group reported as a topic
+    "max_size": 200,  # a larger group is split again with a stricter threshold
+    "split_step": 0.08,  # how much stricter each split is
     "top_terms": 8,  # strongest terms per petition used to find candidates
     "max_posting": 400,  # a term shared by more petitions than this finds no candidates
     "candidates": 60,  # candidates scored per petition (those sharing most strong terms)

@@ -173,9 +173,12 @@ def rank(groups: list[Group], min_sample: int) -> list[Ranked]:
     return eligible + small
 
 
-def _moment(value: date | datetime | None, end: bool = False) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value if value is None or value.tzinfo else value.replace(tzinfo=SHANGHAI)
+def _moment(value: date | datetime | None) -> datetime | None:
+    """A period bound as an aware datetime: a date means its midnight in Asia/Shanghai."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
     return datetime(value.year, value.month, value.day, tzinfo=SHANGHAI)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..records import ArticleRef, FollowUp, Petition
+from ..records import FOLLOWUP_KINDS, ArticleRef, FollowUp, Petition
 from .model import Clock
 from .settings import DEFAULT_REPLY_LIMITS, merged
 from .workdays import WorkCalendar, end_of_day, local_date
@@ -64,11 +64,8 @@ class Verdict:
 
 
 def first_reply_time(petition: Petition) -> datetime | None:
-    times = [r.time for r in petition.replies if r.time]
-    if times:
-        return min(times)
-    # A reply without a time still answers the petition; its time is unknown.
-    return None
+    """When the first reply came; None also for a reply without a time (answered, time unknown)."""
+    return min((r.time for r in petition.replies if r.time), default=None)
 
 
 def decide(petition: Petition, followups: list[FollowUp], articles: list[ArticleRef],
@@ -106,8 +103,6 @@ def decide(petition: Petition, followups: list[FollowUp], articles: list[Article
 
 
 def _followup_evidence(item: FollowUp) -> str:
-    from ..records import FOLLOWUP_KINDS
-
     who = f"，{item.who}" if item.who else ""
     note = f"：{item.note}" if item.note else ""
     where = f"（{item.origin}）" if item.origin else ""

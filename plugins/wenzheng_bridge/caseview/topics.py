@@ -11,7 +11,10 @@ Method (DESIGN.md, "Trending and hot topics"):
    candidates, and each petition scores only the ``candidates`` others that
    share most strong terms with it. The work grows with n, not n².
 4. Links: cosine >= ``threshold``; groups are the connected components
-   (union-find); a group of at least ``min_size`` petitions is a topic.
+   (union-find); a group of at least ``min_size`` petitions is a topic. A
+   component above ``max_size`` (single links chain loosely related
+   petitions at scale) is split again with the threshold raised by
+   ``split_step``, until its parts are small enough.
 5. Label: the terms most members share, weighted by rarity; heat: the
    members' count plus their trending scores.
 """
@@ -141,7 +144,7 @@ def topics(cases_iterable: Iterable[Case], settings: dict) -> list[Topic]:
     if not corpus.keys:
         return []
     matrix = _matrix(corpus)
-    groups = _link(matrix, options)
+    groups = _groups(matrix, options)
     return _topics(groups, matrix, corpus, options)
 
 
@@ -179,30 +182,60 @@ def _postings(matrix: _Matrix, k: int, max_posting: int) -> tuple[np.ndarray, np
     return row_ptr, strong_terms, term_ptr, strong_rows[by_term]
 
 
-def _link(matrix: _Matrix, options: dict) -> list[list[int]]:
-    n = len(matrix.indptr) - 1
-    row_ptr, row_terms, term_ptr, term_rows = _postings(
-        matrix, int(options["top_terms"]), int(options["max_posting"]))
-    parent = list(range(n))
-    threshold, limit = options["threshold"], int(options["candidates"])
-    dense = np.zeros(len(matrix.df), dtype=np.float32)
-    for doc in range(n):
-        mine = row_terms[row_ptr[doc]:row_ptr[doc + 1]]
+class _Linker:
+    """Links petitions whose cosine reaches a threshold, among all rows or a subset."""
+
+    def __init__(self, matrix: _Matrix, options: dict):
+        self.matrix = matrix
+        self.n = len(matrix.indptr) - 1
+        self.row_ptr, self.row_terms, self.term_ptr, self.term_rows = _postings(
+            matrix, int(options["top_terms"]), int(options["max_posting"]))
+        self.limit = int(options["candidates"])
+        self.dense = np.zeros(len(matrix.df), dtype=np.float32)
+
+    def components(self, docs: list[int], threshold: float) -> list[list[int]]:
+        """Connected components of ``docs`` under links of cosine >= threshold."""
+        inside = np.zeros(self.n, dtype=bool)
+        inside[docs] = True
+        parent = {doc: doc for doc in docs}
+        for doc in docs:
+            for other in self._neighbours(doc, inside, threshold):
+                _union(parent, doc, int(other))
+        groups: dict[int, list[int]] = defaultdict(list)
+        for doc in docs:
+            groups[_find(parent, doc)].append(doc)
+        return list(groups.values())
+
+    def _neighbours(self, doc: int, inside: np.ndarray, threshold: float) -> np.ndarray:
+        mine = self.row_terms[self.row_ptr[doc]:self.row_ptr[doc + 1]]
         if not mine.size:
-            continue
-        found = np.concatenate([term_rows[term_ptr[t]:term_ptr[t + 1]] for t in mine])
-        found = found[found > doc]  # each pair is scored once, from its earlier row
+            return mine
+        found = np.concatenate([self.term_rows[self.term_ptr[t]:self.term_ptr[t + 1]] for t in mine])
+        found = found[(found > doc) & inside[found]]  # each pair is scored once, from its earlier row
         if not found.size:
-            continue
+            return found
         others, shared = np.unique(found, return_counts=True)
-        if others.size > limit:
-            others = others[np.argsort(-shared, kind="stable")[:limit]]
-        for other in others[_cosines(matrix, doc, others, dense) >= threshold]:
-            _union(parent, doc, int(other))
-    groups: dict[int, list[int]] = defaultdict(list)
-    for doc in range(n):
-        groups[_find(parent, doc)].append(doc)
-    return [g for g in groups.values() if len(g) >= int(options["min_size"])]
+        if others.size > self.limit:
+            others = others[np.argsort(-shared, kind="stable")[:self.limit]]
+        return others[_cosines(self.matrix, doc, others, self.dense) >= threshold]
+
+
+def _groups(matrix: _Matrix, options: dict) -> list[list[int]]:
+    """Components at the threshold; one larger than ``max_size`` is a chain of loosely
+    related petitions, so it is split again at a threshold raised by ``split_step``."""
+    linker = _Linker(matrix, options)
+    min_size, max_size, step = int(options["min_size"]), int(options["max_size"]), options["split_step"]
+    pending = [(group, options["threshold"]) for group in linker.components(list(range(linker.n)), options["threshold"])]
+    done = []
+    while pending:
+        group, threshold = pending.pop()
+        if len(group) < min_size:
+            continue
+        if len(group) <= max_size or threshold + step > 1 or step <= 0:
+            done.append(group)
+            continue
+        pending += [(sub, threshold + step) for sub in linker.components(group, threshold + step)]
+    return done
 
 
 def _cosines(matrix: _Matrix, doc: int, others: np.ndarray, dense: np.ndarray) -> np.ndarray:
@@ -218,14 +251,14 @@ def _cosines(matrix: _Matrix, doc: int, others: np.ndarray, dense: np.ndarray) -
     return np.add.reduceat(products, offsets)
 
 
-def _find(parent: list[int], x: int) -> int:
+def _find(parent: dict[int, int], x: int) -> int:
     while parent[x] != x:
         parent[x] = parent[parent[x]]
         x = parent[x]
     return x
 
 
-def _union(parent: list[int], a: int, b: int) -> None:
+def _union(parent: dict[int, int], a: int, b: int) -> None:
     ra, rb = _find(parent, a), _find(parent, b)
     if ra != rb:
         parent[max(ra, rb)] = min(ra, rb)
