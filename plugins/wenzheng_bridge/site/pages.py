@@ -211,16 +211,19 @@ def label(value: str) -> str:
 # -- writing -----------------------------------------------------------------------
 def write_pages(build, site: SiteData) -> None:
     """Every page of the reader site except Pelican's own (home, column articles)."""
-    build.own("cases", "archive", "stats", *(d.prefix for d in DIMENSIONS))
-    by_key = {case.key: case for case in build.cases}
-    for row in site.rows:
-        write_case(build, site, by_key[row.key])
-    for dimension in DIMENSIONS:
-        write_dimension(build, site, dimension)
-    write_archive(build, site)
+    from functools import partial
+
+    from . import parallel
     from .statistics import write_statistics
 
-    write_statistics(build, site)
+    build.own("cases", "archive", "stats", *(d.prefix for d in DIMENSIONS))
+    by_key = {case.key: case for case in build.cases}
+    # The slowest single task first, so it runs beside the case pages.
+    tasks = [partial(write_statistics, build, site)]
+    tasks += [partial(write_dimension, build, site, dimension) for dimension in DIMENSIONS]
+    tasks.append(partial(write_archive, build, site))
+    tasks += [partial(write_case, build, site, by_key[row.key]) for row in site.rows]
+    parallel.run(build, tasks)
 
 
 def write_case(build, site: SiteData, case: Case) -> None:

@@ -1,0 +1,58 @@
+"""Writing the site's pages on every core: forked workers share the build's memory.
+
+Rendering 100,000 case pages is the largest part of a build and each page is
+independent, so the pages are split among worker processes forked after the
+case view is computed: the workers inherit the cases, templates and settings
+without pickling them, and send back only which files they wrote. Results are
+merged in task order, so ``Build.written`` (and anything built from it, such as
+the sitemap) is the same whatever the number of workers.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable
+
+#: Set just before forking; the workers read them (nothing is pickled but indices).
+_TASKS: list[Callable[[], None]] = []
+_BUILD = None
+#: Below this many tasks per worker, forking costs more than it saves.
+MIN_TASKS_PER_WORKER = 50
+
+
+def worker_count(settings: dict) -> int:
+    from .settings import setting
+
+    wanted = setting(settings, "WENZHENG_WORKERS")
+    if wanted:
+        return wanted
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def run(build, tasks: list[Callable[[], None]]) -> None:
+    """Run ``tasks`` (each writes through ``build``), in parallel when it pays."""
+    global _TASKS, _BUILD
+    workers = min(worker_count(build.settings), len(tasks) // MIN_TASKS_PER_WORKER)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for task in tasks:
+            task()
+        return
+    _TASKS, _BUILD = tasks, build
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_work, [(index, workers) for index in range(workers)])
+    finally:
+        _TASKS, _BUILD = [], None
+    merged = sorted((item for result in results for item in result), key=lambda item: item[0])
+    for _, written in merged:
+        build.written.extend(written)
+
+
+def _work(share: tuple[int, int]) -> list[tuple[int, list]]:
+    index, count = share
+    done = []
+    for number in range(index, len(_TASKS), count):
+        start = len(_BUILD.written)
+        _TASKS[number]()
+        done.append((number, _BUILD.written[start:]))
+    return done
