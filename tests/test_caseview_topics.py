@@ -67,3 +67,31 @@ def test_thresholds_are_settings(views, fj3_keys):
     pairs = topics(sample, {"WENZHENG_TOPICS": {"threshold": 0.9, "min_size": 2}})
     assert [set(t.members) for t in pairs] == [{"tipdm-360107", "tipdm-360108"}]
     assert topics([], NOW) == []
+
+
+def test_candidates_are_blocked_not_all_pairs(views, monkeypatch):
+    """Four copies of the sample (2,576 petitions): pairs scored stay within n x candidates."""
+    from dataclasses import replace
+    from importlib import import_module
+
+    # The package exports the function ``topics``; the module is reached by its full name.
+    module = import_module("wenzheng_bridge.caseview.topics")
+
+    copies = [replace(c, petition=replace(c.petition, source_id=f"{c.petition.source_id}x{n}"))
+              for n in range(4) for c in views]
+    scored = []
+    original = module._cosines
+
+    def counting(matrix, doc, others, dense):
+        scored.append(len(others))
+        return original(matrix, doc, others, dense)
+
+    monkeypatch.setattr(module, "_cosines", counting)
+    found = topics(copies, NOW)
+    n = len(copies)
+    assert sum(scored) <= n * module.DEFAULT_TOPICS["candidates"] * 2  # first pass and any re-split
+    assert sum(scored) < n * (n - 1) / 2 / 20
+    # The copies of one petition are identical: each of the 644 is at least a group of four.
+    assert sum(len(t.members) for t in found) == n
+    estate = next(t for t in found if "tipdm-360100x0" in t.members)
+    assert {f"tipdm-{i}x{k}" for i in range(360100, 360110) for k in range(4)} <= set(estate.members)
