@@ -316,14 +316,18 @@ def test_slugs_are_explicit_and_stable():
 
 @pytest.fixture(scope="module")
 def rebuilt(site, tmp_path_factory):
-    """A copy of the built project (output included, mtimes kept), built again as is."""
+    """A copy of the built project (output included, mtimes kept), built again as is.
+
+    The first build wrote its pages in one worker per core; this one in a single
+    process, so identical output also shows the workers change nothing.
+    """
     from browser.build import run_pelican
 
     project = tmp_path_factory.mktemp("rebuild") / "project"
     shutil.copytree(site.project, project, symlinks=True)
     output = project / "output"
     before = snapshot(output)
-    run_pelican(project, output)
+    run_pelican(project, output, "WENZHENG_WORKERS=1")
     return project, before, snapshot(output)
 
 

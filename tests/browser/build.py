@@ -40,9 +40,10 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def run_pelican(project: Path, output: Path) -> str:
+def run_pelican(project: Path, output: Path, *settings: str) -> str:
+    """Build ``project`` into ``output``; ``settings`` are extra KEY=JSON overrides."""
     command = [str(BIN / "pelican"), "content", "-s", "pelicanconf.py", "-o", str(output),
-               "-e", f'WENZHENG_NOW="{NOW}"']
+               "-e", f'WENZHENG_NOW="{NOW}"', *settings]
     result = subprocess.run(command, cwd=project, capture_output=True, text=True,
                             env={**os.environ, "PYTHONHASHSEED": "0"})
     if result.returncode:
