@@ -31,6 +31,7 @@ def world(sample_store, tmp_path_factory):
     (folder / "tipdm-360102.txt").write_text("2020-01-20 | claimed | 张三 | 去现场看油烟\n", encoding="utf-8")
     (folder / "tipdm-35462.txt").write_text("2020-01-15 | resolved | 李四 | 辅道已开工\n", encoding="utf-8")
     (folder / "tipdm-44203.txt").write_text("2020-01-25 | resolved | 李四 | 已上牌\n", encoding="utf-8")
+    (folder / "tipdm-360105.txt").write_text("2020-01-18 | interviewed | 王五 | 采访了商户\n", encoding="utf-8")
     (folder / "tipdm-360114.txt").write_text("2020-01-22 | takedown | 王编辑 | 当事人要求撤下\n", encoding="utf-8")
     records = nr.load(settings)
     with Store.open(sample_store, readonly=True) as store:
@@ -59,7 +60,7 @@ def test_sections_rank_by_their_own_rule(budget, world):
     assert trending[0].case.key == open_best.key
     assert all(line.case.status == "逾期未复" for line in budget.sections["overdue"])
     assert keys(budget.sections["resolved"]) == ["tipdm-44203", "tipdm-35462"]  # most recently resolved first
-    assert keys(budget.sections["claimed"]) == ["tipdm-360102"]
+    assert keys(budget.sections["claimed"]) == ["tipdm-360102", "tipdm-360105"]  # latest follow-up first
     assert [line.rank for line in trending] == list(range(1, 11))
 
 

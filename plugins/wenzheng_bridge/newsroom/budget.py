@@ -19,6 +19,7 @@ from typing import Iterable
 
 from ..caseview.model import Case
 from ..caseview.settings import DEFAULT_TRENDING, merged
+from ..caseview.status import ACTIVE_KINDS
 from ..records import SHANGHAI
 from ..sources.common import parse_datetime
 
@@ -200,7 +201,7 @@ def make_budget(cases: Iterable[Case], settings: dict, now: datetime, filters: F
         "trending": _by_score(open_cases),
         "resolved": sorted((c for c in chosen if c.status == "已解决"), key=resolved_at, reverse=True),
         "overdue": sorted((c for c in chosen if c.status == "逾期未复"), key=lambda c: (-c.score, -c.overdue_days)),
-        "claimed": sorted((c for c in open_cases if any(f.kind == "claimed" for f in c.followups)),
+        "claimed": sorted((c for c in open_cases if any(f.kind in ACTIVE_KINDS for f in c.followups)),
                           key=last_followup, reverse=True),
     }
 
