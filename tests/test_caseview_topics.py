@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from wenzheng_bridge.caseview import cases, topics
+from wenzheng_bridge.caseview import assign_topics, cases, topics
 from wenzheng_bridge.store import Store
 
 NOW = {"WENZHENG_NOW": "2020-02-01T12:00:00+08:00"}
@@ -58,6 +58,10 @@ def test_fj3_hot_topics_among_all_644(views, fj3_keys):
     assert all(len(t.members) >= 3 for t in found)
     keys = [k for t in found for k in t.members]
     assert len(keys) == len(set(keys))  # a petition is in one topic at most
+    assign_topics(views, found)
+    by_key = {c.key: c for c in views}
+    assert {by_key[k].topic for k in ESTATE} == {estate[2].id}
+    assert sum(1 for c in views if c.topic) == len(keys)
 
 
 def test_thresholds_are_settings(views, fj3_keys):

@@ -30,16 +30,17 @@ case on the next build. The API the story budget, drafts and site use:
 ``topics(cases_iterable, settings) -> list[Topic]``
     Hot topics (``id``, ``label``, ``members`` case keys, ``heat``), hottest
     first; jieba terms, TF-IDF cosine, inverted-index blocking.
+    ``assign_topics(cases, found)`` sets ``Case.topic`` on cases a caller kept.
 
 Reading a case list twice (stats and topics) means calling ``cases`` twice
 or keeping the list; at the 100,000-case scale prefer two streams.
 """
 from .model import STATUSES, Case, Clock, Event
 from .stats import Group, Ranked, Stats, reply_rate, stats, wilson
-from .topics import Topic, topics
+from .topics import Topic, assign_topics, topics
 from .view import CaseBuilder, build_now, cases
 
 __all__ = [
     "STATUSES", "Case", "Clock", "Event", "cases", "CaseBuilder", "build_now",
-    "stats", "Stats", "Group", "Ranked", "reply_rate", "wilson", "topics", "Topic",
+    "stats", "Stats", "Group", "Ranked", "reply_rate", "wilson", "topics", "Topic", "assign_topics",
 ]

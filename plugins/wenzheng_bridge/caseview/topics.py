@@ -294,3 +294,10 @@ def _label(members: list[int], matrix: _Matrix, corpus: _Corpus, count: int) -> 
         if len(chosen) == count:
             break
     return chosen
+
+
+def assign_topics(cases_list: Iterable[Case], found: list[Topic]) -> None:
+    """Set ``Case.topic`` on the cases a caller kept (``topics`` only sees a stream)."""
+    topic_of = {key: topic.id for topic in found for key in topic.members}
+    for case in cases_list:
+        case.topic = topic_of.get(case.key, "")
