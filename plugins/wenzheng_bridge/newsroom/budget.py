@@ -32,6 +32,7 @@ SECTIONS = {
     "claimed": "认领跟进中",
 }
 CLOSED = ("已解决", "未解决")
+CLOSED_KINDS = ("resolved", "unresolved")
 #: Score parts as the desk reads them.
 PART_LABELS = {"likes": "点赞", "replies": "跟帖", "views": "浏览", "overdue": "逾期", "repeat_place": "同地点重复投诉"}
 #: Cases of one topic listed in the topics section.
@@ -113,7 +114,7 @@ class Budget:
 
 
 # -- reasons -------------------------------------------------------------------------
-def score_reason(case: Case, settings: dict) -> str:
+def score_reason(case: Case) -> str:
     """The score's parts, e.g. "热度 0.0213 = (1 + 点赞 9 + 逾期 30) × 时效 0.0005"."""
     parts = [f"{PART_LABELS.get(name, name)} {value:g}" for name, value in case.score_parts.items()
              if name in PART_LABELS and value]
@@ -124,7 +125,7 @@ def score_reason(case: Case, settings: dict) -> str:
 
 def reasons(case: Case, settings: dict, topic: str = "", topic_size: int = 0) -> list[str]:
     p = case.petition
-    found = [score_reason(case, settings)]
+    found = [score_reason(case)]
     if case.overdue_days:
         found.append(f"逾期 {case.overdue_days} 个工作日" + ("（至今未复）" if not p.replies else "（答复迟到）"))
     weight = merged(settings, "WENZHENG_TRENDING", DEFAULT_TRENDING)["repeat_place"]
@@ -151,8 +152,6 @@ def resolved_at(case: Case) -> datetime:
     closing = [f.date for f in case.followups if f.kind in CLOSED_KINDS]
     return max(closing) if closing else (case.petition.posted or datetime.min.replace(tzinfo=SHANGHAI))
 
-
-CLOSED_KINDS = ("resolved", "unresolved")
 
 
 def last_followup(case: Case) -> datetime:
