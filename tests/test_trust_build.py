@@ -102,10 +102,35 @@ def every_text(output: Path) -> dict[str, str]:
     return texts
 
 
+# A column article quoting a resident, as a draft made from a case would: Markdown turns a
+# link in the quote into a live javascript: link unless the rendered HTML is cleaned.
+ARTICLE = """Title: 路灯何时能亮
+Date: 2019-04-10 10:00
+Slug: xss-column
+Cases: xss-911
+Summary: 市民说 <img src=x onerror="window.__xss=1"> [看这里](javascript:window.__xss=1)
+
+> 市民留言：[看这里](javascript:window.__xss=1) ![现场](javascript:alert(2))
+> <img src=x onerror="window.__xss=1"><script>window.__xss=1</script>
+> <a href="jav&#x61;script:alert(3)">原帖</a>
+
+记者走访了现场，见[原帖](http://bbs.example.org/thread-1.html)。
+"""
+
+
 @pytest.fixture(scope="module")
 def xss_site(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("trust-xss") / "project", xss_rows())
+    (project / "content" / "articles" / "xss-column.md").write_text(ARTICLE, "utf-8")
     return built(project, project / "output")
+
+
+def test_column_article_quoting_a_resident_is_cleaned_but_keeps_its_words(xss_site):
+    tree = lxml_html.fromstring((xss_site / "column" / "xss-column" / "index.html").read_bytes())
+    text = tree.text_content()
+    assert "市民留言" in text and "记者走访了现场" in text
+    links = [a.get("href") for a in tree.iter("a")]
+    assert "http://bbs.example.org/thread-1.html" in links
 
 
 # -- XSS -------------------------------------------------------------------------------------
@@ -140,7 +165,7 @@ def test_no_page_carries_active_markup_from_a_source(xss_site):
 def test_no_payload_executes_in_chromium(xss_site):
     """Headless Chromium opens every case page, the listings and a search for the payload cases."""
     pages = [f"cases/xss-{900 + i}/" for i in range(1, len(PAYLOADS) + 1)]
-    pages += ["", "cases/", "search/?q=测试"] + [p.relative_to(xss_site).as_posix() for p in
+    pages += ["", "cases/", "column/xss-column/", "search/?q=测试"] + [p.relative_to(xss_site).as_posix() for p in
                                                  sorted(xss_site.glob("feeds/*.xml"))[:2]]
     fired: list[str] = []
     with serve(xss_site) as base, chromium() as browser:

@@ -35,6 +35,10 @@ def register() -> None:
     signals.initialized.connect(check_settings)
     # get_generators: 95k cases as Markdown articles would be slow and flood categories and feeds.
     signals.get_generators.connect(get_generators)
+    # content_object_init: editors' Markdown quotes residents; its HTML passes nh3 like all source text.
+    from .trust.sanitize import sanitize_content
+
+    signals.content_object_init.connect(sanitize_content)
     # finalized: after every page is written, for the search index and output checks.
     signals.finalized.connect(finalize)
 

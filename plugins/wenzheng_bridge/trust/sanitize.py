@@ -10,6 +10,12 @@ rules improve); this module is the ONE step every output goes through:
 - ``sanitize_html`` is for the rare output that keeps source formatting as HTML.
 - ``safe_url`` keeps only http(s) links, because autoescape does not stop a
   ``javascript:`` URL placed in an ``href``.
+- ``sanitize_content`` (signal ``content_object_init``) cleans the HTML Pelican
+  renders from the editors' Markdown: column articles quote residents (drafts
+  are made from cases), and Markdown turns ``[看这里](javascript:…)`` in a quote
+  into a live link. The theme shows that HTML with ``|safe``, so it is cleaned
+  here, with an allowlist wide enough for ordinary articles (no embeds, no
+  scripts, no event attributes, links and images over http(s) or relative).
 """
 from __future__ import annotations
 
@@ -29,6 +35,16 @@ ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquo
 # (svg and math are only unwrapped: an unclosed <svg> would otherwise swallow the rest of a post.)
 DROPPED_WITH_CONTENT = {"script", "style", "noscript", "template", "iframe", "object", "embed",
                         "textarea", "select", "head", "title"}
+ARTICLE_TAGS = ALLOWED_TAGS | {
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "u", "s", "del", "ins", "sub", "sup", "q", "cite", "dl", "dt",
+    "dd", "a", "img", "figure", "figcaption", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
+    "code", "pre", "kbd", "span", "div", "abbr", "small", "mark", "time",
+}
+ARTICLE_ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang"},
+    "a": {"href"}, "img": {"src", "alt", "width", "height"}, "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"}, "ol": {"start"}, "time": {"datetime"}, "abbr": set(),
+}
 _BREAKS = re.compile(r"<br\s*/?>|</?(?:p|div|li|tr|h[1-6]|blockquote)(?:\s[^>]*)?>", re.I)
 _MAX_ROUNDS = 4
 
@@ -37,6 +53,26 @@ def sanitize_html(fragment: str) -> str:
     """Safe HTML fragment: only harmless formatting tags, no attributes, no scripts."""
     return nh3.clean(fragment or "", tags=ALLOWED_TAGS, clean_content_tags=DROPPED_WITH_CONTENT,
                      attributes={}, url_schemes=set())
+
+
+def sanitize_article_html(fragment: str) -> str:
+    """Editors' rendered Markdown, cleaned: formatting, tables, links and images kept; no active content.
+
+    Relative links (Pelican's ``{filename}``/``{static}`` placeholders) pass through.
+    """
+    return nh3.clean(fragment or "", tags=ARTICLE_TAGS, clean_content_tags=DROPPED_WITH_CONTENT,
+                     attributes=ARTICLE_ATTRIBUTES, url_schemes={"http", "https", "mailto"})
+
+
+def sanitize_content(content) -> None:
+    """Pelican signal ``content_object_init``: clean an article's or page's HTML (and summary) in place."""
+    if getattr(content, "_content", None):
+        content._content = sanitize_article_html(content._content)
+    summary = content.metadata.get("summary") if hasattr(content, "metadata") else None
+    if summary:
+        content.metadata["summary"] = sanitize_article_html(summary)
+        if hasattr(content, "_summary"):
+            content._summary = content.metadata["summary"]
 
 
 def html_to_text(value: str) -> str:

@@ -36,16 +36,17 @@ log = logging.getLogger(__name__)
 
 SKIPPED_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".avif", ".bmp",
                     ".woff", ".woff2", ".ttf", ".otf", ".eot", ".wasm", ".mp3", ".mp4", ".webm"}
-# Candidates: 11 digits starting 1[3-9] (maybe grouped 3-4-4), 15/18-digit runs, 6-8-4 groups;
-# full-width digits as their UTF-8 bytes (EF BC 90-99), in case an output skipped masking.
-_DIGIT = rb"(?:[0-9]|\xef\xbc[\x90-\x99])"
-_CANDIDATE = re.compile(
-    rb"1[3-9][0-9][-. ]?[0-9]{4}[-. ]?[0-9]{4}|[1-9][0-9]{14}|[1-9][0-9]{5} [0-9]{8} [0-9]{3}"
-    rb"|(?:\xef\xbc[\x90-\x99]){11}"
-)
+# Candidates: runs of digits with the separators numbers are written with, kept when they hold
+# at least 11 digits (a mobile; 身份证 have 15 or 18). One simple character class is many times
+# faster in ``re`` than an alternation of exact shapes. Full-width digits (EF BC 90-99 in
+# UTF-8) are rare: looked for only when a literal search finds one.
+_RUN = re.compile(rb"[0-9][0-9 .-]{9,}[0-9]")
+_FULL_WIDTH_DIGIT = re.compile(rb"\xef\xbc[\x90-\x99]")
+_FULL_WIDTH_RUN = re.compile(rb"(?:\xef\xbc[\x90-\x99]){11}")
+MIN_DIGITS = 11
 _CONTEXT = 72  # bytes around a candidate the detectors see (+86, 身份证号：, in UTF-8)
 MAX_REPORTED = 50
-PARALLEL_FROM_BYTES = 64 * 1024 * 1024  # below this, worker start-up costs more than it saves
+PARALLEL_FROM_BYTES = 256 * 1024 * 1024  # measured: no gain at 107 MB on 2 shared cores
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,8 @@ def _windows(data: bytes) -> list[tuple[int, int]]:
     scan near the speed of reading the files.
     """
     windows: list[list[int]] = []
-    for m in _CANDIDATE.finditer(data):
-        start, end = max(0, m.start() - _CONTEXT), min(len(data), m.end() + _CONTEXT)
+    for m_start, m_end in _candidates(data):
+        start, end = max(0, m_start - _CONTEXT), min(len(data), m_end + _CONTEXT)
         if windows and start <= windows[-1][1]:
             windows[-1][1] = end
         else:
@@ -109,6 +110,13 @@ def _windows(data: bytes) -> list[tuple[int, int]]:
             end += 1
         window[:] = [start, end]
     return [tuple(w) for w in windows]
+
+
+def _candidates(data: bytes) -> list[tuple[int, int]]:
+    found = [m.span() for m in _RUN.finditer(data) if len(m.group().translate(None, b" .-")) >= MIN_DIGITS]
+    if _FULL_WIDTH_DIGIT.search(data):
+        found = sorted(found + [m.span() for m in _FULL_WIDTH_RUN.finditer(data)])
+    return found
 
 
 def _position(data: bytes, offset: int) -> tuple[int, int]:
