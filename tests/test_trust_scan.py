@@ -87,3 +87,20 @@ def test_scan_is_fast_on_a_large_output(tmp_path):
     elapsed = time.perf_counter() - started
     assert [(l.path, l.kind) for l in leaks] == [("cases/7/7777.html", "id_card")]
     assert elapsed < 60, elapsed  # measured ~10 s on 2 busy cores: see bench/RESULTS-trust.md
+
+
+if __name__ == "__main__":
+    # Timing of the scan on a built site: .venv/bin/python tests/test_trust_scan.py output/
+    import resource
+    import sys
+    from pathlib import Path
+
+    folder = Path(sys.argv[1])
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    size = sum(p.stat().st_size for p in files)
+    wall, cpu = time.perf_counter(), time.process_time()
+    found = scan_folder(folder, workers=int(sys.argv[2]) if len(sys.argv) > 2 else None)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"{len(files)} files, {size / 1e6:.1f} MB: {wall:.2f} s wall, "
+          f"{cpu + children.ru_utime + children.ru_stime:.2f} s CPU, {len(found)} leaks")
