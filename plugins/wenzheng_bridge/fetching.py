@@ -64,7 +64,8 @@ class Page:
 
     @cached_property
     def charset(self) -> str:
-        return self.declared_charsets()[0] if self.declared_charsets() else ""
+        """The most trusted declared charset ("" when the page declares none)."""
+        return next(iter(self.declared_charsets()), "")
 
     def declared_charsets(self) -> list[str]:
         """Charsets to try, most trusted first: override, HTTP header, XML declaration, <meta>."""

@@ -147,27 +147,32 @@ def parse_board_page(html: str, now: datetime, source: str = "", item: str = "")
 
 
 def _row(body, tid: str, sticky: bool, now: datetime) -> ThreadRow:
-    link = body.select_one("a.s.xst") or body.select_one("a.xst")
+    # find() rather than CSS select(): a list page has hundreds of lookups and soupsieve dominated the profile.
+    link = body.find("a", class_="xst")
     if link is None:
         raise ValueError("缺少主题链接 a.s.xst")
     row = ThreadRow(tid=tid, subject=clean_text(link.get_text()), sticky=sticky)
-    type_link = body.select_one("th em a")  # thread type label: [咨询]
+    heading = body.find("th")
+    type_link = heading.em.a if heading and heading.em and heading.em.a else None  # thread type label: [咨询]
     row.type_name = clean_text(type_link.get_text()) if type_link else ""
-    by = body.select("td.by")
+    by = body.find_all("td", class_="by")
     if by:
-        row.author = clean_text(by[0].select_one("cite").get_text()) if by[0].select_one("cite") else ""
-        em = by[0].select_one("em")
-        row.posted = _stamp(em, now) if em and clean_text(em.get_text()) else None
+        row.author, row.posted = _by_cell(by[0], now)
     if len(by) > 1:
-        row.last_poster = clean_text(by[1].select_one("cite").get_text()) if by[1].select_one("cite") else ""
-        em = by[1].select_one("em")
-        row.last_post = _stamp(em, now) if em and clean_text(em.get_text()) else None
-    num = body.select_one("td.num")
+        row.last_poster, row.last_post = _by_cell(by[1], now)
+    num = body.find("td", class_="num")
     if num is not None:
-        replies, views = num.select_one("a.xi2"), num.select_one("em")
+        replies, views = num.find("a", class_="xi2"), num.find("em")
         row.replies = to_int(replies.get_text()) if replies else None
         row.views = to_int(views.get_text()) if views else None
     return row
+
+
+def _by_cell(cell, now: datetime) -> tuple[str, datetime | None]:
+    """A ``td.by`` cell: the account in ``cite``, the (maybe relative) time in ``em``."""
+    cite, em = cell.find("cite"), cell.find("em")
+    when = _stamp(em, now) if em is not None and clean_text(em.get_text()) else None
+    return (clean_text(cite.get_text()) if cite else ""), when
 
 
 def parse_thread(html: str, now: datetime, source: str = "", item: str = "") -> ThreadPage:
@@ -181,7 +186,7 @@ def parse_thread(html: str, now: datetime, source: str = "", item: str = "") -> 
         message = div.find(id=f"postmessage_{pid}")
         if message is None:
             continue  # a deleted or hidden post: nothing to read
-        author = div.select_one("div.authi a.xw1")
+        author = div.find("a", class_="xw1")  # div.authi a.xw1
         stamp = div.find(id=f"authorposton{pid}")
         try:
             when = _stamp(stamp, now) if stamp else None
@@ -255,10 +260,6 @@ class ForumSource:
         "spokespersons": Option((dict, list), {}, "spokesperson accounts (-> replying unit); their posts are replies"),
         "max_pages": Option(int, 500, "stop after this many list pages per board"),
     }
-
-    @staticmethod
-    def check(values: dict, base: Path) -> list[str]:
-        return []
 
     def __init__(self, config: dict, base: Path):
         self.config = config
