@@ -119,18 +119,26 @@ def test_index_holds_exactly_the_public_case_pages(site, public_cases):
     assert "pagefind-ui.js" in (site.output / "search" / "index.html").read_text("utf-8")
 
 
+def copied_site(site, sample_store, output: Path):
+    """A copy of the built site with a Build over it (the sample's cases, TAKEN_DOWN taken down)."""
+    shutil.copytree(site.output, output)
+    build = sample_build(sample_store, output)
+    # sample_build adds a case the demo lacks (one carrying personal data): give it a page.
+    for case in build.cases:
+        page = output / "cases" / case.key / "index.html"
+        if not page.exists():
+            page.parent.mkdir()
+            shutil.copy(output / "cases" / "tipdm-445" / "index.html", page)
+    return build
+
+
 def test_reindexing_follows_the_public_content(site, sample_store, tmp_path):
     output = tmp_path / "output"
-    shutil.copytree(site.output, output)
+    build = copied_site(site, sample_store, output)
     stale = output / "cases" / "tipdm-stale" / "index.html"  # a page an earlier build left behind
     stale.parent.mkdir()
     shutil.copy(output / "cases" / TAKEN_DOWN / "index.html", stale)
-    build = sample_build(sample_store, output)  # the same cases, with TAKEN_DOWN taken down
     public = {f"/cases/{case.key}/" for case in build.cases}
-    # The demo's cases plus the extra case of sample_build: give that one its page.
-    extra = next(c for c in build.cases if not (output / "cases" / c.key / "index.html").exists())
-    (output / "cases" / extra.key).mkdir()
-    shutil.copy(output / "cases" / "tipdm-445" / "index.html", output / "cases" / extra.key / "index.html")
 
     first = search.build_index(build)
     assert first["action"] == "indexed" and first["pages"] == len(public)
@@ -152,3 +160,43 @@ def test_reindexing_follows_the_public_content(site, sample_store, tmp_path):
     build.settings["WENZHENG_SEARCH"] = False  # switched off: no stale index is left either
     assert search.build_index(build) == {"action": "disabled"}
     assert not (output / search.BUNDLE).exists()
+
+
+@pytest.mark.browser
+def test_a_large_site_gets_one_index_per_year_merged_in_the_browser(site, sample_store, tmp_path, browser,
+                                                                    monkeypatch):
+    from jinja2 import Environment, FileSystemLoader
+
+    from wenzheng_bridge.site.render import Renderer
+
+    output = tmp_path / "output"
+    build = copied_site(site, sample_store, output)
+    monkeypatch.setattr(search, "SHARD_PAGES", 300)  # the sample's 600-odd pages count as large
+    years: dict[str, set[str]] = {}
+    for case in build.cases:
+        years.setdefault(str(case.petition.posted.year), set()).add(f"/cases/{case.key}/")
+    assert len(years) > 5
+
+    first = search.build_index(build)
+    assert set(first["bundles"]) == {f"pagefind/{year}" for year in years}
+    assert not (output / "pagefind" / "pagefind-entry.json").exists()  # the single bundle is gone
+    for year, urls in years.items():
+        assert indexed_urls(output / "pagefind" / year) == urls
+    page = output / "cases" / PLACES["暮云街道"] / "index.html"  # posted in 2016
+    page.write_text(page.read_text("utf-8").replace("</article>", "<p>补充说明</p></article>"), "utf-8")
+    again = search.build_index(build)
+    assert {b for b, action in again["bundles"].items() if action == "indexed"} == {"pagefind/2016"}
+
+    env = Environment(loader=FileSystemLoader(str(site.project / "theme" / "templates")), autoescape=True)
+    build.renderer = Renderer(env, {"SITENAME": "零距离问政"}, {**build.settings, "RELATIVE_URLS": True})
+    search.write_search_page(build)
+    with serve(output) as base:
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("requestfailed", lambda r: errors.append(f"{r.url} {r.failure}"))
+        for place, key in [("暮云街道", PLACES["暮云街道"]), (TOPIC, "tipdm-360101")]:
+            page.goto(f"{base}search/?q={place}")
+            page.wait_for_selector(f".pagefind-ui__result-link[href='/cases/{key}/']")
+        page.close()
+    assert errors == []

@@ -16,11 +16,12 @@ The new bundle is written to a temporary folder and swapped in, so a reader
 never sees half an index and a failed run leaves the old one in place.
 
 Memory: Python holds only the list of page paths; the Pagefind process grows
-with the number of pages indexed and gives it all back when it exits. For very
-large sites the ideas, in order of effort: index the body text only (replies
-and the timeline marked ``data-pagefind-ignore``), shard the index per year
-into separate bundles (one Pagefind run each, so peak memory is one year's)
-merged in the browser (PagefindUI ``mergeIndex``).
+with the number of pages indexed and gives it all back when it exits. Past
+SHARD_PAGES pages the index is split per year of posting into bundles
+``pagefind/<year>/`` (one Pagefind run each, so peak memory is one year's, and
+only changed years are rebuilt), merged in the browser (PagefindUI
+``mergeIndex``). Further savings if needed: index less of each page (replies
+and the timeline marked ``data-pagefind-ignore``).
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
+from ..records import SHANGHAI
 from .pages import case_url
 
 log = logging.getLogger(__name__)
@@ -43,49 +45,99 @@ BUNDLE = "pagefind"
 SEARCH_PAGE = "search/index.html"
 #: Kept beside the bundle: the digest of the inputs it was built from.
 STAMP = "wenzheng-inputs.sha256"
+#: Above this many public case pages the index is split by year of posting: one Pagefind run
+#: per year, so peak memory is one year's. Measured here: about 0.4 GB for 622 pages and
+#: 1.0 GB for 4,976 (about 135 KB a page), so 95,000 pages in one run would need about 13 GB.
+SHARD_PAGES = 20_000
 #: Part of the digest: a change of how the index is built rebuilds it.
 INDEX_OPTIONS = {"runner": "cli", "site": "staged public case pages"}
 
 
 def write_search_page(build) -> None:
-    """OUTPUTS entry: the search page, using the Pagefind UI from this site's own /pagefind/."""
-    build.render("search", SEARCH_PAGE, bundle=BUNDLE, enabled=_enabled(build.settings))
+    """OUTPUTS entry: the search page, using the Pagefind UI from this site's own bundles."""
+    bundles = [folder for folder, _ in shards(build)]
+    build.render("search", SEARCH_PAGE, bundle=bundles[0] if bundles else BUNDLE, merged=bundles[1:],
+                 enabled=_enabled(build.settings) and bool(bundles))
 
 
 def build_index(build) -> dict:
-    """FINALIZERS entry: (re)build the Pagefind bundle; returns what was done, for logs and tests."""
+    """FINALIZERS entry: (re)build the Pagefind bundle(s); returns what was done, for logs and tests."""
     output = Path(build.output_path)
-    if not _enabled(build.settings):
+    groups = shards(build)
+    if not _enabled(build.settings) or not groups:
         # An index left from an earlier build could still hold cases taken down since.
         shutil.rmtree(output / BUNDLE, ignore_errors=True)
-        log.info("搜索索引：WENZHENG_SEARCH 已关闭，未建立索引")
-        return {"action": "disabled"}
-    pages = indexed_pages(build)
-    digest = inputs_digest(output, pages)
-    bundle = output / BUNDLE
-    if not pages:
-        # Pagefind cannot index nothing; an old index must not keep serving removed cases.
-        shutil.rmtree(bundle, ignore_errors=True)
-        log.warning("搜索索引：没有公开的案件页面，未建立索引")
+        if not _enabled(build.settings):
+            log.info("搜索索引：WENZHENG_SEARCH 已关闭，未建立索引")
+            return {"action": "disabled"}
+        log.warning("搜索索引：没有公开的案件页面，未建立索引")  # Pagefind cannot index nothing
         return {"action": "empty", "pages": 0}
-    if _stamp(bundle) == digest and (bundle / "pagefind-entry.json").exists():
-        log.info("搜索索引：%d 个案件页面未变化，沿用现有索引", len(pages))
-        return {"action": "unchanged", "pages": len(pages), "digest": digest}
+    _drop_other_bundles(output, [folder for folder, _ in groups])
     started = time.monotonic()
-    indexed = _rebuild(output, pages, digest)
+    actions = {folder: _index_bundle(output, folder, pages) for folder, pages in groups}
     seconds = round(time.monotonic() - started, 2)
-    log.info("搜索索引：已索引 %d 个案件页面，用时 %.1f 秒", indexed, seconds)
-    return {"action": "indexed", "pages": indexed, "digest": digest, "seconds": seconds}
+    total = sum(len(pages) for _, pages in groups)
+    changed = [folder for folder, action in actions.items() if action == "indexed"]
+    if changed:
+        log.info("搜索索引：%d 个案件页面，重建 %s，用时 %.1f 秒", total, "、".join(changed), seconds)
+    else:
+        log.info("搜索索引：%d 个案件页面未变化，沿用现有索引", total)
+    return {"action": "indexed" if changed else "unchanged", "pages": total, "bundles": actions,
+            "seconds": seconds}
 
 
-def indexed_pages(build) -> list[tuple[str, str]]:
-    """(URL from the site root, file relative to the output folder) of every public case page."""
+def shards(build) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(bundle folder, pages) to index: one bundle, or one per year of posting past SHARD_PAGES.
+
+    Years newest first: the first bundle is the one the search page loads, the
+    others are merged into it in the browser. A new case only changes its
+    year's bundle, so the other years skip reindexing.
+    """
+    pages = indexed_pages(build)
+    if not pages:
+        return []
+    if len(pages) <= SHARD_PAGES:
+        return [(BUNDLE, [(url, path) for url, path, _ in pages])]
+    years: dict[str, list[tuple[str, str]]] = {}
+    for url, path, year in pages:
+        years.setdefault(year, []).append((url, path))
+    return [(f"{BUNDLE}/{year}", years[year]) for year in sorted(years, reverse=True)]
+
+
+def indexed_pages(build) -> list[tuple[str, str, str]]:
+    """(URL from the site root, file relative to the output folder, year) of every public case page."""
     pages = []
     for case in build.cases:
         if case.public:
             url = case_url(case.key)
-            pages.append(("/" + url, url + "index.html"))
+            posted = case.petition.posted
+            year = str(posted.astimezone(SHANGHAI).year) if posted else "unknown"
+            pages.append(("/" + url, url + "index.html", year))
     return pages
+
+
+def _index_bundle(output: Path, folder: str, pages: list[tuple[str, str]]) -> str:
+    """Rebuild one bundle unless its stamp says its inputs are unchanged; returns the action."""
+    bundle = output / folder
+    digest = inputs_digest(output, pages)
+    if _stamp(bundle) == digest and (bundle / "pagefind-entry.json").exists():
+        return "unchanged"
+    _rebuild(output, pages, digest, bundle)
+    return "indexed"
+
+
+def _drop_other_bundles(output: Path, folders: list[str]) -> None:
+    """Remove bundles of another layout (one bundle vs per year) or of a year with no public case."""
+    root = output / BUNDLE
+    if folders == [BUNDLE] or not root.exists():
+        return  # the single bundle replaces the whole folder when it is swapped in
+    if (root / "pagefind-entry.json").exists():
+        shutil.rmtree(root)
+        return
+    keep = {Path(folder).name for folder in folders}
+    for child in root.iterdir():
+        if child.name not in keep:
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
 
 
 def inputs_digest(output: Path, pages: list[tuple[str, str]]) -> str:
@@ -117,16 +169,17 @@ def _pagefind_version() -> str:
     return metadata.version("pagefind_bin_extended")
 
 
-def _rebuild(output: Path, pages: list[tuple[str, str]], digest: str) -> int:
-    fresh = output / f".{BUNDLE}.{os.getpid()}.new"
-    staging = output / f".{BUNDLE}.{os.getpid()}.pages"
+def _rebuild(output: Path, pages: list[tuple[str, str]], digest: str, bundle: Path) -> int:
+    name = bundle.relative_to(output).as_posix().replace("/", "-")
+    fresh = output / f".{name}.{os.getpid()}.new"
+    staging = output / f".{name}.{os.getpid()}.pages"
     for folder in (fresh, staging):
         shutil.rmtree(folder, ignore_errors=True)
     try:
         _stage(output, pages, staging)
         indexed = _run_pagefind(staging, fresh)
         (fresh / STAMP).write_text(digest + "\n")
-        _swap(fresh, output / BUNDLE)
+        _swap(fresh, bundle)
     finally:
         for folder in (fresh, staging):
             shutil.rmtree(folder, ignore_errors=True)
@@ -167,6 +220,7 @@ class SearchIndexError(RuntimeError):
 def _swap(fresh: Path, bundle: Path) -> None:
     """Replace the bundle folder by the fresh one with renames (no half-written index is served)."""
     old = bundle.with_name(f".{bundle.name}.{os.getpid()}.old")
+    bundle.parent.mkdir(parents=True, exist_ok=True)
     if bundle.exists():
         os.replace(bundle, old)
     os.replace(fresh, bundle)
