@@ -172,6 +172,9 @@ def test_pagination_is_numbered_from_the_oldest(site, view):
     assert set(first) == {c.key for c in board_cases[:50]}
     assert [by_key[k].petition.posted for k in first] == sorted((by_key[k].petition.posted for k in first), reverse=True)
 
+    landing = case_links(doc(site, f"boards/{Slugs()(board.name)}/"))
+    assert landing == [c.key for c in reversed(board_cases[-50:])]  # the newest 50, newest first
+
     rows = [Row(c.key, "", "", "", "", "", "", "", c.petition.posted, 0, None) for c in board_cases]
     before = paginate(rows, 50, "boards/x/")
     after = paginate(rows + [Row("new", "", "", "", "", "", "", "", None, 0, None)], 50, "boards/x/")

@@ -231,12 +231,19 @@ def write_case(build, site: SiteData, case: Case) -> None:
 
 
 def write_index(build, site: SiteData, rows: list[Row], base: str, heading: str, **extra) -> None:
-    """An index's numbered pages, and its landing page showing the newest one."""
-    pages = paginate(rows, setting(build.settings, "WENZHENG_INDEX_PAGE_SIZE"), base)
+    """An index's numbered pages, and its landing page with the newest cases.
+
+    The landing page shows the newest ``size`` cases whatever the page
+    boundaries (the newest numbered page may hold only one), and links to the
+    numbered page just older than those.
+    """
+    size = setting(build.settings, "WENZHENG_INDEX_PAGE_SIZE")
+    pages = paginate(rows, size, base)
     for page in pages:
-        build.render("cases", page.save_as, page=page, heading=heading, landing=False, **extra)
-    build.render("cases", base + "index.html", page=pages[-1], heading=heading, landing=True,
-                 total=len(rows), **extra)
+        build.render("cases", page.save_as, page=page, rows=page.rows, heading=heading, landing=False, **extra)
+    older = (len(rows) - size - 1) // size + 1 if len(rows) > size else None
+    build.render("cases", base + "index.html", page=pages[-1], rows=site.latest(rows, size), older=older,
+                 heading=heading, landing=True, total=len(rows), **extra)
 
 
 def write_dimension(build, site: SiteData, dimension: Dimension) -> None:
@@ -246,8 +253,7 @@ def write_dimension(build, site: SiteData, dimension: Dimension) -> None:
     for value, rows in groups.items():
         heading = f"{dimension.label}：{label(value)}"
         write_index(build, site, rows, site.url(dimension.name, value), heading,
-                    dimension=dimension, value=value, scorecard=scorecards.get(value),
-                    recent=site.latest(rows, setting(build.settings, "WENZHENG_RECENT_CASES")))
+                    dimension=dimension, value=value, scorecard=scorecards.get(value))
     build.render("groups", f"{dimension.prefix}/index.html", dimension=dimension, groups=groups,
                  scorecards=scorecards, ranking=site.figures.ranking(scorecards) if scorecards else [])
 

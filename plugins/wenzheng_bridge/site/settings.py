@@ -31,7 +31,6 @@ OPTIONS: dict[str, Option] = {
         int, 0, "processes writing the site's pages (0: one per available core; 1: no extra process)",
         lambda v: None if v >= 0 else "应为 0 或正整数",
     ),
-    "WENZHENG_RECENT_CASES": Option(int, 10, "recent cases listed on each scorecard", _positive),
     # Added by the feeds/search engineer (site/search.py reads it); off for fast test builds.
     "WENZHENG_SEARCH": Option(bool, True, "build the Pagefind search index after the build"),
 }
