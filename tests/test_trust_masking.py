@@ -172,3 +172,57 @@ def test_masking_on_the_real_sample_changes_only_what_it_should(sample_store):
 
 if __name__ == "__main__":
     print(table(load_corpus()))
+
+
+# --- properties (hypothesis) ------------------------------------------------------------
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+from wenzheng_bridge.trust.masking import id_checksum_ok, luhn_ok  # noqa: E402
+
+# Text around a number: Chinese, punctuation, letters and spaces, but never a digit (that would
+# make the number part of a longer one, which is not a 身份证 or a phone any more).
+_CHARS = st.sampled_from("我家住小区栋单元电话身份证号码请联系，。：（）() abcXYZ\n-·@市区县路")
+_WORDS = st.text(_CHARS, max_size=30)
+_BETWEEN = st.text(_CHARS, min_size=1, max_size=30)
+
+
+@st.composite
+def id_numbers(draw) -> str:
+    region = draw(st.sampled_from(["110105", "430102", "440306", "510107", "420106", "650102"]))
+    born = draw(st.dates(min_value=__import__("datetime").date(1920, 1, 1),
+                         max_value=__import__("datetime").date(2020, 12, 31)))
+    body = f"{region}{born:%Y%m%d}{draw(st.integers(0, 999)):03d}"
+    for check in "0123456789X":
+        if id_checksum_ok(body + check):
+            return body + check
+    raise AssertionError("no check character")
+
+
+mobiles = st.builds(lambda p, n: f"1{p}{n:09d}", st.sampled_from("3456789"), st.integers(0, 10**9 - 1))
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(_WORDS, id_numbers(), _BETWEEN, mobiles, _WORDS)
+def test_any_valid_id_and_mobile_in_any_text_is_masked(before, number, middle, mobile, after):
+    text = f"{before}{number}{middle}{mobile}{after}"
+    masked = mask(text)
+    assert number not in masked and mobile not in masked
+    assert mask(masked) == masked
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_masking_never_crashes_and_is_idempotent(text):
+    once = mask(text)
+    assert mask(once) == once
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.integers(10**15, 10**19 - 1))
+def test_card_like_numbers_are_masked_exactly_when_they_pass_luhn(number):
+    digits = str(number)
+    text = f"卡号{digits}。"
+    is_card = digits[0] in "34569" and luhn_ok(digits)
+    masked = mask(text, kinds=("bank_card",))
+    assert (masked != text) == is_card

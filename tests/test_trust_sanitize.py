@@ -103,3 +103,24 @@ def test_prepare_petition_on_the_real_sample(sample_store):
         for text in [out.title, out.body, out.author] + [r.text for r in out.replies]:
             assert not re.search(r"<[a-zA-Z/!]", text), (raw.key, text[:80])
         assert out.title  # the words are still there
+
+
+# --- property: whatever markup soup a forum sends, no tag survives -----------------------------------
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+_FRAGMENTS = ["<", ">", "</", "/>", "script", "img", "svg", "a", " src=x", " onerror=alert(1)", " href=",
+              "javascript:", "&lt;", "&gt;", "&amp;", "&#60;", "&#x3c;", "!--", "-->", "<![CDATA[", "]]>",
+              "文字", '"', "'", "=", " ", "\n", "<br>", "<p>", "style", "{", "}"]
+
+
+@hsettings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=40).map("".join))
+def test_no_tag_survives_any_markup_soup(soup):
+    """An HTML5 parser (html5ever, inside nh3) finds no element or comment in the text left."""
+    import html
+
+    import nh3
+
+    text = html_to_text(soup)
+    assert html.unescape(nh3.clean(text, tags=set(), clean_content_tags=set())) == text, (soup, text)
