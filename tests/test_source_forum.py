@@ -189,3 +189,23 @@ def test_thread_page_without_posts_is_a_clear_error():
     with pytest.raises(SourceError) as caught:
         parse_board_page("<html><body>维护中</body></html>", datetime.now(SHANGHAI), "forum", "版块 2 第 1 页")
     assert "版块 2 第 1 页" in str(caught.value) and "threadlisttableid" in str(caught.value)
+
+
+def test_a_reply_on_the_second_page_of_a_long_thread_is_read(make_settings):
+    data = ForumData.from_sample()
+    thread = next(t for t in data.board_threads(COUNTY) if t.replies)
+    answers = thread.replies
+    start = thread.last.time
+    for n in range(11):  # residents pile on: the spokesperson's answer lands on page 2
+        data.add_reply(thread.tid, "A00012345", start + timedelta(minutes=n + 1), f"同样的问题，第{n + 1}次跟帖。")
+    data.add_reply(thread.tid, "问政发言人", start + timedelta(hours=1), "网友您好：已责成相关部门处理。")
+    with FixtureServer(data) as server:
+        settings = make_settings([forum(server, [COUNTY])])
+        tally = pull_once(settings, "forum", server.now)
+        pages = [r.query.get("page") for r in server.requests("viewthread") if r.query["tid"] == str(thread.tid)]
+    assert tally.failed == 0 and pages == [None, "2"]
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        p = store.petition(f"forum-{thread.tid}")
+    assert len(p.replies) == answers + 1  # residents' posts are not replies
+    assert p.replies[-1].text == "网友您好：已责成相关部门处理。" and p.replies[-1].final
+    assert not p.replies[0].final and p.reply_count == answers + 12

@@ -123,12 +123,28 @@ def _message(text: str) -> str:
     return "<br />\r\n".join(escape(line) for line in text.split("\n"))
 
 
-def thread_page(data: ForumData, tid: int, now: datetime, charset: str = "utf-8", titles: bool = True) -> str:
-    """``forum.php?mod=viewthread&tid=T`` (first page of posts)."""
+POSTS_PER_PAGE = 10
+
+
+def _thread_pager(tid: int, page: int, pages: int) -> str:
+    if pages <= 1:
+        return ""
+    links = "".join(f"<strong>{n}</strong>" if n == page else
+                    f'<a href="forum.php?mod=viewthread&amp;tid={tid}&amp;extra=&amp;page={n}">{n}</a>'
+                    for n in range(1, pages + 1))
+    return (f'<div class="pgs mtm mbm cl"><div class="pg">{links}<label><input type="text" name="custompage" '
+            f'class="px" size="2" value="{page}" /><span title="共 {pages} 页"> / {pages} 页</span></label></div></div>\n')
+
+
+def thread_page(data: ForumData, tid: int, now: datetime, charset: str = "utf-8", titles: bool = True,
+                page: int = 1, per_page: int = POSTS_PER_PAGE) -> str:
+    """``forum.php?mod=viewthread&tid=T&page=P``: ``per_page`` posts a page; past the end is the last page."""
     t = data.threads[tid]
     board = data.boards[t.fid]
+    pages = max(1, -(-len(t.posts) // per_page))
+    page = min(max(page, 1), pages)
     posts = []
-    for post in t.posts:
+    for post in t.posts[(page - 1) * per_page: page * per_page]:
         stamp = discuz_date(post.time, now, ymd_hms(post.time), titles)
         posts.append(
             f'<div id="post_{post.pid}"><table id="pid{post.pid}" class="plhin" summary="pid{post.pid}" '
@@ -150,7 +166,7 @@ def thread_page(data: ForumData, tid: int, now: datetime, charset: str = "utf-8"
         f'<td class="pls ptn pbn"><div class="hm ptn"><span class="xg1">查看:</span> <span class="xi1">{t.views}</span>'
         f'<span class="pipe">|</span><span class="xg1">回复:</span> <span class="xi1">{t.replies}</span></div></td>'
         f'<td class="plc ptm pbn vwthd"><h1 class="ts"><span id="thread_subject">{escape(t.subject)}</span></h1>'
-        f"</td></tr></table>\n" + "".join(posts) + "</div></body></html>\n"
+        f"</td></tr></table>\n" + "".join(posts) + _thread_pager(tid, page, pages) + "</div></body></html>\n"
     )
 
 

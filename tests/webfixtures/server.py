@@ -253,7 +253,7 @@ class FixtureServer:
             tid = int(q["tid"])
             with self.lock:
                 self.data.threads[tid].views += 1  # Discuz! counts every view
-            text = render.thread_page(self.data, tid, self.now, self.charset, self.titles)
+            text = render.thread_page(self.data, tid, self.now, self.charset, self.titles, int(q.get("page", 1)))
             return self._page(200, html, text, rule)
         if path == "/forum.php" and q.get("mod") == "rss":
             fid = int(q["fid"])

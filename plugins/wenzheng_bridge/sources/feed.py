@@ -22,7 +22,7 @@ from ..config import Option
 from ..fetching import FetchError, http_url_problem
 from ..records import SHANGHAI, Petition, SourceError
 from .common import clean_text, infer_type, normalise_type, places
-from .forum import html_text, parse_thread, thread_petition
+from .forum import html_text, read_thread, thread_petition
 
 _TID = re.compile(r"[?&]tid=(\d+)")
 _DECLARED = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)["'][^"']*["']""")
@@ -172,8 +172,7 @@ class FeedSource:
 
     def _with_thread(self, context, petition: Petition, item: str) -> Petition | SourceError:
         try:
-            page = context.fetch(petition.url)
-            thread = parse_thread(page.text, context.now, self.name, item)
+            thread = read_thread(context, petition.url, self.name, item)
         except FetchError as error:
             return SourceError(self.name, item, "帖子页", f"{error.url}：{error.problem}（订阅源只有摘要）")
         except SourceError as error:

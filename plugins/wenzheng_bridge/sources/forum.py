@@ -114,6 +114,7 @@ class ThreadPage:
     title: str
     board: str
     posts: list[PostData] = field(default_factory=list)
+    pages: int | None = None  # 共 N 页 of the thread's own pager
 
 
 def _soup(html: str) -> BeautifulSoup:
@@ -140,10 +141,15 @@ def parse_board_page(html: str, now: datetime, source: str = "", item: str = "")
             rows.append(_row(body, tid, kind == "stick", now))
         except (ValueError, TypeError, AttributeError) as error:
             raise SourceError(source, f"{item} 主题 {tid}", "td.by", str(error)) from None
-    total = soup.find("span", title=_TOTAL_PAGES)
-    pages = int(_TOTAL_PAGES.search(total["title"])[1]) if total else None
+    pages = _page_count(soup)
     heading = soup.select_one("h1.xs2 a") or soup.select_one("#pt .z a:last-of-type")
     return BoardPage(clean_text(heading.get_text()) if heading else "", rows, pages)
+
+
+def _page_count(soup) -> int | None:
+    """The pager's ``<span title="共 N 页">`` (boards and long threads), or None."""
+    total = soup.find("span", title=_TOTAL_PAGES)
+    return int(_TOTAL_PAGES.search(total["title"])[1]) if total else None
 
 
 def _row(body, tid: str, sticky: bool, now: datetime) -> ThreadRow:
@@ -199,7 +205,22 @@ def parse_thread(html: str, now: datetime, source: str = "", item: str = "") -> 
         raise SourceError(source, item, "postmessage", "帖子页没有可读的楼层")
     crumbs = soup.select("#pt .z a")
     board = clean_text(crumbs[-1].get_text()) if len(crumbs) > 1 else ""
-    return ThreadPage(clean_text(subject.get_text()), board, posts)
+    return ThreadPage(clean_text(subject.get_text()), board, posts, _page_count(soup))
+
+
+def read_thread(context, url: str, source: str, item: str, max_pages: int = 20) -> ThreadPage:
+    """Fetch and parse a thread with all its pages of posts (a late spokesperson reply may be on page 2).
+
+    Raises FetchError or SourceError; shared by the forum and feed sources.
+    """
+    thread = parse_thread(context.fetch(url).text, context.now, source, item)
+    seen = {post.pid for post in thread.posts}
+    for number in range(2, min(thread.pages or 1, max_pages) + 1):
+        more = parse_thread(context.fetch(f"{url}&extra=&page={number}").text, context.now, source,
+                            f"{item} 第 {number} 页")
+        thread.posts += [post for post in more.posts if post.pid not in seen]
+        seen.update(post.pid for post in more.posts)
+    return thread
 
 
 def html_text(html: str) -> str:
@@ -335,8 +356,7 @@ class ForumSource:
         url = self.thread_url(row.tid)
         item = f"帖子 {row.tid}"
         try:
-            page = context.fetch(url)
-            thread = parse_thread(page.text, context.now, self.name, item)
+            thread = read_thread(context, url, self.name, item)
         except FetchError as error:
             return SourceError(self.name, item, "帖子页", f"{error.url}：{error.problem}")
         except SourceError as error:
