@@ -118,3 +118,18 @@ def test_screenshots_for_the_readme(browser, base):
         page.screenshot(path=str(SCREENSHOTS / name))
         page.close()
         assert (SCREENSHOTS / name).stat().st_size > 20_000
+
+
+@pytest.mark.parametrize("url, body", [(CASE, ".timeline"), ("column/meili-zhicheng-youyan/", ".article-body")])
+def test_print_keeps_the_text_and_drops_the_navigation(browser, base, url, body):
+    page = open_page(browser, base + url)
+    page.emulate_media(media="print")
+    shown = page.evaluate(
+        "sel => [getComputedStyle(document.querySelector('.site-header')).display,"
+        " getComputedStyle(document.querySelector('.site-footer')).display,"
+        " document.querySelector(sel).getBoundingClientRect().height]", body)
+    pdf = page.pdf(format="A4")
+    page.close()
+    assert shown[:2] == ["none", "none"]
+    assert shown[2] > 50
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000

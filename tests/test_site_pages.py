@@ -350,29 +350,61 @@ def test_rebuild_is_identical_and_keeps_mtimes(rebuilt):
     assert [name for name in before if name.startswith(OURS) and before[name][0] != after[name][0]] == []
 
 
-def test_takedown_removes_the_case_from_pages_and_indexes(rebuilt, view):
-    """After a takedown the next build deletes the case page and rewrites only what listed it."""
+#: Follow-ups recorded by hand for tipdm-2549 (answered 2019-05-10): claimed, visited, resolved.
+FOLLOWUPS = ("2019-05-13 09:00 | claimed | 张记者 | 去小区看看\n"
+             "2019-05-15 | visited | 张记者 | 业委会已召开业主大会\n"
+             "2019-05-20 | resolved | 张记者 | 停车收费按业主大会表决执行\n")
+
+
+@pytest.fixture(scope="module")
+def changed(rebuilt, view):
+    """The rebuilt copy after a takedown of one case and follow-ups on tipdm-2549, built again."""
     from browser.build import run_pelican
 
     project, _, before = rebuilt
     output = project / "output"
-    case = next(c for c in view["public"] if c.petition.board != "A市" and c.overdue_days)
-    board = f"boards/{Slugs()(case.petition.board)}/"
-    (project / "content" / "newsroom" / f"{case.key}.txt").write_text(
-        "2020-02-01 | takedown | 值班编辑 | 当事人要求撤下\n", encoding="utf-8")
+    gone = next(c for c in view["public"] if c.petition.board not in ("A市", "A2区") and c.overdue_days)
+    board = f"boards/{Slugs()(gone.petition.board)}/"
     count = len(index_keys_in(output, board))
+    newsroom = project / "content" / "newsroom"
+    (newsroom / f"{gone.key}.txt").write_text("2020-02-01 | takedown | 值班编辑 | 当事人要求撤下\n", encoding="utf-8")
+    (newsroom / "tipdm-2549.txt").write_text(FOLLOWUPS, encoding="utf-8")
     run_pelican(project, output)
-    after = snapshot(output)
+    return {"output": output, "before": before, "after": snapshot(output), "gone": gone, "board": board,
+            "count": count}
+
+
+def test_takedown_removes_the_case_from_pages_and_indexes(changed, view):
+    """After a takedown the next build deletes the case page and rewrites only what listed it."""
+    output, before, after, case, board = (changed[k] for k in ("output", "before", "after", "gone", "board"))
     assert not (output / "cases" / case.key).exists()
     assert case.key not in index_keys_in(output, board)
-    assert len(index_keys_in(output, board)) == count - 1
+    assert len(index_keys_in(output, board)) == changed["count"] - 1
     assert case.petition.title not in (output / board / "index.html").read_text(encoding="utf-8")
     rewritten = {n for n in after if n.startswith(OURS) and n in before and before[n][0] != after[n][0]}
     assert board + "index.html" in rewritten and "stats/index.html" in rewritten
     # Pages that never listed the case keep their bytes and mtimes.
-    other = next(c for c in view["public"] if c.petition.board != case.petition.board)
+    other = next(c for c in view["public"]
+                 if c.petition.board not in (case.petition.board, "A2区") and c.key != "tipdm-2549")
     assert f"cases/{other.key}/index.html" not in rewritten
     assert len(rewritten) < len([n for n in after if n.startswith(OURS)]) / 4
+
+
+def test_followups_show_on_the_case_page_and_indexes(changed):
+    output = changed["output"]
+    tree = BeautifulSoup((output / "cases/tipdm-2549/index.html").read_bytes(), "lxml")
+    assert text(tree.select(".case-status .badge")[0]) == "已解决"
+    labels = [text(li.select(".event-label")[0]) for li in tree.select(".timeline li")]
+    assert labels == ["网友留言", "超过答复期限", "部门答复", "记者认领", "实地走访", "已解决"]
+    timeline = text(tree.select(".timeline")[0])
+    assert "张记者" in timeline and "业委会已召开业主大会" in timeline
+    clocks = [text(li) for li in tree.select(".clocks li")]
+    assert "答复后 1 个工作日记者跟进" in clocks  # 2019-05-10 (Fri) -> 2019-05-13 (Mon)
+    assert any(c.startswith("留言到解决 ") and c.endswith(" 个工作日") for c in clocks), clocks
+    home = BeautifulSoup((output / "index.html").read_bytes(), "lxml")
+    assert "tipdm-2549" in case_links(home.select(".home-resolved")[0])
+    assert "tipdm-2549" in index_keys_in(output, "status/resolved/")
+    assert "tipdm-2549" not in index_keys_in(output, "status/replied/")
 
 
 def index_keys_in(output: Path, base: str) -> list[str]:
