@@ -213,12 +213,14 @@ _BUILDING = rf"(?:\d{{1,3}}|[A-Za-z]|[{_CN_NUM}]{{1,3}})(?:栋|幢|座|号楼|�
 _UNIT = rf"(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})单元"
 # "12栋7层住房" is twelve seven-storey buildings: a floor counts after a unit, or as 楼 after a building.
 _FLOOR_PART = rf"{_UNIT}(?:\d{{1,2}}[楼层])?|\d{{1,2}}楼"
-_ROOM = r"\d{3,4}(?:室|房|号房|号)?(?![\d年月日])|\d{1,2}(?:室|号房)"
+_ROOM = r"\d{3,4}(?:室|房|号房|号)?(?![\d*年月日])|\d{1,2}(?:室|号房)"
+# Digits next to "*" belong to a number already masked (130****0000): never a door number,
+# which keeps masking idempotent.
 _DOOR = re.compile(
-    rf"(?P<building>{_BUILDING})(?P<rest>(?:{_FLOOR_PART})?(?:{_ROOM})?)(?!\d)"
+    rf"(?<![\d*])(?P<building>{_BUILDING})(?P<rest>(?:{_FLOOR_PART})?(?:{_ROOM})?)(?![\d*])"
 )
-_ROOM_ALONE = re.compile(rf"(?<![\d栋幢座楼元层-])(?P<rest>\d{{3,4}}(?:室|号房)|\d{{3,4}}房(?![东子屋产价租源间型]))")
-_DASHED = re.compile(r"(?<=[\u4e00-\u9fa5])(?P<building>\d{1,3}-)(?P<rest>\d{1,2}-\d{3,4})(?![\d-])")
+_ROOM_ALONE = re.compile(rf"(?<![\d*栋幢座楼元层-])(?P<rest>\d{{3,4}}(?:室|号房)|\d{{3,4}}房(?![东子屋产价租源间型]))")
+_DASHED = re.compile(r"(?<=[\u4e00-\u9fa5])(?P<building>\d{1,3}-)(?P<rest>\d{1,2}-\d{3,4})(?![\d*-])")
 _RURAL = re.compile(r"(?P<building>[\u4e00-\u9fa5]{1,6}村(?:\d{1,2}|[一二三四五六七八九十]{1,3})组)(?P<rest>\d{1,4}号)")
 
 
