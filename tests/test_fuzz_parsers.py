@@ -6,18 +6,16 @@ the real sample) with random cuts, splices and byte damage.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from webfixtures import ForumData, render
 from wenzheng_bridge.config import validate
-from wenzheng_bridge.records import SHANGHAI, Petition, SourceError
+from wenzheng_bridge.records import Petition, SourceError
 from wenzheng_bridge.sources.feed import FeedSource, parse_feed
-from wenzheng_bridge.sources.forum import parse_board_page, parse_thread, thread_petition
+from wenzheng_bridge.sources.forum import ForumSource, parse_board_page, parse_thread, thread_petition
 from wenzheng_bridge.sources.jsonapi import JsonApiSource
 from wenzheng_bridge.sources.settings import COMMON_OPTIONS
 from wenzheng_bridge.sources.table import TableSource
@@ -49,16 +47,6 @@ def damaged(draw, pages):
     return text[:start] + "".join(splice) + text[end:]
 
 
-def forum_config():
-    values, problems = validate({"name": "forum", "kind": "forum", "url": BASE, "fids": [2],
-                                 "spokespersons": {"问政发言人": "A市网络发言人办公室"}},
-                                {**COMMON_OPTIONS, **__import__("wenzheng_bridge.sources.forum", fromlist=["x"]).ForumSource.options},
-                                "fuzz")
-    assert not problems
-    return values
-
-
-CONFIG = forum_config()
 
 
 @FUZZ
@@ -104,6 +92,8 @@ def _values(cls, entry):
     return values
 
 
+CONFIG = _values(ForumSource, {"name": "forum", "kind": "forum", "url": BASE, "fids": [2],
+                               "spokespersons": {"问政发言人": "A市网络发言人办公室"}})
 FEED = FeedSource(_values(FeedSource, {"name": "rss", "kind": "feed", "url": BASE + "feed", "full_text": "never"}),
                   Path("/"))
 

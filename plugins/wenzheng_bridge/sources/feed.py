@@ -21,7 +21,7 @@ import feedparser
 from ..config import Option
 from ..fetching import FetchError, http_url_problem
 from ..records import SHANGHAI, Petition, SourceError
-from .common import clean_text, infer_type, normalise_type, places
+from .common import clean_text, infer_type, places
 from .forum import html_text, read_thread, thread_petition
 
 _TID = re.compile(r"[?&]tid=(\d+)")
@@ -160,7 +160,7 @@ class FeedSource:
         return Petition(
             source=self.name, source_id=source_id, title=title, body=body, posted=posted,
             url=entry.get("link", ""), board=board, department=self.config["department"],
-            type=normalise_type("", self.config["type_map"]) or infer_type(title, body),
+            type=infer_type(title, body),  # feeds carry no petition type: the documented rule applies
             author=clean_text(entry.get("author")), places=places(title + "\n" + body),
         )
 
