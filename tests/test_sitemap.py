@@ -92,3 +92,5 @@ def test_built_sitemap_lists_existing_public_pages(tmp_path_factory):
     assert any("/column/" in u for u in urls)  # the column's articles
     assert not [u for u in urls if "/newsroom/" in u or "/drafts/" in u]
     assert all(lastmod and lastmod.endswith("+08:00") for lastmod in urls.values())
+    robots = (site.output / "robots.txt").read_text("utf-8")
+    assert f"Sitemap: {root}sitemap.xml" in robots.splitlines()

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 #: The sitemap protocol's limit of URLs per file; larger sites get an index file.
 MAX_URLS = 50_000
 SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
 #: Pages that exist for the newsroom, not for readers or crawlers.
 PRIVATE_PREFIXES = ("drafts/", "newsroom/", "theme/", "pagefind/")
 
@@ -71,6 +72,8 @@ def write_sitemap(build) -> list[Path]:
         index = [(absolute(build.settings, p.name), None) for p in written]
         build.write(SITEMAP, _index(index))
         written.insert(0, root / SITEMAP)
+    # Crawlers find the sitemap through robots.txt (a static robots.txt from content/ overrides it).
+    build.write(ROBOTS, f"User-agent: *\nAllow: /\n\nSitemap: {absolute(build.settings, SITEMAP)}\n")
     log.info("sitemap: %d 个网址", len(entries))
     return written
 
