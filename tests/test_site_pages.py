@@ -315,6 +315,7 @@ def test_slugs_are_explicit_and_stable():
     # Fixed forever: a changed rule would move every URL of the site.
     assert (derived_slug("城乡建设"), derived_slug("A1区"), derived_slug("安宁区")) == ("4101444f", "a1-bac2f9", "c76622eb")
     assert derived_slug("") == "unknown"
+    assert derived_slug("board-7") == "board-7" and derived_slug("Board 7").startswith("board-7-")
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,14 @@ fixed rule instead, never from a pronunciation:
 
 1. an explicit slug from ``WENZHENG_SLUGS`` (name -> slug) wins;
 2. else a built-in one (the four petition types, the statuses);
-3. else a name that is already plain ASCII is lowercased, with runs of other
-   characters turned into ``-`` (``A市`` is not plain ASCII);
+3. else a name that is already a slug (lowercase ASCII letters, digits and
+   single ``-``) is kept as it is (``A市`` is not);
 4. else the name's ASCII letters and digits (lowercased, the anonymised
    place code of the sample data such as ``a1`` in ``A1区``) joined by ``-``
    to the first 6 hex digits of the SHA-1 of the UTF-8 name, or 8 hex digits
-   when the name has no ASCII at all (``城乡建设`` -> ``3c0e…``).
+   when the name has no ASCII at all (``城乡建设`` -> ``4101444f``). An ASCII
+   name that is not a slug (``Board 7``) gets the same treatment
+   (``board-7-…``), so it can never take the slug of a name that is one.
 
 The hash part keeps ``A1区`` and ``A1县`` apart and never changes for a name.
 """
@@ -24,7 +26,6 @@ import re
 from ..caseview.model import STATUSES
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _ASCII_RUN = re.compile(r"[A-Za-z0-9]+")
 
 #: Built-in slugs: the petition types and the derived statuses.
@@ -44,10 +45,8 @@ def derived_slug(name: str) -> str:
     name = name.strip()
     if not name:
         return UNKNOWN
-    if name.isascii():
-        slug = _NOT_SLUG.sub("-", name.lower()).strip("-")
-        if slug:
-            return slug
+    if SLUG_RE.fullmatch(name):
+        return name
     digest = hashlib.sha1(name.encode("utf-8")).hexdigest()
     code = "-".join(run.lower() for run in _ASCII_RUN.findall(name))
     return f"{code}-{digest[:6]}" if code else digest[:8]
