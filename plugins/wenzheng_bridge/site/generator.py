@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -101,7 +100,8 @@ class CaseGenerator(Generator):
         articles = list(self.context.get("articles", [])) + list(self.context.get("drafts", []))
         records = load_records(self.settings, articles=articles)
         with Store.open(self.settings["WENZHENG_STORE"], readonly=True) as store:
-            self.all_cases = list(cases(store, self.settings, records=records, now=_now(self.settings)))
+            # "now" is WENZHENG_NOW when set (reproducible builds), else the real time.
+            self.all_cases = list(cases(store, self.settings, records=records))
         self.public = [case for case in self.all_cases if case.public]
         self.stats = stats(self.public, self.settings)
         self.topics = topics(self.public, self.settings)
@@ -128,11 +128,6 @@ class CaseGenerator(Generator):
         logger.info("零距离问政：写出 %d 个文件，其中 %d 个有变化", len(build.written), changed)
         # Kept for the finalizers, which run on Pelican's ``finalized`` signal.
         _last_build["build"] = build
-
-
-def _now(settings: dict) -> datetime | None:
-    value = settings.get("WENZHENG_NOW") or ""
-    return datetime.fromisoformat(value) if value else None
 
 
 def finalize(pelican) -> None:
