@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..caseview.model import Case
 from ..caseview.stats import UNLABELLED, Group, Ranked, rank, wilson
 
 #: Statuses of a case still waiting for an answer or an outcome.
@@ -43,10 +42,9 @@ class Scorecard:
 class Figures:
     """Scorecards and league tables over the case view's ``Stats`` of the public cases."""
 
-    def __init__(self, cases: list[Case], settings: dict, site):
-        self.site = site
-        self.stats = site.stats
-        self.min_sample = self.stats.min_sample
+    def __init__(self, stats):
+        self.stats = stats
+        self.min_sample = stats.min_sample
         self._ranks: dict[str, dict[str, Ranked]] = {}
 
     def _ranking(self, dimension: str) -> dict[str, Ranked]:

@@ -129,7 +129,7 @@ class SiteData:
         self.gated = {case.key for case in all_cases if not case.public}
         self.stats = stats
         self.topics = topics
-        self.figures = Figures(ordered, settings, self)
+        self.figures = Figures(stats)
         self.groups = {d.name: _group(self.rows, d) for d in DIMENSIONS}
         self.months = _by(self.rows, lambda r: r.month or UNKNOWN_LABEL)
 
