@@ -94,6 +94,19 @@ def test_resolved_feed_and_group_feeds(written):
     assert board.feed.link.startswith("https://wenzheng.example.org/boards/")
 
 
+def test_an_empty_feed_keeps_a_stable_shanghai_time(sample_store, tmp_path):
+    from wenzheng_bridge.records import NewsroomRecords
+    from wenzheng_bridge.site.sitemap import case_updated
+
+    build = sample_build(sample_store, tmp_path / "quiet", records=NewsroomRecords())
+    assert not [c for c in build.cases if c.status == "已解决"]
+    feeds.write_feeds(build)
+    feed = parse(build, feeds.RESOLVED_FEED)
+    assert feed.entries == []
+    newest = max(case_updated(c) for c in build.cases)
+    assert feed.feed.updated == newest.isoformat()
+
+
 def test_text_is_escaped_not_markup(written, sample_store, tmp_path):
     build, _ = written
     quoting = next(c for c in build.cases if c.key == QUOTING)
@@ -146,4 +159,5 @@ def test_built_site_feeds_parse_and_stay_public(tmp_path_factory):
         assert feed.bozo == 0, (path, feed.get("bozo_exception"))
         assert not pattern.search(raw.decode("utf-8")), path
         assert all(e.updated.endswith("+08:00") for e in feed.entries), path
+        assert feed.feed.updated.endswith("+08:00"), path  # an empty feed too (no UTC "now")
     assert (site.output / feeds.SITE_FEED).exists() and (site.output / feeds.RESOLVED_FEED).exists()

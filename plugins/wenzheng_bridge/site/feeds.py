@@ -61,7 +61,7 @@ def write_feeds(build) -> list[str]:
     cases = public_cases(build)
     slugs = Slugs(settings.get("WENZHENG_SLUGS") or {})
     limit = settings.get("FEED_MAX_ITEMS") or DEFAULT_MAX_ITEMS
-    writer = _FeedWriter(build)
+    writer = _FeedWriter(build, max((u for c in cases if (u := case_updated(c))), default=None))
     name = settings.get("SITENAME", "")
 
     newest, boards, departments = _latest_updates(cases, slugs, limit)
@@ -133,16 +133,17 @@ def _paragraphs(text: str, limit: int = SUMMARY_CHARS) -> str:
 class _FeedWriter:
     """Builds Atom documents with the site's links and writes those that changed."""
 
-    def __init__(self, build):
+    def __init__(self, build, newest: datetime | None):
         self.build = build
+        self.newest = newest
         self.settings = settings = build.settings
         self.written: list[str] = []
         self.author = settings.get("AUTHOR", "")
         self.host = urlsplit(site_root(settings)).hostname or "localhost"
 
     def _feed(self, path: str, title: str, link: str) -> Atom1Feed:
-        return Atom1Feed(
-            title=title, link=absolute(self.settings, link), description="",
+        return _Atom(
+            self.newest, title=title, link=absolute(self.settings, link), description="",
             language="zh-CN", feed_url=absolute(self.settings, path),
             author_name=self.author,
         )
@@ -199,6 +200,23 @@ class _FeedWriter:
 
     def _tag(self, when: datetime, path: str) -> str:
         return f"tag:{self.host},{_local(when):%Y-%m-%d}:/{path}"
+
+
+class _Atom(Atom1Feed):
+    """An Atom feed whose <updated>, when it has no entry yet, is the site's newest update.
+
+    feedgenerator would put the current UTC time there: a feed that changed
+    on every build, in the wrong zone.
+    """
+
+    def __init__(self, newest: datetime | None, **kwargs):
+        super().__init__(**kwargs)
+        self.newest = newest
+
+    def latest_post_date(self):
+        if self.items or self.newest is None:
+            return super().latest_post_date()
+        return _local(self.newest)
 
 
 def _local(when: datetime) -> datetime:
