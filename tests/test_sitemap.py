@@ -1,7 +1,7 @@
 """sitemap.xml: every public page with its lastmod, no gated case, split past the protocol's limit."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 
