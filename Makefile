@@ -23,6 +23,9 @@ setup: $(STAMP)
 demo: setup
 	$(WZ) pull
 	$(WZ) status
+	$(WZ) stats
+	$(WZ) drafts --auto 5
+	$(WZ) budget --size 5 --csv -
 	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT)
 	@echo ""
 	@echo "网站已生成：$(CURDIR)/$(OUTPUT)/index.html"
