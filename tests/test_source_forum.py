@@ -71,6 +71,16 @@ def test_second_unchanged_pull_sends_only_conditional_list_requests_and_writes_n
     assert changes(city["settings"]) == city["after_first"]
 
 
+def test_third_pull_gets_a_304_once_our_own_views_are_counted(city):
+    # The first pull's thread views changed every list page; the second kept the new validators.
+    server = city["server"]
+    server.clear_log()
+    tally = pull_once(city["settings"], "forum", server.now + timedelta(hours=2))
+    pages = [r for r in server.requests() if r.path == "/forum.php"]
+    assert [r.status for r in pages] == [304] and tally.new == tally.updated == 0
+    assert changes(city["settings"]) == city["after_first"]
+
+
 def test_a_new_spokesperson_reply_opens_only_that_thread(city):
     server, settings = city["server"], city["settings"]
     tid = 37
