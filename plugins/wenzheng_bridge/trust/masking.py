@@ -75,12 +75,22 @@ def _digits(value: str) -> str:
 
 # --- mobile -----------------------------------------------------------------
 
-_MOBILE = re.compile(r"(?<![\d+])(?P<prefix>(?:\+?86[- ]?)?)(?P<number>1[3-9]\d(?P<s>[-. ]?)\d{4}(?P=s)\d{4})(?!\d)")
+# A pattern that starts with a literal is found fast by ``re``; one that starts with a
+# lookbehind or an optional prefix is tried at every character. So the number is matched
+# first and what stands before it (+86, a digit) is checked in Python.
+_MOBILE = re.compile(r"1[3-9]\d(?P<s>[-. ]?)\d{4}(?P=s)\d{4}(?!\d)")
+_COUNTRY = re.compile(r"\+?86[-. ]?$")
 
 
 def _mobile(text: str) -> Iterator[Finding]:
     for m in _MOBILE.finditer(text):
-        yield Finding("mobile", m.start(), m.end(), m.group("prefix") + _keep(m.group("number"), 3, 4))
+        start = m.start()
+        prefix = _COUNTRY.search(text, max(0, start - 4), start)
+        if prefix:
+            start = prefix.start()
+        if start and (text[start - 1].isdigit() or text[start - 1] == "+"):
+            continue
+        yield Finding("mobile", start, m.end(), text[start:m.start()] + _keep(m.group(0), 3, 4))
 
 
 # --- landline ---------------------------------------------------------------
@@ -214,14 +224,16 @@ _UNIT = rf"(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})单元"
 # "12栋7层住房" is twelve seven-storey buildings: a floor counts after a unit, or as 楼 after a building.
 _FLOOR_PART = rf"{_UNIT}(?:\d{{1,2}}[楼层])?|\d{{1,2}}楼"
 _ROOM = r"\d{3,4}(?:室|房|号房|号)?(?![\d*年月日])|\d{1,2}(?:室|号房)"
-# Digits next to "*" belong to a number already masked (130****0000): never a door number,
+# As for phones, lookbehinds are checked in Python (a pattern opening with one is slow):
+# digits next to "*" belong to a number already masked (130****0000), never a door number,
 # which keeps masking idempotent.
-_DOOR = re.compile(
-    rf"(?<![\d*])(?P<building>{_BUILDING})(?P<rest>(?:{_FLOOR_PART})?(?:{_ROOM})?)(?![\d*])"
-)
-_ROOM_ALONE = re.compile(rf"(?<![\d*栋幢座楼元层-])(?P<rest>\d{{3,4}}(?:室|号房)|\d{{3,4}}房(?![东子屋产价租源间型]))")
-_DASHED = re.compile(r"(?<=[\u4e00-\u9fa5])(?P<building>\d{1,3}-)(?P<rest>\d{1,2}-\d{3,4})(?![\d*-])")
-_RURAL = re.compile(r"(?P<building>[\u4e00-\u9fa5]{1,6}村(?:\d{1,2}|[一二三四五六七八九十]{1,3})组)(?P<rest>\d{1,4}号)")
+_DOOR = re.compile(rf"(?P<building>{_BUILDING})(?P<rest>(?:{_FLOOR_PART})?(?:{_ROOM})?)(?![\d*])")
+_DOOR_HINT = re.compile("[栋幢座]|号楼")
+_ROOM_ALONE = re.compile(r"\d{3,4}(?:室|号房)|\d{3,4}房(?![东子屋产价租源间型])")
+_NOT_BEFORE_DOOR = set("0123456789*")
+_NOT_BEFORE_ROOM = _NOT_BEFORE_DOOR | set("栋幢座楼元层-")
+_DASHED = re.compile(r"(?P<building>\d{1,3}-)(?P<rest>\d{1,2}-\d{3,4})(?![\d*-])")
+_RURAL = re.compile(r"(?P<building>村(?:\d{1,2}|[一二三四五六七八九十]{1,3})组)(?P<rest>\d{1,4}号)")
 
 
 def _hide_numbers(value: str) -> str:
@@ -229,15 +241,22 @@ def _hide_numbers(value: str) -> str:
     return re.sub(rf"[\d{_CN_NUM}]", "*", value)
 
 
+def _before(text: str, index: int) -> str:
+    return text[index - 1] if index else ""
+
+
 def _address(text: str) -> Iterator[Finding]:
-    for pattern in (_DOOR, _DASHED, _RURAL):
-        for m in pattern.finditer(text):
-            rest = m.group("rest")
-            if not rest:
-                continue  # a building alone does not reach a door
+    candidates = list(_RURAL.finditer(text))
+    if _DOOR_HINT.search(text):
+        candidates += [m for m in _DOOR.finditer(text) if _before(text, m.start()) not in _NOT_BEFORE_DOOR]
+    candidates += [m for m in _DASHED.finditer(text) if "\u4e00" <= _before(text, m.start()) <= "\u9fa5"]
+    for m in candidates:
+        rest = m.group("rest")
+        if rest:  # a building alone does not reach a door
             yield Finding("address", m.start(), m.end(), m.group("building") + _hide_numbers(rest))
     for m in _ROOM_ALONE.finditer(text):
-        yield Finding("address", m.start(), m.end(), _hide_numbers(m.group(0)))
+        if _before(text, m.start()) not in _NOT_BEFORE_ROOM:
+            yield Finding("address", m.start(), m.end(), _hide_numbers(m.group(0)))
 
 
 DETECTORS: dict[str, Callable[[str], Iterator[Finding]]] = {
