@@ -160,3 +160,12 @@ def test_redirect_loop_connection_reset_refused_and_truncated_bodies(fresh):
     with fetcher(retries=1) as f, pytest.raises(FetchError, match="无法连接") as caught:
         f.get(f"http://127.0.0.1:{port}/forum.php?mod=forumdisplay&fid=2")
     assert "robots.txt" in str(caught.value) and str(port) in str(caught.value)
+
+
+def test_crawl_delay_in_robots_txt_spaces_requests_even_with_the_rate_limit_off():
+    with FixtureServer(ForumData.from_sample(), robots="User-agent: *\nCrawl-delay: 1\n") as slow:
+        with fetcher(rate_limit=0) as f:
+            start = time.monotonic()
+            for fid in (2, 3, 4):
+                f.get(slow.board_url(fid))
+            assert time.monotonic() - start >= 2.0

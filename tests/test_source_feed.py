@@ -140,3 +140,15 @@ def test_gbk_feed_with_charset_only_in_the_declaration(server):
 
     page = Page("http://x/rss", "http://x/rss", 200, xml.encode("gbk"), {"content-type": "application/xml"})
     assert parse_feed(page.text).entries[0].title == text
+
+
+def test_gbk_forum_rss_end_to_end(make_settings):
+    with FixtureServer(ForumData.from_sample(), charset="gbk") as gbk:
+        settings = make_settings([rss(gbk, COUNTY)])
+        tally = pull_once(settings, "rss", gbk.now)
+        feed = gbk.requests("mod=rss")[0]
+    assert tally.new == 15 and tally.failed == 0 and feed.status == 200
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        for p in store.petitions():
+            real = REAL[p.source_id]
+            assert (p.title, p.body, p.author, p.board) == (real.title, real.body, real.author, "G5县")

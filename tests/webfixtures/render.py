@@ -182,7 +182,7 @@ def _rfc822(when: datetime) -> str:
     return format_datetime(when.astimezone(timezone.utc), usegmt=True)
 
 
-def rss(data: ForumData, fid: int, base: str, empty: bool = False) -> str:
+def rss(data: ForumData, fid: int, base: str, empty: bool = False, charset: str = "utf-8") -> str:
     """``forum.php?mod=rss&fid=N``: the 20 newest threads; charset only in the XML declaration."""
     name = data.boards[fid]
     newest = sorted((t for t in data.threads.values() if t.fid == fid), key=lambda t: (t.first.time, t.tid),
@@ -197,7 +197,7 @@ def rss(data: ForumData, fid: int, base: str, empty: bool = False) -> str:
     )
     built = newest[0].first.time if newest else datetime(2020, 1, 1, tzinfo=timezone.utc)
     return (
-        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0">\n  <channel>\n'
+        f'<?xml version="1.0" encoding="{charset}"?>\n<rss version="2.0">\n  <channel>\n'
         f"    <title>问政论坛 - {escape(name)}</title>\n"
         f"    <link>{base}forum.php?mod=forumdisplay&amp;fid={fid}</link>\n"
         f"    <description>Latest {FEED_ITEMS} threads of {escape(name)}</description>\n"

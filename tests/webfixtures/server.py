@@ -257,9 +257,10 @@ class FixtureServer:
             return self._page(200, html, text, rule)
         if path == "/forum.php" and q.get("mod") == "rss":
             fid = int(q["fid"])
-            text = render.rss(self.data, fid, self.base, empty=bool(rule and rule.kind == "empty_feed"))
+            text = render.rss(self.data, fid, self.base, empty=bool(rule and rule.kind == "empty_feed"),
+                              charset=self.charset)  # a GBK forum's RSS is GBK too, declared only in the XML
             newest = max((t.first.time for t in self.data.threads.values() if t.fid == fid), default=None)
-            status, ctype, body, _ = self._page(200, "application/xml", text, rule, xml=True)
+            status, ctype, body, _ = self._page(200, "application/xml", text, rule)
             return status, ctype, body, newest
         if path == "/atom.xml":
             text = render.atom(self.data, int(q["fid"]), self.base)
