@@ -124,3 +124,19 @@ def test_no_tag_survives_any_markup_soup(soup):
 
     text = html_to_text(soup)
     assert html.unescape(nh3.clean(text, tags=set(), clean_content_tags=set())) == text, (soup, text)
+
+
+if __name__ == "__main__":
+    # Cost of prepare_petition on a store: .venv/bin/python tests/test_trust_sanitize.py data/wenzheng.sqlite3
+    import sys
+    import time
+
+    from wenzheng_bridge.store import Store
+
+    with Store.open(sys.argv[1], readonly=True) as store:
+        petitions = list(store.petitions())
+    started = time.process_time()
+    for petition in petitions:
+        prepare_petition(petition)
+    spent = time.process_time() - started
+    print(f"{len(petitions)} petitions: {spent:.2f} s CPU, {spent / len(petitions) * 1e3:.3f} ms each")
