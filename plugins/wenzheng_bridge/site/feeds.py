@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 
 SITE_FEED = "feeds/cases.atom.xml"
 RESOLVED_FEED = "feeds/resolved.atom.xml"
-#: Entries in the site, board, department and resolved feeds (per-case feeds list every update).
+#: Entries in the site, board, department and resolved feeds when the settings lack Pelican's
+#: FEED_MAX_ITEMS (per-case feeds list every update).
 DEFAULT_MAX_ITEMS = 50
 #: Characters of an event's text shown in an entry; the case page has the rest.
 SUMMARY_CHARS = 400
