@@ -8,6 +8,8 @@ from pelicanconf import *  # noqa: E402,F401,F403
 SITEURL = "https://wenzheng.example.org"
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
+# Keep the search index across clean builds: it is rebuilt only when public content changed.
+OUTPUT_RETENTION = ["pagefind"]
 WENZHENG_NEWSROOM_PAGES = False
 # Drafts are newsroom work in progress: never written to the production site.
 DRAFT_SAVE_AS = ""
