@@ -260,17 +260,54 @@ def export_markdown(store_path: Path, pelican_dir: Path, hugo_dir: Path) -> int:
 
 
 # -- the builds ------------------------------------------------------------------------
+@dataclass
+class Code:
+    """The project code a build runs: a commit exported to bench/work/src/, or the live checkout.
+
+    Engineers edit the shared checkout while long runs go on; a 20-minute build
+    must not pick up a half-saved module, so by default the committed HEAD is
+    measured and its id recorded with the figures.
+    """
+
+    root: Path
+    label: str
+
+    @property
+    def env(self) -> dict:
+        # PYTHONPATH comes before the editable install's path entry.
+        return {**os.environ, "PYTHONPATH": str(self.root / "plugins")}
+
+
+def code_at(ref: str) -> Code:
+    if ref == "worktree":
+        return Code(ROOT, "working tree (uncommitted edits included)")
+    sha = subprocess.run(["git", "-C", str(ROOT), "rev-parse", ref], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    folder = WORK / "src" / sha[:12]
+    if not (folder / "pelicanconf.py").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", sha,
+                                  "plugins", "theme", "pelicanconf.py"], capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    subject = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %cI", sha],
+                             capture_output=True, text=True).stdout.strip()
+    return Code(folder, f"commit {subject}")
+
+
+CODE = Code(ROOT, "working tree (uncommitted edits included)")
+
+
 def bench_settings(work: Work) -> Path:
     """Our site's settings with the bench store, content and a fixed 'now'."""
     path = work.dir / "benchconf.py"
     path.write_text(
         '"""Bench settings (written by bench/run.py): the site as published, on the bench store."""\n'
         "import sys\n"
-        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        f"sys.path.insert(0, {str(CODE.root)!r})\n"
         "from pelicanconf import *  # noqa: F401,F403\n\n"
         f"PATH = {str(work.content)!r}\n"
-        f"THEME = {str(ROOT / 'theme')!r}\n"
-        f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
+        f"THEME = {str(CODE.root / 'theme')!r}\n"
+        f"PLUGIN_PATHS = [{str(CODE.root / 'plugins')!r}]\n"
         f"WENZHENG_BASE = {str(ROOT)!r}\n"
         f"WENZHENG_STORE = {str(work.build_store)!r}\n"
         "WENZHENG_SOURCES = []\n"
@@ -299,7 +336,8 @@ def run_ours(work: Work, output: Path | None = None, name: str = "ours") -> Meas
     output = output or work.output("ours")
     shutil.rmtree(output, ignore_errors=True)
     shutil.rmtree(work.dir / "cache", ignore_errors=True)
-    return count_output(output, measure(name, ours_command(work, output), work.logs / f"{name}.log", cwd=ROOT))
+    return count_output(output, measure(name, ours_command(work, output), work.logs / f"{name}.log", cwd=ROOT,
+                                        env=CODE.env))
 
 
 def run_search(work: Work, memory_limit_gb: float | None = None) -> Measurement:
@@ -404,11 +442,12 @@ def run_incremental(work: Work, full: Measurement, seed: int, changes: int = 100
     before = snapshot(output)
     applied = make_store.apply_changes(work.build_store, changes, work.count, seed)
     time.sleep(1.1)  # so a rewritten file's mtime differs even on coarse clocks
-    rebuild = measure("incremental", ours_command(work, output), work.logs / "incremental.log", cwd=ROOT)
+    rebuild = measure("incremental", ours_command(work, output), work.logs / "incremental.log", cwd=ROOT,
+                      env=CODE.env)
     count_output(output, rebuild)
     after = snapshot(output)
     diff = compare(before, after)
-    report = {"changes": applied, "rebuild": asdict(rebuild), "full_wall": full.wall,
+    report = {"changes": applied, "rebuild": asdict(rebuild), "full_wall": full.wall, "code": CODE.label,
               "ratio": rebuild.wall / full.wall if full.wall else None,
               **{k: (v if isinstance(v, int) else len(v)) for k, v in diff.items()},
               "by_folder": {k: by_folder(v) for k, v in diff.items() if isinstance(v, list)},
@@ -440,7 +479,7 @@ def run_profile(work: Work, top: int = 40) -> Path:
         raise SystemExit("找不到 py-spy：请先运行 .venv/bin/pip install -e '.[bench]'")
     command = [spy, "record", "--subprocesses", "--rate", "50", "--format", "raw", "-o", str(raw), "--",
                *ours_command(work, output)]
-    result = measure("profile", command, work.logs / "profile.log", cwd=ROOT)
+    result = measure("profile", command, work.logs / "profile.log", cwd=ROOT, env=CODE.env)
     text = work.dir / "profile.txt"
     text.write_text(f"# {result.command}\n# wall {result.wall:.1f} s, CPU {result.cpu:.1f} s under py-spy\n"
                     + profile_summary(raw, top), encoding="utf-8")
@@ -588,12 +627,13 @@ def incremental_lines(report: dict) -> list[str]:
 def section(count: int, results: dict[str, Measurement], incremental: dict | None) -> str:
     commands: dict[str, list[str]] = {}
     for name, m in results.items():
-        commands.setdefault(m.extra.get("command", "?"), []).append(name)
+        code = f"; code: {m.extra['code']}" if name == "ours" and m.extra.get("code") else ""
+        commands.setdefault(m.extra.get("command", "?") + "`" + code, []).append(name)
     lines = [f"## N = {count:,} cases", "",
              f"Machine: {machine()}; {versions()}. The machine is shared: each row gives its load average"
              " at the start of its run; compare CPU times when it is above the core count.", "",
              "Commands (from the project root, `python` = `.venv/bin/python`): "
-             + "; ".join(f"`{c}` ({', '.join(names)})" for c, names in commands.items()), ""]
+             + "; ".join(f"`{c} ({', '.join(names)})" for c, names in commands.items()), ""]
     lines += table(results, count) + [""] + ratios(results)
     failures = [m for m in results.values() if not m.ok]
     for m in failures:
@@ -656,7 +696,7 @@ def bench(count: int, only: list[str], seed: int, incremental: bool, verify: boo
         print(f"[{count}] profile written to {run_profile(work)}", flush=True)
     stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     for result in results.values():
-        result.extra.update(at=stamp, load=load, command=command)
+        result.extra.update(at=stamp, load=load, command=command, code=CODE.label)
     results = {**earlier_results(work), **results}
     results = {name: results[name] for name in BUILDS if name in results}
     data = {"count": count, "results": {k: asdict(v) for k, v in results.items()},
@@ -693,12 +733,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--incremental", action="store_true", help="also change 100 cases and rebuild")
     parser.add_argument("--verify", action="store_true", help="with --incremental: compare to a fresh full build")
     parser.add_argument("--profile", action="store_true", help="also profile our full build with py-spy")
+    parser.add_argument("--code", default="HEAD",
+                        help="git ref of the project code to build with (exported to bench/work/src/), "
+                             "or 'worktree' for the live checkout (default HEAD)")
     parser.add_argument("--search-memory-gb", type=float, help="cap Pagefind's address space (GiB) on a shared machine")
     args = parser.parse_args(argv)
     only = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = set(only) - set(BUILDS)
     if unknown:
         parser.error(f"unknown builds {sorted(unknown)}; choose from {', '.join(BUILDS)}")
+    global CODE
+    CODE = code_at(args.code)
+    print(f"code: {CODE.label} ({CODE.root})", flush=True)
     command = "python bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
     for count in args.counts:
         bench(count, only, args.seed, args.incremental, args.verify, args.profile, command.strip(),
