@@ -31,7 +31,7 @@ THREAD_FAULTS = {
     "500 storm": (dict(kind="status", status=500), "HTTP 500"),
     "502 storm": (dict(kind="status", status=502), "HTTP 502"),
     "503 storm with Retry-After": (dict(kind="status", status=503, retry_after="0"), "HTTP 503"),
-    "slow past the timeout": (dict(kind="slow", seconds=1.5), "超时"),
+    "slow past the timeout": (dict(kind="slow", seconds=2.5), "超时"),
     "truncated body (Content-Length)": (dict(kind="truncate"), "不完整"),
     "truncated body (connection close)": (dict(kind="truncate_close"), "截断"),
     "redirect loop": (dict(kind="redirect_loop"), "重定向"),
