@@ -11,7 +11,7 @@ package on the same cases as Markdown (bench/hugo/). Each command runs as a
 child process; wall time is measured around it, CPU time and the peak RSS of
 its largest process come from ``os.wait4``, and the peak memory of the whole
 process tree (workers included, PSS so shared pages count once) is sampled
-from /proc every 0.2 s.
+from /proc every 0.5 s.
 ``--incremental`` then changes 100 cases in the store and rebuilds into the
 same output, reporting the time and which files were rewritten.
 Results go to bench/RESULTS-scale.md (one section per N, replaced on rerun)
@@ -59,7 +59,7 @@ class Measurement:
     user: float = 0.0
     sys: float = 0.0
     peak_process_mb: float = 0.0  # largest single process (ru_maxrss from wait4)
-    peak_tree_mb: float = 0.0  # PSS summed over the process tree, sampled every 0.2 s
+    peak_tree_mb: float = 0.0  # PSS summed over the process tree, sampled every 0.5 s
     returncode: int = 0
     pages: int = 0  # HTML files in the output
     files: int = 0
@@ -145,7 +145,7 @@ def measure(name: str, command: list[str], log: Path, cwd: Path | None = None,
                                    preexec_fn=limit if memory_limit_gb else None)
 
         def sample():
-            while not done.wait(0.2):
+            while not done.wait(0.5):
                 peak[0] = max(peak[0], tree_memory_kb(process.pid))
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -693,9 +693,11 @@ def bench(count: int, only: list[str], seed: int, incremental: bool, verify: boo
         print(f"[{count}] {name}: wall {result.wall:.1f} s, CPU {result.cpu:.1f} s, peak {result.peak_mb:.0f} MB,"
               f" {result.pages} pages, exit {result.returncode}", flush=True)
     report = None
-    if incremental and results.get("ours") and results["ours"].ok:
+    # The full build to compare with: this run's, or the last recorded one whose output is still there.
+    full = results.get("ours") or earlier_results(work).get("ours")
+    if incremental and full and full.ok and (work.output("ours") / "index.html").exists():
         print(f"[{count}] incremental …", flush=True)
-        report = run_incremental(work, results["ours"], seed, verify=verify)
+        report = run_incremental(work, full, seed, verify=verify)
         print(f"[{count}] incremental: {report['rebuild']['wall']:.1f} s, changed {report['changed']},"
               f" same bytes rewritten {report['rewritten_same_bytes']}, new {report['new']}", flush=True)
     if profile:
