@@ -438,6 +438,9 @@ def by_folder(paths: list[str]) -> dict[str, int]:
 
 def run_incremental(work: Work, full: Measurement, seed: int, changes: int = 100, verify: bool = False) -> dict:
     """Change ``changes`` cases in the build store and rebuild into the full build's output."""
+    if full.extra.get("code") and full.extra["code"] != CODE.label:
+        raise SystemExit(f"the full build ran {full.extra['code']}, this run {CODE.label}: "
+                         "rerun with --code set to the full build's commit")
     output = work.output("ours")
     # The bench's own Pagefind run wrote pagefind/ into this output; the site build does not
     # own it (WENZHENG_SEARCH is off here) and removes it as stale, which is not a rebuild's doing.
