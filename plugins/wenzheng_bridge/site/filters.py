@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 
 from ..records import SHANGHAI
 
 _BLANK_LINES = re.compile(r"\n\s*\n+|\r\n\s*\r\n")
+#: A case's dates appear on its page and on six index pages: format each once.
+_cached = lru_cache(maxsize=1 << 16)
 
 
+@_cached
 def cn_datetime(value: datetime | None) -> str:
     """``2019年2月28日 11:25`` in Asia/Shanghai (the date alone at midnight)."""
     if value is None:
@@ -18,6 +22,7 @@ def cn_datetime(value: datetime | None) -> str:
     return text if (local.hour, local.minute) == (0, 0) else f"{text} {local:%H:%M}"
 
 
+@_cached
 def cn_date(value: datetime | None) -> str:
     if value is None:
         return "日期不详"
@@ -25,6 +30,7 @@ def cn_date(value: datetime | None) -> str:
     return f"{local.year}年{local.month}月{local.day}日"
 
 
+@_cached
 def iso_datetime(value: datetime | None) -> str:
     """For <time datetime=…>."""
     if value is None:
