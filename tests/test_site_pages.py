@@ -344,11 +344,15 @@ OURS = ("cases/", "boards/", "departments/", "types/", "fields/", "status/", "ar
 
 
 def test_rebuild_is_identical_and_keeps_mtimes(rebuilt):
-    """A second build over the same output writes the same bytes and rewrites none of the site's pages."""
+    """A second build over the same output writes the same bytes and every file keeps its mtime.
+
+    Pelican's own pages (home, column, archives, column feed) included: the
+    plugin's writer puts back the mtime of a file rewritten with the same bytes.
+    """
     _, before, after = rebuilt
     assert set(after) == set(before)
     assert [name for name in before if before[name][1] != after[name][1]] == []
-    assert [name for name in before if name.startswith(OURS) and before[name][0] != after[name][0]] == []
+    assert [name for name in before if before[name][0] != after[name][0]] == []
 
 
 #: Follow-ups recorded by hand for tipdm-2549 (answered 2019-05-10): claimed, visited, resolved.

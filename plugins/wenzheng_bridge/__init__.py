@@ -39,8 +39,16 @@ def register() -> None:
     from .trust.sanitize import sanitize_content
 
     signals.content_object_init.connect(sanitize_content)
+    # get_writer: Pelican's own pages keep their mtime when their bytes did not change.
+    signals.get_writer.connect(get_writer)
     # finalized: after every page is written, for the search index and output checks.
     signals.finalized.connect(finalize)
+
+
+def get_writer(pelican):
+    from .site.keeping_writer import KeepingWriter
+
+    return KeepingWriter
 
 
 def finalize(pelican) -> None:

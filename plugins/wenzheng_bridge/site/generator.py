@@ -19,6 +19,7 @@ from typing import Any
 from pelican.generators import Generator
 
 from ..caseview.model import Case
+from .keeping_writer import restore_unchanged, snapshot_folder
 from .render import Renderer
 from .writing import write_if_changed
 
@@ -108,6 +109,9 @@ class CaseGenerator(Generator):
         self.site = pages.SiteData(self.public, self.all_cases, self.stats, self.topics, self.settings)
         # Pelican's own templates (index.html, article.html) read these.
         self.context["wenzheng"] = self.site
+        # Pelican's StaticGenerator copies the theme's files again after this; see finalize.
+        _last_build["theme_static"] = snapshot_folder(
+            Path(self.output_path) / self.settings.get("THEME_STATIC_DIR", "theme"))
         logger.info("零距离问政：%d 件案件，其中 %d 件公开", len(self.all_cases), len(self.public))
 
     def generate_output(self, writer) -> None:
@@ -134,6 +138,7 @@ def finalize(pelican) -> None:
     """Signal ``finalized``: run the FINALIZERS (search index, output scan) on the last Build."""
     from . import outputs
 
+    restore_unchanged(_last_build.pop("theme_static", []))
     build = _last_build.get("build")
     if build is None:
         return
@@ -141,5 +146,6 @@ def finalize(pelican) -> None:
         _call(entry, build)
 
 
-#: The Build of the current run, set by generate_output for ``finalize``.
-_last_build: dict[str, Build] = {}
+#: The Build of the current run (set by generate_output) and the theme's static
+#: files as they were before Pelican copied them again, for ``finalize``.
+_last_build: dict = {}
