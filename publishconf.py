@@ -7,7 +7,8 @@ from pelicanconf import *  # noqa: E402,F401,F403
 
 SITEURL = "https://wenzheng.example.org"
 RELATIVE_URLS = False
-DELETE_OUTPUT_DIRECTORY = True
+# The build deletes stale pages itself, so unchanged files keep their mtimes and a sync moves only changes.
+DELETE_OUTPUT_DIRECTORY = False
 # Keep the search index across clean builds: it is rebuilt only when public content changed.
 OUTPUT_RETENTION = ["pagefind"]
 WENZHENG_NEWSROOM_PAGES = False
