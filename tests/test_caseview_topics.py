@@ -76,24 +76,24 @@ def test_thresholds_are_settings(views, fj3_keys):
 def test_candidates_are_blocked_not_all_pairs(views, monkeypatch):
     """Four copies of the sample (2,576 petitions): pairs scored stay within n x candidates."""
     from dataclasses import replace
-    from importlib import import_module
 
-    # The package exports the function ``topics``; the module is reached by its full name.
-    module = import_module("wenzheng_bridge.caseview.topics")
+    from wenzheng_bridge.caseview import grouping
+    from wenzheng_bridge.caseview.settings import DEFAULT_TOPICS
 
     copies = [replace(c, petition=replace(c.petition, source_id=f"{c.petition.source_id}x{n}"))
               for n in range(4) for c in views]
     scored = []
-    original = module._cosines
+    original = grouping.pair_cosines
 
-    def counting(matrix, doc, others, dense):
-        scored.append(len(others))
-        return original(matrix, doc, others, dense)
+    def counting(matrix, docs, src, dst, local):
+        scored.append(len(src))
+        assert (src < dst).all()  # each pair is scored once, from its earlier row
+        return original(matrix, docs, src, dst, local)
 
-    monkeypatch.setattr(module, "_cosines", counting)
+    monkeypatch.setattr(grouping, "pair_cosines", counting)
     found = topics(copies, NOW)
     n = len(copies)
-    assert sum(scored) <= n * module.DEFAULT_TOPICS["candidates"] * 2  # first pass and any re-split
+    assert sum(scored) <= n * DEFAULT_TOPICS["candidates"]  # pairs are scored once; splits reuse their cosines
     assert sum(scored) < n * (n - 1) / 2 / 20
     # The copies of one petition are identical: each of the 644 is at least a group of four.
     assert sum(len(t.members) for t in found) == n

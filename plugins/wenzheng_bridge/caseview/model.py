@@ -22,7 +22,7 @@ STATUSES = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
     """One step on a case's timeline."""
 
@@ -34,7 +34,7 @@ class Event:
     url: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Clock:
     """An elapsed interval in working days and calendar days (None while still running)."""
 
@@ -43,7 +43,7 @@ class Clock:
     running: bool = False  # true when the end has not happened yet (measured up to now)
 
 
-@dataclass
+@dataclass(slots=True)
 class Case:
     petition: Petition
     status: str

@@ -96,6 +96,10 @@ OPTIONS: dict[str, Option] = {
     "WENZHENG_TOPICS": Option(
         dict, {}, f"hot-topic thresholds, merged over {DEFAULT_TOPICS}", _numbers_check(DEFAULT_TOPICS),
     ),
+    "WENZHENG_CACHE_DIR": Option(
+        str, ".wenzheng-cache", "folder for build caches (hot-topic terms), relative to WENZHENG_BASE; "
+        "empty = no cache on disk",
+    ),
     "WENZHENG_NOW": Option(
         str, "", "fixed 'now' (ISO time) for reproducible builds; empty = the real time", _now_check,
     ),

@@ -4,17 +4,19 @@ Method (DESIGN.md, "Trending and hot topics"):
 
 1. Terms: jieba words of the title (counted twice) and the start of the
    body, without stop words and without coarse place codes ("A5区"); names
-   jieba splits into single characters ("魅力/之/城") are joined back.
+   jieba splits into single characters ("魅力/之/城") are joined back. Each
+   text's terms are cached on disk (``termcache.py``), so a rebuild segments
+   only new or edited petitions.
 2. Weights: TF-IDF (sublinear tf), each petition a unit vector.
 3. Candidates, not all pairs: an inverted index of each petition's strongest
    terms; terms shared by more than ``max_posting`` petitions find no
    candidates, and each petition scores only the ``candidates`` others that
    share most strong terms with it. The work grows with n, not n².
-4. Links: cosine >= ``threshold``; groups are the connected components
-   (union-find); a group of at least ``min_size`` petitions is a topic. A
-   component above ``max_size`` (single links chain loosely related
-   petitions at scale) is split again with the threshold raised by
-   ``split_step``, until its parts are small enough.
+4. Links: cosine >= ``threshold``; groups are the connected components; a
+   group of at least ``min_size`` petitions is a topic. A component above
+   ``max_size`` (single links chain loosely related petitions at scale) is
+   split again with the threshold raised by ``split_step``, until its parts
+   are small enough. Steps 3-4 are whole-array work: ``grouping.py``.
 5. Label: the terms most members share, weighted by rarity; heat: the
    members' count plus their trending scores.
 """
@@ -23,15 +25,18 @@ from __future__ import annotations
 import logging
 import re
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
 
 import jieba
 import numpy as np
 
+from . import grouping
+from .grouping import Matrix
 from .model import Case
 from .settings import DEFAULT_TOPICS, merged
+from .termcache import TermCache, cache_path, text_key
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -60,6 +65,17 @@ def terms(title: str, body: str, body_chars: int) -> list[str]:
     """Topic terms of one petition (the title's twice: it names the subject)."""
     words = _words(title)
     return words + words + _words(body[:body_chars])
+
+
+def cached_terms(petition, body_chars: int, cache: TermCache) -> list[str]:
+    """``terms`` of a petition, segmented only when this exact text is not in the cache."""
+    start = petition.body[:body_chars]
+    key = text_key(petition.title, start)
+    found = cache.get(key)
+    if found is None:
+        found = terms(petition.title, start, body_chars)
+        cache.put(key, found)
+    return found
 
 
 def _words(text: str) -> list[str]:
@@ -120,35 +136,24 @@ class _Corpus:
         return term
 
 
-@dataclass
-class _Matrix:
-    """Unit TF-IDF rows: row i's terms are indices[indptr[i]:indptr[i + 1]]."""
-
-    indptr: np.ndarray
-    indices: np.ndarray
-    weights: np.ndarray
-    df: np.ndarray
-
-    def row(self, doc: int) -> tuple[np.ndarray, np.ndarray]:
-        lo, hi = self.indptr[doc], self.indptr[doc + 1]
-        return self.indices[lo:hi], self.weights[lo:hi]
-
-
 def topics(cases_iterable: Iterable[Case], settings: dict) -> list[Topic]:
     """Group petitions about the same place or problem; topics hottest first."""
     options = merged(settings, "WENZHENG_TOPICS", DEFAULT_TOPICS)
     corpus = _Corpus()
-    for case in cases_iterable:
-        p = case.petition
-        corpus.add(case.key, case.score, terms(p.title, p.body, int(options["body_chars"])))
+    cache = TermCache(cache_path(settings))
+    try:
+        for case in cases_iterable:
+            corpus.add(case.key, case.score, cached_terms(case.petition, int(options["body_chars"]), cache))
+    finally:
+        cache.close()
     if not corpus.keys:
         return []
     matrix = _matrix(corpus)
-    groups = _groups(matrix, options)
+    groups = grouping.groups(matrix, options)
     return _topics(groups, matrix, corpus, options)
 
 
-def _matrix(corpus: _Corpus) -> _Matrix:
+def _matrix(corpus: _Corpus) -> Matrix:
     """TF-IDF with sublinear tf, idf = ln((1 + n) / (1 + df)) + 1, rows scaled to unit length."""
     n = len(corpus.keys)
     indptr = np.frombuffer(corpus.indptr, dtype=np.int64).copy()
@@ -161,116 +166,16 @@ def _matrix(corpus: _Corpus) -> _Matrix:
     norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n)).astype(np.float32)
     norms[norms == 0] = 1
     weights /= norms[rows]
-    return _Matrix(indptr, indices, weights, df)
+    return Matrix(indptr, indices, weights, df)
 
 
-def _postings(matrix: _Matrix, k: int, max_posting: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Each row's k strongest terms, and for each such term the rows that have it.
-
-    Returns (row_ptr, row_terms, term_ptr, term_rows), both CSR-shaped.
-    """
-    n = len(matrix.indptr) - 1
-    rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
-    order = np.lexsort((-matrix.weights, rows))  # by row, strongest first
-    rank = np.arange(order.size) - matrix.indptr[rows[order]]
-    keep = order[(rank < k) & (matrix.df[matrix.indices[order]] <= max_posting)]
-    strong_rows, strong_terms = rows[keep], matrix.indices[keep]
-    row_ptr = np.concatenate(([0], np.cumsum(np.bincount(strong_rows, minlength=n))))
-    by_term = np.lexsort((strong_rows, strong_terms))
-    vocabulary = len(matrix.df)
-    term_ptr = np.concatenate(([0], np.cumsum(np.bincount(strong_terms, minlength=vocabulary))))
-    return row_ptr, strong_terms, term_ptr, strong_rows[by_term]
-
-
-class _Linker:
-    """Links petitions whose cosine reaches a threshold, among all rows or a subset."""
-
-    def __init__(self, matrix: _Matrix, options: dict):
-        self.matrix = matrix
-        self.n = len(matrix.indptr) - 1
-        self.row_ptr, self.row_terms, self.term_ptr, self.term_rows = _postings(
-            matrix, int(options["top_terms"]), int(options["max_posting"]))
-        self.limit = int(options["candidates"])
-        self.dense = np.zeros(len(matrix.df), dtype=np.float32)
-
-    def components(self, docs: list[int], threshold: float) -> list[list[int]]:
-        """Connected components of ``docs`` under links of cosine >= threshold."""
-        inside = np.zeros(self.n, dtype=bool)
-        inside[docs] = True
-        parent = {doc: doc for doc in docs}
-        for doc in docs:
-            for other in self._neighbours(doc, inside, threshold):
-                _union(parent, doc, int(other))
-        groups: dict[int, list[int]] = defaultdict(list)
-        for doc in docs:
-            groups[_find(parent, doc)].append(doc)
-        return list(groups.values())
-
-    def _neighbours(self, doc: int, inside: np.ndarray, threshold: float) -> np.ndarray:
-        mine = self.row_terms[self.row_ptr[doc]:self.row_ptr[doc + 1]]
-        if not mine.size:
-            return mine
-        found = np.concatenate([self.term_rows[self.term_ptr[t]:self.term_ptr[t + 1]] for t in mine])
-        found = found[(found > doc) & inside[found]]  # each pair is scored once, from its earlier row
-        if not found.size:
-            return found
-        others, shared = np.unique(found, return_counts=True)
-        if others.size > self.limit:
-            others = others[np.argsort(-shared, kind="stable")[:self.limit]]
-        return others[_cosines(self.matrix, doc, others, self.dense) >= threshold]
-
-
-def _groups(matrix: _Matrix, options: dict) -> list[list[int]]:
-    """Components at the threshold; one larger than ``max_size`` is a chain of loosely
-    related petitions, so it is split again at a threshold raised by ``split_step``."""
-    linker = _Linker(matrix, options)
-    min_size, max_size, step = int(options["min_size"]), int(options["max_size"]), options["split_step"]
-    pending = [(group, options["threshold"]) for group in linker.components(list(range(linker.n)), options["threshold"])]
-    done = []
-    while pending:
-        group, threshold = pending.pop()
-        if len(group) < min_size:
-            continue
-        if len(group) <= max_size or threshold + step > 1 or step <= 0:
-            done.append(group)
-            continue
-        pending += [(sub, threshold + step) for sub in linker.components(group, threshold + step)]
-    return done
-
-
-def _cosines(matrix: _Matrix, doc: int, others: np.ndarray, dense: np.ndarray) -> np.ndarray:
-    """Cosine of row ``doc`` with each of ``others`` (rows are unit vectors: dot products)."""
-    ids, weights = matrix.row(doc)
-    dense[ids] = weights
-    starts = matrix.indptr[others]
-    lengths = matrix.indptr[others + 1] - starts
-    offsets = np.cumsum(lengths) - lengths
-    positions = np.arange(lengths.sum()) - np.repeat(offsets, lengths) + np.repeat(starts, lengths)
-    products = dense[matrix.indices[positions]] * matrix.weights[positions]
-    dense[ids] = 0
-    return np.add.reduceat(products, offsets)
-
-
-def _find(parent: dict[int, int], x: int) -> int:
-    while parent[x] != x:
-        parent[x] = parent[parent[x]]
-        x = parent[x]
-    return x
-
-
-def _union(parent: dict[int, int], a: int, b: int) -> None:
-    ra, rb = _find(parent, a), _find(parent, b)
-    if ra != rb:
-        parent[max(ra, rb)] = min(ra, rb)
-
-
-def _topics(groups, matrix: _Matrix, corpus: _Corpus, options: dict) -> list[Topic]:
+def _topics(groups: list[np.ndarray], matrix: Matrix, corpus: _Corpus, options: dict) -> list[Topic]:
     result = []
+    scores = np.frombuffer(corpus.scores, dtype=np.float64)
     for members in groups:
         label_terms = _label(members, matrix, corpus, int(options["label_terms"]))
-        heat = round(len(members) + sum(corpus.scores[m] for m in members), 4)
-        members = sorted(members, key=lambda m: -m)  # the store yields oldest first: newest first here
-        keys = [corpus.keys[m] for m in members]
+        heat = round(len(members) + float(scores[members].sum()), 4)
+        keys = [corpus.keys[m] for m in sorted(members.tolist(), reverse=True)]  # the store yields oldest first
         result.append(Topic(id="", label="·".join(label_terms), members=keys, heat=heat, terms=label_terms))
     result.sort(key=lambda t: (-t.heat, -len(t.members), t.label))
     for number, topic in enumerate(result, start=1):
@@ -278,7 +183,7 @@ def _topics(groups, matrix: _Matrix, corpus: _Corpus, options: dict) -> list[Top
     return result
 
 
-def _label(members: list[int], matrix: _Matrix, corpus: _Corpus, count: int) -> list[str]:
+def _label(members: list[int], matrix: Matrix, corpus: _Corpus, count: int) -> list[str]:
     """Terms most members share, the rarer the better; no term inside another."""
     weight: Counter = Counter()
     for m in members:

@@ -52,10 +52,12 @@ def detect_unit(text: str) -> tuple[str, str]:
     return "", ""
 
 
+# A date or a generic pronoun glued to the name ("2019年B2区…") is not part of it.
+_GLUED = re.compile(r"^.*?(?:日|号|我|对|向|给|将|由|经|在)(?=" + _PLACE + ")")
+
+
 def _trim(unit: str) -> str:
-    # A date or a generic pronoun glued to the name ("2019年B2区…") is not part of it.
-    unit = re.sub(r"^.*?(?:日|号|我|对|向|给|将|由|经|在)(?=" + _PLACE + ")", "", unit)
-    return unit.strip()
+    return _GLUED.sub("", unit, count=1).strip()
 
 
 def addressee(text: str) -> str:

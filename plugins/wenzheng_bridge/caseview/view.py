@@ -41,13 +41,22 @@ class CaseBuilder:
         self.calendar = calendar or WorkCalendar()
         self.weights = merged(settings, "WENZHENG_TRENDING", DEFAULT_TRENDING)
         self.repeats = PlaceRepeats(self.weights["place_window_days"])
+        self._limits: dict[tuple[str, str], int] = {}  # (board, type) -> working days
+
+    def reply_limit(self, petition: Petition) -> int:
+        """``status.reply_limit``, worked out once per board and type of a build."""
+        kind = (petition.board, petition.type)
+        limit = self._limits.get(kind)
+        if limit is None:
+            limit = self._limits[kind] = reply_limit(petition, self.settings)
+        return limit
 
     def build(self, raw: Petition) -> Case:
         public, gate_reason = trust.publication_gate(raw, self.records, self.settings)
         petition = trust.prepare_petition(raw)
         followups = sorted(self.records.followups.get(raw.key, []), key=lambda f: f.date)
         articles = list(self.records.articles.get(raw.key, []))
-        limit = reply_limit(petition, self.settings)
+        limit = self.reply_limit(petition)
         due = deadline(petition, limit, self.calendar)
         replied_at = first_reply_time(petition)
         verdict = decide(petition, followups, articles, due, self.now)
@@ -61,7 +70,7 @@ class CaseBuilder:
             public=public, gate_reason=gate_reason,
         )
         case.clocks = self._clocks(petition, replied_at, followups, verdict.resolved_at, verdict.status)
-        case.timeline = self._timeline(petition, case, verdict.resolved_at)
+        case.timeline = self._timeline(petition, case, replied_at, verdict.resolved_at)
         case.score, case.score_parts = score(petition, overdue, self.repeats.count(petition),
                                              self.now, self.weights)
         return case
@@ -86,7 +95,7 @@ class CaseBuilder:
             else clock(petition.posted, resolved_at, self.now, self.calendar),
         }
 
-    def _timeline(self, petition: Petition, case: Case, resolved_at) -> list[Event]:
+    def _timeline(self, petition: Petition, case: Case, replied_at, resolved_at) -> list[Event]:
         events: list[Event] = []
         if petition.posted:
             events.append(Event("posted", petition.posted, "网友留言", who=petition.author, text=petition.title,
@@ -95,7 +104,6 @@ class CaseBuilder:
             if reply.time:
                 kind, label = ("reply", "部门答复") if reply.final else ("interim_reply", "阶段性答复")
                 events.append(Event(kind, reply.time, label, who=reply.unit or case.unit, text=reply.text))
-        replied_at = first_reply_time(petition)
         if case.deadline and case.deadline < self.now and (replied_at is None or replied_at > case.deadline):
             events.append(Event("deadline", case.deadline, "超过答复期限",
                                 text=f"{case.reply_limit} 个工作日内未答复"))
