@@ -1,8 +1,9 @@
 """Plain Pelican side of the benchmark: each case is one Markdown article.
 
 Same depth as the site: case pages, a paginated index, a paginated page per
-board (category) and per type/field (tags), board and site feeds. The content
-folder is given on the command line by bench/run.py.
+board (category), board and site feeds. No tags (see run.export_markdown: Pelican's
+tag pages are quadratic in the number of articles). The content folder is given
+on the command line by bench/run.py.
 """
 AUTHOR = "零距离问政编辑部"
 SITENAME = "零距离问政（Pelican 对照）"
@@ -20,9 +21,9 @@ ARTICLE_URL = "cases/{slug}/"
 ARTICLE_SAVE_AS = "cases/{slug}/index.html"
 CATEGORY_URL = "boards/{slug}/"
 CATEGORY_SAVE_AS = "boards/{slug}/index.html"
-TAG_URL = "tags/{slug}/"
-TAG_SAVE_AS = "tags/{slug}/index.html"
-DIRECT_TEMPLATES = ["index", "categories", "tags"]
+TAG_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "categories"]
 AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""
 FEED_DOMAIN = "https://wenzheng.example.org"
