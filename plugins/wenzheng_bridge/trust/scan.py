@@ -12,41 +12,76 @@ and reads every file of the output folder:
 - media and fonts (png, jpg, woff, wasm…) are skipped: no text of a petition
   is written into them.
 
-Speed: a bytes regex over the raw content rejects almost every file without
-decoding; only files with a candidate are decoded and checked with the same
-detectors (checksum, date, province) the masker uses. Findings are reported
-masked, so the build log itself does not repeat the leak.
+Speed, in three steps:
+
+1. Only files changed since the last clean scan are read. A manifest in the
+   build's cache folder (Pelican's ``CACHE_PATH``) holds a fingerprint of every
+   file found clean (path, size, mtime, ctime, inode: the ctime moves on any
+   write and cannot be set back by a copy or ``touch``). It is bound to the scan
+   rules (the source of this module and of the masker, the kinds): change a rule
+   and everything is read again. A file with a leak is never recorded, so it is
+   reported again until it is fixed.
+2. Each file read is prefiltered: ``bytes.translate`` turns every ASCII digit
+   into "0" (and space, dot and hyphen into "-"), then ``bytes.find`` looks for
+   the few shapes a mobile or 身份证 must contain (11 digits in a row, 3-4-4
+   groups, 6-8-4 groups). This runs at a few hundred MB/s; a regex over the raw
+   bytes ran at 6-140 MB/s. Full-width digits, and a full-width hyphen or
+   ideographic space between digits (which the masker folds), send the whole
+   file to step 3.
+3. Only byte windows around a shape are decoded and checked with the same
+   detectors (checksum, date, province) the masker uses. Findings are reported
+   masked, so the build log itself does not repeat the leak.
+
+One process: at a few hundred MB/s a pool saves less than forking a build's
+heap costs in memory.
 """
 from __future__ import annotations
 
+import functools
 import gzip
+import hashlib
 import io
 import logging
 import os
 import re
 import zipfile
 import zlib
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import masking
 from .masking import KIND_LABELS, find
 
 log = logging.getLogger(__name__)
 
 SKIPPED_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".avif", ".bmp",
                     ".woff", ".woff2", ".ttf", ".otf", ".eot", ".wasm", ".mp3", ".mp4", ".webm"}
-# Candidates: runs of digits with the separators numbers are written with, kept when they hold
-# at least 11 digits (a mobile; 身份证 have 15 or 18). One simple character class is many times
-# faster in ``re`` than an alternation of exact shapes. Full-width digits (EF BC 90-99 in
-# UTF-8) are rare: looked for only when a literal search finds one.
-_RUN = re.compile(rb"[0-9][0-9 .-]{9,}[0-9]")
+DEFAULT_KINDS = ("id_card", "mobile")
+
+# Prefilter: digits become "0" and the separators numbers are grouped with become "-", so a
+# few literal searches cover every way the masker's mobile and 身份证 patterns can be written.
+_SHAPE_TABLE = bytes.maketrans(b"0123456789 .-", b"0000000000---")
+_SHAPES = {
+    "mobile": (b"0" * 11, b"000-0000-0000"),
+    "id_card": (b"0" * 11, b"000000-00000000-000"),
+}
+# A digit, a full-width hyphen or ideographic space (folded to "-" and " " by the masker), a digit.
+_FOLDED_SEPARATORS = (b"0\xef\xbc\x8d0", b"0\xe3\x80\x800")
+# Full-width digits (U+FF10-FF19, EF BC 90-99 in UTF-8): rare, so each one is a hit. (A
+# pattern for whole runs, (?:…)+, loses re's literal-prefix search and runs 15x slower.)
 _FULL_WIDTH_DIGIT = re.compile(rb"\xef\xbc[\x90-\x99]")
-_FULL_WIDTH_RUN = re.compile(rb"(?:\xef\xbc[\x90-\x99]){11}")
-MIN_DIGITS = 11
-_CONTEXT = 72  # bytes around a candidate the detectors see (+86, 身份证号：, in UTF-8)
+# Bytes around a hit the detectors see: a whole number holding it (a full-width 身份证 in
+# groups is 60 bytes) and what the detectors read before it (+86, 身份证号：).
+_CONTEXT = 128
+_RUN_BYTES = frozenset(b"0123456789")
+_NOT_CONTINUATION = bytes(b for b in range(256) if not 0x80 <= b < 0xC0)
+#: Large files (a 100k-case export is hundreds of MB) are read in blocks of this size,
+#: each scanned with _OVERLAP bytes of its neighbours as context.
+CHUNK = 8 << 20
+_OVERLAP = 4096
 MAX_REPORTED = 50
-PARALLEL_FROM_BYTES = 256 * 1024 * 1024  # measured: no gain at 107 MB on 2 shared cores
+#: Where the manifest of clean files lives when the settings name no CACHE_PATH.
+FALLBACK_CACHE = ".wenzheng-cache"
 
 
 @dataclass(frozen=True)
@@ -71,97 +106,239 @@ class PersonalDataLeak(RuntimeError):
         super().__init__(f"输出目录 {folder} 中发现 {len(leaks)} 处未打码的个人信息，构建失败：\n{shown}{more}")
 
 
-def scan_bytes(data: bytes, name: str, kinds=("id_card", "mobile")) -> list[Leak]:
+# --- one file ---------------------------------------------------------------------------------
+
+def scan_bytes(data: bytes, name: str, kinds=DEFAULT_KINDS) -> list[Leak]:
     """Leaks in one file's content (decompressing gzip and zip containers)."""
-    if data[:2] == b"\x1f\x8b":
+    if data[:2] == b"\x1f\x8b" or data[:4] == b"PK\x03\x04":
+        return _scan_source(io.BytesIO(data), name, tuple(kinds))
+    return _scan_block(data, 0, len(data), _Cursor(), name, tuple(kinds))
+
+
+def _scan_file(path: str, size: int, name: str, kinds: tuple) -> list[Leak]:
+    with open(path, "rb", buffering=0) as handle:
+        if size <= CHUNK:  # nearly every file: one read, one block
+            return scan_bytes(handle.readall(), name, kinds)
+        return _scan_source(handle, name, kinds)
+
+
+def _scan_source(handle, name: str, kinds: tuple) -> list[Leak]:
+    """Leaks in a seekable binary stream: gzip and zip opened, anything else read as text."""
+    magic = handle.read(4)
+    handle.seek(0)
+    if magic[:2] == b"\x1f\x8b":
         try:
-            data = gzip.decompress(data)
+            return _scan_stream(gzip.GzipFile(fileobj=handle), name, kinds)
         except (OSError, EOFError, zlib.error):
             log.warning("无法解压 %s，按原样扫描", name)
-    elif data[:4] == b"PK\x03\x04":
-        return _scan_zip(data, name, kinds)
-    leaks = []
-    for start, end in _windows(data):
-        text = data[start:end].decode("utf-8", "replace")
-        for f in find(text, kinds):
-            line, column = _position(data, start + len(text[:f.start].encode("utf-8")))
-            leaks.append(Leak(name, line, column, f.kind, f.masked))
+    elif magic == b"PK\x03\x04":
+        try:
+            return _scan_zip(handle, name, kinds)
+        except zipfile.BadZipFile:
+            log.warning("无法读取压缩包 %s，按原样扫描", name)
+    handle.seek(0)
+    return _scan_stream(handle, name, kinds)
+
+
+def _scan_zip(handle, name: str, kinds: tuple) -> list[Leak]:
+    leaks: list[Leak] = []
+    with zipfile.ZipFile(handle) as archive:
+        for member in archive.namelist():
+            with archive.open(member) as stream:
+                leaks += _scan_source(stream, f"{name}!{member}", kinds)
     return leaks
 
 
-def _windows(data: bytes) -> list[tuple[int, int]]:
-    """Byte ranges around candidates, merged, widened to whole digit runs and whole UTF-8 characters.
+def _scan_stream(stream, name: str, kinds: tuple) -> list[Leak]:
+    """Leaks in a text stream, read CHUNK bytes at a time (a 100k-case export is hundreds of MB).
 
-    Only these are decoded and checked: pages are mostly words, so this keeps the
-    scan near the speed of reading the files.
+    Each block is scanned with _OVERLAP bytes of the blocks before and after it
+    as context; only findings that start in the block itself are kept, so none
+    is reported twice and none is cut at a block edge.
+    """
+    leaks: list[Leak] = []
+    cursor = _Cursor()
+    before, fresh = b"", stream.read(CHUNK)
+    while fresh:
+        ahead = stream.read(CHUNK)
+        block = before + fresh + ahead[:_OVERLAP]
+        leaks += _scan_block(block, len(before), len(before) + len(fresh), cursor, name, kinds)
+        cursor.advance(fresh)
+        before, fresh = (before + fresh)[-_OVERLAP:], ahead
+    return leaks
+
+
+def _scan_block(block: bytes, low: int, high: int, cursor: "_Cursor", name: str, kinds: tuple) -> list[Leak]:
+    """Leaks starting in block[low:high]; the bytes around are context. ``cursor``: position of ``low``."""
+    leaks = []
+    for start, end in _windows(block, kinds):
+        # surrogateescape: a block may start inside a character (or a file hold stray bytes);
+        # each such byte becomes one character and encodes back to itself, so offsets stay exact.
+        text = block[start:end].decode("utf-8", "surrogateescape")
+        for f in find(text, kinds):
+            at = start + len(text[:f.start].encode("utf-8", "surrogateescape"))
+            if low <= at < high:
+                leaks.append(Leak(name, *cursor.position(block, low, at), f.kind, f.masked))
+    return leaks
+
+
+def _windows(data: bytes, kinds) -> list[tuple[int, int]]:
+    """Byte ranges the detectors must see: none for almost every file."""
+    if not data:
+        return []
+    if any(kind not in _SHAPES for kind in kinds):
+        return [(0, len(data))]
+    hits = [m.span() for m in _shapes(kinds).finditer(data.translate(_SHAPE_TABLE))]
+    hits += [m.span() for m in _FULL_WIDTH_DIGIT.finditer(data)]
+    return _merge(data, sorted(hits))
+
+
+@functools.lru_cache
+def _shapes(kinds: tuple) -> re.Pattern:
+    """One pattern for the shapes of ``kinds``: a single pass, and every shape starts with "0"."""
+    needles = sorted({shape for kind in kinds for shape in _SHAPES[kind]} | set(_FOLDED_SEPARATORS))
+    return re.compile(b"|".join(re.escape(needle) for needle in needles))
+
+
+def _merge(data: bytes, hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Windows of _CONTEXT bytes around the hits, merged, widened to whole digit runs and UTF-8 characters.
+
+    Whole runs, so the detectors' "no digit before/after" rules see what the
+    full text would show them.
     """
     windows: list[list[int]] = []
-    for m_start, m_end in _candidates(data):
-        start, end = max(0, m_start - _CONTEXT), min(len(data), m_end + _CONTEXT)
+    for hit_start, hit_end in hits:
+        start, end = max(0, hit_start - _CONTEXT), min(len(data), hit_end + _CONTEXT)
         if windows and start <= windows[-1][1]:
-            windows[-1][1] = end
+            windows[-1][1] = max(windows[-1][1], end)
         else:
             windows.append([start, end])
     for window in windows:
         start, end = window
-        while start > 0 and (data[start - 1:start].isdigit() or 0x80 <= data[start] < 0xC0):
+        while start > 0 and (data[start - 1] in _RUN_BYTES or 0x80 <= data[start] < 0xC0):
             start -= 1
-        while end < len(data) and (data[end:end + 1].isdigit() or 0x80 <= data[end] < 0xC0):
+        while end < len(data) and (data[end] in _RUN_BYTES or 0x80 <= data[end] < 0xC0):
             end += 1
         window[:] = [start, end]
     return [tuple(w) for w in windows]
 
 
-def _candidates(data: bytes) -> list[tuple[int, int]]:
-    found = [m.span() for m in _RUN.finditer(data) if len(m.group().translate(None, b" .-")) >= MIN_DIGITS]
-    if _FULL_WIDTH_DIGIT.search(data):
-        found = sorted(found + [m.span() for m in _FULL_WIDTH_RUN.finditer(data)])
-    return found
+def _characters(data: bytes) -> int:
+    """Characters in UTF-8 bytes: every byte that is not a continuation byte starts one."""
+    return len(data) - len(data.translate(None, _NOT_CONTINUATION))
 
 
-def _position(data: bytes, offset: int) -> tuple[int, int]:
-    """1-based line and column (in characters) of a byte offset."""
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    return data.count(b"\n", 0, offset) + 1, len(data[line_start:offset].decode("utf-8", "replace")) + 1
+class _Cursor:
+    """1-based line and column (in characters) at the start of the current block of a stream."""
+
+    def __init__(self):
+        self.line, self.column = 1, 1
+
+    def position(self, block: bytes, low: int, offset: int) -> tuple[int, int]:
+        newline = block.rfind(b"\n", low, offset)
+        if newline < 0:
+            return self.line, self.column + _characters(block[low:offset])
+        return self.line + block.count(b"\n", low, offset), _characters(block[newline + 1:offset]) + 1
+
+    def advance(self, block: bytes) -> None:
+        self.line, self.column = self.position(block, 0, len(block))
 
 
-def _scan_zip(data: bytes, name: str, kinds) -> list[Leak]:
-    leaks: list[Leak] = []
+# --- the folder, with the manifest of clean files --------------------------------------------
+
+@dataclass
+class ScanReport:
+    leaks: list[Leak] = field(default_factory=list)
+    scanned: list[str] = field(default_factory=list)  # files read this time (relative paths)
+    unchanged: int = 0  # files skipped: the same as when last found clean
+    bytes_read: int = 0
+
+
+def _output_files(folder: str, relative: str = ""):
+    """(relative posix path, path, stat) of every file the scan reads, in no particular order.
+
+    A walk, not a list: 100k case folders would hold tens of MB of stat results.
+    """
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            name = f"{relative}{entry.name}"
+            if entry.is_dir():
+                yield from _output_files(entry.path, f"{name}/")
+            elif entry.is_file() and os.path.splitext(entry.name)[1].lower() not in SKIPPED_SUFFIXES:
+                yield name, entry.path, entry.stat()
+
+
+def _fingerprint(relative: str, stat: os.stat_result) -> bytes:
+    key = f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}"
+    return hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=16).digest()
+
+
+def _rules(kinds) -> bytes:
+    """What a clean verdict depends on besides the file: the scan and masking code, the kinds."""
+    digest = hashlib.blake2b(",".join(sorted(kinds)).encode(), digest_size=16)
+    for module in (masking.__file__, __file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest().encode() + b"\n"
+
+
+def _load_manifest(path: Path, rules: bytes) -> set[bytes]:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for member in archive.namelist():
-                leaks += scan_bytes(archive.read(member), f"{name}!{member}", kinds)
-    except zipfile.BadZipFile:
-        log.warning("无法读取压缩包 %s，按原样扫描", name)
-        return scan_bytes(data[4:], name, kinds)
-    return leaks
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return set()
+    if not data.startswith(rules):
+        return set()
+    body = data[len(rules):]
+    return {body[i:i + 16] for i in range(0, len(body) - len(body) % 16, 16)}
 
 
-def _scan_file(args: tuple[str, str, tuple]) -> list[Leak]:
-    path, name, kinds = args
-    return scan_bytes(Path(path).read_bytes(), name, kinds)
+def _save_manifest(path: Path, rules: bytes, clean: list[bytes]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(rules + b"".join(sorted(clean)))
+    os.replace(temporary, path)
 
 
-def output_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() not in SKIPPED_SUFFIXES)
-
-
-def scan_folder(folder: str | Path, kinds=("id_card", "mobile"), workers: int | None = None) -> list[Leak]:
-    """Every leak in the output folder, in path order."""
+def scan_tree(folder: str | Path, kinds=DEFAULT_KINDS, manifest: str | Path | None = None) -> ScanReport:
+    """Scan the output folder; with a manifest, only files changed since they were last found clean."""
     folder = Path(folder)
-    files = output_files(folder)
-    jobs = [(str(p), p.relative_to(folder).as_posix(), tuple(kinds)) for p in files]
-    total = sum(p.stat().st_size for p in files)
-    workers = workers or min(os.cpu_count() or 1, 4)
-    if workers > 1 and total >= PARALLEL_FROM_BYTES:
-        with ProcessPoolExecutor(workers) as pool:
-            results = list(pool.map(_scan_file, jobs, chunksize=64))
-    else:
-        results = [_scan_file(job) for job in jobs]
-    return [leak for found in results for leak in found]
+    kinds = tuple(kinds)
+    rules = _rules(kinds)
+    known = _load_manifest(Path(manifest), rules) if manifest else set()
+    report, clean = ScanReport(), []
+    for relative, path, stat in _output_files(str(folder)):
+        fingerprint = _fingerprint(relative, stat)
+        if fingerprint in known:
+            report.unchanged += 1
+            clean.append(fingerprint)
+            continue
+        leaks = _scan_file(path, stat.st_size, relative, kinds)
+        report.scanned.append(relative)
+        report.bytes_read += stat.st_size
+        if leaks:
+            report.leaks += leaks
+        else:
+            clean.append(fingerprint)
+    if manifest:
+        _save_manifest(Path(manifest), rules, clean)
+    report.leaks.sort(key=lambda leak: leak.path)  # stable: in a file, by position
+    report.scanned.sort()
+    return report
 
 
-def scan_output(target) -> None:
+def scan_folder(folder: str | Path, kinds=DEFAULT_KINDS) -> list[Leak]:
+    """Every leak in the output folder, in path order (every file read)."""
+    return scan_tree(folder, kinds).leaks
+
+
+def manifest_path(settings: dict, folder: Path) -> Path:
+    """The manifest of one output folder, in the build's cache folder."""
+    cache = Path(settings.get("CACHE_PATH") or folder.resolve().parent / FALLBACK_CACHE)
+    key = hashlib.blake2b(str(folder.resolve()).encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
+    return cache / "wenzheng" / f"scan-{key}.manifest"
+
+
+def scan_output(target) -> ScanReport | None:
     """FINALIZER: fail the build on unmasked personal data anywhere in the output folder.
 
     ``target`` is whatever carries ``settings`` and the output folder: the
@@ -169,8 +346,11 @@ def scan_output(target) -> None:
     """
     settings = getattr(target, "settings", {}) or {}
     if not settings.get("WENZHENG_SCAN_OUTPUT", True):
-        return
+        return None
     folder = Path(getattr(target, "output_path", None) or settings["OUTPUT_PATH"])
-    leaks = scan_folder(folder, settings.get("WENZHENG_SCAN_KINDS", ("id_card", "mobile")))
-    if leaks:
-        raise PersonalDataLeak(leaks, folder)
+    report = scan_tree(folder, settings.get("WENZHENG_SCAN_KINDS", DEFAULT_KINDS), manifest_path(settings, folder))
+    log.info("输出扫描：读取 %d 个文件（%.1f MB），%d 个自上次扫描未变", len(report.scanned),
+             report.bytes_read / 1e6, report.unchanged)
+    if report.leaks:
+        raise PersonalDataLeak(report.leaks, folder)
+    return report
