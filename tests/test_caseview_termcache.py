@@ -9,6 +9,7 @@ import pytest
 
 from wenzheng_bridge.caseview import cases, topics
 from wenzheng_bridge.caseview.termcache import FILENAME
+from wenzheng_bridge.caseview.terms import TermStream
 from wenzheng_bridge.store import Store
 
 NOW = {"WENZHENG_NOW": "2020-02-01T12:00:00+08:00"}
@@ -85,3 +86,20 @@ def test_cache_folder_setting_and_an_unusable_folder(views, tmp_path, segmented,
     assert shape(found) == shape(topics(sample, NOW))
     assert len(segmented) >= 2 * len(sample)
     assert any("主题词缓存" in r.getMessage() and "blocked" in r.getMessage() for r in caplog.records)
+
+
+def test_many_new_texts_are_segmented_by_worker_processes_in_order(views, monkeypatch):
+    from wenzheng_bridge.caseview import terms as terms_module
+    from wenzheng_bridge.caseview.termcache import TermCache
+
+    monkeypatch.setattr(terms_module, "PARALLEL_MIN", 100)
+    monkeypatch.setattr(terms_module, "_BATCH", 50)
+    items = [(c.key, c.score, c.petition.title, c.petition.body[:160]) for c in views]
+    with TermStream(TermCache(None), workers=2) as stream:
+        streamed = list(stream.terms(items))
+        assert stream._pool is not None  # the later batches went to the workers
+    assert [key for key, _, _ in streamed] == [c.key for c in views]
+    assert [words for _, _, words in streamed] == [terms_module.terms(t, b, 160) for _, _, t, b in items]
+    # A whole topics() run through the workers finds what a single process finds.
+    parallel = topics(views, {**NOW, "WENZHENG_WORKERS": 2})
+    assert shape(parallel) == shape(topics(views, {**NOW, "WENZHENG_WORKERS": 1}))

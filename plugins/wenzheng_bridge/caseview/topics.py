@@ -22,34 +22,19 @@ Method (DESIGN.md, "Trending and hot topics"):
 """
 from __future__ import annotations
 
-import logging
-import re
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
 
-import jieba
 import numpy as np
 
 from . import grouping
 from .grouping import Matrix
 from .model import Case
 from .settings import DEFAULT_TOPICS, merged
-from .termcache import TermCache, cache_path, text_key
-
-jieba.setLogLevel(logging.WARNING)
-
-# Words that say nothing about the place or the problem in a petition.
-STOPWORDS = frozenset("""
-问题 反映 领导 您好 你好 尊敬 希望 请问 情况 政府 相关 部门 我们 你们 他们 没有 现在 一个 进行 什么
-为什么 怎么 可以 已经 这个 那个 这些 这样 还是 但是 因为 所以 如果 就是 不是 目前 要求 能否 是否 请求
-关于 对于 以及 或者 而且 并且 自己 大家 非常 严重 多次 一直 今年 去年 时候 期间 之前 以后 一下 如何
-处理 解决 有关 咨询 建议 投诉 举报 诉求 市民 居民 群众 百姓 老百姓 网友 本人 谢谢 感谢 麻烦 帮助
-""".split())
-# Single characters that end a name rather than belong to it ("之" belongs: 魅力之城).
-_SEPARATORS = frozenset("的了在是和与及或把被给向对从到也都就还又很才这那其个")
-_CJK = re.compile(r"^[\u4e00-\u9fa5]+$")
+from .termcache import TermCache, cache_path
+from .terms import TermStream, terms, worker_count  # noqa: F401 (terms: the method, imported from here)
 
 
 @dataclass
@@ -59,49 +44,6 @@ class Topic:
     members: list[str]  # case keys, most recent first
     heat: float
     terms: list[str] = field(default_factory=list)  # the label's terms, strongest first
-
-
-def terms(title: str, body: str, body_chars: int) -> list[str]:
-    """Topic terms of one petition (the title's twice: it names the subject)."""
-    words = _words(title)
-    return words + words + _words(body[:body_chars])
-
-
-def cached_terms(petition, body_chars: int, cache: TermCache) -> list[str]:
-    """``terms`` of a petition, segmented only when this exact text is not in the cache."""
-    start = petition.body[:body_chars]
-    key = text_key(petition.title, start)
-    found = cache.get(key)
-    if found is None:
-        found = terms(petition.title, start, body_chars)
-        cache.put(key, found)
-    return found
-
-
-def _words(text: str) -> list[str]:
-    tokens = [t for t in jieba.lcut(text, HMM=False) if t.strip()]
-    result = [t for t in tokens if len(t) >= 2 and _CJK.match(t) and t not in STOPWORDS]
-    result += _rejoined(tokens)
-    return result
-
-
-def _rejoined(tokens: list[str]) -> list[str]:
-    """Names jieba split into single characters, joined back ("魅力"+"之"+"城" -> "魅力之城").
-
-    A run of single characters is glued to the word before it; 3 to 6
-    characters make a plausible name ("夜宵摊", "魅力之城").
-    """
-    joined, previous, run = [], "", []
-    for token in tokens + [""]:
-        if len(token) == 1 and _CJK.match(token) and token not in _SEPARATORS:
-            run.append(token)
-            continue
-        if run and previous and _CJK.match(previous):
-            name = previous + "".join(run)
-            if 3 <= len(name) <= 6:
-                joined.append(name)
-        previous, run = token, []
-    return joined
 
 
 class _Corpus:
@@ -140,10 +82,13 @@ def topics(cases_iterable: Iterable[Case], settings: dict) -> list[Topic]:
     """Group petitions about the same place or problem; topics hottest first."""
     options = merged(settings, "WENZHENG_TOPICS", DEFAULT_TOPICS)
     corpus = _Corpus()
+    body_chars = int(options["body_chars"])
+    texts = ((c.key, c.score, c.petition.title, c.petition.body[:body_chars]) for c in cases_iterable)
     cache = TermCache(cache_path(settings))
     try:
-        for case in cases_iterable:
-            corpus.add(case.key, case.score, cached_terms(case.petition, int(options["body_chars"]), cache))
+        with TermStream(cache, worker_count(settings)) as stream:
+            for key, score, words in stream.terms(texts):
+                corpus.add(key, score, words)
     finally:
         cache.close()
     if not corpus.keys:

@@ -1,0 +1,153 @@
+"""Topic terms of a petition: jieba words, cached, segmented on every core when many are new.
+
+``terms(title, body, body_chars)`` is the whole method (words of the title
+twice, then of the start of the body; stop words and coarse place codes out;
+single characters jieba split off a name joined back). ``TermStream`` turns a
+stream of petitions into a stream of their terms, in the same order: texts
+already in the term cache (``termcache.py``) are not segmented again; when
+many texts are new (a first build), batches of them are segmented by forked
+worker processes while the build goes on producing cases in this one.
+"""
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+import os
+import re
+from collections import deque
+from typing import Iterable, Iterator
+
+import jieba
+
+from .termcache import TermCache, text_key
+
+jieba.setLogLevel(logging.WARNING)
+
+# Words that say nothing about the place or the problem in a petition.
+STOPWORDS = frozenset("""
+问题 反映 领导 您好 你好 尊敬 希望 请问 情况 政府 相关 部门 我们 你们 他们 没有 现在 一个 进行 什么
+为什么 怎么 可以 已经 这个 那个 这些 这样 还是 但是 因为 所以 如果 就是 不是 目前 要求 能否 是否 请求
+关于 对于 以及 或者 而且 并且 自己 大家 非常 严重 多次 一直 今年 去年 时候 期间 之前 以后 一下 如何
+处理 解决 有关 咨询 建议 投诉 举报 诉求 市民 居民 群众 百姓 老百姓 网友 本人 谢谢 感谢 麻烦 帮助
+""".split())
+# Single characters that end a name rather than belong to it ("之" belongs: 魅力之城).
+_SEPARATORS = frozenset("的了在是和与及或把被给向对从到也都就还又很才这那其个")
+_CJK = re.compile(r"^[\u4e00-\u9fa5]+$")
+
+
+
+
+def terms(title: str, body: str, body_chars: int) -> list[str]:
+    """Topic terms of one petition (the title's twice: it names the subject)."""
+    words = _words(title)
+    return words + words + _words(body[:body_chars])
+
+
+def _words(text: str) -> list[str]:
+    tokens = [t for t in jieba.lcut(text, HMM=False) if t.strip()]
+    result = [t for t in tokens if len(t) >= 2 and _CJK.match(t) and t not in STOPWORDS]
+    result += _rejoined(tokens)
+    return result
+
+
+def _rejoined(tokens: list[str]) -> list[str]:
+    """Names jieba split into single characters, joined back ("魅力"+"之"+"城" -> "魅力之城").
+
+    A run of single characters is glued to the word before it; 3 to 6
+    characters make a plausible name ("夜宵摊", "魅力之城").
+    """
+    joined, previous, run = [], "", []
+    for token in tokens + [""]:
+        if len(token) == 1 and _CJK.match(token) and token not in _SEPARATORS:
+            run.append(token)
+            continue
+        if run and previous and _CJK.match(previous):
+            name = previous + "".join(run)
+            if 3 <= len(name) <= 6:
+                joined.append(name)
+        previous, run = token, []
+    return joined
+
+
+_BATCH = 500  # petitions handed to a worker at once
+PARALLEL_MIN = 2000  # texts to segment before worker processes pay for themselves
+
+
+def worker_count(settings: dict) -> int:
+    """Processes for segmentation: WENZHENG_WORKERS (the site's page writers' setting), 0 = one per core."""
+    wanted = settings.get("WENZHENG_WORKERS") or 0
+    if wanted:
+        return wanted
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _segment_many(texts: list[tuple[str, str]]) -> list[list[str]]:
+    """In a worker: the terms of each (title, start of body)."""
+    return [terms(title, start, len(start)) for title, start in texts]
+
+
+class TermStream:
+    """(key, score, terms) for each (key, score, title, start of body), in order.
+
+    Misses are segmented here until ``PARALLEL_MIN`` of them have been seen;
+    after that, if more than one worker is allowed, whole batches go to a
+    pool forked at that moment (the garbage collector's objects are frozen
+    first, so the workers do not copy the build's heap by touching it), and
+    up to two batches per worker are in flight while this process reads on.
+    """
+
+    def __init__(self, cache: TermCache, workers: int):
+        self.cache, self.workers = cache, workers
+        self.segmented = 0
+        self._pool = None
+
+    def __enter__(self) -> "TermStream":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.terminate() if exc[0] else self._pool.close()
+            self._pool.join()
+            self._pool = None
+            gc.unfreeze()
+
+    def terms(self, items: Iterable[tuple[str, float, str, str]]) -> Iterator[tuple[str, float, list[str]]]:
+        batch: list[list] = []
+        waiting: deque = deque()
+        for key, score, title, start in items:
+            digest = text_key(title, start)
+            found = self.cache.get(digest)
+            batch.append([key, score, digest, found, None if found is not None else (title, start)])
+            if len(batch) >= _BATCH:
+                waiting.append(self._submit(batch))
+                batch = []
+                while len(waiting) > 2 * max(self.workers, 1):
+                    yield from self._finish(*waiting.popleft())
+        if batch:
+            waiting.append(self._submit(batch))
+        while waiting:
+            yield from self._finish(*waiting.popleft())
+
+    def _submit(self, batch: list[list]):
+        texts = [row[4] for row in batch if row[4] is not None]
+        self.segmented += len(texts)
+        if texts and self._parallel():
+            return batch, self._pool.apply_async(_segment_many, (texts,))
+        return batch, _segment_many(texts) if texts else []
+
+    def _parallel(self) -> bool:
+        if self._pool is None and self.workers > 1 and self.segmented >= PARALLEL_MIN \
+                and "fork" in multiprocessing.get_all_start_methods():
+            jieba.initialize()  # once, here: the workers inherit the dictionary
+            gc.freeze()
+            self._pool = multiprocessing.get_context("fork").Pool(self.workers)
+        return self._pool is not None
+
+    def _finish(self, batch: list[list], done) -> Iterator[tuple[str, float, list[str]]]:
+        results = iter(done if isinstance(done, list) else done.get())
+        for key, score, digest, found, text in batch:
+            if text is not None:
+                found = next(results)
+                self.cache.put(digest, found)
+            yield key, score, found
