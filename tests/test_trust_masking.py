@@ -226,3 +226,32 @@ def test_card_like_numbers_are_masked_exactly_when_they_pass_luhn(number):
     is_card = digits[0] in "34569" and luhn_ok(digits)
     masked = mask(text, kinds=("bank_card",))
     assert (masked != text) == is_card
+
+
+# --- the prefilter changes no result ---------------------------------------------------------------
+from unittest import mock  # noqa: E402
+
+from wenzheng_bridge.trust import masking  # noqa: E402
+
+
+def _unfiltered(text: str) -> list:
+    """The detectors of every kind on the text, as before the prefilter existed."""
+    with mock.patch.object(masking, "_possible_kinds", lambda folded: frozenset(KINDS)):
+        return find(text)
+
+
+def test_prefilter_keeps_every_corpus_finding():
+    rows = load_corpus()
+    assert all(find(text) == _unfiltered(text) for text, _ in rows)
+
+
+# Text rich in what the detectors look for: digits in groups, separators, @, 室/栋/村, plates.
+_DENSE = st.text(st.sampled_from("0123456789０１２３４５６７８９ -.—–－()（）\u3000@abc.com栋单元室房号楼村组湘A楚X身份证电话+"),
+                 max_size=80)
+
+
+@hsettings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_DENSE, _WORDS, id_numbers(), mobiles), max_size=8).map("".join))
+def test_prefilter_and_folding_change_no_finding(text):
+    assert masking._fold(text) == text.translate(masking._FOLD)
+    assert find(text) == _unfiltered(text)

@@ -51,7 +51,17 @@ _FOLD = str.maketrans(
     | {chr(0xFF41 + i): chr(0x61 + i) for i in range(26)}
     | {"\uff0d": "-", "\uff08": "(", "\uff09": ")", "\u3000": " "}
 )
-_FOLDABLE = re.compile("[\uff08\uff09\uff0d\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")  # folding is slow: only when needed
+_FOLDABLE = re.compile("[\uff08\uff09\uff0d\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")
+
+
+def _fold(text: str) -> str:
+    """``text`` with full-width forms folded. str.translate with this table costs ~0.4 µs a
+    character; replacing only the matches is ~50x cheaper on petitions, where（）and the
+    ideographic space are common but full-width digits rare."""
+    return _FOLDABLE.sub(lambda m: _FOLD_CHARS[m.group()], text)
+
+
+_FOLD_CHARS = {chr(code): value for code, value in _FOLD.items()}
 
 
 @dataclass(frozen=True)
@@ -246,17 +256,21 @@ def _before(text: str, index: int) -> str:
 
 
 def _address(text: str) -> Iterator[Finding]:
-    candidates = list(_RURAL.finditer(text))
+    # Each pattern runs only if the text holds a word or sign it cannot match without: most
+    # petitions name no 村, 栋, 室 or 房, and a pass of a pattern opening with \d is slow.
+    candidates = list(_RURAL.finditer(text)) if "村" in text else []
     if _DOOR_HINT.search(text):
         candidates += [m for m in _DOOR.finditer(text) if _before(text, m.start()) not in _NOT_BEFORE_DOOR]
-    candidates += [m for m in _DASHED.finditer(text) if "\u4e00" <= _before(text, m.start()) <= "\u9fa5"]
+    if "-" in text:
+        candidates += [m for m in _DASHED.finditer(text) if "\u4e00" <= _before(text, m.start()) <= "\u9fa5"]
     for m in candidates:
         rest = m.group("rest")
         if rest:  # a building alone does not reach a door
             yield Finding("address", m.start(), m.end(), m.group("building") + _hide_numbers(rest))
-    for m in _ROOM_ALONE.finditer(text):
-        if _before(text, m.start()) not in _NOT_BEFORE_ROOM:
-            yield Finding("address", m.start(), m.end(), _hide_numbers(m.group(0)))
+    if "室" in text or "房" in text:
+        for m in _ROOM_ALONE.finditer(text):
+            if _before(text, m.start()) not in _NOT_BEFORE_ROOM:
+                yield Finding("address", m.start(), m.end(), _hide_numbers(m.group(0)))
 
 
 DETECTORS: dict[str, Callable[[str], Iterator[Finding]]] = {
@@ -270,14 +284,35 @@ DETECTORS: dict[str, Callable[[str], Iterator[Finding]]] = {
 }
 
 
+# Prefilter: what a text must hold for a kind to be found in it, checked once per text.
+# Every phone, 身份证, bank card and landline the detectors match holds 3 digits, at most one
+# separator, then 4 digits (mobile 138-1234…, landline local 888 6666, card 6222 0212…,
+# 身份证 …19850312…); a date (2019年3月), an amount or a hotline (12345) does not. So most
+# petitions skip four detectors, and e-mail is looked for only where there is an "@".
+_LONG_NUMBER = re.compile(r"\d{3}[-—–. ]?\d{4}")
+_NUMBER_KINDS = frozenset({"id_card", "bank_card", "mobile", "landline"})
+_ALWAYS = frozenset({"plate", "address"})  # gated inside their detectors, or cheap
+
+
+def _possible_kinds(text: str) -> frozenset[str]:
+    """Kinds the detectors could find in ``text`` (a superset: never drops a finding)."""
+    possible = _ALWAYS
+    if "@" in text:
+        possible |= {"email"}
+    if _LONG_NUMBER.search(text):
+        possible |= _NUMBER_KINDS
+    return possible
+
+
 def find(text: str, kinds: tuple[str, ...] | list[str] = KINDS) -> list[Finding]:
     """Personal data in ``text``, ordered by position; earlier kinds win overlaps."""
     if not text:
         return []
-    folded = text.translate(_FOLD) if _FOLDABLE.search(text) else text
+    folded = _fold(text)
+    possible = _possible_kinds(folded)
     taken: list[Finding] = []
     for kind in KINDS:
-        if kind not in kinds:
+        if kind not in kinds or kind not in possible:
             continue
         for finding in DETECTORS[kind](folded):
             if not any(finding.start < t.end and t.start < finding.end for t in taken):
