@@ -284,7 +284,7 @@ def write_budget_page(build) -> None:
     # The build's hot topics (over public cases) are reused: grouping every case again
     # costs seconds per ten thousand cases; gated cases still rank in the other sections.
     groups = [(topic.label, list(topic.members)) for topic in build.topics] if build.topics is not None else None
-    budget = make_budget(build.all_cases, settings, build_now(settings), groups=groups)
+    budget = make_budget(build.full_cases(), settings, build_now(settings), groups=groups)
     csv_as = settings.get("WENZHENG_BUDGET_CSV_SAVE_AS", "newsroom/budget/budget.csv")
     build.write(csv_as, "\ufeff" + csv_text(budget, case_url))
     save_as = settings.get("WENZHENG_BUDGET_SAVE_AS", "newsroom/budget/index.html")

@@ -19,6 +19,7 @@ import io
 import json
 import logging
 import os
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -181,27 +182,82 @@ def open311_services(cases: Iterable[Case], slugs: Slugs) -> list[dict]:
 
 
 def write_exports(build) -> dict[str, Path]:
-    """OUTPUTS entry: write the open data files; returns them by name."""
-    settings = build.settings
-    cases = public_cases(build)
-    slugs = Slugs(settings.get("WENZHENG_SLUGS") or {})
-    root = Path(build.output_path)
-    generated = iso(max((u for c in cases if (u := case_updated(c))), default=None))
-    files = {
-        CASES_JSON: _json_document(
-            {"generated": generated, "count": len(cases)}, "cases",
-            (case_record(c, settings) for c in cases),
-        ),
-        CASES_CSV: _csv_lines(csv_row(c, settings) for c in cases),
-        OPEN311_REQUESTS: _json_array(open311_request(c, slugs) for c in cases),
-        OPEN311_SERVICES: _json_array(open311_services(cases, slugs)),
-    }
-    written = {}
-    for name, chunks in files.items():
-        written[name] = root / name
-        write_stream_if_changed(root / name, chunks)
-    log.info("开放数据：%d 件公开案件", len(cases))
-    return written
+    """OUTPUTS entry: write the open data files; returns them by name.
+
+    In a site build the cases were added while they streamed (``build.streamed["exports"]``);
+    given full cases in ``build.cases`` it adds them here.
+    """
+    exporter = build.streamed.get("exports") if getattr(build, "streamed", None) else None
+    if exporter is None:
+        exporter = Exporter(build.settings, Path(build.output_path))
+        for case in public_cases(build):
+            exporter.add(case)
+    return exporter.finish()
+
+
+class Exporter:
+    """The open data files, one case at a time: each case's lines go to a temporary file at once.
+
+    The JSON head (generation time, count) is known only at the end, so ``finish``
+    joins head and cases into the final file, which replaces the old one only when
+    its bytes differ.
+    """
+
+    def __init__(self, settings: dict, root: Path):
+        self.settings = settings
+        self.root = Path(root)
+        self.slugs = Slugs(settings.get("WENZHENG_SLUGS") or {})
+        self.count = 0
+        self.newest: datetime | None = None
+        self.services: dict[str, dict] = {}
+        self.parts = {name: tempfile.TemporaryFile("w+", encoding="utf-8") for name in
+                      (CASES_JSON, CASES_CSV, OPEN311_REQUESTS)}
+        self.csv_buffer = io.StringIO()
+        self.csv = csv.DictWriter(self.csv_buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+
+    def add(self, case: Case) -> None:
+        separator = "," if self.count else ""
+        self.count += 1
+        updated = case_updated(case)
+        if updated and (self.newest is None or updated > self.newest):
+            self.newest = updated
+        self.parts[CASES_JSON].write(separator + "\n" + _dump(case_record(case, self.settings)))
+        self.parts[OPEN311_REQUESTS].write(separator + "\n" + _dump(open311_request(case, self.slugs)))
+        self.csv.writerow(csv_row(case, self.settings))
+        self.parts[CASES_CSV].write(self.csv_buffer.getvalue())
+        self.csv_buffer.seek(0)
+        self.csv_buffer.truncate()
+        for service in open311_services([case], self.slugs):
+            self.services.setdefault(service["service_code"], service)
+
+    def finish(self) -> dict[str, Path]:
+        head = {"generated": iso(self.newest), "count": self.count}
+        header = io.StringIO()
+        csv.DictWriter(header, fieldnames=CSV_COLUMNS, lineterminator="\r\n").writeheader()
+        files = {
+            CASES_JSON: [_dump(head)[:-1] + f",{_dump('cases')}:[", self.parts[CASES_JSON], "\n]\n}\n"],
+            CASES_CSV: ["\ufeff" + header.getvalue(), self.parts[CASES_CSV]],
+            OPEN311_REQUESTS: ["[", self.parts[OPEN311_REQUESTS], "\n]\n"],
+            OPEN311_SERVICES: _json_array(sorted(self.services.values(), key=lambda s: s["service_code"])),
+        }
+        written = {}
+        for name, chunks in files.items():
+            written[name] = self.root / name
+            write_stream_if_changed(self.root / name, _chunks(chunks))
+        for part in self.parts.values():
+            part.close()
+        log.info("开放数据：%d 件公开案件", self.count)
+        return written
+
+
+def _chunks(pieces) -> Iterator[str]:
+    """Strings as they are; a temporary file read back from its start in blocks."""
+    for piece in pieces:
+        if isinstance(piece, str):
+            yield piece
+        else:
+            piece.seek(0)
+            yield from iter(lambda: piece.read(1 << 20), "")
 
 
 def _link(settings: dict, url: str) -> str:
@@ -217,25 +273,6 @@ def _json_array(items: Iterable) -> Iterator[str]:
     for number, item in enumerate(items):
         yield ("," if number else "") + "\n" + _dump(item)
     yield "\n]\n"
-
-
-def _json_document(head: dict, key: str, items: Iterable) -> Iterator[str]:
-    yield _dump(head)[:-1] + f",{_dump(key)}:"
-    yield from _json_array(items)
-    yield "}\n"
-
-
-def _csv_lines(rows: Iterable[dict]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    yield "\ufeff"
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row)
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
 
 
 def write_stream_if_changed(path: Path, chunks: Iterable[str]) -> bool:

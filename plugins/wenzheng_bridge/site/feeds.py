@@ -57,28 +57,94 @@ def case_feed_path(case: Case) -> str:
 
 
 def write_feeds(build) -> list[str]:
-    """OUTPUTS entry: write every feed; returns their paths relative to the output folder."""
-    settings = build.settings
-    cases = public_cases(build)
-    slugs = Slugs(settings.get("WENZHENG_SLUGS") or {})
-    limit = settings.get("FEED_MAX_ITEMS") or DEFAULT_MAX_ITEMS
-    writer = _FeedWriter(build, max((u for c in cases if (u := case_updated(c))), default=None))
-    name = settings.get("SITENAME", "")
+    """OUTPUTS entry: write every feed; returns their paths relative to the output folder.
 
-    newest, boards, departments = _latest_updates(cases, slugs, limit)
-    writer.write(SITE_FEED, f"{name}：案件动态", "", newest)
-    for (slug, board), updates in boards.items():
-        writer.write(group_feed_path("board", slug), f"{name}：{board} 案件动态", _group_page("board", slug), updates)
-    for (slug, department), updates in departments.items():
-        writer.write(group_feed_path("department", slug), f"{name}：{department} 案件动态",
-                     _group_page("department", slug), updates)
-    writer.write_resolved(RESOLVED_FEED, f"{name}：已解决的案件", _latest_resolved(cases, limit))
-    for case in cases:
-        updates = [(e.time, case, e) for e in _updates(case)]
-        writer.write(case_feed_path(case), f"{case.petition.title}：案件进展",
-                     case_path(case), updates)
-    log.info("Atom 订阅：%d 个（其中案件 %d 个）", len(writer.written), len(cases))
-    return writer.written
+    In a site build the cases were collected while they streamed (``build.streamed["feeds"]``,
+    per-case feeds already written); given full cases in ``build.cases`` it does both here.
+    """
+    collector = build.streamed.get("feeds") if getattr(build, "streamed", None) else None
+    if collector is None:
+        collector = FeedCollector(build.settings)
+        for case in public_cases(build):
+            collector.add(case)
+            build.write(case_feed_path(case), case_feed(case, build.settings))
+    return collector.finish(build)
+
+
+def case_feed(case: Case, settings: dict) -> bytes:
+    """The Atom document of one case's updates (its own latest update dates an empty one)."""
+    writer = _FeedWriter(settings, case_updated(case))
+    seen: set[str] = set()
+    items = [writer.event_item(e.time, case, e, seen) for e in _updates(case)]
+    return writer.document(case_feed_path(case), f"{case.petition.title}：案件进展", case_path(case), items)
+
+
+class FeedCollector:
+    """The site, board, department and resolved feeds, gathered one case at a time.
+
+    Bounded heaps keep memory to limit x groups however many cases there are,
+    and an entry is kept as its finished fields, never as the case.
+    """
+
+    def __init__(self, settings: dict):
+        self.settings = settings
+        self.slugs = Slugs(settings.get("WENZHENG_SLUGS") or {})
+        self.limit = settings.get("FEED_MAX_ITEMS") or DEFAULT_MAX_ITEMS
+        self.writer = _FeedWriter(settings, None)
+        self.newest: datetime | None = None
+        self.count = 0
+        self.overall: list = []
+        self.boards: dict = defaultdict(list)
+        self.departments: dict = defaultdict(list)
+        self.resolved: list = []
+
+    def add(self, case: Case) -> None:
+        number, self.count = self.count, self.count + 1
+        updated = case_updated(case)
+        if updated and (self.newest is None or updated > self.newest):
+            self.newest = updated
+        heaps = [self.overall]
+        if case.petition.board:
+            heaps.append(self.boards[(self.slugs(case.petition.board), case.petition.board)])
+        if case.department:
+            heaps.append(self.departments[(self.slugs(case.department), case.department)])
+        seen: set[str] = set()
+        for index, event in enumerate(_updates(case)):
+            # (time, tie-breakers) order the heap without ever comparing entries.
+            order = (event.time.timestamp(), number, index)
+            item = None
+            for heap in heaps:
+                if len(heap) >= self.limit and order <= heap[0][0]:
+                    continue
+                item = item or self.writer.event_item(event.time, case, event, seen)
+                (heapq.heappush if len(heap) < self.limit else heapq.heappushpop)(heap, (order, item))
+        if case.status == "已解决" and updated:
+            order = (updated, number)
+            if len(self.resolved) < self.limit or order > self.resolved[0][0]:
+                item = self.writer.resolved_item(updated, case)
+                (heapq.heappush if len(self.resolved) < self.limit else heapq.heappushpop)(
+                    self.resolved, (order, item))
+
+    def finish(self, build) -> list[str]:
+        """Write the collected feeds; returns every feed path, per-case ones included."""
+        settings, name, written = self.settings, self.settings.get("SITENAME", ""), []
+        self.writer.newest = self.newest
+
+        def save(path: str, title: str, link: str, heap: list) -> None:
+            items = [item for _, item in sorted(heap, key=lambda entry: entry[0], reverse=True)]
+            build.write(path, self.writer.document(path, title, link, items))
+            written.append(path)
+
+        save(SITE_FEED, f"{name}：案件动态", "", self.overall)
+        for (slug, board), heap in self.boards.items():
+            save(group_feed_path("board", slug), f"{name}：{board} 案件动态", _group_page("board", slug), heap)
+        for (slug, department), heap in self.departments.items():
+            save(group_feed_path("department", slug), f"{name}：{department} 案件动态",
+                 _group_page("department", slug), heap)
+        save(RESOLVED_FEED, f"{name}：已解决的案件", "", self.resolved)
+        cases = [path for path, _ in build.written if path.startswith("cases/") and path.endswith(".atom.xml")]
+        log.info("Atom 订阅：%d 个（其中案件 %d 个）", len(written) + len(cases), len(cases))
+        return written + cases
 
 
 def _group_page(dimension: str, slug: str) -> str:
@@ -91,38 +157,6 @@ def _updates(case: Case) -> Iterator[Event]:
     return (e for e in case.timeline if e.time)
 
 
-def _latest_updates(cases: list[Case], slugs: Slugs, limit: int):
-    """The ``limit`` newest updates overall, per board and per department, in one pass.
-
-    Bounded heaps keep memory to limit x groups, however many cases there are.
-    """
-    overall: list = []
-    boards: dict = defaultdict(list)
-    departments: dict = defaultdict(list)
-    for number, case in enumerate(cases):
-        heaps = [overall]
-        if case.petition.board:
-            heaps.append(boards[(slugs(case.petition.board), case.petition.board)])
-        if case.department:
-            heaps.append(departments[(slugs(case.department), case.department)])
-        for index, event in enumerate(_updates(case)):
-            # (time, tie-breakers) order the heap without ever comparing Case objects.
-            item = (event.time.timestamp(), number, index, case, event)
-            for heap in heaps:
-                (heapq.heappush if len(heap) < limit else heapq.heappushpop)(heap, item)
-
-    def newest_first(heap):
-        return [(event.time, case, event) for *_, case, event in sorted(heap, reverse=True)]
-
-    return (newest_first(overall), {k: newest_first(h) for k, h in boards.items()},
-            {k: newest_first(h) for k, h in departments.items()})
-
-
-def _latest_resolved(cases: list[Case], limit: int) -> list[tuple[datetime, Case]]:
-    resolved = ((case_updated(c), n, c) for n, c in enumerate(cases) if c.status == "已解决")
-    return [(when, case) for when, _, case in heapq.nlargest(limit, (r for r in resolved if r[0]))]
-
-
 def _paragraphs(text: str, limit: int = SUMMARY_CHARS) -> str:
     """Escaped HTML paragraphs of plain text, cut at ``limit`` characters."""
     text = (text or "").strip()
@@ -132,49 +166,36 @@ def _paragraphs(text: str, limit: int = SUMMARY_CHARS) -> str:
 
 
 class _FeedWriter:
-    """Builds Atom documents with the site's links and writes those that changed."""
+    """Builds Atom entries and documents with the site's links."""
 
-    def __init__(self, build, newest: datetime | None):
-        self.build = build
+    def __init__(self, settings: dict, newest: datetime | None):
         self.newest = newest
-        self.settings = settings = build.settings
-        self.written: list[str] = []
+        self.settings = settings
         self.author = settings.get("AUTHOR", "")
         self.host = urlsplit(site_root(settings)).hostname or "localhost"
 
-    def _feed(self, path: str, title: str, link: str) -> Atom1Feed:
-        return _Atom(
+    def document(self, path: str, title: str, link: str, items: Iterable[dict]) -> bytes:
+        feed = _Atom(
             self.newest, title=title, link=absolute(self.settings, link), description="",
             language="zh-CN", feed_url=absolute(self.settings, path),
             author_name=self.author,
         )
+        for item in items:
+            feed.add_item(**item)
+        return feed.writeString("utf-8").encode("utf-8")
 
-    def _save(self, path: str, feed: Atom1Feed) -> None:
-        self.build.write(path, feed.writeString("utf-8"))
-        self.written.append(path)
+    def resolved_item(self, when: datetime, case: Case) -> dict:
+        body = f"<p>{html.escape(case.evidence)}</p>" + _paragraphs(case.petition.body)
+        return dict(
+            title=f"【已解决】{case.petition.title}",
+            link=absolute(self.settings, case_path(case)), description=body,
+            author_name=case.department or case.unit or case.petition.board,
+            pubdate=_local(when), updateddate=_local(when),
+            unique_id=self._tag(when, f"{case_path(case)}resolved"),
+            categories=_categories(case),
+        )
 
-    def write(self, path: str, title: str, link: str, updates: Iterable[tuple[datetime, Case, Event]]) -> None:
-        feed = self._feed(path, title, link)
-        seen: set[str] = set()
-        for when, case, event in updates:
-            feed.add_item(**self._event_item(when, case, event, seen))
-        self._save(path, feed)
-
-    def write_resolved(self, path: str, title: str, resolved: list[tuple[datetime, Case]]) -> None:
-        feed = self._feed(path, title, "")
-        for when, case in resolved:
-            body = f"<p>{html.escape(case.evidence)}</p>" + _paragraphs(case.petition.body)
-            feed.add_item(
-                title=f"【已解决】{case.petition.title}",
-                link=absolute(self.settings, case_path(case)), description=body,
-                author_name=case.department or case.unit or case.petition.board,
-                pubdate=_local(when), updateddate=_local(when),
-                unique_id=self._tag(when, f"{case_path(case)}resolved"),
-                categories=_categories(case),
-            )
-        self._save(path, feed)
-
-    def _event_item(self, when: datetime, case: Case, event: Event, seen: set[str]) -> dict:
+    def event_item(self, when: datetime, case: Case, event: Event, seen: set[str]) -> dict:
         title = case.petition.title
         facts = f"<p>{html.escape(case.status)}｜{html.escape(case.petition.board)}</p>"
         who = f"<p>{html.escape(event.who)}：</p>" if event.who else ""

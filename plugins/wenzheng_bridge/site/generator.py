@@ -1,12 +1,14 @@
 """The Pelican Generator of the reader site: cases from the store, not Markdown.
 
 ``generate_context`` (run after Pelican's ArticlesGenerator, so the column's
-articles are known) reads the newsroom records, streams the cases once from
-the store through the case view and keeps them; it puts what Pelican's own
-templates need (home page sections, the case boxes of column articles) into
-the shared context. ``generate_output`` writes the case pages, indexes,
-scorecards and statistics, then calls every entry of ``site.outputs.OUTPUTS``
-with a ``Build``. ``finalize`` (signal ``finalized``) calls the FINALIZERS.
+articles are known) reads the newsroom records and streams the cases once from
+the store through the case view (``site.stream``): each case's page and feed
+are written then (or skipped when unchanged since the last build), and only a
+light ``Row`` per case is kept. It puts what Pelican's own templates need (home
+page sections, the case boxes of column articles) into the shared context.
+``generate_output`` writes the indexes, scorecards and statistics from the
+rows, then calls every entry of ``site.outputs.OUTPUTS`` with a ``Build``.
+``finalize`` (signal ``finalized``) calls the FINALIZERS.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import logging
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterable, Iterator
 
 from pelican.generators import Generator
 
@@ -33,8 +35,10 @@ class Build:
     settings: dict
     writer: Any  # Pelican's Writer (None in finalizers)
     output_path: Path
-    cases: list[Case]  # public cases only, oldest post first
-    all_cases: list[Case]  # including gated ones (举报, not cleared, taken down)
+    #: Public cases only, in store order (oldest post first): full ``Case`` objects when a caller
+    #: builds them (tests, tools), ``pages.Row`` summaries in a site build.
+    cases: list
+    all_cases: list  # including gated ones (举报, not cleared, taken down); same kind as ``cases``
     context: dict
     stats: Any = None  # caseview.stats over the public cases
     topics: Any = None  # caseview.topics over the public cases
@@ -44,6 +48,14 @@ class Build:
     #: Folders (relative, ending in "/") whose every file this build writes: a file there that
     #: the build did not write is stale (a case taken down, gated, or gone) and is deleted.
     owned: set[str] = field(default_factory=set)
+    #: Collectors the streaming pass already fed ("feeds", "exports"): those outputs only finish.
+    streamed: dict = field(default_factory=dict)
+    #: Full cases again, in store order, for outputs that need more than the rows (the budget).
+    restream: Callable[[], Iterator[Case]] | None = None
+
+    def full_cases(self) -> Iterable[Case]:
+        """Every case (gated ones included) as full ``Case`` objects, streamed again when needed."""
+        return self.restream() if self.restream is not None else self.all_cases
 
     def write(self, save_as: str, data: bytes | str) -> bool:
         """Write one output file unless unchanged; returns True when written."""
@@ -91,38 +103,61 @@ class CaseGenerator(Generator):
     """Renders the reader site from the store (registered through ``get_generators``)."""
 
     def generate_context(self) -> None:
-        from ..caseview.stats import stats
-        from ..caseview.topics import topics
-        from ..caseview.view import cases
-        from ..newsroom.records import load as load_records
-        from ..store import Store
         from . import pages
+        from .stream import CaseStream, Digests, code_version
 
         articles = list(self.context.get("articles", [])) + list(self.context.get("drafts", []))
-        records = load_records(self.settings, articles=articles)
-        with Store.open(self.settings["WENZHENG_STORE"], readonly=True) as store:
-            # "now" is WENZHENG_NOW when set (reproducible builds), else the real time.
-            self.all_cases = list(cases(store, self.settings, records=records))
-        self.public = [case for case in self.all_cases if case.public]
-        self.stats = stats(self.public, self.settings)
-        self.topics = topics(self.public, self.settings)
-        self.site = pages.SiteData(self.public, self.all_cases, self.stats, self.topics, self.settings)
-        # Pelican's own templates (index.html, article.html) read these.
+        self.site = pages.SiteData(self.settings)
+        # Pelican's own templates (index.html, article.html) read these; case pages its URLs.
         self.context["wenzheng"] = self.site
+        output = Path(self.output_path)
+        renderer = Renderer(self.env, self.context, self.settings)
+        self.build = Build(settings=self.settings, writer=None, output_path=output, cases=[], all_cases=[],
+                           context=self.context, renderer=renderer)
+        digests = Digests.for_build(self.settings, output, code_version(renderer, self.settings))
+        stream = self._stream(CaseStream, digests, articles)
+        digests.save()
+        rows = stream.rows
+        self.build.cases = [row for row in rows if row.public]
+        self.build.all_cases = rows
+        self.build.streamed = {"feeds": stream.feeds, "exports": stream.exports}
+        self.build.stats, self.build.topics = self.site.stats, self.site.topics
         # Pelican's StaticGenerator copies the theme's files again after this; see finalize.
         _last_build["theme_static"] = snapshot_folder(
             Path(self.output_path) / self.settings.get("THEME_STATIC_DIR", "theme"))
-        logger.info("零距离问政：%d 件案件，其中 %d 件公开", len(self.all_cases), len(self.public))
+        logger.info("零距离问政：%d 件案件，其中 %d 件公开；重新生成 %d 个案件页", len(rows),
+                    len(self.build.cases), stream.rendered)
+
+    def _stream(self, stream_class, digests, articles):
+        """The one pass over the store: rows, case pages and feeds, then statistics and topics."""
+        from ..caseview.stats import stats
+        from ..caseview.topics import assign_topics, topics
+        from ..caseview.view import cases
+        from ..newsroom.records import load as load_records
+        from ..store import Store
+
+        records = load_records(self.settings, articles=articles)
+        store_path = self.settings["WENZHENG_STORE"]
+
+        def restream() -> Iterator[Case]:
+            with Store.open(store_path, readonly=True) as store:
+                yield from cases(store, self.settings, records=records)
+
+        self.build.restream = restream
+        with Store.open(store_path, readonly=True) as store:
+            stream = stream_class(self.build, digests, expected=store.count())
+            # "now" is WENZHENG_NOW when set (reproducible builds), else the real time.
+            found = topics(stream.public(cases(store, self.settings, records=records)), self.settings)
+        assign_topics(stream.rows, found)
+        public = [row for row in stream.rows if row.public]
+        self.site.load(stream.rows, stats(public, self.settings), found)
+        return stream
 
     def generate_output(self, writer) -> None:
         from . import outputs, pages
 
-        build = Build(
-            settings=self.settings, writer=writer, output_path=Path(self.output_path),
-            cases=self.public, all_cases=self.all_cases, context=self.context,
-            stats=self.stats, topics=self.topics,
-            renderer=Renderer(self.env, self.context, self.settings),
-        )
+        build = self.build
+        build.writer = writer
         pages.write_pages(build, self.site)
         for entry in outputs.OUTPUTS:
             _call(entry, build)

@@ -7,6 +7,7 @@ light ``Row`` per case, and every list is paginated from the oldest case
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import datetime
 from typing import Callable, Iterable
 
@@ -21,7 +22,13 @@ UNKNOWN_LABEL = "未标注"
 
 @dataclass(slots=True)
 class Row:
-    """What an index line shows about a case: kept for every public case."""
+    """What indexes, scorecards, statistics, the sitemap and the home page need of a case.
+
+    One is kept per case for the whole build instead of the full ``Case`` (whose
+    texts make memory grow with the store). It reads like a case where
+    ``caseview.stats`` looks (``petition.type``, ``clocks``, ...), so the
+    statistics are computed from the rows after the streaming pass.
+    """
 
     key: str
     title: str
@@ -34,6 +41,17 @@ class Row:
     posted: datetime | None
     overdue_days: int
     reply_days: int | None  # working days from post to reply, when replied
+    replies: int = 0  # number of replies (stats only ask whether there is one)
+    clocks: dict = dc_field(default_factory=dict)  # the "reply" Clock only
+    updated: datetime | None = None  # latest timeline event, else the post (sitemap, feeds)
+    score: float = 0.0
+    topic: str = ""
+    public: bool = True
+
+    @property
+    def petition(self) -> "Row":
+        """The row stands in for its petition where statistics read type, field, posted, replies."""
+        return self
 
     @property
     def url(self) -> str:
@@ -49,6 +67,8 @@ def case_url(key: str) -> str:
 
 
 def row_of(case: Case) -> Row:
+    from .sitemap import case_updated
+
     p = case.petition
     reply = case.clocks.get("reply")
     return Row(
@@ -56,6 +76,8 @@ def row_of(case: Case) -> Row:
         board=p.board, department=case.department, type=p.type, field=p.field, posted=p.posted,
         overdue_days=case.overdue_days,
         reply_days=reply.working_days if reply is not None and not reply.running else None,
+        replies=len(p.replies), clocks={"reply": reply} if reply is not None else {},
+        updated=case_updated(case), score=case.score, topic=case.topic, public=case.public,
     )
 
 
@@ -116,22 +138,33 @@ def paginate(rows: list[Row], size: int, base: str) -> list[Page]:
 
 # -- what the pages show -----------------------------------------------------------
 class SiteData:
-    """Everything the site's pages read, computed once per build from the public cases."""
+    """Everything the site's pages read, computed once per build.
 
-    def __init__(self, public: list[Case], all_cases: list[Case], stats, topics, settings: dict):
-        from .figures import Figures
+    Made before the cases stream (case pages only need its URLs), then
+    ``load``-ed with the rows of all cases, the statistics and the topics.
+    """
 
+    def __init__(self, settings: dict):
         self.settings = settings
         self.slug = Slugs(setting(settings, "WENZHENG_SLUGS"))
-        ordered = sorted(public, key=_age_key)
-        self.rows = [row_of(case) for case in ordered]
+        self.rows: list[Row] = []
+        self.by_key: dict[str, Row] = {}
+        self.gated: set[str] = set()
+
+    def load(self, rows: Iterable[Row], stats, topics) -> "SiteData":
+        """``rows``: one per case (gated ones included), public or not."""
+        from .figures import Figures
+
+        rows = list(rows)
+        self.rows = sorted((row for row in rows if row.public), key=_age_key)
         self.by_key = {row.key: row for row in self.rows}
-        self.gated = {case.key for case in all_cases if not case.public}
+        self.gated = {row.key for row in rows if not row.public}
         self.stats = stats
         self.topics = topics
         self.figures = Figures(stats)
         self.groups = {d.name: _group(self.rows, d) for d in DIMENSIONS}
         self.months = _by(self.rows, lambda r: r.month or UNKNOWN_LABEL)
+        return self
 
     # URLs, for templates
     def url(self, dimension: str, value: str) -> str:
@@ -184,9 +217,9 @@ class TopicLink:
     url: str
 
 
-def _age_key(case: Case):
-    posted = case.petition.posted
-    return (posted is None, posted.timestamp() if posted else 0, case.key)
+def _age_key(row: Row):
+    posted = row.posted
+    return (posted is None, posted.timestamp() if posted else 0, row.key)
 
 
 def _by(rows: Iterable[Row], value: Callable[[Row], str]) -> dict[str, list[Row]]:
@@ -210,24 +243,23 @@ def label(value: str) -> str:
 
 # -- writing -----------------------------------------------------------------------
 def write_pages(build, site: SiteData) -> None:
-    """Every page of the reader site except Pelican's own (home, column articles)."""
+    """The indexes, scorecards and statistics (case pages are written while the cases stream)."""
     from functools import partial
 
     from . import parallel
     from .statistics import write_statistics
 
     build.own("cases", "archive", "stats", *(d.prefix for d in DIMENSIONS))
-    by_key = {case.key: case for case in build.cases}
-    # The slowest single task first, so it runs beside the case pages.
+    # The slowest single task first.
     tasks = [partial(write_statistics, build, site)]
     tasks += [partial(write_dimension, build, site, dimension) for dimension in DIMENSIONS]
     tasks.append(partial(write_archive, build, site))
-    tasks += [partial(write_case, build, site, by_key[row.key]) for row in site.rows]
-    parallel.run(build, tasks)
+    # A few large tasks: worth a worker each once the site has more than a few thousand cases.
+    parallel.run(build, tasks, per_worker=1 if len(site.rows) > 2000 else len(tasks) + 1)
 
 
-def write_case(build, site: SiteData, case: Case) -> None:
-    build.render("case", case_url(case.key) + "index.html", case=case, row=site.by_key[case.key])
+def write_case(build, case: Case) -> None:
+    build.render("case", case_url(case.key) + "index.html", case=case)
 
 
 def write_index(build, site: SiteData, rows: list[Row], base: str, heading: str, **extra) -> None:

@@ -29,10 +29,13 @@ def worker_count(settings: dict) -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def run(build, tasks: list[Callable[[], None]]) -> None:
-    """Run ``tasks`` (each writes through ``build``), in parallel when it pays."""
+def run(build, tasks: list[Callable[[], None]], per_worker: int = MIN_TASKS_PER_WORKER) -> None:
+    """Run ``tasks`` (each writes through ``build``), in parallel when it pays.
+
+    ``per_worker``: fewest tasks worth a worker (1 for a few large tasks such as whole indexes).
+    """
     global _TASKS, _BUILD
-    workers = min(worker_count(build.settings), len(tasks) // MIN_TASKS_PER_WORKER)
+    workers = min(worker_count(build.settings), len(tasks) // per_worker)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for task in tasks:
             task()

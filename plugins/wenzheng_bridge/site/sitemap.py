@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 from ..caseview.model import Case
 from ..records import SHANGHAI
-from .pages import case_url
+from .pages import Row, case_url
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,10 @@ def absolute(settings: dict, path: str) -> str:
     return f"{site_root(settings)}/{path.lstrip('/')}"
 
 
-def case_updated(case: Case) -> datetime | None:
-    """When the case last changed: its latest timeline event, else its post."""
+def case_updated(case: Case | Row) -> datetime | None:
+    """When the case last changed: its latest timeline event, else its post (a Row knows it)."""
+    if isinstance(case, Row):
+        return case.updated
     times = [e.time for e in case.timeline if e.time]
     if case.petition.posted:
         times.append(case.petition.posted)
