@@ -70,9 +70,9 @@ def make_project(folder: Path, rows: list[list[str]]) -> Path:
     return project
 
 
-def pelican(project: Path, output: Path, conf: str = "pelicanconf.py") -> subprocess.CompletedProcess:
+def pelican(project: Path, output: Path, conf: str = "pelicanconf.py", *options: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(BIN / "pelican"), "content", "-s", conf, "-o", str(output), "-e", f'WENZHENG_NOW="{NOW}"'],
+        [str(BIN / "pelican"), "content", "-s", conf, "-o", str(output), "-e", f'WENZHENG_NOW="{NOW}"', *options],
         cwd=project, capture_output=True, text=True,
         env={**os.environ, "PYTHONHASHSEED": "0", "COLUMNS": "1000"})  # no wrapped log lines
 
@@ -212,17 +212,45 @@ def test_personal_data_is_masked_in_every_output(xss_site):
 
 
 # -- output scan -----------------------------------------------------------------------------
-def test_output_scan_fails_a_build_with_a_planted_number(xss_site, tmp_path):
-    """An editor's page quoting a resident's number unmasked: the build stops naming the file and line."""
-    project = xss_site.parent
+def _files(output: Path) -> dict[str, tuple]:
+    """Every file the scan reads, with what tells a rewrite apart (size, mtime, ctime, inode)."""
+    from wenzheng_bridge.trust.scan import SKIPPED_SUFFIXES
+
+    return {p.relative_to(output).as_posix(): (s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino)
+            for p in output.rglob("*") if p.is_file() and p.suffix not in SKIPPED_SUFFIXES and (s := p.stat())}
+
+
+def _files_read(result: subprocess.CompletedProcess) -> int:
+    found = re.findall(r"输出扫描：读取 (\d+) 个文件", result.stdout + result.stderr)
+    assert len(found) == 1, result.stdout[-3000:] + result.stderr[-3000:]
+    return int(found[0])
+
+
+def test_output_scan_reads_only_what_a_rebuild_changed_and_fails_on_a_planted_number(xss_site, tmp_path):
+    """Full build: every file read. Rebuild: only files whose bytes were rewritten. Then an
+    editor's page quoting a resident's number unmasked: the rebuild stops naming the file and line."""
+    project, output = xss_site.parent, tmp_path / "out"
+    first = pelican(project, output, "pelicanconf.py", "-v")
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    before = _files(output)
+    assert _files_read(first) == len(before) > 100
+
+    second = pelican(project, output, "pelicanconf.py", "-v")
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    after = _files(output)
+    rewritten = [name for name, key in after.items() if before.get(name) != key]
+    assert _files_read(second) == len(rewritten) < len(after) / 10  # Pelican's own writer rewrites a few
+
     planted = project / "content" / "pages" / "planted.md"
     planted.write_text("Title: 联系我们\nSlug: planted\n\n来信请附身份证号 11010519491231002X 以便核实。\n", "utf-8")
     try:
-        result = pelican(project, tmp_path / "out")
+        result = pelican(project, output, "pelicanconf.py", "-v")
     finally:
         planted.unlink()
     log = result.stdout + result.stderr
     assert result.returncode != 0
+    # The new page is in every page's menu, so most pages changed: read are exactly those.
+    assert _files_read(result) == len([name for name, key in _files(output).items() if after.get(name) != key])
     assert re.search(r"planted/index\.html 第 \d+ 行第 \d+ 列：未打码的身份证号 110\*{11}002X", log), log[-3000:]
     assert "11010519491231002X" not in log.replace("planted.md", "")
 
