@@ -14,11 +14,24 @@ stream is handed to ``caseview.topics``, as a build does.
 Reported: the time spent inside ``topics`` (case making is timed apart and
 subtracted), the peak resident memory of the whole process, the number and
 sizes of topics. Results are appended to bench/RESULTS-caseview.md.
+
+With ``--store`` the petitions come from a bench store (``make_store.py``)
+instead, as a build reads them, and the case view is measured the way a
+newsroom uses it: ``cases()`` per case, then ``topics()`` with an empty term
+cache (a first build), again unchanged (a rebuild), and after 100 edited
+petitions. ``--code DIR`` imports ``wenzheng_bridge`` from DIR (e.g. an older
+commit unpacked with ``git archive``) to measure before and after on the same
+machine in the same hour:
+
+    .venv/bin/python bench/bench_topics.py --store bench/work/10000/store.sqlite3
+    git archive 65a1424 plugins | tar -x -C /tmp/old
+    .venv/bin/python bench/bench_topics.py --store bench/work/10000/store.sqlite3 --code /tmp/old/plugins
 """
 from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 import random
 import re
 import resource
@@ -34,7 +47,13 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "plugins"))
 
 import make_store  # noqa: E402
-from wenzheng_bridge.caseview import CaseBuilder, topics  # noqa: E402
+
+if "--code" in sys.argv:  # measure another copy of the package: forget the one make_store imported
+    for name in [m for m in sys.modules if m.split(".")[0] == "wenzheng_bridge"]:
+        del sys.modules[name]
+    sys.path.insert(0, str(Path(sys.argv[sys.argv.index("--code") + 1]).resolve()))
+from wenzheng_bridge.caseview import CaseBuilder, cases, topics  # noqa: E402
+from wenzheng_bridge.store import Store  # noqa: E402
 
 RESULTS = HERE / "RESULTS-caseview.md"
 _SENTENCE = re.compile(r"(?<=[。！？!?])")
@@ -90,6 +109,45 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_with_children() -> float:
+    """CPU seconds of this process and its finished children (the segmentation workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _timed(work) -> tuple[object, float, float]:
+    wall, cpu = time.perf_counter(), _cpu_with_children()
+    result = work()
+    return result, round(time.perf_counter() - wall, 2), round(_cpu_with_children() - cpu, 2)
+
+
+def run_store(path: Path, changes: int = 100) -> dict:
+    """cases() per case, then topics() cold, unchanged and after ``changes`` edits, on a bench store."""
+    import jieba
+
+    jieba.initialize()
+    with tempfile.TemporaryDirectory() as base:
+        settings = {"WENZHENG_NOW": make_store.BENCH_NOW, "WENZHENG_BASE": base}
+        with Store.open(path, readonly=True) as store:
+            built, wall, cpu = _timed(lambda: [c for c in cases(store, settings)])
+        public = [c for c in built if c.public]
+        del built
+        cold, cold_wall, cold_cpu = _timed(lambda: topics(public, settings))
+        _, warm_wall, warm_cpu = _timed(lambda: topics(public, settings))
+        step = max(len(public) // changes, 1)
+        for case in public[::step][:changes]:  # a newsroom-visible edit: the resident adds to the title
+            case.petition = replace(case.petition, title=case.petition.title + "（追问）")
+        _, edit_wall, edit_cpu = _timed(lambda: topics(public, settings))
+    return {
+        "store": str(path), "cases": round(cpu / max(len(public), 1) * 1000, 3), "cases_wall": wall,
+        "cases_cpu": cpu, "public": len(public), "cold": (cold_wall, cold_cpu), "warm": (warm_wall, warm_cpu),
+        "edited": (edit_wall, edit_cpu), "changes": changes, "topics": len(cold),
+        "grouped": sum(len(t.members) for t in cold), "peak_rss_mb": round(peak_rss_mb()),
+        "load_average": os.getloadavg()[0],
+        "code": str(Path(sys.modules["wenzheng_bridge"].__file__).parent.parent),
+    }
+
+
 def run(count: int, seed: int) -> dict:
     import jieba
 
@@ -127,17 +185,37 @@ def write(result: dict, command: str) -> None:
         handle.write("\n".join(lines) + "\n")
 
 
+def write_store(result: dict, command: str) -> None:
+    lines = [
+        f"\n### Case view on a bench store, {result['public']:,} public cases ({datetime.now():%Y-%m-%d %H:%M})\n",
+        f"Command: `{command}` (code: `{result['code']}`; 2-core shared machine, load average "
+        f"{result['load_average']:.1f} at the end; CPU includes the segmentation workers)\n",
+        "| figure | wall s | CPU s |", "|---|---:|---:|",
+        f"| `cases()`, all cases (CPU per case: **{result['cases']} ms**) | {result['cases_wall']} | {result['cases_cpu']} |",
+        f"| `topics()`, empty term cache (first build) | {result['cold'][0]} | {result['cold'][1]} |",
+        f"| `topics()` again, nothing changed | {result['warm'][0]} | {result['warm'][1]} |",
+        f"| `topics()` after {result['changes']} edited petitions | {result['edited'][0]} | {result['edited'][1]} |",
+        "",
+        f"Peak resident memory of the process (holding every public case, as the site does today): "
+        f"{result['peak_rss_mb']} MB. Topics found: {result['topics']:,}, petitions in a topic: {result['grouped']:,}.",
+    ]
+    with open(RESULTS, "a", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", nargs="?", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=make_store.SEED)
+    parser.add_argument("--store", type=Path, help="measure on this bench store instead of generated cases")
+    parser.add_argument("--code", help="folder holding the wenzheng_bridge package to measure (default: plugins/)")
     parser.add_argument("--no-write", action="store_true", help="print only, do not append to the results")
     args = parser.parse_args(argv)
-    result = run(args.count, args.seed)
+    result = run_store(args.store) if args.store else run(args.count, args.seed)
     print(result)
     if not args.no_write:
         shown = " ".join(["bench/bench_topics.py", *(argv if argv is not None else sys.argv[1:])])
-        write(result, f".venv/bin/python {shown}")
+        (write_store if args.store else write)(result, f".venv/bin/python {shown}")
 
 
 if __name__ == "__main__":

@@ -75,9 +75,10 @@ def link(matrix: Matrix, options: dict) -> Links:
         src, dst = postings.candidates(docs, int(options["candidates"]))
         cosine = pair_cosines(matrix, docs, src, dst, local)
         keep = cosine >= threshold
-        found.append((src[keep], dst[keep], cosine[keep]))
+        # int32 rows: millions of links at 100,000 petitions, and a petition number fits.
+        found.append((src[keep].astype(np.int32), dst[keep].astype(np.int32), cosine[keep]))
     if not found:
-        empty = np.zeros(0, dtype=np.int64)
+        empty = np.zeros(0, dtype=np.int32)
         return Links(empty, empty, np.zeros(0, dtype=np.float32))
     return Links(*(np.concatenate(parts) for parts in zip(*found)))
 
@@ -155,7 +156,7 @@ def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
 
 def components(n: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     """Connected components: each row's label is the smallest row number of its component."""
-    labels = np.arange(n)
+    labels = np.arange(n, dtype=np.int32)
     while True:
         a, b = labels[src], labels[dst]
         if np.array_equal(a, b):

@@ -47,12 +47,11 @@ class Topic:
 
 
 class _Corpus:
-    """Term counts of every petition as one compact sparse matrix (CSR rows)."""
+    """Term counts of every petition as one compact sparse matrix (CSR rows, terms unordered)."""
 
     def __init__(self):
         self.vocabulary: dict[str, int] = {}
         self.words: list[str] = []
-        self.df = array("I")
         self.keys: list[str] = []
         self.scores = array("d")
         self.indptr = array("q", [0])
@@ -60,11 +59,12 @@ class _Corpus:
         self.counts = array("H")
 
     def add(self, key: str, score: float, words: list[str]) -> None:
-        counts = Counter(self._id(w) for w in words)
-        for term in sorted(counts):
-            self.indices.append(term)
-            self.counts.append(min(counts[term], 65535))
-            self.df[term] += 1
+        counts = Counter(words)  # counting strings is done in C; ids are looked up once per distinct word
+        ids = [self.vocabulary.get(word) for word in counts]
+        if None in ids:
+            ids = [self._id(word) for word in counts]
+        self.indices.extend(ids)
+        self.counts.extend([min(count, 65535) for count in counts.values()])
         self.indptr.append(len(self.indices))
         self.keys.append(key)
         self.scores.append(score)
@@ -74,7 +74,6 @@ class _Corpus:
         if term is None:
             term = self.vocabulary[word] = len(self.words)
             self.words.append(word)
-            self.df.append(0)
         return term
 
 
@@ -102,12 +101,14 @@ def _matrix(corpus: _Corpus) -> Matrix:
     """TF-IDF with sublinear tf, idf = ln((1 + n) / (1 + df)) + 1, rows scaled to unit length."""
     n = len(corpus.keys)
     indptr = np.frombuffer(corpus.indptr, dtype=np.int64).copy()
+    rows = np.repeat(np.arange(n), np.diff(indptr))
     indices = np.frombuffer(corpus.indices, dtype=np.uint32).astype(np.int64)
-    counts = np.frombuffer(corpus.counts, dtype=np.uint16).astype(np.float32)
-    df = np.frombuffer(corpus.df, dtype=np.uint32).copy()
+    by_term = np.lexsort((indices, rows))  # each row's terms in vocabulary order: ties break the same way
+    indices = indices[by_term]
+    counts = np.frombuffer(corpus.counts, dtype=np.uint16)[by_term].astype(np.float32)
+    df = np.bincount(indices, minlength=len(corpus.words)).astype(np.uint32)
     idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
     weights = (1 + np.log(counts)) * idf[indices]
-    rows = np.repeat(np.arange(n), np.diff(indptr))
     norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n)).astype(np.float32)
     norms[norms == 0] = 1
     weights /= norms[rows]
