@@ -32,8 +32,12 @@ Speed, in three steps:
    detectors (checksum, date, province) the masker uses. Findings are reported
    masked, so the build log itself does not repeat the leak.
 
-One process: at a few hundred MB/s a pool saves less than forking a build's
-heap costs in memory.
+One process, no pool: a forked worker shares the build's heap (1 GB at 100k
+cases) and grows as it touches it. A full build's scan of 100k cases (1.8 GB,
+207,000 files) costs about 25-45 s of one core here; two *spawned* workers
+would halve its wall time, but spawn re-runs the caller's main script in each
+worker, which is only safe behind an ``if __name__ == "__main__"`` guard.
+A rebuild reads only what changed (well under a second).
 """
 from __future__ import annotations
 
