@@ -55,9 +55,9 @@ _FOLDABLE = re.compile("[\uff08\uff09\uff0d\uff10-\uff19\uff21-\uff3a\uff41-\uff
 
 
 def _fold(text: str) -> str:
-    """``text`` with full-width forms folded. str.translate with this table costs ~0.4 µs a
-    character; replacing only the matches is ~50x cheaper on petitions, where（）and the
-    ideographic space are common but full-width digits rare."""
+    """``text`` with full-width forms folded. str.translate with this table costs ~80 ns a
+    character; replacing only the matches ~12 ns (measured on the bench's petitions, where
+    （）and the ideographic space are common but full-width digits rare)."""
     return _FOLDABLE.sub(lambda m: _FOLD_CHARS[m.group()], text)
 
 
