@@ -625,7 +625,8 @@ def incremental_lines(report: dict) -> list[str]:
     for item in report["changes"]:
         kinds[item["what"]] = kinds.get(item["what"], 0) + 1
     lines = [
-        f"Changes pulled into the store (Store.upsert): {', '.join(f'{v} {k}' for k, v in kinds.items())}.",
+        f"Changes pulled into the store (Store.upsert): {', '.join(f'{v} {k}' for k, v in kinds.items())}."
+        + (f" Full build and rebuild both ran {report['code']}." if report.get("code") else ""),
         "",
         f"- rebuild: wall {rebuild['wall']:.1f} s, CPU {rebuild['user'] + rebuild['sys']:.1f} s,"
         f" peak memory {max(rebuild['peak_tree_mb'], rebuild['peak_process_mb']):.0f} MB; full build {report['full_wall']:.1f} s;"
