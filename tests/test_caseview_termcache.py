@@ -39,7 +39,23 @@ def shape(found):
     return [(t.label, t.members, t.heat) for t in found]
 
 
-def test_second_run_on_an_unchanged_store_segments_nothing(views, tmp_path, segmented):
+@pytest.fixture
+def groupings(monkeypatch):
+    """How many times petitions are grouped from their terms during a test."""
+    from wenzheng_bridge.caseview import grouping
+
+    calls = []
+    original = grouping.groups
+
+    def counting(matrix, options):
+        calls.append(matrix.rows)
+        return original(matrix, options)
+
+    monkeypatch.setattr(grouping, "groups", counting)
+    return calls
+
+
+def test_second_run_on_an_unchanged_store_segments_nothing(views, tmp_path, segmented, groupings):
     settings = {**NOW, "WENZHENG_BASE": str(tmp_path)}
     uncached = topics(views, NOW)  # no base folder: no cache on disk
     assert not (tmp_path / ".wenzheng-cache").exists()
@@ -48,13 +64,20 @@ def test_second_run_on_an_unchanged_store_segments_nothing(views, tmp_path, segm
     assert len(segmented) == 2 * len(views)  # title and start of body of every petition
     assert (tmp_path / ".wenzheng-cache" / FILENAME).is_file()
     segmented.clear()
+    groupings.clear()
     second = topics(views, settings)
-    assert segmented == []
+    assert segmented == [] and groupings == []  # neither segmented nor grouped again
     assert shape(second) == shape(first) == shape(uncached)
     assert any("魅力之城" in t.label for t in second)
+    # A later build scores the cases anew (trending decays with "now"): the heat follows, the
+    # grouping is reused.
+    rescored = [replace(c, score=c.score + 1) for c in views]
+    later = topics(rescored, settings)
+    assert segmented == [] and groupings == []
+    assert shape(later) == shape(topics(rescored, NOW)) != shape(second)
 
 
-def test_an_edited_petition_is_segmented_again(views, tmp_path, segmented):
+def test_an_edited_petition_is_segmented_again(views, tmp_path, segmented, groupings):
     """Only the edited text is segmented; the cache is keyed by the text itself, so a text
     already seen (another petition's copy) would not be segmented twice either."""
     settings = {**NOW, "WENZHENG_BASE": str(tmp_path)}
@@ -65,8 +88,10 @@ def test_an_edited_petition_is_segmented_again(views, tmp_path, segmented):
     edited = [replace(c, petition=replace(c.petition, title=title, body=body))
               if c.key == "tipdm-360100" else c for c in views]
     segmented.clear()
+    groupings.clear()
     found = topics(edited, settings)
     assert segmented == [title, body[:160]]
+    assert groupings == [len(views)]  # a changed text: grouped again, from the cached terms
     assert shape(found) == shape(topics(edited, NOW))
     topic_of = {key: t.label for t in found for key in t.members}
     assert topic_of["tipdm-360100"] == topic_of["tipdm-360110"]

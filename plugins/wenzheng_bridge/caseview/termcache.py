@@ -10,12 +10,16 @@ no invalidation rule has to be kept in step with the store.
 The cache lives in one SQLite file, ``terms.sqlite3``, under
 ``WENZHENG_CACHE_DIR`` (relative to ``WENZHENG_BASE``, i.e. next to
 pelicanconf.py). Entries not read by a run are dropped once they outnumber the
-live ones, so the file does not grow with every edit. A cache that cannot be
+live ones, so the file does not grow with every edit. The same file keeps the
+last grouping (member rows and label terms) under a digest of every input
+(case keys in order, their text digests, the topic options), so a rebuild in
+which no petition text changed (new follow-ups, a new "now") skips grouping. A cache that cannot be
 opened or written costs speed only: the build segments everything and says so.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import sqlite3
 from pathlib import Path
@@ -74,6 +78,25 @@ class TermCache:
         if len(self._pending) >= _BATCH:
             self._flush()
 
+    def get_grouping(self, key: bytes) -> list | None:
+        """The groups (member rows, label terms) last found for exactly these inputs, or None."""
+        if self._db is None:
+            return None
+        row = self._db.execute("SELECT payload FROM groupings WHERE digest=?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put_grouping(self, key: bytes, found: list) -> None:
+        """Keep the latest grouping only: it is reused while no petition text changes."""
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.execute("DELETE FROM groupings")
+                self._db.execute("INSERT INTO groupings (digest, payload) VALUES (?, ?)",
+                                 (key, json.dumps(found, ensure_ascii=False)))
+        except sqlite3.Error as error:
+            log.warning("主题词缓存 %s 无法写入（%s），下次构建将重新分组", self.path, error)
+
     def close(self) -> None:
         """Write what is pending, drop entries no longer read, close the file."""
         if self._db is None:
@@ -93,6 +116,7 @@ class TermCache:
             db = sqlite3.connect(path, timeout=30)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("CREATE TABLE IF NOT EXISTS terms (digest BLOB PRIMARY KEY, words TEXT NOT NULL) WITHOUT ROWID")
+            db.execute("CREATE TABLE IF NOT EXISTS groupings (digest BLOB PRIMARY KEY, payload TEXT NOT NULL)")
             return db
         except (OSError, sqlite3.Error) as error:
             log.warning("主题词缓存 %s 无法打开（%s），本次构建对全部留言分词", path, error)

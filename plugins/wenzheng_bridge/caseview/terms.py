@@ -11,6 +11,7 @@ worker processes while the build goes on producing cases in this one.
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 import multiprocessing
 import os
@@ -100,6 +101,7 @@ class TermStream:
     def __init__(self, cache: TermCache, workers: int):
         self.cache, self.workers = cache, workers
         self.segmented = 0
+        self.inputs = hashlib.blake2b(digest_size=16)  # every key and text digest streamed, in order
         self._pool = None
 
     def __enter__(self) -> "TermStream":
@@ -117,6 +119,7 @@ class TermStream:
         waiting: deque = deque()
         for key, score, title, start in items:
             digest = text_key(title, start)
+            self.inputs.update(key.encode("utf-8") + b"\0" + digest)
             found = self.cache.get(digest)
             batch.append([key, score, digest, found, None if found is not None else (title, start)])
             if len(batch) >= _BATCH:

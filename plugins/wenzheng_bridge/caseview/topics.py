@@ -22,6 +22,8 @@ Method (DESIGN.md, "Trending and hot topics"):
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
@@ -88,13 +90,24 @@ def topics(cases_iterable: Iterable[Case], settings: dict) -> list[Topic]:
         with TermStream(cache, worker_count(settings)) as stream:
             for key, score, words in stream.terms(texts):
                 corpus.add(key, score, words)
+        if not corpus.keys:
+            return []
+        inputs = hashlib.blake2b(stream.inputs.digest() + grouping.VERSION.encode()
+                                 + json.dumps(options, sort_keys=True).encode(), digest_size=16).digest()
+        found = cache.get_grouping(inputs)
+        if found is None:
+            found = _grouped(corpus, options)
+            cache.put_grouping(inputs, found)
     finally:
         cache.close()
-    if not corpus.keys:
-        return []
+    return _topics(found, corpus)
+
+
+def _grouped(corpus: _Corpus, options: dict) -> list[tuple[list[int], list[str]]]:
+    """(member rows, label terms) of each group: the part of ``topics`` that does not change with "now"."""
     matrix = _matrix(corpus)
-    groups = grouping.groups(matrix, options)
-    return _topics(groups, matrix, corpus, options)
+    count = int(options["label_terms"])
+    return [(members.tolist(), _label(members, matrix, corpus, count)) for members in grouping.groups(matrix, options)]
 
 
 def _matrix(corpus: _Corpus) -> Matrix:
@@ -115,13 +128,13 @@ def _matrix(corpus: _Corpus) -> Matrix:
     return Matrix(indptr, indices, weights, df)
 
 
-def _topics(groups: list[np.ndarray], matrix: Matrix, corpus: _Corpus, options: dict) -> list[Topic]:
+def _topics(found: list, corpus: _Corpus) -> list[Topic]:
+    """Topics with this build's heat (scores decay with "now"), hottest first."""
     result = []
     scores = np.frombuffer(corpus.scores, dtype=np.float64)
-    for members in groups:
-        label_terms = _label(members, matrix, corpus, int(options["label_terms"]))
+    for members, label_terms in found:
         heat = round(len(members) + float(scores[members].sum()), 4)
-        keys = [corpus.keys[m] for m in sorted(members.tolist(), reverse=True)]  # the store yields oldest first
+        keys = [corpus.keys[m] for m in sorted(members, reverse=True)]  # the store yields oldest first
         result.append(Topic(id="", label="·".join(label_terms), members=keys, heat=heat, terms=label_terms))
     result.sort(key=lambda t: (-t.heat, -len(t.members), t.label))
     for number, topic in enumerate(result, start=1):
