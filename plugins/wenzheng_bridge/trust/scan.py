@@ -258,18 +258,22 @@ class ScanReport:
     bytes_read: int = 0
 
 
-def _output_files(folder: str, relative: str = ""):
+def _output_files(folder: str):
     """(relative posix path, path, stat) of every file the scan reads, in no particular order.
 
-    A walk, not a list: 100k case folders would hold tens of MB of stat results.
+    A walk, not a list (100k case folders would hold tens of MB of stat results), and
+    without recursion: a rebuild's scan is mostly this walk, ~200,000 files at 100k cases.
     """
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            name = f"{relative}{entry.name}"
-            if entry.is_dir():
-                yield from _output_files(entry.path, f"{name}/")
-            elif entry.is_file() and os.path.splitext(entry.name)[1].lower() not in SKIPPED_SUFFIXES:
-                yield name, entry.path, entry.stat()
+    pending = [(folder, "")]
+    while pending:
+        path, relative = pending.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                name = entry.name
+                if entry.is_dir():
+                    pending.append((entry.path, f"{relative}{name}/"))
+                elif entry.is_file() and name[name.rfind("."):].lower() not in SKIPPED_SUFFIXES:
+                    yield relative + name, entry.path, entry.stat()
 
 
 def _fingerprint(relative: str, stat: os.stat_result) -> bytes:
