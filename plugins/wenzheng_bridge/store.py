@@ -275,6 +275,10 @@ class Store:
             for r in rows
         ]
 
+    def case_keys(self) -> Iterator[tuple[str, str]]:
+        """(case key, source id) of every petition, without reading texts."""
+        return ((r[0], r[1]) for r in self.db.execute("SELECT case_key, source_id FROM petitions"))
+
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM petitions").fetchone()[0]
 

@@ -176,7 +176,7 @@ class CaseIndex:
     @classmethod
     def from_store(cls, store) -> "CaseIndex":
         # Only the keys: reading 95k petitions with their replies just to check names would be slow.
-        return cls((row[0], row[1]) for row in store.db.execute("SELECT case_key, source_id FROM petitions"))
+        return cls(store.case_keys())
 
     @classmethod
     def from_settings(cls, settings: dict) -> "CaseIndex":
