@@ -61,3 +61,14 @@ def test_configuration_mistakes_are_all_named_at_once(tmp_path):
     assert result.returncode == 2
     for needle in ("missing.xlsx", "colour", "carrier-pigeon", "rate_limit", "paths"):
         assert needle in result.stderr, needle
+
+
+def test_settings_lists_every_option_with_its_default(tmp_path):
+    write_conf(tmp_path, "[]")
+    result = run("settings", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    from wenzheng_bridge.settings import all_options
+    from wenzheng_bridge.sources.table import TableSource
+
+    for name in [*all_options(), *TableSource.options]:
+        assert name in result.stdout, name

@@ -28,6 +28,7 @@ class Command:
 COMMANDS: dict[str, str] = {
     "pull": "wenzheng_bridge.commands.pull:PULL",
     "status": "wenzheng_bridge.commands.pull:STATUS",
+    "settings": "wenzheng_bridge.commands.settings:SETTINGS",
     "stats": "wenzheng_bridge.caseview.commands:STATS",
     "budget": "wenzheng_bridge.newsroom.commands:BUDGET",
     "claim": "wenzheng_bridge.newsroom.commands:CLAIM",

@@ -1,0 +1,34 @@
+"""``wenzheng settings``: every WENZHENG_* option with its type, default and meaning."""
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from ..cli import Command
+from ..config import REQUIRED
+from ..settings import all_options
+from ..sources import KINDS, adapter_class
+from ..sources.settings import COMMON_OPTIONS
+
+
+def _table(title: str, options: dict, current: dict | None = None) -> Table:
+    table = Table(title=title, show_lines=False)
+    for column in ("设置项", "类型", "默认值", "说明"):
+        table.add_column(column, overflow="fold")
+    for name, option in options.items():
+        types = option.type if isinstance(option.type, tuple) else (option.type,)
+        default = "（必填）" if option.default is REQUIRED else repr(option.default)
+        table.add_row(name, " | ".join(t.__name__ for t in types), default, option.doc)
+    return table
+
+
+def _run(args, settings) -> int:
+    out = Console()
+    out.print(_table("pelicanconf.py 中的 WENZHENG_* 设置", all_options()))
+    out.print(_table("WENZHENG_SOURCES 每个来源都可用的设置", COMMON_OPTIONS))
+    for kind in KINDS:
+        out.print(_table(f"来源类型 {kind} 的设置", adapter_class(kind).options))
+    return 0
+
+
+SETTINGS = Command("列出所有 WENZHENG_* 设置及来源设置：类型、默认值、说明", lambda parser: None, _run)
