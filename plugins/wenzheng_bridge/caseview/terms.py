@@ -141,7 +141,8 @@ class TermStream:
 
     def _parallel(self) -> bool:
         if self._pool is None and self.workers > 1 and self.segmented >= PARALLEL_MIN \
-                and "fork" in multiprocessing.get_all_start_methods():
+                and "fork" in multiprocessing.get_all_start_methods() \
+                and not multiprocessing.current_process().daemon:  # a pool's worker may not fork
             jieba.initialize()  # once, here: the workers inherit the dictionary
             gc.freeze()
             self._pool = multiprocessing.get_context("fork").Pool(self.workers)
