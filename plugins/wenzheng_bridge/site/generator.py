@@ -13,6 +13,7 @@ rows, then calls every entry of ``site.outputs.OUTPUTS`` with a ``Build``.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
@@ -79,18 +80,22 @@ class Build:
         """
         written = {path for path, _ in self.written}
         removed = []
+        root = str(self.output_path)
         for folder in sorted(self.owned):
-            root = self.output_path / folder
-            if not root.is_dir():
-                continue
-            for path in sorted(root.rglob("*"), reverse=True):  # files before their folders
-                relative = path.relative_to(self.output_path).as_posix()
-                if path.is_dir():
-                    if not any(path.iterdir()):
-                        path.rmdir()
-                elif relative not in written:
-                    path.unlink()
-                    removed.append(relative)
+            top, gone = os.path.join(root, folder.rstrip("/")), set()
+            # os.walk with plain strings (no listdir per folder): a rebuild checks 100,000 files here.
+            for current, folders, files in os.walk(top, topdown=False):
+                relative = os.path.relpath(current, root).replace(os.sep, "/")
+                kept = 0
+                for name in sorted(files, reverse=True):
+                    if f"{relative}/{name}" in written:
+                        kept += 1
+                        continue
+                    os.unlink(os.path.join(current, name))
+                    removed.append(f"{relative}/{name}")
+                if current != top and not kept and all(os.path.join(current, d) in gone for d in folders):
+                    os.rmdir(current)
+                    gone.add(current)
         return removed
 
 
