@@ -107,7 +107,7 @@ class _Postings:
         owner = np.repeat(docs, np.diff(self.row_ptr[docs[0]:docs[-1] + 2]))
         terms = self.row_terms[lo:hi]
         starts, ends = self.term_ptr[terms], self.term_ptr[terms + 1]
-        others = self.term_rows[_ranges(starts, ends)]
+        others = self.term_rows[ranges(starts, ends)]
         owners = np.repeat(owner, ends - starts)
         later = others > owners
         keys, shared = np.unique(owners[later] * self.n + others[later], return_counts=True)
@@ -137,7 +137,7 @@ def pair_cosines(matrix: Matrix, docs: np.ndarray, src: np.ndarray, dst: np.ndar
     dense[np.repeat(docs - docs[0], np.diff(matrix.indptr[docs[0]:docs[-1] + 2])), local[block_terms]] = \
         matrix.weights[lo:hi]
     starts, ends = matrix.indptr[dst], matrix.indptr[dst + 1]
-    positions = _ranges(starts, ends)
+    positions = ranges(starts, ends)
     pair = np.repeat(np.arange(src.size), ends - starts)
     cells = np.repeat((src - docs[0]) * dense.shape[1], ends - starts)
     cells += local[matrix.indices[positions]] % dense.shape[1]
@@ -146,7 +146,7 @@ def pair_cosines(matrix: Matrix, docs: np.ndarray, src: np.ndarray, dst: np.ndar
     return np.bincount(pair, weights=products, minlength=src.size).astype(np.float32)
 
 
-def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """The concatenation of range(start, end) for each pair, without a Python loop."""
     lengths = ends - starts
     total = int(lengths.sum())

@@ -142,15 +142,17 @@ def _topics(found: list, corpus: _Corpus) -> list[Topic]:
     return result
 
 
-def _label(members: list[int], matrix: Matrix, corpus: _Corpus, count: int) -> list[str]:
-    """Terms most members share, the rarer the better; no term inside another."""
-    weight: Counter = Counter()
-    for m in members:
-        ids, weights = matrix.row(m)
-        for term, w in zip(ids.tolist(), weights.tolist()):
-            weight[term] += w
+def _label(members: np.ndarray, matrix: Matrix, corpus: _Corpus, count: int) -> list[str]:
+    """Terms most members share, the rarer the better; no term inside another.
+
+    Weights are summed over the members' rows in row order; equal sums keep the
+    order in which the terms first occur.
+    """
+    positions = grouping.ranges(matrix.indptr[members], matrix.indptr[members + 1])
+    terms_seen, first, inverse = np.unique(matrix.indices[positions], return_index=True, return_inverse=True)
+    weight = np.bincount(inverse, weights=matrix.weights[positions])
     chosen: list[str] = []
-    for term, _ in weight.most_common():
+    for term in terms_seen[np.lexsort((first, -weight))].tolist():
         word = corpus.words[term]
         if any(word in c or c in word for c in chosen):
             continue
