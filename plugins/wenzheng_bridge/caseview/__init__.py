@@ -29,7 +29,10 @@ case on the next build. The API the story budget, drafts and site use:
 
 ``topics(cases_iterable, settings) -> list[Topic]``
     Hot topics (``id``, ``label``, ``members`` case keys, ``heat``), hottest
-    first; jieba terms, TF-IDF cosine, inverted-index blocking.
+    first; jieba terms, TF-IDF cosine, inverted-index blocking. With
+    ``WENZHENG_BASE`` in ``settings`` each text's terms and the last grouping
+    are cached in ``WENZHENG_CACHE_DIR`` (``termcache.py``): a rebuild
+    segments only new or edited petitions, and regroups only when a text changed.
     ``assign_topics(cases, found)`` sets ``Case.topic`` on cases a caller kept.
 
 Reading a case list twice (stats and topics) means calling ``cases`` twice
