@@ -121,10 +121,12 @@ def test_many_new_texts_are_segmented_by_worker_processes_in_order(views, monkey
     monkeypatch.setattr(terms_module, "_BATCH", 50)
     items = [(c.key, c.score, c.petition.title, c.petition.body[:160]) for c in views]
     with TermStream(TermCache(None), workers=2) as stream:
-        streamed = list(stream.terms(items))
+        streamed = list(stream.digests(items))
         assert stream._pool is not None  # the later batches went to the workers
+        stream.wait()
+        words = [stream.words(digest) for _, _, digest in streamed]
     assert [key for key, _, _ in streamed] == [c.key for c in views]
-    assert [words for _, _, words in streamed] == [terms_module.terms(t, b, 160) for _, _, t, b in items]
+    assert words == [terms_module.terms(t, b, 160) for _, _, t, b in items]
     # A whole topics() run through the workers finds what a single process finds.
     parallel = topics(views, {**NOW, "WENZHENG_WORKERS": 2})
     assert shape(parallel) == shape(topics(views, {**NOW, "WENZHENG_WORKERS": 1}))

@@ -61,6 +61,16 @@ class TermCache:
         self._used: set[bytes] = set()
         self._db = self._open(path) if path else None
 
+    def digests(self) -> set[bytes]:
+        """Every text digest the cache holds (one read, instead of a query per petition)."""
+        if self._db is None:
+            return set()
+        return {row[0] for row in self._db.execute("SELECT digest FROM terms")}
+
+    def touch(self, key: bytes) -> None:
+        """This run read the text: keep its entry when pruning."""
+        self._used.add(key)
+
     def get(self, key: bytes) -> list[str] | None:
         self._used.add(key)
         row = self._db.execute("SELECT words FROM terms WHERE digest=?", (key,)).fetchone() if self._db else None

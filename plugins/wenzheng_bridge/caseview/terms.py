@@ -89,19 +89,24 @@ def _segment_many(texts: list[tuple[str, str]]) -> list[list[str]]:
 
 
 class TermStream:
-    """(key, score, terms) for each (key, score, title, start of body), in order.
+    """Text digests of a stream of petitions now; their terms later, only if they are needed.
 
-    Misses are segmented here until ``PARALLEL_MIN`` of them have been seen;
-    after that, if more than one worker is allowed, whole batches go to a
-    pool forked at that moment (the garbage collector's objects are frozen
-    first, so the workers do not copy the build's heap by touching it), and
-    up to two batches per worker are in flight while this process reads on.
+    ``digests`` reads (key, score, title, start of body) and yields (key, score,
+    digest) at once; texts not in the cache are segmented on the way (here
+    until ``PARALLEL_MIN`` of them have been seen; after that, if more than one
+    worker is allowed, in batches by a pool forked at that moment, with the
+    garbage collector's objects frozen first so the workers do not copy the
+    build's heap by touching it). ``words(digest)`` gives a text's terms after
+    ``wait``: a rebuild whose grouping is cached never asks for them.
     """
 
     def __init__(self, cache: TermCache, workers: int):
         self.cache, self.workers = cache, workers
         self.segmented = 0
         self.inputs = hashlib.blake2b(digest_size=16)  # every key and text digest streamed, in order
+        self._known = cache.digests()
+        self._fresh: dict[bytes, str] = {}  # terms segmented in this run, space-joined
+        self._waiting: deque = deque()
         self._pool = None
 
     def __enter__(self) -> "TermStream":
@@ -114,30 +119,42 @@ class TermStream:
             self._pool = None
             gc.unfreeze()
 
-    def terms(self, items: Iterable[tuple[str, float, str, str]]) -> Iterator[tuple[str, float, list[str]]]:
-        batch: list[list] = []
-        waiting: deque = deque()
+    def digests(self, items: Iterable[tuple[str, float, str, str]]) -> Iterator[tuple[str, float, bytes]]:
+        batch: list[tuple[bytes, tuple[str, str]]] = []
         for key, score, title, start in items:
             digest = text_key(title, start)
             self.inputs.update(key.encode("utf-8") + b"\0" + digest)
-            found = self.cache.get(digest)
-            batch.append([key, score, digest, found, None if found is not None else (title, start)])
-            if len(batch) >= _BATCH:
-                waiting.append(self._submit(batch))
-                batch = []
-                while len(waiting) > 2 * max(self.workers, 1):
-                    yield from self._finish(*waiting.popleft())
+            self.cache.touch(digest)
+            if digest not in self._known:
+                self._known.add(digest)  # a second copy of the text waits for the first
+                batch.append((digest, (title, start)))
+                if len(batch) >= _BATCH:
+                    self._submit(batch)
+                    batch = []
+            yield key, score, digest
         if batch:
-            waiting.append(self._submit(batch))
-        while waiting:
-            yield from self._finish(*waiting.popleft())
+            self._submit(batch)
 
-    def _submit(self, batch: list[list]):
-        texts = [row[4] for row in batch if row[4] is not None]
+    def wait(self) -> None:
+        """Collect every batch still with the workers."""
+        while self._waiting:
+            self._store(*self._waiting.popleft())
+
+    def words(self, digest: bytes) -> list[str]:
+        joined = self._fresh.get(digest)
+        if joined is None:
+            return self.cache.get(digest) or []
+        return joined.split(" ") if joined else []
+
+    def _submit(self, batch: list[tuple[bytes, tuple[str, str]]]) -> None:
+        digests, texts = [d for d, _ in batch], [t for _, t in batch]
         self.segmented += len(texts)
-        if texts and self._parallel():
-            return batch, self._pool.apply_async(_segment_many, (texts,))
-        return batch, _segment_many(texts) if texts else []
+        if self._parallel():
+            self._waiting.append((digests, self._pool.apply_async(_segment_many, (texts,))))
+            while len(self._waiting) > 2 * self.workers:  # bounded: the stream waits for the workers
+                self._store(*self._waiting.popleft())
+        else:
+            self._store(digests, _segment_many(texts))
 
     def _parallel(self) -> bool:
         if self._pool is None and self.workers > 1 and self.segmented >= PARALLEL_MIN \
@@ -148,10 +165,8 @@ class TermStream:
             self._pool = multiprocessing.get_context("fork").Pool(self.workers)
         return self._pool is not None
 
-    def _finish(self, batch: list[list], done) -> Iterator[tuple[str, float, list[str]]]:
-        results = iter(done if isinstance(done, list) else done.get())
-        for key, score, digest, found, text in batch:
-            if text is not None:
-                found = next(results)
-                self.cache.put(digest, found)
-            yield key, score, found
+    def _store(self, digests: list[bytes], done) -> None:
+        for digest, found in zip(digests, done if isinstance(done, list) else done.get()):
+            # Terms are runs of CJK characters: a space never occurs inside one.
+            self._fresh[digest] = " ".join(found)
+            self.cache.put(digest, found)

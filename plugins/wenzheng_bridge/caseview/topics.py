@@ -82,25 +82,31 @@ class _Corpus:
 def topics(cases_iterable: Iterable[Case], settings: dict) -> list[Topic]:
     """Group petitions about the same place or problem; topics hottest first."""
     options = merged(settings, "WENZHENG_TOPICS", DEFAULT_TOPICS)
-    corpus = _Corpus()
     body_chars = int(options["body_chars"])
     texts = ((c.key, c.score, c.petition.title, c.petition.body[:body_chars]) for c in cases_iterable)
+    keys, scores, digests = [], array("d"), []
     cache = TermCache(cache_path(settings))
     try:
         with TermStream(cache, worker_count(settings)) as stream:
-            for key, score, words in stream.terms(texts):
-                corpus.add(key, score, words)
-        if not corpus.keys:
-            return []
-        inputs = hashlib.blake2b(stream.inputs.digest() + grouping.VERSION.encode()
-                                 + json.dumps(options, sort_keys=True).encode(), digest_size=16).digest()
-        found = cache.get_grouping(inputs)
-        if found is None:
-            found = _grouped(corpus, options)
-            cache.put_grouping(inputs, found)
+            for key, score, digest in stream.digests(texts):
+                keys.append(key)
+                scores.append(score)
+                digests.append(digest)
+            stream.wait()
+            if not keys:
+                return []
+            inputs = hashlib.blake2b(stream.inputs.digest() + grouping.VERSION.encode()
+                                     + json.dumps(options, sort_keys=True).encode(), digest_size=16).digest()
+            found = cache.get_grouping(inputs)
+            if found is None:  # a text changed (or a first build): group from the terms
+                corpus = _Corpus()
+                for key, score, digest in zip(keys, scores, digests):
+                    corpus.add(key, score, stream.words(digest))
+                found = _grouped(corpus, options)
+                cache.put_grouping(inputs, found)
     finally:
         cache.close()
-    return _topics(found, corpus)
+    return _topics(found, keys, np.frombuffer(scores, dtype=np.float64))
 
 
 def _grouped(corpus: _Corpus, options: dict) -> list[tuple[list[int], list[str]]]:
@@ -128,14 +134,13 @@ def _matrix(corpus: _Corpus) -> Matrix:
     return Matrix(indptr, indices, weights, df)
 
 
-def _topics(found: list, corpus: _Corpus) -> list[Topic]:
+def _topics(found: list, keys: list[str], scores: np.ndarray) -> list[Topic]:
     """Topics with this build's heat (scores decay with "now"), hottest first."""
     result = []
-    scores = np.frombuffer(corpus.scores, dtype=np.float64)
     for members, label_terms in found:
         heat = round(len(members) + float(scores[members].sum()), 4)
-        keys = [corpus.keys[m] for m in sorted(members, reverse=True)]  # the store yields oldest first
-        result.append(Topic(id="", label="·".join(label_terms), members=keys, heat=heat, terms=label_terms))
+        member_keys = [keys[m] for m in sorted(members, reverse=True)]  # the store yields oldest first
+        result.append(Topic(id="", label="·".join(label_terms), members=member_keys, heat=heat, terms=label_terms))
     result.sort(key=lambda t: (-t.heat, -len(t.members), t.label))
     for number, topic in enumerate(result, start=1):
         topic.id = f"t{number:04d}"
