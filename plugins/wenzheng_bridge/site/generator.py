@@ -49,6 +49,8 @@ class Build:
     #: Folders (relative, ending in "/") whose every file this build writes: a file there that
     #: the build did not write is stale (a case taken down, gated, or gone) and is deleted.
     owned: set[str] = field(default_factory=set)
+    #: Digests of case and index pages (site.stream.Digests): what a rebuild may keep as it is.
+    digests: Any = None
     #: Collectors the streaming pass already fed ("feeds", "exports"): those outputs only finish.
     streamed: dict = field(default_factory=dict)
     #: Full cases again, in store order, for outputs that need more than the rows (the budget).
@@ -121,7 +123,7 @@ class CaseGenerator(Generator):
                            context=self.context, renderer=renderer)
         digests = Digests.for_build(self.settings, output, code_version(renderer, self.settings))
         stream = self._stream(CaseStream, digests, articles)
-        digests.save()
+        self.build.digests = digests
         rows = stream.rows
         self.build.cases = [row for row in rows if row.public]
         self.build.all_cases = rows
@@ -168,6 +170,8 @@ class CaseGenerator(Generator):
             _call(entry, build)
         for stale in build.prune():
             logger.info("零距离问政：删除过时文件 %s", stale)
+        if build.digests is not None:
+            build.digests.save()  # last: a build that failed before here renders everything again
         changed = sum(1 for _, was_changed in build.written if was_changed)
         logger.info("零距离问政：写出 %d 个文件，其中 %d 个有变化", len(build.written), changed)
         # Kept for the finalizers, which run on Pelican's ``finalized`` signal.

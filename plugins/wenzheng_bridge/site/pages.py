@@ -150,6 +150,7 @@ class SiteData:
         self.rows: list[Row] = []
         self.by_key: dict[str, Row] = {}
         self.gated: set[str] = set()
+        self.unchanged: set[str] = set()  # numbered index pages to keep as they are (write_pages)
 
     def load(self, rows: Iterable[Row], stats, topics) -> "SiteData":
         """``rows``: one per case (gated ones included), public or not."""
@@ -250,6 +251,7 @@ def write_pages(build, site: SiteData) -> None:
     from .statistics import write_statistics
 
     build.own("cases", "archive", "stats", *(d.prefix for d in DIMENSIONS))
+    site.unchanged = unchanged_pages(build, site)
     # The slowest single task first.
     tasks = [partial(write_statistics, build, site)]
     tasks += [partial(write_dimension, build, site, dimension) for dimension in DIMENSIONS]
@@ -272,10 +274,39 @@ def write_index(build, site: SiteData, rows: list[Row], base: str, heading: str,
     size = setting(build.settings, "WENZHENG_INDEX_PAGE_SIZE")
     pages = paginate(rows, size, base)
     for page in pages:
+        if page.save_as in site.unchanged:
+            build.written.append((page.save_as, False))
+            continue
         build.render("cases", page.save_as, page=page, rows=page.rows, heading=heading, landing=False, **extra)
     older = (len(rows) - size - 1) // size + 1 if len(rows) > size else None
     build.render("cases", base + "index.html", page=pages[-1], rows=site.latest(rows, size), older=older,
                  heading=heading, landing=True, total=len(rows), **extra)
+
+
+def unchanged_pages(build, site: SiteData) -> set[str]:
+    """Numbered index pages whose lines are those the last build wrote (their files kept as they are).
+
+    A numbered page shows only its rows, its number and the page count (the
+    scorecard and totals are on the landing page), so their digest with the
+    code and site version (``build.digests``) decides. Computed before the
+    workers fork, so they only read it.
+    """
+    digests = getattr(build, "digests", None)
+    if digests is None:
+        return set()
+    size = setting(build.settings, "WENZHENG_INDEX_PAGE_SIZE")
+    line = {row.key: repr((row.key, row.status, row.status_class, row.title, row.board, row.department,
+                           row.type, row.field, row.posted, row.overdue_days)) for row in site.rows}
+    indexes = [(site.url(d.name, value), f"{d.name}:{value}", rows)
+               for d in DIMENSIONS for value, rows in site.groups[d.name].items()]
+    indexes += [(site.month_url(month), month, rows) for month, rows in site.months.items()]
+    unchanged = set()
+    for base, heading, rows in indexes:
+        for page in paginate(rows, size, base):
+            text = f"{page.save_as}|{heading}|{page.number}|{page.count}|" + "|".join(line[row.key] for row in page.rows)
+            if digests.unchanged_page(page.save_as, text, build.output_path):
+                unchanged.add(page.save_as)
+    return unchanged
 
 
 def write_dimension(build, site: SiteData, dimension: Dimension) -> None:

@@ -170,6 +170,12 @@ class Digests:
         self.new[case.key] = digest
         return self.old.get(case.key) == digest and all((root / name).is_file() for name in files)
 
+    def unchanged_page(self, save_as: str, text: str, root: Path) -> bool:
+        """Like ``unchanged`` for a page made from ``text`` (all it shows besides the version)."""
+        digest = hashlib.sha1(self.version + text.encode("utf-8")).hexdigest()
+        self.new[save_as] = digest
+        return self.old.get(save_as) == digest and (root / save_as).is_file()
+
     def save(self) -> None:
         if self.path is None:
             return
