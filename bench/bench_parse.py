@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from webfixtures import ForumData, render  # noqa: E402
+from webfixtures import ForumData, MemoryContext, render  # noqa: E402
 from wenzheng_bridge.config import validate  # noqa: E402
 from wenzheng_bridge.sources.feed import FeedSource, parse_feed  # noqa: E402
 from wenzheng_bridge.sources.forum import ForumSource, parse_board_page, parse_thread, thread_petition  # noqa: E402
@@ -30,25 +30,6 @@ def _config(cls, entry):
     values, problems = validate(entry, {**COMMON_OPTIONS, **cls.options}, "bench")
     assert not problems, problems
     return values
-
-
-class _Memory:
-    """The few PullContext calls the feed adapter makes, from memory."""
-
-    def __init__(self, page, now):
-        self.page, self.now, self.saved = page, now, {}
-
-    def fetch(self, url, conditional=False):
-        return self.page
-
-    def state(self, key, default=None):
-        return self.saved.get(key, default)
-
-    def set_state(self, key, value):
-        self.saved[key] = value
-
-    def remember(self, page):
-        pass
 
 
 def timed(function, items) -> float:
@@ -85,7 +66,7 @@ def main() -> None:
     from wenzheng_bridge.fetching import Page
 
     pages = [Page("http://x/f", "http://x/f", 200, text.encode("utf-8"), {}) for text in feeds]
-    feed_s = timed(lambda page: list(source.items(_Memory(page, now))), pages)
+    feed_s = timed(lambda page: list(source.items(MemoryContext(page, now))), pages)
 
     lines = [
         f"- thread pages (parse + petition): {len(threads)} in {thread_s:.2f} s CPU = **{len(threads) / thread_s:.0f} pages/s**",

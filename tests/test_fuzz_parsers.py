@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from webfixtures import ForumData, render
+from webfixtures import ForumData, MemoryContext, render
 from wenzheng_bridge.config import validate
 from wenzheng_bridge.records import Petition, SourceError
 from wenzheng_bridge.sources.feed import FeedSource, parse_feed
@@ -63,27 +63,11 @@ def test_forum_parsers_raise_only_source_errors(html):
             assert isinstance(petition, Petition) and petition.fingerprint()
 
 
-class _Context:
-    """Just enough of PullContext for an adapter reading a feed from memory."""
+def _memory(text):
+    from wenzheng_bridge.fetching import Page
 
-    def __init__(self, text):
-        from wenzheng_bridge.fetching import Page
-
-        self.page = Page(BASE + "feed", BASE + "feed", 200, text.encode("utf-8", "surrogatepass"), {})
-        self.now = NOW
-        self.saved = {}
-
-    def fetch(self, url, conditional=False):
-        return self.page
-
-    def state(self, key, default=None):
-        return self.saved.get(key, default)
-
-    def set_state(self, key, value):
-        self.saved[key] = value
-
-    def remember(self, page):
-        pass
+    page = Page(BASE + "feed", BASE + "feed", 200, text.encode("utf-8", "surrogatepass"), {})
+    return MemoryContext(page, NOW)
 
 
 def _values(cls, entry):
@@ -106,7 +90,7 @@ def test_feed_adapter_yields_only_records_and_source_errors(text):
         parse_feed(text, "rss", "fuzz")
     except SourceError:
         pass
-    for item in FEED.items(_Context(text)):
+    for item in FEED.items(_memory(text)):
         assert isinstance(item, (Petition, SourceError))
         if isinstance(item, Petition):
             assert item.title and item.fingerprint()
@@ -127,7 +111,7 @@ API_KEYS = st.sampled_from(["tid", "subject", "content", "nickName", "dateline",
 @given(st.lists(st.dictionaries(API_KEYS, JSON_VALUES, max_size=12), max_size=5), st.text(max_size=50))
 def test_json_adapter_yields_only_records_and_source_errors(rows, junk):
     for text in (json.dumps({"responseData": rows}), junk):
-        for item in API.items(_Context(text)):
+        for item in API.items(_memory(text)):
             assert isinstance(item, (Petition, SourceError))
 
 

@@ -7,6 +7,7 @@ data/tipdm2020c (``data.py``), and able to misbehave on request
 (``server.fail(...)``, see ``server.py``). It counts every request.
 """
 from .data import ForumData, Post, Thread, sample_petitions
+from .helpers import MemoryContext
 from .server import FixtureServer, Rule
 
-__all__ = ["FixtureServer", "ForumData", "Post", "Rule", "Thread", "sample_petitions"]
+__all__ = ["FixtureServer", "MemoryContext", "ForumData", "Post", "Rule", "Thread", "sample_petitions"]

@@ -36,3 +36,22 @@ def stored_ids(settings: dict, source: str) -> set[str]:
         return {r[0] for r in db.execute("SELECT source_id FROM petitions WHERE source=?", (source,))}
     finally:
         db.close()
+
+
+class MemoryContext:
+    """Just enough of PullContext for an adapter reading one page from memory (fuzzing, benchmarks)."""
+
+    def __init__(self, page, now):
+        self.page, self.now, self.saved = page, now, {}
+
+    def fetch(self, url, conditional=False):
+        return self.page
+
+    def state(self, key, default=None):
+        return self.saved.get(key, default)
+
+    def set_state(self, key, value):
+        self.saved[key] = value
+
+    def remember(self, page):
+        pass

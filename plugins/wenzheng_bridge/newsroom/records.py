@@ -56,16 +56,8 @@ class RecordError(ValueError):
 
 
 @dataclass
-class Entry:
-    """One line of a record file."""
-
-    case: str
-    kind: str
-    date: datetime
-    who: str = ""
-    note: str = ""
-    url: str = ""
-    origin: str = ""
+class Entry(FollowUp):
+    """One line of a record file, as written (kinds include takedown and cleared)."""
 
     def as_followup(self) -> FollowUp:
         # A reporter's note may quote a phone number or an address: it leaves the file

@@ -110,31 +110,17 @@ def case_record(case: Case, settings: dict) -> dict:
     }
 
 
-def csv_row(case: Case, settings: dict) -> dict:
-    """One case as a flat CSV row (cases.csv)."""
-    p = case.petition
-    first = min((r.time for r in p.replies if r.time), default=None)
-    reply_clock = case.clocks.get("reply")
-    return {
-        "id": case.key,
-        "url": absolute(settings, case_path(case)),
-        "title": p.title,
-        "board": p.board,
-        "department": case.department,
-        "unit": case.unit,
-        "type": p.type,
-        "field": p.field,
-        "status": case.status,
-        "posted": iso(p.posted),
-        "deadline": iso(case.deadline),
-        "updated": iso(case_updated(case)),
-        "first_reply": iso(first),
-        "reply_working_days": reply_clock.working_days if reply_clock else None,
-        "overdue_days": case.overdue_days,
-        "likes": p.likes,
-        "body": p.body,
-        "replies": "\n\n".join(r.text for r in p.replies),
+def csv_row(case: Case, settings: dict, record: dict | None = None) -> dict:
+    """One case as a flat CSV row (cases.csv): the open-data record, flattened."""
+    record = record or case_record(case, settings)
+    reply_clock = record["clocks"].get("reply") or {}
+    flat = {
+        **record,
+        "first_reply": min((r["time"] for r in record["replies"] if r["time"]), default=None),
+        "reply_working_days": reply_clock.get("working_days"),
+        "replies": "\n\n".join(r["text"] for r in record["replies"]),
     }
+    return {column: flat[column] for column in CSV_COLUMNS}
 
 
 def service_code(case: Case, slugs: Slugs) -> str:
@@ -221,9 +207,10 @@ class Exporter:
         updated = case_updated(case)
         if updated and (self.newest is None or updated > self.newest):
             self.newest = updated
-        self.parts[CASES_JSON].write(separator + "\n" + _dump(case_record(case, self.settings)))
+        record = case_record(case, self.settings)
+        self.parts[CASES_JSON].write(separator + "\n" + _dump(record))
         self.parts[OPEN311_REQUESTS].write(separator + "\n" + _dump(open311_request(case, self.slugs)))
-        self.csv.writerow(csv_row(case, self.settings))
+        self.csv.writerow(csv_row(case, self.settings, record))
         self.parts[CASES_CSV].write(self.csv_buffer.getvalue())
         self.csv_buffer.seek(0)
         self.csv_buffer.truncate()
