@@ -47,6 +47,10 @@ PLUGINS = ["wenzheng_bridge"]
 
 WENZHENG_BASE = str(HERE)
 WENZHENG_STORE = "data/wenzheng.sqlite3"
+# The bundled sample ends on 2020-01-07: the demo reads it as of a few days later, so
+# statuses, ages and trending look as they did to the newsroom then (and the demo is
+# reproducible). A live site leaves this empty: "now" is then the real time.
+WENZHENG_NOW = "2020-01-10T09:00:00+08:00"
 WENZHENG_SOURCES = [
     {
         # The real 2020 泰迪杯 C题 sample (see data/tipdm2020c/PROVENANCE.md).
