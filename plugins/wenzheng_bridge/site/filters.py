@@ -6,6 +6,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from ..records import SHANGHAI
+from ..trust.sanitize import safe_url
 
 _BLANK_LINES = re.compile(r"\n\s*\n+|\r\n\s*\r\n")
 #: A case's dates appear on its page and on six index pages: format each once.
@@ -54,12 +55,6 @@ def year(value: datetime | None) -> str:
     return str((value.astimezone(SHANGHAI) if value.tzinfo else value).year) if value else ""
 
 
-def web_url(value: str | None) -> str:
-    """A source's link only if it is http(s): a ``javascript:`` URL never reaches a page."""
-    value = (value or "").strip()
-    return value if value.lower().startswith(("http://", "https://")) else ""
-
-
 def days(value) -> str:
     return "—" if value is None else f"{value:g}"
 
@@ -71,5 +66,5 @@ FILTERS = {
     "paragraphs": paragraphs,
     "days": days,
     "year": year,
-    "web_url": web_url,
+    "web_url": safe_url,
 }
