@@ -152,9 +152,10 @@ class CaseGenerator(Generator):
 
         self.build.restream = restream
         with Store.open(store_path, readonly=True) as store:
-            stream = stream_class(self.build, digests, expected=store.count())
-            # "now" is WENZHENG_NOW when set (reproducible builds), else the real time.
-            found = topics(stream.public(cases(store, self.settings, records=records)), self.settings)
+            expected = store.count()
+        stream = stream_class(self.build, digests, expected=expected)
+        # "now" is WENZHENG_NOW when set (reproducible builds), else the real time.
+        found = topics(stream.public(restream()), self.settings)
         assign_topics(stream.rows, found)
         public = [row for row in stream.rows if row.public]
         self.site.load(stream.rows, stats(public, self.settings), found)
