@@ -163,8 +163,8 @@ def test_reindexing_follows_the_public_content(site, sample_store, tmp_path):
 
 
 @pytest.mark.browser
-def test_a_large_site_gets_one_index_per_year_merged_in_the_browser(site, sample_store, tmp_path, browser,
-                                                                    monkeypatch):
+def test_a_large_site_is_indexed_in_shards_merged_in_the_browser(site, sample_store, tmp_path, browser,
+                                                                 monkeypatch):
     from jinja2 import Environment, FileSystemLoader
 
     from wenzheng_bridge.site.render import Renderer
@@ -172,20 +172,26 @@ def test_a_large_site_gets_one_index_per_year_merged_in_the_browser(site, sample
     output = tmp_path / "output"
     build = copied_site(site, sample_store, output)
     monkeypatch.setattr(search, "SHARD_PAGES", 300)  # the sample's 600-odd pages count as large
-    years: dict[str, set[str]] = {}
-    for case in build.cases:
-        years.setdefault(str(case.petition.posted.year), set()).add(f"/cases/{case.key}/")
-    assert len(years) > 5
+    public = {f"/cases/{case.key}/" for case in build.cases}
+    count = -(-len(public) // 300)
+    assert count >= 3
 
     first = search.build_index(build)
-    assert set(first["bundles"]) == {f"pagefind/{year}" for year in years}
+    folders = {f"pagefind/{n:02d}-of-{count:02d}" for n in range(1, count + 1)}
+    assert set(first["bundles"]) == folders and set(first["bundles"].values()) == {"indexed"}
     assert not (output / "pagefind" / "pagefind-entry.json").exists()  # the single bundle is gone
-    for year, urls in years.items():
-        assert indexed_urls(output / "pagefind" / year) == urls
-    page = output / "cases" / PLACES["暮云街道"] / "index.html"  # posted in 2016
+    shards = [indexed_urls(output / folder) for folder in sorted(folders)]
+    assert set().union(*shards) == public and sum(map(len, shards)) == len(public)  # each case once
+    assert max(map(len, shards)) <= 300 and all(run["peak_mb"] > 0 for run in first["runs"].values())
+
+    # The two places are in different shards: the browser must merge them to find both.
+    home = {key: search.shard_of(key, count) for key in PLACES.values()}
+    assert len(set(home.values())) == 2, home
+    page = output / "cases" / PLACES["暮云街道"] / "index.html"
     page.write_text(page.read_text("utf-8").replace("</article>", "<p>补充说明</p></article>"), "utf-8")
     again = search.build_index(build)
-    assert {b for b, action in again["bundles"].items() if action == "indexed"} == {"pagefind/2016"}
+    changed = {folder for folder, action in again["bundles"].items() if action == "indexed"}
+    assert changed == {f"pagefind/{home[PLACES['暮云街道']] + 1:02d}-of-{count:02d}"}
 
     env = Environment(loader=FileSystemLoader(str(site.project / "theme" / "templates")), autoescape=True)
     build.renderer = Renderer(env, {"SITENAME": "零距离问政"}, {**build.settings, "RELATIVE_URLS": True})
@@ -195,8 +201,12 @@ def test_a_large_site_gets_one_index_per_year_merged_in_the_browser(site, sample
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on("requestfailed", lambda r: errors.append(f"{r.url} {r.failure}"))
-        for place, key in [("暮云街道", PLACES["暮云街道"]), (TOPIC, "tipdm-360101")]:
+        for place, key in PLACES.items():
             page.goto(f"{base}search/?q={place}")
             page.wait_for_selector(f".pagefind-ui__result-link[href='/cases/{key}/']")
+        page.goto(f"{base}search/?q={TOPIC}")  # a topic over two boards: results from several shards
+        page.wait_for_selector(".pagefind-ui__result-link")  # shown once every shard has answered
+        keys = set(result_keys(page))
         page.close()
+    assert len({search.shard_of(key, count) for key in keys}) >= 2, keys
     assert errors == []

@@ -1,33 +1,44 @@
 """Chinese full-text search: the search page, and a Pagefind index of the public case pages.
 
 Pagefind's extended build segments Chinese. It runs after Pelican has written
-everything (a FINALIZER), as its own process (``python -m pagefind``) over a
-folder holding exactly the case pages of this build's public cases: never the
-listings, never a gated case, never a stale page an earlier build left in the
-output folder. The theme marks
-what is indexed on a case page (``data-pagefind-body``), its title
-(``data-pagefind-meta="title"``) and the board, status and year filters
-(``data-pagefind-filter``).
+everything (a FINALIZER), as its own process (the ``pagefind_extended`` CLI)
+over a folder holding exactly the case pages of this build's public cases:
+never the listings, never a gated case, never a stale page an earlier build
+left in the output folder. The theme marks what is indexed on a case page
+(``data-pagefind-body``), its title (``data-pagefind-meta="title"``) and the
+board, status and year filters (``data-pagefind-filter``).
 
-An index is rebuilt only when its inputs changed: a SHA-256 over the indexed
-pages, their URLs, Pagefind's version and the index options is kept beside the
-bundle, so an unchanged rebuild of a 100k-case site skips the slowest step.
-The new bundle is written to a temporary folder and swapped in, so a reader
-never sees half an index and a failed run leaves the old one in place.
+Memory: Pagefind holds every page it indexes until it writes the bundle, and
+building the index about doubles that: measured here, 0.7 GB for 2,000 case
+pages and 1.1 GB for 4,000 (about 0.2 MB a page over a 0.3 MB base), so 96,000
+pages in one run would need 20 GB. It is not the markup: a page cut down to
+its title, petition and replies still costs 90% of it; the cost is Chinese
+segmentation's word list per page, which is what makes the text searchable.
+So past SHARD_PAGES pages the index is split into shards of at most that many
+pages, each one Pagefind run (peak memory is one shard's, returned to the
+system when the run ends), merged in the browser (Pagefind's ``mergeIndex``).
 
-Memory: Python holds only the list of page paths; the Pagefind process grows
-with the number of pages indexed and gives it all back when it exits. Past
-SHARD_PAGES pages the index is split per year of posting into bundles
-``pagefind/<year>/`` (one Pagefind run each, so peak memory is one year's, and
-only changed years are rebuilt), merged in the browser (PagefindUI
-``mergeIndex``). Further savings if needed: index less of each page (replies
-and the timeline marked ``data-pagefind-ignore``).
+A case's shard is a hash of its key, not its year or number: a new or changed
+case touches one shard, and every shard is a random sample of the whole site,
+so each shard's word statistics (which Pagefind's ranking uses) match the
+whole site's and results rank as they would in one index. The shard count
+grows with the site (a change of count rebuilds every shard once).
+
+A bundle is rebuilt only when its inputs changed: a SHA-256 over its pages,
+their URLs, Pagefind's version and the index options is kept beside it, so an
+unchanged rebuild of a 100k-case site skips the slowest step. The new bundle
+is written to a temporary folder and swapped in, so a reader never sees half
+an index and a failed run leaves the old one in place.
+
+``python -m wenzheng_bridge.site.search OUTPUT`` indexes the case pages of a
+freshly built output folder the same way (the benchmark measures it).
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+import math
 import os
 import shutil
 import subprocess
@@ -35,8 +46,8 @@ import sys
 import time
 from importlib import metadata
 from pathlib import Path
+from typing import NamedTuple
 
-from ..records import SHANGHAI
 from .pages import case_url
 
 log = logging.getLogger(__name__)
@@ -45,17 +56,28 @@ BUNDLE = "pagefind"
 SEARCH_PAGE = "search/index.html"
 #: Kept beside the bundle: the digest of the inputs it was built from.
 STAMP = "wenzheng-inputs.sha256"
-#: Above this many public case pages the index is split by year of posting: one Pagefind run
-#: per year, so peak memory is one year's. Measured here: about 0.4 GB for 622 pages and
-#: 1.0 GB for 4,976 (about 135 KB a page), so 95,000 pages in one run would need about 13 GB.
-SHARD_PAGES = 20_000
+#: At most this many case pages per Pagefind run. Measured on 100,000-case benchmark pages:
+#: a run over 6,000 peaks at 1.5 GB, over 8,000 at 1.9 GB (bench/RESULTS-search.md); shards
+#: by hash are within a few percent of the mean, so this keeps each run well under 2 GB.
+SHARD_PAGES = 6_000
 #: Part of the digest: a change of how the index is built rebuilds it.
-INDEX_OPTIONS = {"runner": "cli", "site": "staged public case pages"}
+INDEX_OPTIONS = {"runner": "cli", "site": "staged public case pages", "shards": "sha1(key) mod count"}
+
+
+class Page(NamedTuple):
+    key: str
+    url: str  # from the site root, as Pagefind reports it
+    path: str  # relative to the output folder
+
+
+class Shard(NamedTuple):
+    folder: str  # relative to the output folder
+    pages: list[Page]
 
 
 def write_search_page(build) -> None:
     """OUTPUTS entry: the search page, using the Pagefind UI from this site's own bundles."""
-    bundles = [folder for folder, _ in shards(build)]
+    bundles = [shard.folder for shard in plan(public_pages(build))]
     build.render("search", SEARCH_PAGE, bundle=bundles[0] if bundles else BUNDLE, merged=bundles[1:],
                  enabled=_enabled(build.settings) and bool(bundles))
 
@@ -63,71 +85,89 @@ def write_search_page(build) -> None:
 def build_index(build) -> dict:
     """FINALIZERS entry: (re)build the Pagefind bundle(s); returns what was done, for logs and tests."""
     output = Path(build.output_path)
-    groups = shards(build)
-    if not _enabled(build.settings) or not groups:
+    if not _enabled(build.settings):
         # An index left from an earlier build could still hold cases taken down since.
         shutil.rmtree(output / BUNDLE, ignore_errors=True)
-        if not _enabled(build.settings):
-            log.info("搜索索引：WENZHENG_SEARCH 已关闭，未建立索引")
-            return {"action": "disabled"}
-        log.warning("搜索索引：没有公开的案件页面，未建立索引")  # Pagefind cannot index nothing
+        log.info("搜索索引：WENZHENG_SEARCH 已关闭，未建立索引")
+        return {"action": "disabled"}
+    return index_site(output, public_pages(build))
+
+
+def public_pages(build) -> list[Page]:
+    """The case page of every public case of this build."""
+    return [_page(case.key) for case in build.cases if case.public]
+
+
+def _page(key: str) -> Page:
+    url = case_url(key)
+    return Page(key, "/" + url, url + "index.html")
+
+
+def plan(pages: list[Page], shard_pages: int | None = None) -> list[Shard]:
+    """The bundles to build: one, or ceil(pages / shard_pages) shards by a hash of the case key.
+
+    Shard 1 comes first: the search page loads it and merges the others into it.
+    """
+    limit = shard_pages or SHARD_PAGES
+    if not pages:
+        return []
+    if len(pages) <= limit:
+        return [Shard(BUNDLE, pages)]
+    count = math.ceil(len(pages) / limit)
+    groups: list[list[Page]] = [[] for _ in range(count)]
+    for page in pages:
+        groups[shard_of(page.key, count)].append(page)
+    return [Shard(f"{BUNDLE}/{number + 1:02d}-of-{count:02d}", group)
+            for number, group in enumerate(groups) if group]
+
+
+def shard_of(key: str, count: int) -> int:
+    """A stable shard for a case (Python's hash() changes between runs)."""
+    return int.from_bytes(hashlib.sha1(key.encode("utf-8")).digest()[:8], "big") % count
+
+
+def index_site(output: Path, pages: list[Page], shard_pages: int | None = None) -> dict:
+    """(Re)build the bundles of ``pages`` in ``output``, one Pagefind run at a time."""
+    shards = plan(pages, shard_pages)
+    if not shards:
+        shutil.rmtree(output / BUNDLE, ignore_errors=True)  # Pagefind cannot index nothing
+        log.warning("搜索索引：没有公开的案件页面，未建立索引")
         return {"action": "empty", "pages": 0}
-    _drop_other_bundles(output, [folder for folder, _ in groups])
+    _drop_other_bundles(output, [shard.folder for shard in shards])
     started = time.monotonic()
-    actions = {folder: _index_bundle(output, folder, pages) for folder, pages in groups}
+    runs = {}
+    for number, shard in enumerate(shards, 1):
+        runs[shard.folder] = _index_bundle(output, shard)
+        _log_run(number, len(shards), shard, runs[shard.folder])
     seconds = round(time.monotonic() - started, 2)
-    total = sum(len(pages) for _, pages in groups)
-    changed = [folder for folder, action in actions.items() if action == "indexed"]
+    changed = [folder for folder, run in runs.items() if run["action"] == "indexed"]
     if changed:
-        log.info("搜索索引：%d 个案件页面，重建 %s，用时 %.1f 秒", total, "、".join(changed), seconds)
+        log.info("搜索索引：%d 个案件页面，%d 个分片，重建 %d 个，用时 %.1f 秒",
+                 len(pages), len(shards), len(changed), seconds)
     else:
-        log.info("搜索索引：%d 个案件页面未变化，沿用现有索引", total)
-    return {"action": "indexed" if changed else "unchanged", "pages": total, "bundles": actions,
+        log.info("搜索索引：%d 个案件页面未变化，沿用现有索引", len(pages))
+    return {"action": "indexed" if changed else "unchanged", "pages": len(pages),
+            "bundles": {folder: run["action"] for folder, run in runs.items()}, "runs": runs,
             "seconds": seconds}
 
 
-def shards(build) -> list[tuple[str, list[tuple[str, str]]]]:
-    """(bundle folder, pages) to index: one bundle, or one per year of posting past SHARD_PAGES.
-
-    Years newest first: the first bundle is the one the search page loads, the
-    others are merged into it in the browser. A new case only changes its
-    year's bundle, so the other years skip reindexing.
-    """
-    pages = indexed_pages(build)
-    if not pages:
-        return []
-    if len(pages) <= SHARD_PAGES:
-        return [(BUNDLE, [(url, path) for url, path, _ in pages])]
-    years: dict[str, list[tuple[str, str]]] = {}
-    for url, path, year in pages:
-        years.setdefault(year, []).append((url, path))
-    return [(f"{BUNDLE}/{year}", years[year]) for year in sorted(years, reverse=True)]
+def _log_run(number: int, count: int, shard: Shard, run: dict) -> None:
+    if run["action"] == "indexed" and count > 1:
+        log.info("搜索索引：分片 %d/%d（%s）%d 个页面，用时 %.1f 秒，Pagefind 峰值内存 %d MB",
+                 number, count, shard.folder, run["indexed"], run["seconds"], run["peak_mb"])
 
 
-def indexed_pages(build) -> list[tuple[str, str, str]]:
-    """(URL from the site root, file relative to the output folder, year) of every public case page."""
-    pages = []
-    for case in build.cases:
-        if case.public:
-            url = case_url(case.key)
-            posted = case.petition.posted
-            year = str(posted.astimezone(SHANGHAI).year) if posted else "unknown"
-            pages.append(("/" + url, url + "index.html", year))
-    return pages
-
-
-def _index_bundle(output: Path, folder: str, pages: list[tuple[str, str]]) -> str:
-    """Rebuild one bundle unless its stamp says its inputs are unchanged; returns the action."""
-    bundle = output / folder
-    digest = inputs_digest(output, pages)
+def _index_bundle(output: Path, shard: Shard) -> dict:
+    """Rebuild one bundle unless its stamp says its inputs are unchanged."""
+    bundle = output / shard.folder
+    digest = inputs_digest(output, shard.pages)
     if _stamp(bundle) == digest and (bundle / "pagefind-entry.json").exists():
-        return "unchanged"
-    _rebuild(output, pages, digest, bundle)
-    return "indexed"
+        return {"action": "unchanged", "pages": len(shard.pages)}
+    return {"action": "indexed", "pages": len(shard.pages), **_rebuild(output, shard.pages, digest, bundle)}
 
 
 def _drop_other_bundles(output: Path, folders: list[str]) -> None:
-    """Remove bundles of another layout (one bundle vs per year) or of a year with no public case."""
+    """Remove bundles of another layout (one bundle vs a different shard count)."""
     root = output / BUNDLE
     if folders == [BUNDLE] or not root.exists():
         return  # the single bundle replaces the whole folder when it is swapped in
@@ -140,13 +180,13 @@ def _drop_other_bundles(output: Path, folders: list[str]) -> None:
             shutil.rmtree(child) if child.is_dir() else child.unlink()
 
 
-def inputs_digest(output: Path, pages: list[tuple[str, str]]) -> str:
+def inputs_digest(output: Path, pages: list[Page]) -> str:
     """SHA-256 over Pagefind's version, the options and every indexed page, read in blocks."""
     digest = hashlib.sha256()
     digest.update(json.dumps([_pagefind_version(), INDEX_OPTIONS], sort_keys=True).encode())
-    for url, path in pages:
-        digest.update(f"\0{url}\0".encode())
-        with open(output / path, "rb") as stream:
+    for page in pages:
+        digest.update(f"\0{page.url}\0".encode())
+        with open(output / page.path, "rb") as stream:
             for block in iter(lambda: stream.read(1 << 16), b""):
                 digest.update(block)
     return digest.hexdigest()
@@ -169,7 +209,7 @@ def _pagefind_version() -> str:
     return metadata.version("pagefind_bin_extended")
 
 
-def _rebuild(output: Path, pages: list[tuple[str, str]], digest: str, bundle: Path) -> int:
+def _rebuild(output: Path, pages: list[Page], digest: str, bundle: Path) -> dict:
     name = bundle.relative_to(output).as_posix().replace("/", "-")
     fresh = output / f".{name}.{os.getpid()}.new"
     staging = output / f".{name}.{os.getpid()}.pages"
@@ -177,40 +217,56 @@ def _rebuild(output: Path, pages: list[tuple[str, str]], digest: str, bundle: Pa
         shutil.rmtree(folder, ignore_errors=True)
     try:
         _stage(output, pages, staging)
-        indexed = _run_pagefind(staging, fresh)
+        run = _run_pagefind(staging, fresh)
         (fresh / STAMP).write_text(digest + "\n")
         _swap(fresh, bundle)
     finally:
         for folder in (fresh, staging):
             shutil.rmtree(folder, ignore_errors=True)
-    return indexed
+    return run
 
 
-def _stage(output: Path, pages: list[tuple[str, str]], staging: Path) -> None:
+def _stage(output: Path, pages: list[Page], staging: Path) -> None:
     """Hard-link exactly the pages to index into a folder of their own.
 
     Pagefind's CLI indexes a folder; the output folder may hold pages a build
-    did not write (a case taken down since), and its Python API answers one
-    page per 0.1 s poll, far too slow for 100,000 pages. Hard links cost no
-    copy, and the links keep each page's path, so its URL is the same.
+    did not write (a case taken down since). The Python API (``pagefind``
+    package) reads one answer per 0.1 s poll, far too slow for 100,000 pages,
+    and its service process holds the same per-page data as the CLI. Hard
+    links cost no copy, and the links keep each page's path, so its URL is the same.
     """
-    for _url, path in pages:
-        target = staging / path
+    for page in pages:
+        target = staging / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            os.link(output / path, target)
+            os.link(output / page.path, target)
         except OSError:  # a file system without hard links
-            shutil.copyfile(output / path, target)
+            shutil.copyfile(output / page.path, target)
 
 
-def _run_pagefind(site: Path, target: Path) -> int:
-    """Run Pagefind's extended CLI (a process of its own: its memory is returned when it ends)."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(target)]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode or not (target / "pagefind-entry.json").exists():
-        raise SearchIndexError(f"Pagefind 建立搜索索引失败（{site}）：\n{result.stdout}\n{result.stderr}")
+def _run_pagefind(site: Path, target: Path) -> dict:
+    """Run Pagefind's extended CLI in a process of its own (its memory is returned when it ends).
+
+    Returns the pages it indexed, its wall time and its peak resident memory.
+    """
+    command = [str(_executable()), "--site", str(site), "--output-path", str(target)]
+    started = time.monotonic()
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as process:
+        report = process.stdout.read().decode("utf-8", "replace")
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode or not (target / "pagefind-entry.json").exists():
+        raise SearchIndexError(f"Pagefind 建立搜索索引失败（退出码 {process.returncode}，{site}）：\n{report}")
     entry = json.loads((target / "pagefind-entry.json").read_text("utf-8"))
-    return sum(language["page_count"] for language in entry["languages"].values())
+    return {"indexed": sum(language["page_count"] for language in entry["languages"].values()),
+            "seconds": round(time.monotonic() - started, 2), "peak_mb": usage.ru_maxrss // 1024}
+
+
+def _executable() -> Path:
+    """The binary itself, not ``python -m pagefind``: no Python start-up, and wait4 sees its memory."""
+    from pagefind_bin_extended import get_executable
+
+    return get_executable()
 
 
 class SearchIndexError(RuntimeError):
@@ -225,3 +281,28 @@ def _swap(fresh: Path, bundle: Path) -> None:
         os.replace(bundle, old)
     os.replace(fresh, bundle)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def folder_pages(output: Path) -> list[Page]:
+    """The case pages present in a built output folder (for a fresh build: its public cases)."""
+    cases = output / Path(case_url("-")).parent
+    return sorted(_page(folder.name) for folder in cases.iterdir() if (folder / "index.html").is_file())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Index the case pages of a freshly built output folder; prints what was done as JSON."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m wenzheng_bridge.site.search",
+                                     description="为已生成的网站输出目录中的案件页面建立 Pagefind 搜索索引")
+    parser.add_argument("output", type=Path, help="网站输出目录（需是一次完整生成的结果）")
+    parser.add_argument("--shard-pages", type=int, default=None, help=f"每个分片最多的页面数（默认 {SHARD_PAGES}）")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    result = index_site(args.output, folder_pages(args.output), args.shard_pages)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
