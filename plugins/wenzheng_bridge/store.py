@@ -255,6 +255,24 @@ class Store:
             ).fetchall()
             yield _petition_from_row(row, replies)
 
+    def outline(self) -> list[tuple[int, str, datetime | None, list[str]]]:
+        """(row id, case key, posted, places) of every petition in ``petitions()`` order, without texts.
+
+        Enough to split the store into chunks for parallel readers
+        (``petitions_by_id``) and to count repeated places in stream order.
+        """
+        query = "SELECT id, case_key, posted, places FROM petitions ORDER BY posted, source, source_id"
+        return [(r[0], r[1], from_iso(r[2]), json.loads(r[3] or "[]")) for r in self.db.execute(query)]
+
+    def petitions_by_id(self, ids: list[int]) -> list[Petition]:
+        """The petitions with these row ids, with their replies, in the order of ``ids``."""
+        marks = ",".join("?" * len(ids))
+        rows = {r["id"]: r for r in self.db.execute(f"SELECT * FROM petitions WHERE id IN ({marks})", ids)}
+        replies: dict[int, list] = {}
+        for reply in self.db.execute(f"SELECT * FROM replies WHERE petition_id IN ({marks}) ORDER BY seq", ids):
+            replies.setdefault(reply["petition_id"], []).append(reply)
+        return [_petition_from_row(rows[i], replies.get(i, [])) for i in ids if i in rows]
+
     def petition(self, case_key: str) -> Petition | None:
         row = self.db.execute("SELECT * FROM petitions WHERE case_key=?", (case_key,)).fetchone()
         if row is None:

@@ -45,6 +45,21 @@ def cache_path(settings: dict) -> Path | None:
     return Path(base or "/") / folder / FILENAME
 
 
+def known_digests(settings: dict) -> set[bytes]:
+    """Every text digest the cache holds, read only (processes that segment elsewhere ask first)."""
+    path = cache_path(settings)
+    if path is None or not path.exists():
+        return set()
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return {row[0] for row in db.execute("SELECT digest FROM terms")}
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return set()  # the cache's own opening will say what is wrong
+
+
 def text_key(title: str, start_of_body: str) -> bytes:
     """The digest an entry is filed under: the segmenter's version and the exact text read."""
     payload = f"{TERMS_VERSION}\x00{title}\x00{start_of_body}".encode("utf-8")

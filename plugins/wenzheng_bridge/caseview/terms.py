@@ -135,6 +135,22 @@ class TermStream:
         if batch:
             self._submit(batch)
 
+    def segmented_elsewhere(self, items: Iterable[tuple[str, float, bytes, list[str] | None]]
+                            ) -> Iterator[tuple[str, float, bytes]]:
+        """Like ``digests`` for texts digested (and segmented when new) by another process.
+
+        ``items``: (key, score, text digest, terms, or None when the digest was in the cache).
+        """
+        for key, score, digest, words in items:
+            self.inputs.update(key.encode("utf-8") + b"\0" + digest)
+            self.cache.touch(digest)
+            if words is not None and digest not in self._fresh:
+                self._known.add(digest)
+                self.segmented += 1
+                self._fresh[digest] = " ".join(words)
+                self.cache.put(digest, words)
+            yield key, score, digest
+
     def wait(self) -> None:
         """Collect every batch still with the workers."""
         while self._waiting:

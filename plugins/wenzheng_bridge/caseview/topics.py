@@ -35,7 +35,7 @@ from . import grouping
 from .grouping import Matrix
 from .model import Case
 from .settings import DEFAULT_TOPICS, merged
-from .termcache import TermCache, cache_path
+from .termcache import TermCache, cache_path, text_key
 from .terms import TermStream, terms, worker_count  # noqa: F401 (terms: the method, imported from here)
 
 
@@ -81,14 +81,39 @@ class _Corpus:
 
 def topics(cases_iterable: Iterable[Case], settings: dict) -> list[Topic]:
     """Group petitions about the same place or problem; topics hottest first."""
-    options = merged(settings, "WENZHENG_TOPICS", DEFAULT_TOPICS)
-    body_chars = int(options["body_chars"])
+    body_chars = body_length(settings)
     texts = ((c.key, c.score, c.petition.title, c.petition.body[:body_chars]) for c in cases_iterable)
+    return _topics_of(settings, lambda stream: stream.digests(texts))
+
+
+def topics_of_terms(items: Iterable[tuple[str, float, bytes, list[str] | None]], settings: dict) -> list[Topic]:
+    """``topics`` from (key, score, text digest, terms or None if cached) made by other processes.
+
+    The site's parallel pass builds cases in workers, which digest and segment
+    the texts there (``text_terms``); this process only groups.
+    """
+    return _topics_of(settings, lambda stream: stream.segmented_elsewhere(items))
+
+
+def body_length(settings: dict) -> int:
+    """Characters of the body the terms are read from."""
+    return int(merged(settings, "WENZHENG_TOPICS", DEFAULT_TOPICS)["body_chars"])
+
+
+def text_terms(case: Case, body_chars: int, known: set[bytes]) -> tuple[str, float, bytes, list[str] | None]:
+    """One case's item for ``topics_of_terms``: its text digest, and its terms unless ``known``."""
+    title, start = case.petition.title, case.petition.body[:body_chars]
+    digest = text_key(title, start)
+    return case.key, case.score, digest, None if digest in known else terms(title, start, len(start))
+
+
+def _topics_of(settings: dict, feed) -> list[Topic]:
+    options = merged(settings, "WENZHENG_TOPICS", DEFAULT_TOPICS)
     keys, scores, digests = [], array("d"), []
     cache = TermCache(cache_path(settings))
     try:
         with TermStream(cache, worker_count(settings)) as stream:
-            for key, score, digest in stream.digests(texts):
+            for key, score, digest in feed(stream):
                 keys.append(key)
                 scores.append(score)
                 digests.append(digest)

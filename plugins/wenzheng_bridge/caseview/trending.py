@@ -19,10 +19,6 @@ from ..records import Petition
 _COARSE = re.compile(r"^(?:西地省|[A-Z]\d*市|临?[A-Z]\d+[区县])$")
 
 
-def specific_places(petition: Petition) -> list[str]:
-    return [p for p in petition.places if not _COARSE.match(p)]
-
-
 class PlaceRepeats:
     """Earlier complaints about the same place within a window, streaming."""
 
@@ -32,16 +28,41 @@ class PlaceRepeats:
 
     def count(self, petition: Petition) -> int:
         """Earlier petitions naming one of this petition's places; then remember it."""
-        if petition.posted is None:
+        return self.count_at(petition.posted, petition.places)
+
+    def count_at(self, posted: datetime | None, places: list[str]) -> int:
+        if posted is None:
             return 0
         best = 0
-        for place in specific_places(petition):
+        for place in places:
+            if _COARSE.match(place):
+                continue
             times = self.seen[place]
-            while times and petition.posted - times[0] > self.window:
+            while times and posted - times[0] > self.window:
                 times.popleft()
             best = max(best, len(times))
-            times.append(petition.posted)
+            times.append(posted)
         return best
+
+    @classmethod
+    def counted(cls, window_days: float, outline) -> "KnownRepeats":
+        """Every count of a stream worked out at once from (key, posted, places) in stream order.
+
+        Builders that see only a slice of the store (the site's parallel pass)
+        read these instead of counting: a count depends on the petitions before.
+        """
+        repeats = cls(window_days)
+        return KnownRepeats({key: repeats.count_at(posted, places) for key, posted, places in outline})
+
+
+class KnownRepeats:
+    """Place repeats counted beforehand (``PlaceRepeats.counted``), looked up by case key."""
+
+    def __init__(self, counts: dict[str, int]):
+        self.counts = counts
+
+    def count(self, petition: Petition) -> int:
+        return self.counts.get(petition.key, 0)
 
 
 def score(petition: Petition, overdue_days: int, repeats: int, now: datetime, weights: dict) -> tuple[float, dict]:

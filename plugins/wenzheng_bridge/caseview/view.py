@@ -34,13 +34,14 @@ class CaseBuilder:
     """What one build shares across cases: settings, calendar, now, place counts."""
 
     def __init__(self, settings: dict, records: NewsroomRecords | None = None,
-                 now: datetime | None = None, calendar: WorkCalendar | None = None):
+                 now: datetime | None = None, calendar: WorkCalendar | None = None, repeats=None):
         self.settings = settings
         self.records = records or NewsroomRecords()
         self.now = build_now(settings, now)
         self.calendar = calendar or WorkCalendar()
         self.weights = merged(settings, "WENZHENG_TRENDING", DEFAULT_TRENDING)
-        self.repeats = PlaceRepeats(self.weights["place_window_days"])
+        # Counted as the stream goes, or beforehand (trending.KnownRepeats) for a slice of the store.
+        self.repeats = repeats or PlaceRepeats(self.weights["place_window_days"])
         self._limits: dict[tuple[str, str], int] = {}  # (board, type) -> working days
 
     def reply_limit(self, petition: Petition) -> int:

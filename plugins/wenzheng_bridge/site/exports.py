@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import tempfile
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -181,6 +182,25 @@ def write_exports(build) -> dict[str, Path]:
     return exporter.finish()
 
 
+@dataclass(slots=True)
+class CaseLines:
+    """One case's share of the open data files, made wherever the case is built."""
+
+    updated: datetime | None
+    json: str
+    csv: str
+    open311: str
+    services: list[dict]
+
+
+def case_lines(case: Case, settings: dict, slugs: Slugs) -> CaseLines:
+    record = case_record(case, settings)
+    buffer = io.StringIO()
+    csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n").writerow(csv_row(case, settings, record))
+    return CaseLines(case_updated(case), _dump(record), buffer.getvalue(), _dump(open311_request(case, slugs)),
+                     open311_services([case], slugs))
+
+
 class Exporter:
     """The open data files, one case at a time: each case's lines go to a temporary file at once.
 
@@ -198,23 +218,20 @@ class Exporter:
         self.services: dict[str, dict] = {}
         self.parts = {name: tempfile.TemporaryFile("w+", encoding="utf-8") for name in
                       (CASES_JSON, CASES_CSV, OPEN311_REQUESTS)}
-        self.csv_buffer = io.StringIO()
-        self.csv = csv.DictWriter(self.csv_buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
 
     def add(self, case: Case) -> None:
+        self.add_lines(case_lines(case, self.settings, self.slugs))
+
+    def add_lines(self, lines: "CaseLines") -> None:
+        """Append one case's lines (made here, or by a worker of the site's parallel pass)."""
         separator = "," if self.count else ""
         self.count += 1
-        updated = case_updated(case)
-        if updated and (self.newest is None or updated > self.newest):
-            self.newest = updated
-        record = case_record(case, self.settings)
-        self.parts[CASES_JSON].write(separator + "\n" + _dump(record))
-        self.parts[OPEN311_REQUESTS].write(separator + "\n" + _dump(open311_request(case, self.slugs)))
-        self.csv.writerow(csv_row(case, self.settings, record))
-        self.parts[CASES_CSV].write(self.csv_buffer.getvalue())
-        self.csv_buffer.seek(0)
-        self.csv_buffer.truncate()
-        for service in open311_services([case], self.slugs):
+        if lines.updated and (self.newest is None or lines.updated > self.newest):
+            self.newest = lines.updated
+        self.parts[CASES_JSON].write(separator + "\n" + lines.json)
+        self.parts[OPEN311_REQUESTS].write(separator + "\n" + lines.open311)
+        self.parts[CASES_CSV].write(lines.csv)
+        for service in lines.services:
             self.services.setdefault(service["service_code"], service)
 
     def finish(self) -> dict[str, Path]:

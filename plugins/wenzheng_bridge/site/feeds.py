@@ -23,7 +23,6 @@ from datetime import datetime
 from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
-from feedgenerator import Atom1Feed
 
 from ..caseview.model import Case, Event
 from ..records import SHANGHAI
@@ -86,13 +85,15 @@ class FeedCollector:
     and an entry is kept as its finished fields, never as the case.
     """
 
-    def __init__(self, settings: dict):
+    def __init__(self, settings: dict, first: int = 0):
         self.settings = settings
         self.slugs = Slugs(settings.get("WENZHENG_SLUGS") or {})
         self.limit = settings.get("FEED_MAX_ITEMS") or DEFAULT_MAX_ITEMS
         self.writer = _FeedWriter(settings, None)
         self.newest: datetime | None = None
-        self.count = 0
+        # Case numbers break ties between entries of the same time; a collector of a slice of
+        # the stream starts at the slice's position, so merged slices order as one stream would.
+        self.count = first
         self.overall: list = []
         self.boards: dict = defaultdict(list)
         self.departments: dict = defaultdict(list)
@@ -114,16 +115,31 @@ class FeedCollector:
             order = (event.time.timestamp(), number, index)
             item = None
             for heap in heaps:
-                if len(heap) >= self.limit and order <= heap[0][0]:
-                    continue
-                item = item or self.writer.event_item(event.time, case, event, seen)
-                (heapq.heappush if len(heap) < self.limit else heapq.heappushpop)(heap, (order, item))
+                if self._wants(heap, order):
+                    item = item or self.writer.event_item(event.time, case, event, seen)
+                    self._keep(heap, order, item)
         if case.status == "已解决" and updated:
             order = (updated, number)
-            if len(self.resolved) < self.limit or order > self.resolved[0][0]:
-                item = self.writer.resolved_item(updated, case)
-                (heapq.heappush if len(self.resolved) < self.limit else heapq.heappushpop)(
-                    self.resolved, (order, item))
+            if self._wants(self.resolved, order):
+                self._keep(self.resolved, order, self.writer.resolved_item(updated, case))
+
+    def merge(self, other: "FeedCollector") -> None:
+        """Take the entries kept by the collector of a later slice of the same stream."""
+        if other.newest and (self.newest is None or other.newest > self.newest):
+            self.newest = other.newest
+        pairs = [(self.overall, other.overall), (self.resolved, other.resolved)]
+        pairs += [(self.boards[group], heap) for group, heap in other.boards.items()]
+        pairs += [(self.departments[group], heap) for group, heap in other.departments.items()]
+        for mine, theirs in pairs:
+            for order, item in theirs:
+                if self._wants(mine, order):
+                    self._keep(mine, order, item)
+
+    def _wants(self, heap: list, order: tuple) -> bool:
+        return len(heap) < self.limit or order > heap[0][0]
+
+    def _keep(self, heap: list, order: tuple, item: dict) -> None:
+        (heapq.heappush if len(heap) < self.limit else heapq.heappushpop)(heap, (order, item))
 
     def finish(self, build) -> list[str]:
         """Write the collected feeds; returns every feed path, per-case ones included."""
@@ -175,14 +191,24 @@ class _FeedWriter:
         self.host = urlsplit(site_root(settings)).hostname or "localhost"
 
     def document(self, path: str, title: str, link: str, items: Iterable[dict]) -> bytes:
-        feed = _Atom(
-            self.newest, title=title, link=absolute(self.settings, link), description="",
-            language="zh-CN", feed_url=absolute(self.settings, path),
-            author_name=self.author,
-        )
-        for item in items:
-            feed.add_item(**item)
-        return feed.writeString("utf-8").encode("utf-8")
+        """An Atom 1.0 document (RFC 4287).
+
+        Written from a fixed layout with escaped values: feedgenerator's SAX writer took
+        0.8 ms a feed and lxml's ElementMaker 0.66 ms, most of the time of 100,000 per-case feeds.
+        """
+        items = list(items)
+        stamps = [item["updateddate"] or item["pubdate"] for item in items]
+        updated = max(stamps) if stamps else _local(self.newest) if self.newest else datetime.now(SHANGHAI)
+        author = f"<author><name>{_x(self.author)}</name></author>" if self.author else ""
+        home = absolute(self.settings, link)
+        return "".join((
+            '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
+            f'<title>{_x(title)}</title><link href="{_x(home)}" rel="alternate"/>',
+            f'<link href="{_x(absolute(self.settings, path))}" rel="self"/><id>{_x(home)}</id>',
+            f"<updated>{updated.isoformat()}</updated>{author}",
+            *(_entry(item) for item in items),
+            "</feed>",
+        )).encode("utf-8")
 
     def resolved_item(self, when: datetime, case: Case) -> dict:
         body = f"<p>{html.escape(case.evidence)}</p>" + _paragraphs(case.petition.body)
@@ -224,21 +250,19 @@ class _FeedWriter:
         return f"tag:{self.host},{_local(when):%Y-%m-%d}:/{path}"
 
 
-class _Atom(Atom1Feed):
-    """An Atom feed whose <updated>, when it has no entry yet, is the site's newest update.
+def _entry(item: dict) -> str:
+    """One <entry> from the fields ``event_item`` and ``resolved_item`` give."""
+    updated = item["updateddate"] or item["pubdate"]
+    categories = "".join(f'<category term="{_x(term)}"/>' for term in item["categories"])
+    return (f'<entry><title>{_x(item["title"])}</title><link href="{_x(item["link"])}" rel="alternate"/>'
+            f'<published>{item["pubdate"].isoformat()}</published><updated>{updated.isoformat()}</updated>'
+            f'<author><name>{_x(item["author_name"])}</name></author><id>{_x(item["unique_id"])}</id>'
+            f'<summary type="html">{_x(item["description"])}</summary>{categories}</entry>')
 
-    feedgenerator would put the current UTC time there: a feed that changed
-    on every build, in the wrong zone.
-    """
 
-    def __init__(self, newest: datetime | None, **kwargs):
-        super().__init__(**kwargs)
-        self.newest = newest
-
-    def latest_post_date(self):
-        if self.items or self.newest is None:
-            return super().latest_post_date()
-        return _local(self.newest)
+def _x(text: str) -> str:
+    """Text escaped for XML content and double-quoted attributes."""
+    return html.escape(text or "", quote=True)
 
 
 def _local(when: datetime) -> datetime:

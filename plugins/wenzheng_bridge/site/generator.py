@@ -138,7 +138,8 @@ class CaseGenerator(Generator):
     def _stream(self, stream_class, digests, articles):
         """The one pass over the store: rows, case pages and feeds, then statistics and topics."""
         from ..caseview.stats import stats
-        from ..caseview.topics import assign_topics, topics
+        from ..caseview.termcache import known_digests
+        from ..caseview.topics import assign_topics, topics_of_terms
         from ..caseview.view import cases
         from ..newsroom.records import load as load_records
         from ..store import Store
@@ -151,11 +152,9 @@ class CaseGenerator(Generator):
                 yield from cases(store, self.settings, records=records)
 
         self.build.restream = restream
-        with Store.open(store_path, readonly=True) as store:
-            expected = store.count()
-        stream = stream_class(self.build, digests, expected=expected)
+        stream = stream_class(self.build, digests, records, known_terms=known_digests(self.settings))
         # "now" is WENZHENG_NOW when set (reproducible builds), else the real time.
-        found = topics(stream.public(restream()), self.settings)
+        found = topics_of_terms(stream.terms(store_path), self.settings)
         assign_topics(stream.rows, found)
         public = [row for row in stream.rows if row.public]
         self.site.load(stream.rows, stats(public, self.settings), found)

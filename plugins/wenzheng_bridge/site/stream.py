@@ -1,119 +1,169 @@
-"""One streaming pass over the store's cases: what each case alone needs is written at once.
+"""The one pass over the store's cases, on every core: what each case alone needs is done there.
 
-Holding 100,000 full ``Case`` objects (bodies, replies, timelines) for the
-whole build made memory grow with the store. Here each case, as the case view
-yields it, becomes a light ``pages.Row`` (kept), its page and its own feed
-(rendered by forked workers, or skipped when its digest says nothing changed),
-its entries in the site-wide feeds (bounded heaps) and its lines of the open
-data files (temporary files); then it is dropped. Public cases are passed on
-to the caller (the hot-topic grouping reads them as a stream too).
+Building a case (masking, deadlines, clocks) and rendering its page and feed
+is most of a build and needs nothing of the other cases, except how often its
+places were named before (counted first, from a light outline of the store).
+So the store is split into slices in stream order (oldest post first), and
+forked workers each read a slice from the store themselves, build its cases,
+write their pages and feeds (or skip them when the digest says nothing
+changed) and hand back only small things: a light ``pages.Row`` per case, the
+written files, digests, the entries the slice's cases give the site-wide
+feeds, their lines of the open data files and their topic terms. This process
+merges the slices in order, so the result is the one a single process gets.
 
-Workers are forked when the pass starts, before any case is loaded, so they
-share only the templates and settings; cases reach them pickled in batches and
-they send back which files they wrote.
+Workers are forked before any case is built, so memory stays that of a slice
+per worker plus the rows here, whatever the size of the store.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
-from collections import deque
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from ..caseview.model import Case
+from ..caseview.topics import body_length, text_terms
+from ..caseview.trending import PlaceRepeats
+from ..caseview.view import CaseBuilder
+from ..caseview.settings import DEFAULT_TRENDING, merged
+from ..store import Store
 from . import parallel
-from .exports import Exporter
+from .exports import CaseLines, Exporter, case_lines
 from .feeds import FeedCollector, case_feed, case_feed_path
 from .pages import Row, case_url, row_of
+from .slugs import Slugs
 from .writing import write_if_changed
 
-#: Cases handed to a worker at a time, and batches in flight per worker (bounds memory).
-BATCH = 200
-IN_FLIGHT = 3
-#: Below this many cases, forking costs more than it saves.
+#: Petitions a worker reads and builds at a time (bounds its memory and evens out the work).
+SLICE = 500
+#: Below this many petitions, forking costs more than it saves.
 MIN_CASES_FOR_WORKERS = 500
 
-#: The build a forked worker renders for (set just before forking; nothing else is pickled).
-_BUILD = None
+
+@dataclass
+class Slice:
+    """What a worker hands back for one slice of the stream."""
+
+    rows: list[Row] = field(default_factory=list)
+    written: list[tuple[str, bool]] = field(default_factory=list)
+    digests: list[tuple[str, str]] = field(default_factory=list)
+    rendered: int = 0
+    feeds: FeedCollector | None = None
+    exports: list[CaseLines] = field(default_factory=list)
+    terms: list[tuple] = field(default_factory=list)
 
 
 class CaseStream:
-    """Consumes ``cases`` once; ``rows`` (every case) and the collectors are ready afterwards."""
+    """Runs the pass (``terms``); ``rows`` (every case) and the collectors are ready afterwards."""
 
-    def __init__(self, build, digests: "Digests", expected: int = 0):
+    def __init__(self, build, digests: "Digests", records, known_terms: set[bytes] = frozenset()):
         self.build = build
         self.digests = digests
+        self.records = records
+        self.known_terms = known_terms
         self.rows: list[Row] = []
         self.feeds = FeedCollector(build.settings)
         self.exports = Exporter(build.settings, build.output_path)
         self.rendered = 0
-        self.workers = parallel.worker_count(build.settings) if expected >= MIN_CASES_FOR_WORKERS else 1
-        self._pool = None
-        self._batch: list[Case] = []
-        self._pending: deque = deque()
 
-    def public(self, cases: Iterable[Case]) -> Iterator[Case]:
-        """Handle every case; yield the public ones."""
-        self._start()
+    def terms(self, store_path) -> Iterator[tuple]:
+        """Build every case, in slices; yield each public case's topic-terms item in stream order."""
+        global _PASS
+        slices, repeats = self._plan(store_path)
+        count = sum(len(ids) for _, ids in slices)
+        builder = CaseBuilder(self.build.settings, self.records, repeats=repeats)
+        _PASS = _Pass(self.build, self.digests, str(store_path), builder, self.known_terms)
+        workers = parallel.worker_count(self.build.settings) if len(slices) > 1 and count >= MIN_CASES_FOR_WORKERS else 1
         try:
-            for case in cases:
-                self.rows.append(row_of(case))
-                if not case.public:
-                    continue
-                self._page(case)
-                self.feeds.add(case)
-                self.exports.add(case)
-                yield case
-            self._flush()
-            self._finish()
+            if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+                for job in slices:
+                    yield from self._take(_slice(job))
+                return
+            _PASS.prepare_fork()
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for part in pool.imap(_slice, slices):
+                    yield from self._take(part)
         finally:
-            self._stop()
+            _PASS = None
+            gc.unfreeze()
 
-    # -- case pages and per-case feeds ------------------------------------------------
-    def _page(self, case: Case) -> None:
-        page, feed = case_url(case.key) + "index.html", case_feed_path(case)
-        if self.digests.unchanged(case, (page, feed), self.build.output_path):
-            self._segments.append([(page, False), (feed, False)])
-            return
-        self.rendered += 1
-        if self._pool is None:
-            self._segments.append(render_case(self.build, case))
-            return
-        self._batch.append(case)
-        if len(self._batch) >= BATCH:
-            self._flush()
+    def _plan(self, store_path) -> tuple[list[tuple[int, list[int]]], object]:
+        """Slices of row ids in stream order (with their first position), and the place repeats."""
+        with Store.open(store_path, readonly=True) as store:
+            outline = store.outline()
+        window = merged(self.build.settings, "WENZHENG_TRENDING", DEFAULT_TRENDING)["place_window_days"]
+        repeats = PlaceRepeats.counted(window, ((key, posted, places) for _, key, posted, places in outline))
+        ids = [row[0] for row in outline]
+        return [(start, ids[start:start + SLICE]) for start in range(0, len(ids), SLICE)], repeats
 
-    def _flush(self) -> None:
-        if self._batch and self._pool is not None:
-            result = self._pool.apply_async(_render_batch, (self._batch,))
-            self._pending.append(result)
-            self._segments.append(result)
-        self._batch = []
-        # Waiting for the oldest batch keeps only a few batches of cases in memory.
-        while len(self._pending) > IN_FLIGHT * self.workers:
-            self._pending.popleft().wait()
+    def _take(self, part: Slice) -> Iterator[tuple]:
+        self.rows += part.rows
+        self.build.written += part.written
+        self.digests.new.update(part.digests)
+        self.rendered += part.rendered
+        self.feeds.merge(part.feeds)
+        for lines in part.exports:
+            self.exports.add_lines(lines)
+        yield from part.terms
 
-    def _start(self) -> None:
-        global _BUILD
-        self._segments: list = []
-        if self.workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-            return
-        _BUILD = self.build
-        self._pool = multiprocessing.get_context("fork").Pool(self.workers)
 
-    def _finish(self) -> None:
-        """Wait for the workers; add the files of every case in stream order to Build.written."""
-        for segment in self._segments:
-            self.build.written += segment if isinstance(segment, list) else segment.get()
-        self._segments = []
+class _Pass:
+    """What the workers share (inherited when they fork; nothing of it is pickled)."""
 
-    def _stop(self) -> None:
-        global _BUILD
-        if self._pool is not None:
-            self._pool.close() if not self._segments else self._pool.terminate()
-            self._pool.join()
-            self._pool, _BUILD = None, None
+    def __init__(self, build, digests, store_path: str, builder: CaseBuilder, known_terms: set[bytes]):
+        self.build, self.digests, self.store_path, self.builder = build, digests, store_path, builder
+        self.known_terms = known_terms
+        self.body_chars = body_length(build.settings)
+        self.slugs = Slugs(build.settings.get("WENZHENG_SLUGS") or {})
+
+    def prepare_fork(self) -> None:
+        """Before forking: load the segmenter once if texts may be new, and keep the heap still."""
+        import jieba
+
+        with Store.open(self.store_path, readonly=True) as store:
+            if store.count() > len(self.known_terms):
+                jieba.initialize()  # inherited by every worker instead of loaded by each
+        # Objects the collector would touch (and so copy into every worker) stay put.
+        gc.freeze()
+
+
+#: The pass of the current build (set just before forking).
+_PASS: _Pass | None = None
+
+
+def _slice(job: tuple[int, list[int]]) -> Slice:
+    """In a worker (or here for a small store): build, render and summarise one slice."""
+    first, ids = job
+    shared = _PASS
+    settings = shared.build.settings
+    with Store.open(shared.store_path, readonly=True) as store:
+        petitions = store.petitions_by_id(ids)
+    part = Slice(feeds=FeedCollector(settings, first=first))
+    for petition in petitions:
+        case = shared.builder.build(petition)
+        part.rows.append(row_of(case))
+        if not case.public:
+            continue
+        _page(shared, case, part)
+        part.feeds.add(case)
+        part.exports.append(case_lines(case, settings, shared.slugs))
+        part.terms.append(text_terms(case, shared.body_chars, shared.known_terms))
+    return part
+
+
+def _page(shared: _Pass, case: Case, part: Slice) -> None:
+    """The case's page and feed, unless its digest says the files hold what they would get."""
+    files = (case_url(case.key) + "index.html", case_feed_path(case))
+    digest, unchanged = shared.digests.check(case, files, shared.build.output_path)
+    part.digests.append((case.key, digest))
+    if unchanged:
+        part.written += [(name, False) for name in files]
+        return
+    part.rendered += 1
+    part.written += render_case(shared.build, case)
 
 
 def render_case(build, case: Case) -> list[tuple[str, bool]]:
@@ -124,13 +174,6 @@ def render_case(build, case: Case) -> list[tuple[str, bool]]:
         (page, write_if_changed(root / page, build.renderer.render("case", page, case=case))),
         (feed, write_if_changed(root / feed, case_feed(case, build.settings))),
     ]
-
-
-def _render_batch(cases: list[Case]) -> list[tuple[str, bool]]:
-    written = []
-    for case in cases:
-        written += render_case(_BUILD, case)
-    return written
 
 
 class Digests:
@@ -165,10 +208,13 @@ class Digests:
         name = hashlib.sha1(str(Path(output_path).resolve()).encode()).hexdigest()[:12]
         return cls(terms.parent / f"site-{name}-{cls.FILENAME}", version)
 
-    def unchanged(self, case: Case, files: tuple[str, ...], root: Path) -> bool:
+    def check(self, case: Case, files: tuple[str, ...], root: Path) -> tuple[str, bool]:
+        """(the case's digest, whether its files are there and hold what rendering would write).
+
+        Only reads: a worker's answer is recorded by the main process (``new``).
+        """
         digest = hashlib.sha1(self.version + repr(case).encode("utf-8")).hexdigest()
-        self.new[case.key] = digest
-        return self.old.get(case.key) == digest and all((root / name).is_file() for name in files)
+        return digest, self.old.get(case.key) == digest and all((root / name).is_file() for name in files)
 
     def unchanged_page(self, save_as: str, text: str, root: Path) -> bool:
         """Like ``unchanged`` for a page made from ``text`` (all it shows besides the version)."""
