@@ -20,7 +20,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Iterator
 
@@ -213,7 +213,7 @@ class Digests:
 
         Only reads: a worker's answer is recorded by the main process (``new``).
         """
-        digest = hashlib.sha1(self.version + repr(case).encode("utf-8")).hexdigest()
+        digest = hashlib.sha1(self.version + _shown(case).encode("utf-8")).hexdigest()
         return digest, self.old.get(case.key) == digest and all((root / name).is_file() for name in files)
 
     def unchanged_page(self, save_as: str, text: str, root: Path) -> bool:
@@ -229,6 +229,23 @@ class Digests:
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         temporary.write_text("".join(f"{k}\t{d}\n" for k, d in self.new.items()), encoding="utf-8")
         os.replace(temporary, self.path)
+
+
+#: Case fields its page and feed never show: they move with "now" on every build of a live site
+#: (the trending score decays by the hour), so they must not make every page look changed.
+_NOT_SHOWN = frozenset({"score", "score_parts", "topic", "clocks"})
+_SHOWN_FIELDS = tuple(f.name for f in fields(Case) if f.name not in _NOT_SHOWN)
+
+
+#: Clocks the case page shows while they run (in working days; calendar days move by the second).
+_SHOWN_RUNNING = frozenset({"reply"})
+
+
+def _shown(case: Case) -> str:
+    """What a case's page and feed are made from: the case without its now-driven extras."""
+    clocks = sorted((name, clock.working_days if name in _SHOWN_RUNNING else None, True) if clock.running
+                    else (name, clock.working_days, clock.calendar_days) for name, clock in case.clocks.items())
+    return repr(([getattr(case, name) for name in _SHOWN_FIELDS], clocks))
 
 
 def code_version(renderer, settings: dict) -> str:

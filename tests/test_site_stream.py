@@ -1,0 +1,56 @@
+"""The site's pass over the store: slices, place repeats counted beforehand, page digests and "now"."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from wenzheng_bridge.caseview.settings import DEFAULT_TRENDING, merged
+from wenzheng_bridge.caseview.trending import PlaceRepeats
+from wenzheng_bridge.caseview.view import CaseBuilder, cases
+from wenzheng_bridge.site.stream import Digests
+from wenzheng_bridge.store import Store
+
+# A Friday morning; an hour later the same day; the next Monday (two working days on).
+NOW = "2019-10-18T09:00:00+08:00"
+LATER_SAME_DAY = "2019-10-18T10:00:00+08:00"
+NEXT_MONDAY = "2019-10-21T09:00:00+08:00"
+
+
+def build_all(store_path: Path, now: str) -> dict:
+    with Store.open(store_path, readonly=True) as store:
+        return {case.key: case for case in cases(store, {"WENZHENG_NOW": now})}
+
+
+def test_slices_read_from_the_store_equal_the_stream(sample_store):
+    """Petitions read by row id in slices, with repeats counted beforehand, build the same cases."""
+    streamed = build_all(sample_store, NOW)
+    with Store.open(sample_store, readonly=True) as store:
+        outline = store.outline()
+        ids = [row[0] for row in outline]
+        slices = [store.petitions_by_id(ids[start:start + 97]) for start in range(0, len(ids), 97)]
+    window = merged({}, "WENZHENG_TRENDING", DEFAULT_TRENDING)["place_window_days"]
+    repeats = PlaceRepeats.counted(window, ((key, posted, places) for _, key, posted, places in outline))
+    builder = CaseBuilder({"WENZHENG_NOW": NOW}, repeats=repeats)
+    sliced = [builder.build(petition) for part in reversed(slices) for petition in part]
+    assert [row[1] for row in outline] == list(streamed)
+    assert sorted(sliced, key=lambda c: c.key) == sorted(streamed.values(), key=lambda c: c.key)
+    assert any(case.score_parts["repeat_place"] for case in sliced)  # the sample names places again
+
+
+def test_page_digest_ignores_what_moves_with_now_but_not_what_pages_show(sample_store, tmp_path):
+    digests = Digests(None, "v1")
+    first, later, monday = (build_all(sample_store, now) for now in (NOW, LATER_SAME_DAY, NEXT_MONDAY))
+
+    def digest(case) -> str:
+        return digests.check(case, (), tmp_path)[0]
+
+    # An hour later every score has decayed, yet no page shows anything new.
+    before = [key for key, case in first.items() if case.petition.posted and case.petition.posted.isoformat() < NOW]
+    assert before and all(first[key].score != later[key].score for key in before)
+    assert [key for key in first if digest(first[key]) != digest(later[key])] == []
+    # Two working days later the cases still waiting show longer waits; answered ones do not change.
+    waiting = {key for key in before if first[key].clocks["reply"].running}
+    moved = {key for key in first if digest(first[key]) != digest(monday[key])}
+    assert waiting and waiting <= moved
+    answered = [key for key, case in first.items() if case.petition.replies and not case.clocks["reply"].running
+                and case.status == monday[key].status and not case.followups]
+    assert answered and not moved & set(answered)
