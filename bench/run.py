@@ -332,7 +332,9 @@ def bench_settings(work: Work) -> Path:
         "WENZHENG_NEWSROOM_PAGES = False\n"
         "# The search index is timed on its own (run_search), not inside the build.\n"
         "WENZHENG_SEARCH = False\n"
-        f"CACHE_PATH = {str(work.dir / 'cache')!r}\n",
+        f"CACHE_PATH = {str(work.dir / 'cache')!r}\n"
+        "# Term cache and page digests with the bench's other caches: a full build starts without them.\n"
+        f"WENZHENG_CACHE_DIR = {str(work.dir / 'cache' / 'wenzheng')!r}\n",
         encoding="utf-8")
     return path
 
