@@ -162,6 +162,23 @@ def test_reindexing_follows_the_public_content(site, sample_store, tmp_path):
     assert not (output / search.BUNDLE).exists()
 
 
+def test_keys_a_glob_cannot_name_are_indexed_from_a_staged_copy(site, tmp_path):
+    output = tmp_path / "output"
+    odd = "forum-7,8{1}"  # a source id with glob syntax in it
+    pages = [search._page("tipdm-445"), search._page(odd)]
+    for page, source in zip(pages, ["tipdm-445", PLACES["暮云街道"]]):
+        (output / page.path).parent.mkdir(parents=True)
+        shutil.copy(site.output / "cases" / source / "index.html", output / page.path)
+    stale = output / "cases" / "tipdm-stale" / "index.html"  # not one of the pages: not indexed
+    stale.parent.mkdir()
+    shutil.copy(site.output / "cases" / TAKEN_DOWN / "index.html", stale)
+
+    done = search.index_site(output, pages)
+    assert done["runs"][search.BUNDLE]["indexed"] == 2
+    assert indexed_urls(output / search.BUNDLE) == {"/cases/tipdm-445/", f"/cases/{odd}/"}
+    assert not list(output.glob(".pagefind*"))  # the staged copy is gone
+
+
 @pytest.mark.browser
 def test_a_large_site_is_indexed_in_shards_merged_in_the_browser(site, sample_store, tmp_path, browser,
                                                                  monkeypatch):

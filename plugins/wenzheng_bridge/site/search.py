@@ -2,7 +2,7 @@
 
 Pagefind's extended build segments Chinese. It runs after Pelican has written
 everything (a FINALIZER), as its own process (the ``pagefind_extended`` CLI)
-over a folder holding exactly the case pages of this build's public cases:
+over exactly the case pages of this build's public cases, named by a glob:
 never the listings, never a gated case, never a stale page an earlier build
 left in the output folder. The theme marks what is indexed on a case page
 (``data-pagefind-body``), its title (``data-pagefind-meta="title"``) and the
@@ -42,7 +42,9 @@ import math
 import os
 import shutil
 import subprocess
+import re
 import sys
+import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
@@ -60,8 +62,10 @@ STAMP = "wenzheng-inputs.sha256"
 #: a run over 6,000 peaks at 1.5 GB, over 8,000 at 1.9 GB (bench/RESULTS-search.md); shards
 #: by hash are within a few percent of the mean, so this keeps each run well under 2 GB.
 SHARD_PAGES = 6_000
+#: Case keys a Pagefind glob can name as they are (letters, digits, _ . -); others are staged.
+PLAIN_KEY = re.compile(r"[\w.\-]+")
 #: Part of the digest: a change of how the index is built rebuilds it.
-INDEX_OPTIONS = {"runner": "cli", "site": "staged public case pages", "shards": "sha1(key) mod count"}
+INDEX_OPTIONS = {"runner": "cli", "site": "public case pages named by a glob", "shards": "sha1(key) mod count"}
 
 
 class Page(NamedTuple):
@@ -216,8 +220,11 @@ def _rebuild(output: Path, pages: list[Page], digest: str, bundle: Path) -> dict
     for folder in (fresh, staging):
         shutil.rmtree(folder, ignore_errors=True)
     try:
-        _stage(output, pages, staging)
-        run = _run_pagefind(staging, fresh)
+        if all(PLAIN_KEY.fullmatch(page.key) for page in pages):
+            run = _run_pagefind(output, _glob(pages), fresh)
+        else:
+            _stage(output, pages, staging)
+            run = _run_pagefind(staging, "**/*.html", fresh)
         (fresh / STAMP).write_text(digest + "\n")
         _swap(fresh, bundle)
     finally:
@@ -226,14 +233,25 @@ def _rebuild(output: Path, pages: list[Page], digest: str, bundle: Path) -> dict
     return run
 
 
-def _stage(output: Path, pages: list[Page], staging: Path) -> None:
-    """Hard-link exactly the pages to index into a folder of their own.
+def _glob(pages: list[Page]) -> str:
+    """A Pagefind glob naming exactly these case pages, so it reads them where they are.
 
-    Pagefind's CLI indexes a folder; the output folder may hold pages a build
-    did not write (a case taken down since). The Python API (``pagefind``
-    package) reads one answer per 0.1 s poll, far too slow for 100,000 pages,
-    and its service process holds the same per-page data as the CLI. Hard
-    links cost no copy, and the links keep each page's path, so its URL is the same.
+    The output folder may hold pages a build did not write (a case taken down
+    since): naming the pages keeps them out without copying anything. The
+    Python API (``pagefind`` package) would also take pages one by one, but it
+    reads one answer per 0.1 s poll, far too slow for 100,000 pages, and its
+    service process holds the same per-page data as the CLI.
+    """
+    folder = Path(case_url("-")).parent.as_posix()
+    return f"{folder}/{{{','.join(page.key for page in pages)}}}/index.html"
+
+
+def _stage(output: Path, pages: list[Page], staging: Path) -> None:
+    """Hard-link the pages into a folder of their own: for keys a glob cannot name as they are.
+
+    Slower than a glob at scale (removing 6,000 links takes about 12 s here), so
+    only the rare shard with such a key pays it. The links keep each page's
+    path, so its URL is the same.
     """
     for page in pages:
         target = staging / page.path
@@ -244,17 +262,22 @@ def _stage(output: Path, pages: list[Page], staging: Path) -> None:
             shutil.copyfile(output / page.path, target)
 
 
-def _run_pagefind(site: Path, target: Path) -> dict:
+def _run_pagefind(site: Path, glob: str, target: Path) -> dict:
     """Run Pagefind's extended CLI in a process of its own (its memory is returned when it ends).
 
-    Returns the pages it indexed, its wall time and its peak resident memory.
+    The options go in a config file (the glob can be longer than one
+    command-line argument may be). Returns the pages it indexed, its wall time
+    and its peak resident memory.
     """
-    command = [str(_executable()), "--site", str(site), "--output-path", str(target)]
     started = time.monotonic()
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as process:
-        report = process.stdout.read().decode("utf-8", "replace")
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryDirectory(prefix="wenzheng-pagefind-") as config:
+        options = {"site": str(site.resolve()), "glob": glob, "output_path": str(target.resolve())}
+        Path(config, "pagefind.json").write_text(json.dumps(options, ensure_ascii=False), "utf-8")
+        with subprocess.Popen([str(_executable())], cwd=config, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT) as process:
+            report = process.stdout.read().decode("utf-8", "replace")
+            _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode or not (target / "pagefind-entry.json").exists():
         raise SearchIndexError(f"Pagefind 建立搜索索引失败（退出码 {process.returncode}，{site}）：\n{report}")
     entry = json.loads((target / "pagefind-entry.json").read_text("utf-8"))
