@@ -1,6 +1,8 @@
 """Hot topics on the real sample: the two topics the competition names in fj3."""
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from openpyxl import load_workbook
 
@@ -99,3 +101,13 @@ def test_candidates_are_blocked_not_all_pairs(views, monkeypatch):
     assert sum(len(t.members) for t in found) == n
     estate = next(t for t in found if "tipdm-360100x0" in t.members)
     assert {f"tipdm-{i}x{k}" for i in range(360100, 360110) for k in range(4)} <= set(estate.members)
+
+
+def test_grouping_in_a_process_of_its_own_finds_the_same_topics(views, monkeypatch):
+    """A large corpus is grouped in a forked process; forced here on the sample, the topics are the same."""
+    topics_module = importlib.import_module("wenzheng_bridge.caseview.topics")
+
+    here = topics(views, NOW)
+    monkeypatch.setattr(topics_module, "APART_MIN", 0)
+    apart = topics(views, NOW)
+    assert [(t.label, t.members) for t in apart] == [(t.label, t.members) for t in here] and here

@@ -71,6 +71,15 @@ def _rejoined(tokens: list[str]) -> list[str]:
     return joined
 
 
+def release_segmenter() -> None:
+    """Drop jieba's dictionary (about 60 MB) from a process whose workers did the segmenting.
+
+    jieba loads it again by itself if this process segments later.
+    """
+    if jieba.dt.initialized:
+        jieba.dt.FREQ, jieba.dt.total, jieba.dt.initialized = {}, 0, False
+
+
 _BATCH = 500  # petitions handed to a worker at once
 PARALLEL_MIN = 2000  # texts to segment before worker processes pay for themselves
 

@@ -9,6 +9,7 @@ the sitemap) is the same whatever the number of workers.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from typing import Callable
@@ -41,11 +42,15 @@ def run(build, tasks: list[Callable[[], None]], per_worker: int = MIN_TASKS_PER_
             task()
         return
     _TASKS, _BUILD = tasks, build
+    # The workers share this heap (100,000 rows) copy-on-write; a garbage collection in a worker
+    # would write to every object's header and so copy the whole heap into each worker.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             results = pool.map(_work, [(index, workers) for index in range(workers)])
     finally:
         _TASKS, _BUILD = [], None
+        gc.unfreeze()
     merged = sorted((item for result in results for item in result), key=lambda item: item[0])
     for _, written in merged:
         build.written.extend(written)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..caseview.model import Case
+from ..caseview.terms import release_segmenter
 from ..caseview.topics import body_length, text_terms
 from ..caseview.trending import PlaceRepeats
 from ..caseview.view import CaseBuilder
@@ -68,6 +69,7 @@ class CaseStream:
         self.feeds = FeedCollector(build.settings)
         self.exports = Exporter(build.settings, build.output_path)
         self.rendered = 0
+        self._strings: dict[str, str] = {}
 
     def terms(self, store_path) -> Iterator[tuple]:
         """Build every case, in slices; yield each public case's topic-terms item in stream order."""
@@ -89,6 +91,7 @@ class CaseStream:
         finally:
             _PASS = None
             gc.unfreeze()
+            release_segmenter()
 
     def _plan(self, store_path) -> tuple[list[tuple[int, list[int]]], object]:
         """Slices of row ids in stream order (with their first position), and the place repeats."""
@@ -100,6 +103,11 @@ class CaseStream:
         return [(start, ids[start:start + SLICE]) for start in range(0, len(ids), SLICE)], repeats
 
     def _take(self, part: Slice) -> Iterator[tuple]:
+        for row in part.rows:
+            # Each unpickled row has its own copy of its board, department, ... strings: share them.
+            row.status, row.status_class, row.board, row.department, row.type, row.field = (
+                self._strings.setdefault(text, text)
+                for text in (row.status, row.status_class, row.board, row.department, row.type, row.field))
         self.rows += part.rows
         self.build.written += part.written
         self.digests.new.update(part.digests)
