@@ -161,24 +161,60 @@ def test_monthly_archive(site, view):
     assert "2019年" in archive
 
 
-def test_pagination_is_numbered_from_the_oldest(site, view):
-    """Page 1 holds the oldest cases; adding a newer case changes only the last page."""
+def index_pages(output: Path, base: str) -> list[list[str]]:
+    """The case keys of each numbered page of an index, oldest page first (following the links)."""
+    landing = BeautifulSoup((output / base / "index.html").read_bytes(), "lxml")
+    oldest = [a["href"] for a in landing.select(".pager a") if text(a) == "最早的案件"]
+    url, pages = (urlsplit(urljoin(f"/{base}", oldest[0])).path if oldest else None), []
+    if url is None:  # a single page
+        url = next(f"/{base}page/{n}/" for n in range(1, 10_000) if (output / base / "page" / str(n)).exists())
+    while url:
+        tree = BeautifulSoup((output / url.strip("/") / "index.html").read_bytes(), "lxml")
+        pages.append(case_links(tree))
+        newer = [a["href"] for a in tree.select('.pager a[rel="next"]')]
+        url = urlsplit(urljoin(url, newer[0])).path if newer else None
+    return pages
+
+
+def test_pagination_follows_the_store_oldest_first(site, view):
+    """Pages list a board's cases oldest page first, each page newest first, at most 50 a page."""
     board = max(view["stats"].by["board"].values(), key=lambda g: g.count)
     assert board.count > 50  # A市 has 319: several pages at the default size of 50
-    first = case_links(doc(site, f"boards/{Slugs()(board.name)}/page/1/"))
     by_key = {c.key: c for c in view["public"]}
     board_cases = sorted((c for c in view["public"] if c.petition.board == board.name),
                          key=lambda c: (c.petition.posted, c.key))
-    assert set(first) == {c.key for c in board_cases[:50]}
-    assert [by_key[k].petition.posted for k in first] == sorted((by_key[k].petition.posted for k in first), reverse=True)
-
+    pages = index_pages(site.output, f"boards/{Slugs()(board.name)}/")
+    assert len(pages) > 1 and all(0 < len(keys) <= 50 for keys in pages)
+    assert [key for keys in pages for key in reversed(keys)] == [c.key for c in board_cases]
+    for keys in pages:
+        posted = [by_key[k].petition.posted for k in keys]
+        assert posted == sorted(posted, reverse=True)
     landing = case_links(doc(site, f"boards/{Slugs()(board.name)}/"))
     assert landing == [c.key for c in reversed(board_cases[-50:])]  # the newest 50, newest first
 
-    rows = [Row(c.key, "", "", "", "", "", "", "", c.petition.posted, 0, None) for c in board_cases]
-    before = paginate(rows, 50, "boards/x/")
-    after = paginate(rows + [Row("new", "", "", "", "", "", "", "", None, 0, None)], 50, "boards/x/")
-    assert [p.rows for p in before[:-1]] == [p.rows for p in after[:len(before) - 1]]
+
+def test_pages_stay_put_when_cases_come_and_change_lists():
+    """A new case changes only the newest page; a case leaving a list only the page it was on."""
+    rows = [Row(f"k{n}", "", "", "", "", "", "", "", None, 0, None) for n in range(5000)]
+    place = {row.key: n for n, row in enumerate(rows)}
+
+    def pages(listed):
+        return {p.number: [r.key for r in p.rows] for p in paginate(listed, 50, "x/", position=lambda r: place[r.key])}
+
+    listed = [row for n, row in enumerate(rows) if n % 7 == 0 or 3000 <= n < 3400]  # sparse, then dense
+    before = pages(listed)
+    assert all(0 < len(keys) <= 50 for keys in before.values()) and len(before) > 10
+    new = Row("k5000", "", "", "", "", "", "", "", None, 0, None)
+    place[new.key] = 5000
+    after = pages(listed + [new])
+    assert [n for n in before if before[n] != after.get(n)] == [max(before)]
+    leaving = listed[len(listed) // 3]
+    after = pages([r for r in listed if r is not leaving])
+    changed = {n for n in set(before) | set(after) if before.get(n) != after.get(n)}
+    assert len(changed) <= 2 and any(leaving.key in before[n] for n in changed)
+    # Consecutive positions: the pages are those of counting 50 from the oldest.
+    assert list(pages(rows[:120]).values()) == [[f"k{n}" for n in reversed(range(a, min(a + 50, 120)))]
+                                                for a in (0, 50, 100)]
 
 
 # -- scorecards and statistics -----------------------------------------------------
@@ -413,11 +449,7 @@ def test_followups_show_on_the_case_page_and_indexes(changed):
 
 
 def index_keys_in(output: Path, base: str) -> list[str]:
-    keys, number = [], 1
-    while (page := output / base / "page" / str(number) / "index.html").exists():
-        keys += case_links(BeautifulSoup(page.read_bytes(), "lxml"))
-        number += 1
-    return keys
+    return [key for keys in index_pages(output, base) for key in keys]
 
 
 @pytest.fixture(scope="module")

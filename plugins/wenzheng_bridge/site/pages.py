@@ -1,11 +1,13 @@
 """The reader site's pages: case pages, indexes, scorecards, statistics, home sections.
 
 Only public cases (``Case.public``) reach any page here. Index pages keep a
-light ``Row`` per case, and every list is paginated from the oldest case
-(see ``paginate``) so a new case only touches the newest page of an index.
+light ``Row`` per case, and every list is paginated by where its cases stand
+in the whole store (see ``paginate``), so a new case only touches the newest
+page of an index and a case changing lists only the pages that list it.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import datetime
@@ -106,12 +108,17 @@ DIMENSION = {d.name: d for d in DIMENSIONS}
 # -- pagination ------------------------------------------------------------------
 @dataclass
 class Page:
-    """One page of an index: its number (1 = oldest cases) and rows, newest first."""
+    """One page of an index: its number, rows (newest first) and its neighbours' numbers.
+
+    The number is where the page starts in the whole store, in pages (see
+    ``paginate``): numbers grow with age but need not be consecutive.
+    """
 
     number: int
-    count: int  # pages in the index
     rows: list[Row]
     base: str  # the index's URL, e.g. "boards/a1-3f2a9c/"
+    older: int | None = None  # number of the page of older cases
+    newer: int | None = None
 
     @property
     def save_as(self) -> str:
@@ -125,15 +132,43 @@ class Page:
         return f"{self.base}page/{number}/"
 
 
-def paginate(rows: list[Row], size: int, base: str) -> list[Page]:
-    """Split oldest-first ``rows`` into pages numbered from the oldest.
+def paginate(rows: list[Row], size: int, base: str, position: Callable[[Row], int] | None = None) -> list[Page]:
+    """Split oldest-first ``rows`` into pages of at most ``size`` that stay put as cases come and go.
 
-    Page k always holds cases k*size-size+1 .. k*size counted from the oldest,
-    so a new case (the newest) changes only the last page, or starts a new one;
-    each page shows its cases newest first.
+    ``position`` places each row in the whole store (its rank by age among all
+    cases, gated ones included; default: its place in ``rows``). Pages are
+    the leaves of a binary split of the store's positions: a stretch of
+    positions holding more than ``size`` of the rows is halved, until each
+    part holds at most ``size``. So a new case changes only the newest page,
+    and a case that leaves a list (its status changed) or joins one changes
+    only the page that stretch falls in, never the pages after it, as
+    counting ``size`` rows from the oldest would.
     """
-    chunks = [rows[start:start + size] for start in range(0, len(rows), size)] or [[]]
-    return [Page(number, len(chunks), list(reversed(chunk)), base) for number, chunk in enumerate(chunks, 1)]
+    positions = [position(row) for row in rows] if position else list(range(len(rows)))
+    width = size
+    while positions and width <= positions[-1]:
+        width *= 2
+    leaves: list[tuple[int, int, int]] = []  # (first position, first row, end row)
+
+    def split(start: int, span: int, low: int, high: int) -> None:
+        if high - low <= size or span <= size:
+            leaves.append((start, low, high))
+            return
+        middle = bisect_left(positions, start + span // 2, low, high)
+        split(start, span // 2, low, middle)
+        split(start + span // 2, span // 2, middle, high)
+
+    split(0, width, 0, len(rows))
+    leaves = [leaf for leaf in leaves if leaf[2] > leaf[1]] or [(0, 0, 0)]
+    numbers = [start // size + 1 for start, _, _ in leaves]
+    return [Page(number, list(reversed(rows[low:high])), base,
+                 older=numbers[i - 1] if i else None, newer=numbers[i + 1] if i + 1 < len(numbers) else None)
+            for i, (number, (_, low, high)) in enumerate(zip(numbers, leaves))]
+
+
+def page_of(pages: list[Page], row: Row) -> Page | None:
+    """The page that lists ``row`` (the very object)."""
+    return next((page for page in pages if any(listed is row for listed in page.rows)), None)
 
 
 # -- what the pages show -----------------------------------------------------------
@@ -150,14 +185,17 @@ class SiteData:
         self.rows: list[Row] = []
         self.by_key: dict[str, Row] = {}
         self.gated: set[str] = set()
+        self.positions: dict[str, int] = {}
         self.unchanged: set[str] = set()  # numbered index pages to keep as they are (write_pages)
 
     def load(self, rows: Iterable[Row], stats, topics) -> "SiteData":
         """``rows``: one per case (gated ones included), public or not."""
         from .figures import Figures
 
-        rows = list(rows)
-        self.rows = sorted((row for row in rows if row.public), key=_age_key)
+        rows = sorted(rows, key=_age_key)
+        # Ranks among all cases, gated ones too: a takedown must not move the pages of later cases.
+        self.positions = {row.key: rank for rank, row in enumerate(rows)}
+        self.rows = [row for row in rows if row.public]
         self.by_key = {row.key: row for row in self.rows}
         self.gated = {row.key for row in rows if not row.public}
         self.stats = stats
@@ -166,6 +204,9 @@ class SiteData:
         self.groups = {d.name: _group(self.rows, d) for d in DIMENSIONS}
         self.months = _by(self.rows, lambda r: r.month or UNKNOWN_LABEL)
         return self
+
+    def paginate(self, rows: list[Row], size: int, base: str) -> list[Page]:
+        return paginate(rows, size, base, position=lambda row: self.positions[row.key])
 
     # URLs, for templates
     def url(self, dimension: str, value: str) -> str:
@@ -272,21 +313,22 @@ def write_index(build, site: SiteData, rows: list[Row], base: str, heading: str,
     numbered page just older than those.
     """
     size = setting(build.settings, "WENZHENG_INDEX_PAGE_SIZE")
-    pages = paginate(rows, size, base)
+    pages = site.paginate(rows, size, base)
     for page in pages:
         if page.save_as in site.unchanged:
             build.written.append((page.save_as, False))
             continue
         build.render("cases", page.save_as, page=page, rows=page.rows, heading=heading, landing=False, **extra)
-    older = (len(rows) - size - 1) // size + 1 if len(rows) > size else None
-    build.render("cases", base + "index.html", page=pages[-1], rows=site.latest(rows, size), older=older,
+    older = page_of(pages, rows[-size - 1]) if len(rows) > size else None
+    build.render("cases", base + "index.html", page=pages[-1], rows=site.latest(rows, size),
+                 older=older.number if older else None, oldest=pages[0].number if len(pages) > 1 else None,
                  heading=heading, landing=True, total=len(rows), **extra)
 
 
 def unchanged_pages(build, site: SiteData) -> set[str]:
     """Numbered index pages whose lines are those the last build wrote (their files kept as they are).
 
-    A numbered page shows only its rows, its number and the page count (the
+    A numbered page shows only its rows and links to its neighbours (the
     scorecard and totals are on the landing page), so their digest with the
     code and site version (``build.digests``) decides. Computed before the
     workers fork, so they only read it.
@@ -302,8 +344,8 @@ def unchanged_pages(build, site: SiteData) -> set[str]:
     indexes += [(site.month_url(month), month, rows) for month, rows in site.months.items()]
     unchanged = set()
     for base, heading, rows in indexes:
-        for page in paginate(rows, size, base):
-            text = f"{page.save_as}|{heading}|{page.number}|{page.count}|" + "|".join(line[row.key] for row in page.rows)
+        for page in site.paginate(rows, size, base):
+            text = f"{page.save_as}|{heading}|{page.older}|{page.newer}|" + "|".join(line[row.key] for row in page.rows)
             if digests.unchanged_page(page.save_as, text, build.output_path):
                 unchanged.add(page.save_as)
     return unchanged
