@@ -1,11 +1,12 @@
 """Do sharded search indexes answer like one index? Top-10 results of real queries in Chromium.
 
-    python bench/search_quality.py [OUTPUT] [--shard-pages 6000,2000]
+    python bench/search_quality.py [OUTPUT] [--shard-pages 6000,2000] [--by-time 6000]
 
 OUTPUT is a built site (default bench/work/10000/out-ours; it is not modified).
 Its case pages are copied once to bench/work/<name>/quality/source/, hard-linked
-into bench/work/<name>/quality/<layout>/ and indexed there by site/search.py's own code: once as one bundle, and once per
-``--shard-pages`` value as shards. Each layout is then queried in headless
+into bench/work/<name>/quality/<layout>/ and indexed there by site/search.py's own code: once as one bundle, once per
+``--shard-pages`` value as the site's shards (by a hash of the case key), and
+once per ``--by-time`` value as shards in order of posting (for comparison). Each layout is then queried in headless
 Chromium through Pagefind's JavaScript API (``mergeIndex`` for the shards, as
 the search page does), and the top 10 of each query are compared with the
 single bundle's: same set, same order, same number of results. The figures are
@@ -66,20 +67,28 @@ def snapshot(output: Path, folder: Path) -> Path:
     return folder
 
 
-def make_layout(source: Path, folder: Path, shard_pages: int | None) -> list[str]:
-    """Index the case pages of ``source`` in ``folder``; returns the bundle folders, the first one first."""
-    pages = search.folder_pages(source)
+def make_layout(source: Path, folder: Path, shards: list[search.Shard]) -> list[str]:
+    """Index ``shards`` of the case pages of ``source`` in ``folder``; returns the bundle folders, the first one first."""
     if not (folder / "cases").exists():
-        for page in pages:
+        for page in search.folder_pages(source):
             (folder / page.path).parent.mkdir(parents=True, exist_ok=True)
             os.link(source / page.path, folder / page.path)
-    limit = shard_pages or len(pages)
     started = time.monotonic()
-    done = search.index_site(folder, pages, limit)
+    done = search.index_shards(folder, shards)
     peaks = [run.get("peak_mb", 0) for run in done["runs"].values()]
     print(f"{folder.name}: {len(done['runs'])} 个包，{done['action']}，用时 {time.monotonic() - started:.0f} 秒，"
           f"Pagefind 峰值内存最高 {max(peaks)} MB", flush=True)
-    return [shard.folder for shard in search.plan(pages, limit)]
+    return [shard.folder for shard in shards]
+
+
+def by_time(output: Path, pages: list[search.Page], size: int) -> list[search.Shard]:
+    """Consecutive runs of cases in order of posting, at most ``size`` each: what year-month shards give."""
+    posted = {case["id"]: case.get("posted") or "" for case in
+              json.loads((output / "data" / "cases.json").read_text("utf-8"))["cases"]}
+    ordered = sorted(pages, key=lambda page: (posted.get(page.key, ""), page.key))
+    count = -(-len(ordered) // size)
+    chunk = -(-len(ordered) // count)
+    return [search.Shard(f"{search.BUNDLE}/t{n + 1:02d}", ordered[n * chunk:(n + 1) * chunk]) for n in range(count)]
 
 
 def ask(browser, base: str, layout: str, bundles: list[str]) -> dict:
@@ -118,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("output", nargs="?", type=Path, default=HERE / "work" / "10000" / "out-ours")
     parser.add_argument("--shard-pages", default=str(search.SHARD_PAGES),
                         help="comma-separated shard sizes to compare with one bundle")
+    parser.add_argument("--by-time", default="",
+                        help="comma-separated shard sizes to also try shards in order of posting (year-month like)")
     parser.add_argument("--time-only", action="store_true",
                         help="only time the queries over OUTPUT's own index (as the site's build left it)")
     args = parser.parse_args(argv)
@@ -127,9 +138,12 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(exist_ok=True)
     (work / "index.html").write_text("<!DOCTYPE html><title>quality</title>", "utf-8")
     source = snapshot(args.output, work / "source")
-    layouts = {"one": make_layout(source, work / "one", None)}
+    pages = search.folder_pages(source)
+    layouts = {"one": make_layout(source, work / "one", search.plan(pages, len(pages)))}
     for size in (int(value) for value in args.shard_pages.split(",")):
-        layouts[f"shards-{size}"] = make_layout(source, work / f"shards-{size}", size)
+        layouts[f"shards-{size}"] = make_layout(source, work / f"shards-{size}", search.plan(pages, size))
+    for size in (int(value) for value in args.by_time.split(",") if value):
+        layouts[f"time-{size}"] = make_layout(source, work / f"time-{size}", by_time(args.output, pages, size))
     for name in layouts:
         shutil.copy(work / "index.html", work / name / "index.html")
     with serve(work) as base, chromium() as browser:

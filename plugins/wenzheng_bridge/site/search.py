@@ -132,7 +132,12 @@ def shard_of(key: str, count: int) -> int:
 
 def index_site(output: Path, pages: list[Page], shard_pages: int | None = None) -> dict:
     """(Re)build the bundles of ``pages`` in ``output``, one Pagefind run at a time."""
-    shards = plan(pages, shard_pages)
+    return index_shards(output, plan(pages, shard_pages))
+
+
+def index_shards(output: Path, shards: list[Shard]) -> dict:
+    """(Re)build these bundles, one Pagefind run at a time (the benchmark also tries other layouts)."""
+    pages = [page for shard in shards for page in shard.pages]
     if not shards:
         shutil.rmtree(output / BUNDLE, ignore_errors=True)  # Pagefind cannot index nothing
         log.warning("搜索索引：没有公开的案件页面，未建立索引")
