@@ -10,7 +10,7 @@ board, status and year filters (``data-pagefind-filter``).
 
 Memory: Pagefind holds every page it indexes until it writes the bundle, and
 building the index about doubles that: measured here, 0.7 GB for 2,000 case
-pages and 1.1 GB for 4,000 (about 0.2 MB a page over a 0.3 MB base), so 96,000
+pages and 1.1 GB for 4,000 (about 0.2 MB a page over a 0.3 GB base), so 96,000
 pages in one run would need 20 GB. It is not the markup: a page cut down to
 its title, petition and replies still costs 90% of it; the cost is Chinese
 segmentation's word list per page, which is what makes the text searchable.
@@ -20,9 +20,11 @@ system when the run ends), merged in the browser (Pagefind's ``mergeIndex``).
 
 A case's shard is a hash of its key, not its year or number: a new or changed
 case touches one shard, and every shard is a random sample of the whole site,
-so each shard's word statistics (which Pagefind's ranking uses) match the
-whole site's and results rank as they would in one index. The shard count
-grows with the site (a change of count rebuilds every shard once).
+so each shard's word statistics (which Pagefind's BM25 ranking uses) are close
+to the whole site's: the same pages are found as with one index, and the top
+results differ only by near-ties swapped (measured in bench/RESULTS-search.md).
+The price is that a pull of many changed cases touches most shards. The shard
+count grows with the site (a change of count rebuilds every shard once).
 
 A bundle is rebuilt only when its inputs changed: a SHA-256 over its pages,
 their URLs, Pagefind's version and the index options is kept beside it, so an
