@@ -123,9 +123,9 @@ def _timed(work) -> tuple[object, float, float]:
 
 def run_store(path: Path, changes: int = 100) -> dict:
     """cases() per case, then topics() cold, unchanged and after ``changes`` edits, on a bench store."""
-    import jieba
+    from wenzheng_bridge.caseview.terms import load_segmenter
 
-    jieba.initialize()
+    load_segmenter()
     with tempfile.TemporaryDirectory() as base:
         settings = {"WENZHENG_NOW": make_store.BENCH_NOW, "WENZHENG_BASE": base}
         with Store.open(path, readonly=True) as store:
@@ -149,9 +149,9 @@ def run_store(path: Path, changes: int = 100) -> dict:
 
 
 def run(count: int, seed: int) -> dict:
-    import jieba
+    from wenzheng_bridge.caseview.terms import load_segmenter
 
-    jieba.initialize()  # dictionary loading is a one-off cost of the process, not of grouping
+    load_segmenter()  # dictionary loading is a one-off cost of the process, not of grouping
     stream = TimedCases(count, seed)
     clock = _Clock()
     found = topics(stream, {})

@@ -33,9 +33,9 @@ def main() -> None:
 
 
 def measure(store_path: Path, count: int) -> dict[str, float]:
-    import jieba
     from pelican.settings import read_settings
 
+    from wenzheng_bridge.caseview.terms import load_segmenter
     from wenzheng_bridge.caseview.topics import body_length, text_terms
     from wenzheng_bridge.caseview.view import CaseBuilder
     from wenzheng_bridge.site.exports import case_lines
@@ -49,7 +49,7 @@ def measure(store_path: Path, count: int) -> dict[str, float]:
 
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={"WENZHENG_STORE": str(store_path)})
     renderer = _renderer(settings, SiteData(settings), Renderer)
-    jieba.initialize()  # a build loads it once before forking its workers
+    load_segmenter()  # a build loads it once before forking its workers
     costs: dict[str, float] = {}
 
     def timed(step: str, work):
@@ -75,7 +75,7 @@ def measure(store_path: Path, count: int) -> dict[str, float]:
     slugs = Slugs(settings.get("WENZHENG_SLUGS") or {})
     timed("open data lines", lambda: [case_lines(c, settings, slugs) for c in cases])
     chars = body_length(settings)
-    timed("topic terms (jieba, no cache)", lambda: [text_terms(c, chars, set()) for c in cases])
+    timed("topic terms (segmenting, no cache)", lambda: [text_terms(c, chars, set()) for c in cases])
     with tempfile.TemporaryDirectory() as folder:
         timed("write page and feed (new files)", lambda: [
             (write_if_changed(Path(folder, f"cases/{c.key}/index.html"), page),

@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-import jieba
 import pytest
 
 from wenzheng_bridge.caseview import cases, topics
@@ -23,15 +22,17 @@ def views(sample_store):
 
 @pytest.fixture
 def segmented(monkeypatch):
-    """The texts jieba is asked to segment during a test."""
+    """The texts the segmenter is asked to segment during a test."""
+    from wenzheng_bridge.caseview import terms
+
     texts: list[str] = []
-    original = jieba.lcut
+    original = terms.segment
 
-    def counting(text, *args, **kwargs):
+    def counting(text):
         texts.append(text)
-        return original(text, *args, **kwargs)
+        return original(text)
 
-    monkeypatch.setattr(jieba, "lcut", counting)
+    monkeypatch.setattr(terms, "segment", counting)
     return texts
 
 

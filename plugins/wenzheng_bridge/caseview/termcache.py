@@ -1,10 +1,11 @@
 """A cache of each petition's topic terms, so a rebuild segments only new or edited text.
 
-jieba segmentation is most of the cost of grouping hot topics (about 0.6 ms per
-petition), and it depends on nothing but the text it reads. Each entry is keyed
+Segmentation was most of the cost of grouping hot topics (0.6 ms a petition
+with jieba's Python code, 0.03 ms with jieba-rs), and it depends on nothing
+but the text it reads. Each entry is keyed
 by a digest of exactly that text (title and the start of the body, after
 masking) plus the segmenter's version, so an edited petition, a change in
-masking or in ``body_chars``, or a new jieba misses the cache by construction;
+masking or in ``body_chars``, or a new segmenter misses the cache by construction;
 no invalidation rule has to be kept in step with the store.
 
 The cache lives in one SQLite file, ``terms.sqlite3``, under
@@ -24,7 +25,7 @@ import logging
 import sqlite3
 from pathlib import Path
 
-import jieba
+from importlib import metadata
 
 from .settings import setting
 
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 
 FILENAME = "terms.sqlite3"
 #: Bump when ``topics.terms`` changes what it returns for the same text.
-TERMS_VERSION = f"terms-2/jieba-{jieba.__version__}"
+TERMS_VERSION = f"terms-2/rjieba-{metadata.version('rjieba')}"
 _BATCH = 2000  # new entries written per transaction
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..caseview.model import Case
-from ..caseview.terms import release_segmenter
+from ..caseview.terms import load_segmenter
 from ..caseview.topics import body_length, text_terms
 from ..caseview.trending import PlaceRepeats
 from ..caseview.view import CaseBuilder
@@ -91,7 +91,6 @@ class CaseStream:
         finally:
             _PASS = None
             gc.unfreeze()
-            release_segmenter()
 
     def _plan(self, store_path) -> tuple[list[tuple[int, list[int]]], object]:
         """Slices of row ids in stream order (with their first position), and the place repeats."""
@@ -129,11 +128,9 @@ class _Pass:
 
     def prepare_fork(self) -> None:
         """Before forking: load the segmenter once if texts may be new, and keep the heap still."""
-        import jieba
-
         with Store.open(self.store_path, readonly=True) as store:
             if store.count() > len(self.known_terms):
-                jieba.initialize()  # inherited by every worker instead of loaded by each
+                load_segmenter()  # inherited by every worker instead of loaded by each
         # Objects the collector would touch (and so copy into every worker) stay put.
         gc.freeze()
 
