@@ -24,6 +24,14 @@ PLACES = {"暮云街道": "tipdm-10073", "桐梓坡": "tipdm-445"}
 TOPIC = "魅力之城"
 
 
+# The first page of results is complete: as many links as the UI's message counts (page size 10).
+SETTLED = """() => {
+  const message = document.querySelector(".pagefind-ui__message");
+  const count = message && message.textContent.match(/\\d+/);
+  return count && document.querySelectorAll(".pagefind-ui__result-link").length === Math.min(+count[0], 10);
+}"""
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     return site_build(tmp_path_factory)
@@ -54,6 +62,7 @@ def search_page(site, browser):
         def open_query(query: str):
             page.goto(f"{base}search/?q={query}")
             page.wait_for_selector(".pagefind-ui__result-link")
+            page.wait_for_function(SETTLED)  # results are drawn one by one as their fragments load
             return page
 
         yield open_query, errors
@@ -223,6 +232,7 @@ def test_a_large_site_is_indexed_in_shards_merged_in_the_browser(site, sample_st
             page.wait_for_selector(f".pagefind-ui__result-link[href='/cases/{key}/']")
         page.goto(f"{base}search/?q={TOPIC}")  # a topic over two boards: results from several shards
         page.wait_for_selector(".pagefind-ui__result-link")  # shown once every shard has answered
+        page.wait_for_function(SETTLED)
         keys = set(result_keys(page))
         page.close()
     assert len({search.shard_of(key, count) for key in keys}) >= 2, keys
