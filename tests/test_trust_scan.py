@@ -229,3 +229,18 @@ if __name__ == "__main__":
             print(f"{run}: {len(report.scanned)} files read ({report.bytes_read / 1e6:.1f} MB), "
                   f"{report.unchanged} unchanged: {wall:.2f} s wall, {cpu:.2f} s CPU, {len(report.leaks)} leaks, "
                   f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+def test_many_files_are_read_on_every_core_with_the_same_findings(output, monkeypatch):
+    """Past PARALLEL_MIN files the scan forks readers; the report is the one a single process makes."""
+    for n in range(60):
+        folder = output / "cases" / f"bench-{n}"
+        folder.mkdir()
+        body = f"<p>联系 {MOBILE}</p>" if n % 20 == 7 else "<p>已答复</p>"
+        (folder / "index.html").write_text(body, "utf-8")
+    alone = scan_tree(output)
+    monkeypatch.setattr(scan, "PARALLEL_MIN", 0)
+    with mock.patch.object(scan.multiprocessing, "get_context", wraps=scan.multiprocessing.get_context) as forked:
+        together = scan_tree(output)
+    assert forked.called  # the readers really were forked
+    assert together.leaks == alone.leaks and together.scanned == alone.scanned and len(alone.leaks) == 3
