@@ -19,6 +19,7 @@ import io
 import json
 import logging
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -201,8 +202,37 @@ def case_lines(case: Case, settings: dict, slugs: Slugs) -> CaseLines:
                      open311_services([case], slugs))
 
 
+@dataclass
+class ExportPart:
+    """The lines of a run of cases, written to files by a worker of the site's parallel pass.
+
+    Handing the main process file names instead of the lines (about 7 KB a case)
+    spares it unpickling and writing again most of the open data.
+    """
+
+    count: int
+    newest: datetime | None
+    services: list[dict]
+    files: dict[str, str]  # output file name -> part file; JSON items each after "\n", joined by ","
+
+
+def write_part(lines: list[CaseLines], folder: Path, name: str) -> ExportPart:
+    """Write the lines of some cases into part files under ``folder`` (``name`` unique per part)."""
+    texts = {
+        CASES_JSON: "\n" + ",\n".join(line.json for line in lines),
+        CASES_CSV: "".join(line.csv for line in lines),
+        OPEN311_REQUESTS: "\n" + ",\n".join(line.open311 for line in lines),
+    }
+    files = {}
+    for output, text in texts.items():
+        files[output] = str(folder / f"{name}.{output.replace('/', '-')}")
+        Path(files[output]).write_bytes(text.encode("utf-8"))
+    newest = max((line.updated for line in lines if line.updated), default=None)
+    return ExportPart(len(lines), newest, [s for line in lines for s in line.services], files)
+
+
 class Exporter:
-    """The open data files, one case at a time: each case's lines go to a temporary file at once.
+    """The open data files, one case (or one worker's part) at a time, into temporary files.
 
     The JSON head (generation time, count) is known only at the end, so ``finish``
     joins head and cases into the final file, which replaces the old one only when
@@ -216,22 +246,38 @@ class Exporter:
         self.count = 0
         self.newest: datetime | None = None
         self.services: dict[str, dict] = {}
-        self.parts = {name: tempfile.TemporaryFile("w+", encoding="utf-8") for name in
-                      (CASES_JSON, CASES_CSV, OPEN311_REQUESTS)}
+        self.parts = {name: tempfile.TemporaryFile("w+b") for name in (CASES_JSON, CASES_CSV, OPEN311_REQUESTS)}
 
     def add(self, case: Case) -> None:
         self.add_lines(case_lines(case, self.settings, self.slugs))
 
-    def add_lines(self, lines: "CaseLines") -> None:
-        """Append one case's lines (made here, or by a worker of the site's parallel pass)."""
+    def add_lines(self, lines: CaseLines) -> None:
+        """Append one case's lines."""
         separator = "," if self.count else ""
-        self.count += 1
-        if lines.updated and (self.newest is None or lines.updated > self.newest):
-            self.newest = lines.updated
-        self.parts[CASES_JSON].write(separator + "\n" + lines.json)
-        self.parts[OPEN311_REQUESTS].write(separator + "\n" + lines.open311)
-        self.parts[CASES_CSV].write(lines.csv)
-        for service in lines.services:
+        self._count(1, lines.updated, lines.services)
+        self.parts[CASES_JSON].write((separator + "\n" + lines.json).encode("utf-8"))
+        self.parts[OPEN311_REQUESTS].write((separator + "\n" + lines.open311).encode("utf-8"))
+        self.parts[CASES_CSV].write(lines.csv.encode("utf-8"))
+
+    def add_part(self, part: ExportPart) -> None:
+        """Append a worker's part files (then removed), as if their cases were added one by one."""
+        if not part.count:
+            return
+        separator = b"," if self.count else b""
+        self._count(part.count, part.newest, part.services)
+        for name, path in part.files.items():
+            target = self.parts[name]
+            if name != CASES_CSV:
+                target.write(separator)
+            with open(path, "rb") as source:
+                shutil.copyfileobj(source, target)
+            os.unlink(path)
+
+    def _count(self, count: int, newest: datetime | None, services: list[dict]) -> None:
+        self.count += count
+        if newest and (self.newest is None or newest > self.newest):
+            self.newest = newest
+        for service in services:
             self.services.setdefault(service["service_code"], service)
 
     def finish(self) -> dict[str, Path]:
@@ -254,14 +300,14 @@ class Exporter:
         return written
 
 
-def _chunks(pieces) -> Iterator[str]:
+def _chunks(pieces) -> Iterator[str | bytes]:
     """Strings as they are; a temporary file read back from its start in blocks."""
     for piece in pieces:
         if isinstance(piece, str):
             yield piece
         else:
             piece.seek(0)
-            yield from iter(lambda: piece.read(1 << 20), "")
+            yield from iter(lambda: piece.read(1 << 20), b"")
 
 
 def _link(settings: dict, url: str) -> str:
@@ -279,7 +325,7 @@ def _json_array(items: Iterable) -> Iterator[str]:
     yield "\n]\n"
 
 
-def write_stream_if_changed(path: Path, chunks: Iterable[str]) -> bool:
+def write_stream_if_changed(path: Path, chunks: Iterable[str | bytes]) -> bool:
     """Stream ``chunks`` to ``path`` in bounded memory; keep the old file when identical.
 
     Like writing.write_if_changed (unchanged files keep their mtime, so a sync
@@ -291,7 +337,7 @@ def write_stream_if_changed(path: Path, chunks: Iterable[str]) -> bool:
     digest = hashlib.sha256()
     with open(temporary, "wb") as out:
         for chunk in chunks:
-            data = chunk.encode("utf-8")
+            data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
             digest.update(data)
             out.write(data)
     if path.exists() and _file_digest(path) == digest.hexdigest():

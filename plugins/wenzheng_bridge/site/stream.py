@@ -8,7 +8,7 @@ forked workers each read a slice from the store themselves, build its cases,
 write their pages and feeds (or skip them when the digest says nothing
 changed) and hand back only small things: a light ``pages.Row`` per case, the
 written files, digests, the entries the slice's cases give the site-wide
-feeds, their lines of the open data files and their topic terms. This process
+feeds, their open-data lines (in part files) and their topic terms. This process
 merges the slices in order, so the result is the one a single process gets.
 
 Workers are forked before any case is built, so memory stays that of a slice
@@ -20,6 +20,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Iterator
@@ -32,7 +33,7 @@ from ..caseview.view import CaseBuilder
 from ..caseview.settings import DEFAULT_TRENDING, merged
 from ..store import Store
 from . import parallel
-from .exports import CaseLines, Exporter, case_lines
+from .exports import ExportPart, Exporter, case_lines, write_part
 from .feeds import FeedCollector, case_feed, case_feed_path
 from .pages import Row, case_url, row_of
 from .slugs import Slugs
@@ -53,7 +54,7 @@ class Slice:
     digests: list[tuple[str, str]] = field(default_factory=list)
     rendered: int = 0
     feeds: FeedCollector | None = None
-    exports: list[CaseLines] = field(default_factory=list)
+    exports: ExportPart | None = None
     terms: list[tuple] = field(default_factory=list)
 
 
@@ -77,7 +78,8 @@ class CaseStream:
         slices, repeats = self._plan(store_path)
         count = sum(len(ids) for _, ids in slices)
         builder = CaseBuilder(self.build.settings, self.records, repeats=repeats)
-        _PASS = _Pass(self.build, self.digests, str(store_path), builder, self.known_terms)
+        parts = tempfile.TemporaryDirectory(prefix="wenzheng-export-")
+        _PASS = _Pass(self.build, self.digests, str(store_path), builder, self.known_terms, Path(parts.name))
         workers = parallel.worker_count(self.build.settings) if len(slices) > 1 and count >= MIN_CASES_FOR_WORKERS else 1
         try:
             if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -91,6 +93,7 @@ class CaseStream:
         finally:
             _PASS = None
             gc.unfreeze()
+            parts.cleanup()
 
     def _plan(self, store_path) -> tuple[list[tuple[int, list[int]]], object]:
         """Slices of row ids in stream order (with their first position), and the place repeats."""
@@ -112,17 +115,18 @@ class CaseStream:
         self.digests.new.update(part.digests)
         self.rendered += part.rendered
         self.feeds.merge(part.feeds)
-        for lines in part.exports:
-            self.exports.add_lines(lines)
+        self.exports.add_part(part.exports)
         yield from part.terms
 
 
 class _Pass:
     """What the workers share (inherited when they fork; nothing of it is pickled)."""
 
-    def __init__(self, build, digests, store_path: str, builder: CaseBuilder, known_terms: set[bytes]):
+    def __init__(self, build, digests, store_path: str, builder: CaseBuilder, known_terms: set[bytes],
+                 parts: Path):
         self.build, self.digests, self.store_path, self.builder = build, digests, store_path, builder
         self.known_terms = known_terms
+        self.parts = parts  # where workers write their open-data lines
         self.body_chars = body_length(build.settings)
         self.slugs = Slugs(build.settings.get("WENZHENG_SLUGS") or {})
 
@@ -146,7 +150,7 @@ def _slice(job: tuple[int, list[int]]) -> Slice:
     settings = shared.build.settings
     with Store.open(shared.store_path, readonly=True) as store:
         petitions = store.petitions_by_id(ids)
-    part = Slice(feeds=FeedCollector(settings, first=first))
+    part, lines = Slice(feeds=FeedCollector(settings, first=first)), []
     for petition in petitions:
         case = shared.builder.build(petition)
         part.rows.append(row_of(case))
@@ -154,8 +158,9 @@ def _slice(job: tuple[int, list[int]]) -> Slice:
             continue
         _page(shared, case, part)
         part.feeds.add(case)
-        part.exports.append(case_lines(case, settings, shared.slugs))
+        lines.append(case_lines(case, settings, shared.slugs))
         part.terms.append(text_terms(case, shared.body_chars, shared.known_terms))
+    part.exports = write_part(lines, shared.parts, f"{first:010d}")
     return part
 
 
