@@ -135,7 +135,7 @@ class _Pass:
         with Store.open(self.store_path, readonly=True) as store:
             if store.count() > len(self.known_terms):
                 load_segmenter()  # inherited by every worker instead of loaded by each
-        # Objects the collector would touch (and so copy into every worker) stay put.
+        # Objects a garbage collection in a worker would touch (and so copy into it) stay put.
         gc.freeze()
 
 
