@@ -240,7 +240,7 @@ def test_many_files_are_read_on_every_core_with_the_same_findings(output, monkey
         (folder / "index.html").write_text(body, "utf-8")
     alone = scan_tree(output)
     monkeypatch.setattr(scan, "PARALLEL_MIN", 0)
-    with mock.patch.object(scan.multiprocessing, "get_context", wraps=scan.multiprocessing.get_context) as forked:
+    with mock.patch.object(scan, "pool", wraps=scan.pool) as forked:
         together = scan_tree(output)
     assert forked.called  # the readers really were forked
     assert together.leaks == alone.leaks and together.scanned == alone.scanned and len(alone.leaks) == 3

@@ -13,13 +13,13 @@ from __future__ import annotations
 import gc
 import hashlib
 import multiprocessing
-import os
 import re
 from collections import deque
 from typing import Iterable, Iterator
 
 import rjieba
 
+from ..forking import can_fork
 from .termcache import TermCache, text_key
 
 # Words that say nothing about the place or the problem in a petition.
@@ -85,14 +85,6 @@ def load_segmenter() -> None:
 
 _BATCH = 500  # petitions handed to a worker at once
 PARALLEL_MIN = 2000  # texts to segment before worker processes pay for themselves
-
-
-def worker_count(settings: dict) -> int:
-    """Processes for segmentation: WENZHENG_WORKERS (the site's page writers' setting), 0 = one per core."""
-    wanted = settings.get("WENZHENG_WORKERS") or 0
-    if wanted:
-        return wanted
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _segment_many(texts: list[tuple[str, str]]) -> list[list[str]]:
@@ -186,8 +178,7 @@ class TermStream:
 
     def _parallel(self) -> bool:
         if self._pool is None and self.workers > 1 and self.segmented >= PARALLEL_MIN \
-                and "fork" in multiprocessing.get_all_start_methods() \
-                and not multiprocessing.current_process().daemon:  # a pool's worker may not fork
+                and can_fork():
             load_segmenter()  # once, here: the workers inherit the dictionary
             gc.freeze()
             self._pool = multiprocessing.get_context("fork").Pool(self.workers)

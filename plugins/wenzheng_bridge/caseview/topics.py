@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,12 +31,13 @@ from typing import Iterable
 
 import numpy as np
 
+from ..forking import can_fork, pool, worker_count
 from . import grouping
 from .grouping import Matrix
 from .model import Case
 from .settings import DEFAULT_TOPICS, merged
 from .termcache import TermCache, cache_path, text_key
-from .terms import TermStream, terms, worker_count  # noqa: F401 (terms: the method, imported from here)
+from .terms import TermStream, terms  # noqa: F401 (terms: the method, imported from here)
 
 
 @dataclass
@@ -146,13 +146,12 @@ def _grouped_apart(corpus: _Corpus, options: dict) -> list[tuple[list[int], list
     seconds; in a child that memory goes back to the system when it ends,
     instead of staying in the build's heap for the rest of the build.
     """
-    if len(corpus.keys) < APART_MIN or "fork" not in multiprocessing.get_all_start_methods() \
-            or multiprocessing.current_process().daemon:
+    if len(corpus.keys) < APART_MIN or not can_fork():
         return _grouped(corpus, options)
     _APART.append((corpus, options))
     try:
-        with multiprocessing.get_context("fork").Pool(1) as pool:
-            return pool.apply(_grouped_inherited)
+        with pool(1) as forked:
+            return forked.apply(_grouped_inherited)
     finally:
         _APART.clear()
 

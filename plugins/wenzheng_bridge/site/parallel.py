@@ -9,25 +9,15 @@ the sitemap) is the same whatever the number of workers.
 """
 from __future__ import annotations
 
-import gc
-import multiprocessing
-import os
 from typing import Callable
+
+from ..forking import can_fork, pool, worker_count
 
 #: Set just before forking; the workers read them (nothing is pickled but indices).
 _TASKS: list[Callable[[], None]] = []
 _BUILD = None
 #: Below this many tasks per worker, forking costs more than it saves.
 MIN_TASKS_PER_WORKER = 50
-
-
-def worker_count(settings: dict) -> int:
-    from .settings import setting
-
-    wanted = setting(settings, "WENZHENG_WORKERS")
-    if wanted:
-        return wanted
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def run(build, tasks: list[Callable[[], None]], per_worker: int = MIN_TASKS_PER_WORKER) -> None:
@@ -37,20 +27,16 @@ def run(build, tasks: list[Callable[[], None]], per_worker: int = MIN_TASKS_PER_
     """
     global _TASKS, _BUILD
     workers = min(worker_count(build.settings), len(tasks) // per_worker)
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or not can_fork():
         for task in tasks:
             task()
         return
     _TASKS, _BUILD = tasks, build
-    # The workers share this heap (100,000 rows) copy-on-write; a garbage collection in a worker
-    # would write to every object's header and so copy the whole heap into each worker.
-    gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_work, [(index, workers) for index in range(workers)])
+        with pool(workers) as forked:
+            results = forked.map(_work, [(index, workers) for index in range(workers)])
     finally:
         _TASKS, _BUILD = [], None
-        gc.unfreeze()
     merged = sorted((item for result in results for item in result), key=lambda item: item[0])
     for _, written in merged:
         build.written.extend(written)

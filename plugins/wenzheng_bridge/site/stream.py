@@ -16,9 +16,7 @@ per worker plus the rows here, whatever the size of the store.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
-import multiprocessing
 import os
 import tempfile
 from dataclasses import dataclass, field, fields
@@ -31,8 +29,8 @@ from ..caseview.topics import body_length, text_terms
 from ..caseview.trending import PlaceRepeats
 from ..caseview.view import CaseBuilder
 from ..caseview.settings import DEFAULT_TRENDING, merged
+from ..forking import can_fork, pool, worker_count
 from ..store import Store
-from . import parallel
 from .exports import ExportPart, Exporter, case_lines, write_part
 from .feeds import FeedCollector, case_feed, case_feed_path
 from .pages import Row, case_url, row_of
@@ -80,19 +78,18 @@ class CaseStream:
         builder = CaseBuilder(self.build.settings, self.records, repeats=repeats)
         parts = tempfile.TemporaryDirectory(prefix="wenzheng-export-")
         _PASS = _Pass(self.build, self.digests, str(store_path), builder, self.known_terms, Path(parts.name))
-        workers = parallel.worker_count(self.build.settings) if len(slices) > 1 and count >= MIN_CASES_FOR_WORKERS else 1
+        workers = worker_count(self.build.settings) if len(slices) > 1 and count >= MIN_CASES_FOR_WORKERS else 1
         try:
-            if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            if workers <= 1 or not can_fork():
                 for job in slices:
                     yield from self._take(_slice(job))
                 return
             _PASS.prepare_fork()
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for part in pool.imap(_slice, slices):
+            with pool(workers) as forked:
+                for part in forked.imap(_slice, slices):
                     yield from self._take(part)
         finally:
             _PASS = None
-            gc.unfreeze()
             parts.cleanup()
 
     def _plan(self, store_path) -> tuple[list[tuple[int, list[int]]], object]:
@@ -131,12 +128,10 @@ class _Pass:
         self.slugs = Slugs(build.settings.get("WENZHENG_SLUGS") or {})
 
     def prepare_fork(self) -> None:
-        """Before forking: load the segmenter once if texts may be new, and keep the heap still."""
+        """Before forking: load the segmenter once if texts may be new (every worker inherits it)."""
         with Store.open(self.store_path, readonly=True) as store:
             if store.count() > len(self.known_terms):
-                load_segmenter()  # inherited by every worker instead of loaded by each
-        # Objects a garbage collection in a worker would touch (and so copy into it) stay put.
-        gc.freeze()
+                load_segmenter()
 
 
 #: The pass of the current build (set just before forking).

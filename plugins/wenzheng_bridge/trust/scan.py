@@ -42,12 +42,10 @@ A rebuild reads only what changed (well under a second).
 from __future__ import annotations
 
 import functools
-import gc
 import gzip
 import hashlib
 import io
 import logging
-import multiprocessing
 import os
 import re
 import zipfile
@@ -55,6 +53,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..forking import can_fork, pool, worker_count
 from . import masking
 from .masking import KIND_LABELS, find
 
@@ -344,16 +343,11 @@ PARALLEL_MIN = 5000
 def _scan_files(todo: list[tuple], kinds: tuple) -> list[list[Leak]]:
     """The leaks of each file of ``todo`` (relative, path, size, fingerprint), in order."""
     jobs = [(path, size, relative, kinds) for relative, path, size, _ in todo]
-    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if len(jobs) < PARALLEL_MIN or workers < 2 or "fork" not in multiprocessing.get_all_start_methods() \
-            or multiprocessing.current_process().daemon:
+    workers = worker_count()
+    if len(jobs) < PARALLEL_MIN or workers < 2 or not can_fork():
         return [_scan_file(*job) for job in jobs]
-    gc.freeze()  # the workers only read files: keep the build's heap shared with them
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.starmap(_scan_file, jobs, chunksize=256)
-    finally:
-        gc.unfreeze()
+    with pool(workers) as forked:
+        return forked.starmap(_scan_file, jobs, chunksize=256)
 
 
 def scan_folder(folder: str | Path, kinds=DEFAULT_KINDS) -> list[Leak]:
