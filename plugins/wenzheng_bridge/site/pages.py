@@ -186,6 +186,7 @@ class SiteData:
         self.by_key: dict[str, Row] = {}
         self.gated: set[str] = set()
         self.positions: dict[str, int] = {}
+        self._pages: dict[tuple[str, int], list[Page]] = {}
         self.unchanged: set[str] = set()  # numbered index pages to keep as they are (write_pages)
 
     def load(self, rows: Iterable[Row], stats, topics) -> "SiteData":
@@ -195,6 +196,7 @@ class SiteData:
         rows = sorted(rows, key=_age_key)
         # Ranks among all cases, gated ones too: a takedown must not move the pages of later cases.
         self.positions = {row.key: rank for rank, row in enumerate(rows)}
+        self._pages = {}
         self.rows = [row for row in rows if row.public]
         self.by_key = {row.key: row for row in self.rows}
         self.gated = {row.key for row in rows if not row.public}
@@ -206,7 +208,10 @@ class SiteData:
         return self
 
     def paginate(self, rows: list[Row], size: int, base: str) -> list[Page]:
-        return paginate(rows, size, base, position=lambda row: self.positions[row.key])
+        """An index's pages, split once per build (the digests and the writers both ask)."""
+        if (base, size) not in self._pages:
+            self._pages[base, size] = paginate(rows, size, base, position=lambda row: self.positions[row.key])
+        return self._pages[base, size]
 
     # URLs, for templates
     def url(self, dimension: str, value: str) -> str:

@@ -84,7 +84,7 @@ class CaseStream:
                 for job in slices:
                     yield from self._take(_slice(job))
                 return
-            _PASS.prepare_fork()
+            _PASS.prepare_fork(count)
             with pool(workers) as forked:
                 for part in forked.imap(_slice, slices):
                     yield from self._take(part)
@@ -127,11 +127,10 @@ class _Pass:
         self.body_chars = body_length(build.settings)
         self.slugs = Slugs(build.settings.get("WENZHENG_SLUGS") or {})
 
-    def prepare_fork(self) -> None:
+    def prepare_fork(self, petitions: int) -> None:
         """Before forking: load the segmenter once if texts may be new (every worker inherits it)."""
-        with Store.open(self.store_path, readonly=True) as store:
-            if store.count() > len(self.known_terms):
-                load_segmenter()
+        if petitions > len(self.known_terms):
+            load_segmenter()
 
 
 #: The pass of the current build (set just before forking).
