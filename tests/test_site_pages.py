@@ -253,6 +253,17 @@ def test_department_league_follows_the_minimum_sample_rule(site, view):
             assert cells[0] == str(ranked.rank)
 
 
+def test_empty_department_ranking_says_why(site, view):
+    """No unit of the sample reaches the minimum sample: the page says so, with its figures."""
+    note = doc(site, "departments/").select_one("p.unranked")
+    rows = [[text(c) for c in row.select("td, th")] for row in doc(site, "departments/").select("table.league tbody tr")]
+    assert all(cells[0] == "不排名" for cells in rows)
+    unlabelled = next(int(cells[2]) for cells in rows if cells[1] == "未标注")
+    largest = max(int(cells[2]) for cells in rows if cells[1] != "未标注")
+    assert f"也只有 {largest} 件，不足参与排名的最低样本 {view['stats'].min_sample} 件" in text(note)
+    assert f"另有 {unlabelled} 件留言的答复未写明部门（未标注）" in text(note)
+
+
 def test_statistics_page_matches_the_case_view(site, view):
     computed = view["stats"]
     tree = doc(site, "stats/")
