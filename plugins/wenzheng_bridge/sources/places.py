@@ -32,6 +32,12 @@ DEFAULT_GAZETTEER = {
 }
 # Anonymised codes: 临G5县, A3区, K3县, A市, C4市 (the letter-and-number names of the sample).
 _CODE = re.compile(r"临?[A-Z]\d{0,2}(?:县市|市|区|县)(?![\u4e00-\u9fa5]{0,1}(?:路|街|大道|巷))")
+# A housing estate, village or square: a short name before its kind. Words that
+# never belong to a name (pronouns, verbs of complaint, time words) cut the
+# name after them: "现投诉小区" leaves "小区" (no name), "我们村" leaves "村".
+_ESTATE = re.compile(r"([\u4e00-\u9fa5A-Za-z0-9]{2,6}?)(小区|花园|花苑|家园|公寓|社区|村|广场)")
+_JUNK = re.compile(r"^.*(?:[我您你他她们这那该此某本其现原的了在是有和与及对向给从到把被个所住]|之前|之后|以前|附近|旁边|门口|"
+                   r"投诉|反映|举报|居住|位于|隔壁|对面)")
 # A bare city code followed by a district code ("A市A3区") names the district, not the city.
 _LEVELS = {"省": 0, "市": 1, "区": 2, "县": 2}
 
@@ -65,28 +71,34 @@ class Gazetteer:
         return [found[k] for k in sorted(found)]
 
     def places(self, text: str, limit: int = 8) -> list[str]:
-        """Place names in order of appearance, without repeats."""
+        """Place names in order of appearance, without repeats: the gazetteer's and the codes,
+        and named estates and villages (魅力之城小区), never a fragment such as 现投诉小区 or 我们村."""
+        found = [(m.start, m.name) for m in self.matches(text)]
+        for m in _ESTATE.finditer(text or ""):
+            name = _JUNK.sub("", m.group(0))
+            if len(name) - len(m.group(2)) >= 2 and not any(s <= m.start() < s + len(n) for s, n in found):
+                found.append((m.start() + len(m.group(0)) - len(name), name))
         seen: list[str] = []
-        for match in self.matches(text):
-            if match.name not in seen:
-                seen.append(match.name)
+        for _, name in sorted(found):
+            if name not in seen:
+                seen.append(name)
             if len(seen) >= limit:
                 break
         return seen
 
-    def area(self, title: str, body: str = "", body_chars: int = 300) -> tuple[str, list[str]]:
-        """(area, words that name it): the most local place named in the title, else the body.
+    def area(self, title: str, body: str = "", body_chars: int = 300) -> tuple[str, str]:
+        """(area, evidence such as 标题“A3区”、“洋湖街道”): the most local place the title names, else the body.
 
         A district or county wins over the city it is in ("A市A3区" -> A3区); the
         province alone assigns nothing (every post is in it).
         """
-        for text in (title, (body or "")[:body_chars]):
+        for where, text in (("标题", title), ("正文", (body or "")[:body_chars])):
             local = [m for m in self.matches(text) if _level(m.area) >= 1]
             if local:
                 best = max(local, key=lambda m: (_level(m.area), -m.start))
-                evidence = [m.name for m in local if m.area == best.area]
-                return best.area, list(dict.fromkeys(evidence))
-        return "", []
+                words = dict.fromkeys(m.name for m in local if m.area == best.area)
+                return best.area, where + "、".join(f"“{w}”" for w in words)
+        return "", ""
 
 
 def _level(area: str) -> int:
