@@ -86,8 +86,11 @@ def test_case_page_shows_the_case(site, view):
     badge = tree.select(".case-status .badge")[0]
     assert text(badge) == case.status and f"badge-{case.status_class}" in badge.get("class")
     facts = {text(div.select("dt")[0]): text(div.select("dd")[0]) for div in tree.select(".facts > div")}
-    assert facts["板块"] == case.petition.board
-    assert facts["类型"] == case.petition.type
+    inferred = case.petition.extra.get("inferred") or {}
+    for fact, value, key in (("板块", case.petition.board, "board"), ("类型", case.petition.type, "type")):
+        # A value the tool inferred says so, with its evidence; a given one is shown bare.
+        expected = f"{value} 推断 · 依据：{inferred[key]}" if inferred.get(key) else value
+        assert facts[fact] == expected
     assert facts["部门"] == (case.department or "未标注")
     clocks = [text(li) for li in tree.select(".clocks li")]
     assert any(c.startswith(f"回复用时 {case.clocks['reply'].working_days} 个工作日") for c in clocks), clocks

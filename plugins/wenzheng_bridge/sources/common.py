@@ -27,12 +27,12 @@ TYPE_RULES = [
     ("举报", re.compile(r"举报|检举|揭发|非法|违法|违规(?!停车)|无证|虚假|骗取|诈骗|骗子|冒领|私建|徇私|包庇|纵容|贪污|受贿|"
                         r"挂靠|偷排|直接排放|乱收费|超生|黑恶|赌博|传销")),
     # Said outright: a suggestion, or a request for a new measure.
-    ("建议", re.compile(r"建议|提议|提请|倡议|请求.{0,6}(?:增设|增开|开通|划分|调整|设置|加强)")),
+    ("建议", re.compile(r"建议|提议|提请|倡议|请求[\u4e00-\u9fa5]{0,6}(?:增设|增开|开通|划分|调整|设置|加强)")),
     ("诉求", re.compile(r"扰民|噪音|噪声|油烟|污染|臭|脏|乱象|乱停|乱摆|拖欠|欠薪|讨薪|停水|停电|维权|投诉|不作为|刁难|"
                         r"不合理|不公|为何(?!不能)|凭什么|隐患|故障|损坏|破损|积水|堵|难以|无法|得不到|不给|不发|被克扣|"
                         r"请求|求助|做主|急盼|盼|解决|不能享受|不达标|极差|劣质|有失|罚款|通不过|哪里去了")),
     ("咨询", re.compile(r"咨询|请问|想问|问一下|如何办理|怎么办理|怎样办理|去哪|在哪|哪里|哪些|多少|何时|什么时候|进度|"
-                        r"能否享受|能享受|可以.{0,8}吗|是否属于|是否可以|有没有|条件|流程|手续|政策")),
+                        r"能否享受|能享受|可以[\u4e00-\u9fa5]{0,8}吗|是否属于|是否可以|有没有|条件|流程|手续|政策")),
     ("建议", re.compile(r"呼吁|应该|应当|能否|能不能|可否|希望|尽早|尽快(?!解决)|加快|加强|增设|增开|"
                         r"开通|完善")),
 ]
@@ -71,7 +71,8 @@ def infer_type_evidence(title: str, body: str = "") -> tuple[str, str]:
         for name, pattern in TYPE_RULES:
             match = pattern.search(text or "")
             if match:
-                return name, f"{where}“{match.group(0)}”"
+                word = match.group(0)  # a rule word; a span ("可以…吗") is shown by its ends only
+                return name, f"{where}“{word if len(word) <= 4 else word[:2] + '…' + word[-2:]}”"
     return "诉求", "无规则命中，默认诉求"
 
 
