@@ -7,12 +7,12 @@ from datetime import date
 from rich.console import Console
 from rich.table import Table
 
-from ..cli import Command
+from . import Command
 from ..store import Store
-from .model import STATUSES
-from .stats import DIMENSIONS, UNLABELLED, Stats, stats
-from .unranked import why_unranked
-from .view import build_now, cases
+from ..caseview.model import STATUSES
+from ..caseview.stats import DIMENSIONS, UNLABELLED, Stats, stats
+from ..caseview.unranked import why_unranked
+from ..caseview.view import build_now, cases
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -99,7 +99,7 @@ def _ranking_table(result: Stats, rows: int) -> Table:
 
 
 def _topics_table(settings: dict, records, now, args) -> Table:
-    from .topics import topics
+    from ..caseview.topics import topics
 
     found = topics(_stream(settings, records, now, args), settings)
     table = Table(title="热点话题")
