@@ -132,3 +132,13 @@ def test_alias_setting_folds_a_local_name():
                         replies=[Reply(text="针对您反映的问题,A3区洋湖街道高度重视，现回复如下：已修复。")])
     assert builder.build(petition).unit == "A3区洋湖街道办事处（合署）"
     assert UnitReader({"城管局": "城市管理和行政执法局"}).canonical("A7县城管局") == "A7县城市管理和行政执法局"
+
+
+def test_bad_alias_or_gazetteer_setting_is_a_clear_chinese_error(tmp_path):
+    from wenzheng_bridge.config import ConfigError
+    from wenzheng_bridge.settings import wenzheng_settings
+
+    for key in ("WENZHENG_UNIT_ALIASES", "WENZHENG_GAZETTEER"):
+        with pytest.raises(ConfigError) as error:
+            wenzheng_settings({"WENZHENG_BASE": str(tmp_path), key: {"住建局": ""}})
+        assert key in str(error.value) and "非空文字" in str(error.value)
