@@ -24,6 +24,8 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
+from .errors import WenzhengError
+
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = {500, 502, 503, 504, 429}
@@ -34,7 +36,7 @@ _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
-class FetchError(Exception):
+class FetchError(WenzhengError):
     """A page could not be fetched: which URL, and what happened (in Chinese)."""
 
     def __init__(self, url: str, problem: str):

@@ -28,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 
+from ..errors import WenzhengError
 from ..records import FOLLOWUP_KINDS, SHANGHAI, FollowUp, NewsroomRecords
 from ..sources.common import parse_datetime
 from ..trust.sanitize import output_text
@@ -46,7 +47,7 @@ _FIELD_LABELS = {"date": "日期", "kind": "类型", "who": "人员", "note": "�
 _KEY = re.compile(r"[a-z0-9][a-z0-9_]*-[^\s/|,，]+")
 
 
-class RecordError(ValueError):
+class RecordError(WenzhengError, ValueError):
     """A newsroom record or article that cannot be read: names file, line and field."""
 
     def __init__(self, path: Path | str, line: int | None, field: str, problem: str):
