@@ -41,14 +41,18 @@ def test_pull_then_status_on_the_real_sample(tmp_path):
     assert "留言总数：644" in status.stdout and "城乡建设" in status.stdout and "A市" in status.stdout
 
 
-def test_failed_items_are_named_and_set_the_exit_status(tmp_path):
+def test_failed_items_are_named_and_set_the_exit_status_and_odd_dates_are_kept(tmp_path):
     csv = tmp_path / "export.csv"
-    csv.write_text("留言编号,留言主题,留言时间\n1,路灯不亮,2019/2/28 11:25:05\n2,噪音扰民,某天\n", encoding="utf-8")
+    csv.write_text("留言编号,留言主题,留言时间\n1,路灯不亮,2019/2/28 11:25:05\n2,噪音扰民,某天\n,没有编号,2019/3/1\n",
+                   encoding="utf-8")
     write_conf(tmp_path, repr([{"name": "desk", "kind": "table", "paths": [str(csv)]}]))
     result = run("pull", cwd=tmp_path)
     assert result.returncode == 1
-    assert "desk" in result.stderr and "编号 2" in result.stderr and "留言时间" in result.stderr
-    assert "留言总数：1" in run("status", cwd=tmp_path).stdout
+    assert "desk" in result.stderr and "第 4 行" in result.stderr and "缺少编号" in result.stderr
+    # the row with an unreadable date is kept, and the journalist is told which and why
+    assert "注意" in result.stderr and "条目 2" in result.stderr and "某天" in result.stderr and "留言时间" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "留言总数：2" in run("status", cwd=tmp_path).stdout
 
 
 def test_configuration_mistakes_are_all_named_at_once(tmp_path):
