@@ -57,6 +57,10 @@ class PullContext:
         validators = self.state(f"http:{url}") if conditional else None
         return self.fetcher.get(url, validators=validators)
 
+    def post(self, url: str, content: bytes, content_type: str):
+        """POST through the polite fetcher (a list API that takes a form or a JSON body)."""
+        return self.fetcher.post(url, content, content_type)
+
     def remember(self, page) -> None:
         """Keep a page's ETag / Last-Modified for the next pull's conditional GET."""
         if page.validators and not page.not_modified:
