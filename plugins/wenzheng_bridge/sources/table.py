@@ -239,6 +239,8 @@ def unescape_excel(value):
 
 def read_rows(path: Path, encoding: str = "", sheet: str | int = "") -> Iterator[tuple[int, tuple]]:
     """Yield (line number, cells) of a sheet or the CSV, streaming; TableError when unreadable."""
+    if path.is_file() and path.stat().st_size == 0:
+        raise TableError("文件是空的（0 字节）；请重新导出")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         rows = _xlsx_rows(path, sheet)
     else:
