@@ -76,3 +76,62 @@ def test_settings_lists_every_option_with_its_default(tmp_path):
 
     for name in [*all_options(), *TableSource.options]:
         assert name in result.stdout, name
+
+
+def sample_conf(folder: Path, store: str = "store.sqlite3") -> None:
+    files = [str(SAMPLE / "fj4_sample120_replies.xlsx")]
+    conf = write_conf(folder, repr([{"name": "tipdm", "kind": "table", "paths": files}]))
+    conf.write_text(conf.read_text(encoding="utf-8").replace("'store.sqlite3'", repr(store)), encoding="utf-8")
+
+
+def assert_one_message(result, *needles):
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr and result.stderr.strip().startswith("错误：")
+    for needle in needles:
+        assert needle in result.stderr, (needle, result.stderr)
+
+
+def test_a_store_that_is_a_folder_or_not_sqlite_is_one_message(tmp_path):
+    (tmp_path / "folder.sqlite3").mkdir()
+    sample_conf(tmp_path, "folder.sqlite3")
+    for command in ("pull", "status", "stats"):
+        assert_one_message(run(command, cwd=tmp_path), str(tmp_path / "folder.sqlite3"), "文件夹", "WENZHENG_STORE")
+    (tmp_path / "notes.sqlite3").write_text("这不是数据库，是一份采访笔记。\n" * 200, encoding="utf-8")
+    sample_conf(tmp_path, "notes.sqlite3")
+    for command in ("pull", "status", "stats"):
+        assert_one_message(run(command, cwd=tmp_path), str(tmp_path / "notes.sqlite3"), "不是有效的 SQLite")
+    debug = run("--debug", "status", cwd=tmp_path)
+    assert debug.returncode != 0 and "Traceback" in debug.stderr and "StoreError" in debug.stderr
+
+
+def test_a_store_locked_by_another_writer_is_one_message(tmp_path):
+    import sqlite3
+
+    sample_conf(tmp_path)
+    assert run("pull", cwd=tmp_path).returncode == 0
+    other = sqlite3.connect(tmp_path / "store.sqlite3", isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another writer holds the write lock
+        other.execute("UPDATE petitions SET views = 1")
+        result = run("pull", cwd=tmp_path)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert_one_message(result, str(tmp_path / "store.sqlite3"), "锁定", "再试")
+    assert run("pull", cwd=tmp_path).returncode == 0  # nothing was damaged
+
+
+def test_an_unknown_source_and_an_unknown_kind_with_other_problems(tmp_path):
+    sample_conf(tmp_path)
+    assert_one_message(run("pull", "--source", "nope", cwd=tmp_path), "nope", "tipdm")
+    write_conf(tmp_path, repr([{"name": "b", "kind": "carrier-pigeon", "rate_limit": "fast", "colour": 1}]))
+    assert_one_message(run("status", cwd=tmp_path), "carrier-pigeon", "rate_limit", "colour")
+
+
+def test_a_broken_export_is_a_message_not_a_traceback(tmp_path):
+    real = (SAMPLE / "fj4_sample120_replies.xlsx").read_bytes()
+    (tmp_path / "cut.xlsx").write_bytes(real[: len(real) // 3])
+    write_conf(tmp_path, repr([{"name": "desk", "kind": "table", "paths": [str(tmp_path / "cut.xlsx")]}]))
+    result = run("pull", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "cut.xlsx" in result.stderr and "重新导出" in result.stderr

@@ -93,8 +93,11 @@ def pull(settings: dict, only: str | None = None, now: datetime | None = None,
         raise WenzhengError(f"没有名为 {only!r} 的来源（可用：{', '.join(s['name'] for s in settings['WENZHENG_SOURCES'])}）")
     results = {}
     with Store.open(settings["WENZHENG_STORE"]) as store:
-        for source in sources:
-            results[source["name"]] = pull_source(store, source, settings, now, on_item)
+        try:
+            for source in sources:
+                results[source["name"]] = pull_source(store, source, settings, now, on_item)
+        except sqlite3.Error as error:  # e.g. locked by another writer when the pull is recorded
+            raise store_error(store.path, error) from None
     return results
 
 
