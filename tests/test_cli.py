@@ -135,3 +135,16 @@ def test_a_broken_export_is_a_message_not_a_traceback(tmp_path):
     result = run("pull", cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "cut.xlsx" in result.stderr and "重新导出" in result.stderr
+
+
+def test_the_bundled_column_article_does_not_stop_stats_on_another_store(tmp_path):
+    from conftest import ROOT
+
+    article = ROOT / "content" / "articles" / "2019-10-08-meili-zhicheng-youyan.md"
+    (tmp_path / "content" / "articles").mkdir(parents=True)
+    (tmp_path / "content" / "articles" / article.name).write_text(article.read_text(encoding="utf-8"), encoding="utf-8")
+    sample_conf(tmp_path)  # fj4 only: none of the article's cases (they are in fj3)
+    assert run("pull", cwd=tmp_path).returncode == 0
+    result = run("stats", cwd=tmp_path)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert article.name in result.stderr and "tipdm-360100" in result.stderr and "不在数据库中" in result.stderr
