@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import WenzhengError
-from .pages import case_url
+from ..urls import case_url
 
 log = logging.getLogger(__name__)
 
