@@ -152,8 +152,8 @@ def _mark_gone_guarded(store: Store, source: dict, seen_ids: list[str], now: dat
     A header-only or half-written export would otherwise mark every case gone
     (exit 0); a source declared ``complete_snapshot`` is trusted as it is.
     """
-    share = source.get("gone_guard", 0.5)
-    if not source.get("complete_snapshot") and share < 1:
+    share = source.get("gone_guard")  # declared by snapshot kinds (sources/table.py)
+    if share is not None and not source.get("complete_snapshot") and share < 1:
         present = set(seen_ids)
         active = store.active_ids(source["name"])
         missing = sum(1 for sid in active if sid not in present)
