@@ -218,3 +218,28 @@ def test_a_cursor_that_does_not_advance_stops_the_walk_with_a_message(server, ma
     assert tally.new == 20 and tally.failed == 1
     assert len(server.requests("/api/threads")) == 2  # not max_pages
     assert "翻页没有前进" in tally.errors[0] and "last_id" in tally.errors[0] and "cursor_param" in tally.errors[0]
+
+
+def test_a_failed_detail_request_keeps_what_is_stored_and_is_retried(make_settings):
+    with FixtureServer(ForumData.from_sample(), json_cut=100) as server:
+        settings = make_settings([api(server, detail_url=f"{server.base}api/thread?tid={{tid}}",
+                                      revisit_days=100000, revisit_limit=700)])
+        top = max(server.data.threads)
+        long_new = top + 1
+        template = server.data.threads[top]
+        text = "路面塌陷已经一个月。\n" * 30  # a long body: the list cuts it
+        server.data.threads[long_new] = type(template)(long_new, template.fid, "A3区某路段塌陷无人修",
+                                                        [type(template.first)(1, "A0999", server.now, text)],
+                                                        type_name="投诉/求助", state="办理中", field="城乡建设")
+        server.fail(f"tid={long_new}&", "status", status=500)
+        first = pull_once(settings, "api", server.now)
+        assert first.new == 644 + 1 and first.failed == 1 and f"编号 {long_new}" in first.errors[0]
+        with Store.open(settings["WENZHENG_STORE"]) as store:
+            kept = store.petition(f"api-{long_new}")
+        assert kept.body.endswith("…") and kept.extra["truncated"] is True  # the list's text, flagged
+        server.heal()
+        second = pull_once(settings, "api", server.now + timedelta(hours=1))
+        assert second.failed == 0
+        with Store.open(settings["WENZHENG_STORE"]) as store:
+            full = store.petition(f"api-{long_new}")
+        assert full.body == text.strip() and len(full.body.splitlines()) == 30 and "truncated" not in full.extra

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import SAMPLE, tipdm_source
 from webfixtures.helpers import pull_once, stored_ids
-from wenzheng_bridge.records import SHANGHAI, Petition, SourceError
+from wenzheng_bridge.records import SHANGHAI, Petition
 from wenzheng_bridge.store import Store
 from wenzheng_bridge.sources.table import TableSource
 

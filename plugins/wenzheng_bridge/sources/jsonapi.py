@@ -243,13 +243,15 @@ class JsonApiSource:
         if last == digest:
             return
         known = last is not None
-        body = self._get(raw, "body")
+        cut = is_cut(str(self._get(raw, "body") or ""))
         detail_ok = True
-        if self.config["detail_url"] and (known or is_cut(str(body or ""))):
+        if self.config["detail_url"] and (known or cut):
             raw, error = self._with_detail(context, raw, tid)
             if error:
                 detail_ok = False
                 yield error
+                if known and cut:  # the stored full text must not give way to the list's cut one
+                    return
         petition = self._item(raw, tid, item)
         yield petition
         if isinstance(petition, Petition):
