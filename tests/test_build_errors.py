@@ -20,13 +20,18 @@ def build(project, *overrides: str) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=600, env=env)
 
 
-def test_a_store_that_is_a_folder_stops_the_build_with_one_message(project):
-    folder = project / "data" / "a-folder.sqlite3"
-    folder.mkdir()
-    result = build(project, "-e", f'WENZHENG_STORE="{folder}"')
+@pytest.mark.parametrize("kind", ["folder", "notes"])
+def test_a_store_that_is_not_a_database_stops_the_build_with_one_message(project, kind):
+    store = project / "data" / f"{kind}.sqlite3"
+    if kind == "folder":
+        store.mkdir()
+    else:
+        store.write_text("这不是数据库，是一份采访笔记。\n" * 200, encoding="utf-8")
+    result = build(project, "-e", f'WENZHENG_STORE="{store}"')
     log = result.stdout + result.stderr
     assert result.returncode == 2, log
-    assert "Traceback" not in log and "构建中止" in log and str(folder) in log and "文件夹" in log
+    assert "Traceback" not in log and "构建中止" in log and str(store) in log
+    assert ("文件夹" if kind == "folder" else "不是有效的 SQLite") in log
 
 
 def test_a_bad_setting_stops_the_build_with_one_message(project):
