@@ -86,7 +86,7 @@ def sample_conf(folder: Path, store: str = "store.sqlite3") -> None:
 
 def assert_one_message(result, *needles):
     assert result.returncode == 2, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr and result.stderr.strip().startswith("错误：")
+    assert "Traceback" not in result.stderr and result.stderr.strip().startswith("错误")
     for needle in needles:
         assert needle in result.stderr, (needle, result.stderr)
 
@@ -148,3 +148,13 @@ def test_the_bundled_column_article_does_not_stop_stats_on_another_store(tmp_pat
     result = run("stats", cwd=tmp_path)
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert article.name in result.stderr and "tipdm-360100" in result.stderr and "不在数据库中" in result.stderr
+
+
+def test_a_malformed_newsroom_record_is_one_message_for_every_command(tmp_path):
+    sample_conf(tmp_path)
+    assert run("pull", cwd=tmp_path).returncode == 0
+    record = tmp_path / "content" / "newsroom" / "tipdm-2549.txt"
+    record.parent.mkdir(parents=True)
+    record.write_text("2020-01-15 | resolved | 李四 | 已完工 | ftp:/x\n", encoding="utf-8")
+    for command in (("stats",), ("budget", "--size", "3")):
+        assert_one_message(run(*command, cwd=tmp_path), "tipdm-2549.txt", "第 1 行", "链接")
