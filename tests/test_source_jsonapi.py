@@ -243,3 +243,18 @@ def test_a_failed_detail_request_keeps_what_is_stored_and_is_retried(make_settin
         with Store.open(settings["WENZHENG_STORE"]) as store:
             full = store.petition(f"api-{long_new}")
         assert full.body == text.strip() and len(full.body.splitlines()) == 30 and "truncated" not in full.extra
+
+
+def test_every_record_field_can_be_mapped(server, make_settings):
+    from wenzheng_bridge.records import Petition
+    from wenzheng_bridge.sources.jsonapi import DEFAULT_FIELDS
+
+    mappable = set(Petition.__dataclass_fields__) - {"source", "places", "replies", "extra", "seen", "reply_count"}
+    assert mappable <= set(DEFAULT_FIELDS) | {"reply_text", "reply_time", "reply_unit"}
+    settings = make_settings([api(server, fields={"views": "favNum", "dislikes": "favNum", "department": "answerOrganization",
+                                                  "url": "subject"})])
+    pull_once(settings, "api", server.now)
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        liked, answered = store.petition("api-360100"), store.petition("api-2549")
+    assert REAL["360100"].likes and liked.views == liked.dislikes == liked.likes == REAL["360100"].likes
+    assert answered.department == "A市网络发言人办公室" and answered.url == REAL["2549"].title

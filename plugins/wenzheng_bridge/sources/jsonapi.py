@@ -35,7 +35,7 @@ DEFAULT_FIELDS = {
     "source_id": "tid", "title": "subject", "body": "content", "author": "nickName",
     "posted": "dateline", "board": "forumName", "field": "domainName", "type": "typeName",
     "state": "stateInfo", "reply_text": "answerContent", "reply_time": "answerDateline",
-    "reply_unit": "answerOrganization", "likes": "favNum", "views": "", "department": "", "url": "",
+    "reply_unit": "answerOrganization", "likes": "favNum", "dislikes": "", "views": "", "department": "", "url": "",
 }
 # The platform's own type labels (added under the source's type_map).
 DEFAULT_TYPE_MAP = {"投诉/求助": "诉求", "投诉": "诉求", "求助": "诉求", "建言": "建议", "建言献策": "建议",
@@ -379,7 +379,8 @@ class JsonApiSource:
             type=normalise_type(clean_text(self._get(raw, "type")), self.type_map) or infer_type(title, body),
             field=clean_text(self._get(raw, "field")),
             author=clean_text(self._get(raw, "author")), state=clean_text(self._get(raw, "state")),
-            likes=self._value(raw, "likes", to_int), views=self._value(raw, "views", to_int),
+            likes=self._value(raw, "likes", to_int), dislikes=self._value(raw, "dislikes", to_int),
+            views=self._value(raw, "views", to_int),
             reply_count=len(replies), places=places(title + "\n" + body), replies=replies,
         )
         if is_cut(body):
