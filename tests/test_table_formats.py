@@ -208,3 +208,19 @@ def test_options_are_checked(tmp_path):
     problems = validate(entry, {**COMMON_OPTIONS, **TableSource.options}, "WENZHENG_SOURCES[0]")[1]
     text = "\n".join(problems)
     assert "gone_guard" in text and "sheet" in text and "date_formats" in text
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_a_quoted_csv_cell_keeps_its_lines(tmp_path, make_settings, encoding):
+    # 10689's real text: a lead paragraph and seven numbered points (1．…), one per line
+    raw = [r for r in real_rows("fj2_sample495_labelled.xlsx") if r[0] == 10689][0]
+    body = "\n".join(line.strip() for line in raw[4].replace("_x000D_", "").split("\n") if line.strip())
+    assert body.count("\n") >= 7
+    path = tmp_path / "export.csv"
+    quoted = '"' + body.replace('"', '""') + '"'
+    path.write_bytes(("\r\n".join([",".join(HEADER), f"10689,{raw[1]},{raw[2]},{raw[3]},{quoted}"]) + "\r\n")
+                     .encode(encoding, errors="replace"))
+    settings = settings_for(make_settings, path)
+    assert pull_once(settings, "hotline", datetime.now(SHANGHAI)).new == 1
+    kept = stored(settings)["10689"].body.splitlines()
+    assert len(kept) == body.count("\n") + 1 and [line for line in kept if line.startswith("3．")]

@@ -7,6 +7,7 @@ empty trailing rows. Rows with the same id across files merge into one petition.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 from typing import Iterator
@@ -258,7 +259,8 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, tuple]]:
         raise TableError("不是文本表格（含二进制内容）；CSV 须为文本，Excel 文件须以 .xlsx 结尾")
     text = _decode(data, encoding)
     try:
-        for line, row in enumerate(csv.reader(text.splitlines()), start=1):
+        # newline="": a quoted cell keeps its own line breaks (paragraphs, numbered points)
+        for line, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
             yield line, tuple(row)
     except csv.Error as error:
         raise TableError(f"CSV 格式有误：{error}") from None
