@@ -36,7 +36,7 @@ class Rule:
     """One fault: ``kind`` for requests containing ``match``, ``times`` times (None = always)."""
 
     KINDS = ("status", "slow", "truncate", "truncate_close", "reset", "invalid_xml", "wrong_charset",
-             "redirect_loop", "empty_feed", "garbage", "replace")
+             "redirect_loop", "empty_feed", "garbage", "replace", "drip")
     match: str
     kind: str
     times: int | None = None
@@ -117,6 +117,16 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        if rule and rule.kind == "drip":  # one byte every ``seconds``: each read succeeds, the whole never ends
+            try:
+                for index in range(len(body)):
+                    self.wfile.write(body[index:index + 1])
+                    self.wfile.flush()
+                    time.sleep(rule.seconds)
+            except OSError:
+                pass  # the client gave up
+            self.close_connection = True
+            return
         if rule and rule.kind == "truncate":  # promised more than sent
             self.wfile.write(body[: len(body) // 2])
             self.wfile.flush()
