@@ -48,7 +48,7 @@ def _order(source_id: str) -> tuple:
     return (len(source_id), source_id)  # numeric ids in numeric order without parsing them
 
 
-def due(context, stored_as: str, opened: set[str], among: set[str] | None = None) -> list[str]:
+def due(context, stored_as: str, opened: set[str], among: set[str] | None = None, cursor: str = CURSOR) -> list[str]:
     """Source ids of ``stored_as`` to read again this pull (not those already ``opened``), per the policy.
 
     ``among`` limits the candidates (a feed rechecks only threads it listed).
@@ -73,9 +73,9 @@ def due(context, stored_as: str, opened: set[str], among: set[str] | None = None
     room = limit - len(picked)
     if cycle and older and room > 0:
         share = min(math.ceil(len(older) / cycle), room)
-        turn = _rotation(sorted(older, key=_order), context.state(CURSOR, ""), share)
+        turn = _rotation(sorted(older, key=_order), context.state(cursor, ""), share)
         picked += turn
-        context.set_state(CURSOR, turn[-1])
+        context.set_state(cursor, turn[-1])
     return picked
 
 
