@@ -261,6 +261,8 @@ class FixtureServer:
             return self._page(200, html, text, rule)
         if path == "/forum.php" and q.get("mod") == "viewthread":
             tid = int(q["tid"])
+            if tid not in self.data.threads:
+                return self._page(200, html, render.deleted_thread(self.charset), rule)
             with self.lock:
                 self.data.threads[tid].views += 1  # Discuz! counts every view
             text = render.thread_page(self.data, tid, self.now, self.charset, self.titles, int(q.get("page", 1)))
