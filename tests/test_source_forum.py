@@ -222,3 +222,55 @@ def test_a_reply_on_the_second_page_of_a_long_thread_is_read(make_settings):
     assert len(p.replies) == answers + 1  # residents' posts are not replies
     assert p.replies[-1].text == "网友您好：已责成相关部门处理。" and p.replies[-1].final
     assert not p.replies[0].final and p.reply_count == answers + 12
+
+
+def _opened(server) -> list[str]:
+    return [r.query["tid"] for r in server.requests("viewthread") if "page" not in r.query]
+
+
+def test_recheck_rotation_reads_every_older_thread_once_per_cycle_and_finds_an_edit(make_settings):
+    data = ForumData.from_sample()
+    tids = sorted(t.tid for t in data.board_threads(COUNTY))  # all 15 are months old: none is "recent"
+    with FixtureServer(data) as server:
+        settings = make_settings([forum(server, [COUNTY], recheck_max=300, recheck_days=7, recheck_cycle=5)])
+        assert pull_once(settings, "forum", server.now).new == 15
+        edited = data.threads[tids[7]]
+        edited.first.text += "\n【补充】问题仍未解决。"
+        turns = []
+        for n in range(6):
+            server.clear_log()
+            tally = pull_once(settings, "forum", server.now + timedelta(hours=n + 1))
+            turns.append(_opened(server))
+            assert tally.failed == 0 and tally.updated == (1 if str(tids[7]) in turns[-1] else 0)
+    chunks = [[str(t) for t in tids[i:i + 3]] for i in range(0, 15, 3)]  # ceil(15 / 5) = 3 a pull, in tid order
+    assert turns == chunks + [chunks[0]]  # the sixth pull starts the next cycle
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        history = store.history(f"forum-{tids[7]}")
+    assert [h["kind"] for h in history] == ["new", "edited"] and list(history[1]["detail"]) == ["body"]
+    assert history[1]["detail"]["body"][1].endswith("\n【补充】问题仍未解决。")
+
+
+def test_recent_threads_are_reread_every_pull_within_the_cap(make_settings):
+    data = ForumData.from_sample()
+    with FixtureServer(data) as server:
+        settings = make_settings([forum(server, [CITY], recheck_max=2, recheck_days=7, recheck_cycle=30)])
+        pull_once(settings, "forum", server.now)
+        server.clear_log()
+        pull_once(settings, "forum", server.now + timedelta(hours=1))
+        # A市's threads with a post or reply in the 7 days before the pull, newest activity first: 41496 and
+        # 41481 (3 days), 37 (5 days); the cap of 2 leaves no room for the rotation.
+        assert _opened(server) == ["41496", "41481"] or _opened(server) == ["41481", "41496"]
+
+
+def test_a_thread_deleted_on_the_forum_is_marked_gone_when_rechecked(make_settings):
+    data = ForumData.from_sample()
+    with FixtureServer(data) as server:
+        settings = make_settings([forum(server, [COUNTY], recheck_max=300, recheck_cycle=1)])
+        pull_once(settings, "forum", server.now)
+        victim = data.board_threads(COUNTY)[5].tid
+        del data.threads[victim]  # Discuz! answers its URL with a 200 "主题不存在或已被删除" page
+        tally = pull_once(settings, "forum", server.now + timedelta(hours=1))
+    assert tally.gone == 1 and tally.failed == 0
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        assert store.petition(f"forum-{victim}").seen["gone_since"] is not None
+        assert [h["kind"] for h in store.history(f"forum-{victim}")] == ["new", "gone"]

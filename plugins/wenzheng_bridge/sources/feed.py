@@ -99,6 +99,8 @@ class FeedSource:
         "full_text": Option(str, "auto", "open Discuz! thread pages: auto or always (new and changed items, and "
                             "rechecks) / never (the feed's summary only)", check=_full_text_problem),
         "spokespersons": Option((dict, list), {}, "spokesperson accounts (-> replying unit) on opened thread pages"),
+        "notice_accounts": Option(list, [], "accounts whose items are notices, not petitions (a Discuz! feed lists "
+                                  "the admins' sticky threads too, and cannot mark them)"),
         **recheck.RECHECK_OPTIONS,
     }
 
@@ -142,6 +144,8 @@ class FeedSource:
         if not title:
             yield SourceError(self.name, item, "title", "条目没有标题")
             return
+        if clean_text(entry.get("author")) in self.config["notice_accounts"]:
+            return  # an admin's notice
         source_id = entry_id(entry)
         item = f"{item}（编号 {source_id}）"
         summary = entry.content[0].value if entry.get("content") else entry.get("summary", "")

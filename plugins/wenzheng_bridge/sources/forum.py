@@ -58,6 +58,8 @@ _TYPE_LINK = re.compile(r"filter=typeid")
 _DELETED = "指定的主题不存在或已被删除或正在被审核"
 # Block elements whose ends are line breaks in the text (<p> from the editor, <li> of lists).
 _BLOCKS = ["p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"]
+_BLOCK_END = "\x00"
+_BLOCK_ENDS = re.compile(r"\x00(?:[ \t]*\x00)*")
 
 
 def _day(now: datetime, back: int, hour, minute) -> datetime:
@@ -306,10 +308,10 @@ def _message_text(tag) -> str:
             text.replace_with(re.sub(r"[\r\n]+", " ", str(text)))
     for br in tag.find_all("br"):
         br.replace_with("\n")
-    for block in tag.find_all(_BLOCKS):
-        block.insert_before("\n")
-        block.append("\n")
-    return clean_text(tag.get_text())
+    for block in tag.find_all(_BLOCKS):  # marked, so two adjacent blocks make one break, not two
+        block.insert_before(_BLOCK_END)
+        block.append(_BLOCK_END)
+    return clean_text(_BLOCK_ENDS.sub("\n", tag.get_text()))
 
 
 def _spokespersons(value) -> dict[str, str]:
