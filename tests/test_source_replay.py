@@ -47,7 +47,7 @@ def replay_forum() -> ForumData:
                   html=f"<p {P_STYLE}>幸福小区东侧工地连续一周夜间施工。</p><p {P_STYLE}>请有关部门依法查处。</p>")]
     for n in range(10):  # neighbours pile on: page 1 holds ten posts, the answer lands on page 2
         noisy.append(Post(10201 + n, f"A01{n:02d}", at(2020, 1, 7, 7, n, 0), f"同样被吵醒，第{n + 1}位邻居。"))
-    noisy.append(Post(10211, "A0002", at(2020, 1, 7, 21, 30, 0), "【补充】今晚九点又开始施工了。"))
+    noisy.append(Post(10211, "A0002", at(2020, 1, 7, 21, 30, 0), "【补充】今晚九点又开始施工了，可致电13812345678核实。"))
     noisy.append(Post(10212, "问政发言人", at(2020, 1, 8, 10, 20, 0),
                       "网友您好：\n经A7县住建局核查，该工地已被责令停止夜间施工。"))
     data.threads[102] = Thread(102, FID, LONG_TITLE, type_name="投诉", views=433, posts=noisy)
@@ -78,7 +78,8 @@ def expected(source: str, base: str) -> dict[str, dict]:
                 "replies": [{"text": "网友您好：\n经A7县住建局核查，该工地已被责令停止夜间施工。",
                              "time": at(2020, 1, 8, 10, 20, 0), "unit": "A市网络发言人办公室", "author": "问政发言人",
                              "final": True, "reply_id": "10212"}],
-                "supplements": [{"text": "【补充】今晚九点又开始施工了。", "time": at(2020, 1, 7, 21, 30, 0)}]},
+                "supplements": [{"text": "【补充】今晚九点又开始施工了，可致电13812345678核实。",
+                                 "time": at(2020, 1, 7, 21, 30, 0)}]},
         "103": {**common, "source_id": "103", "url": f"{base}forum.php?mod=viewthread&tid=103",
                 "title": "建议在人民路增设公交站",
                 "body": "人民路与建设路路口附近没有公交站，老人出行不便。\n希望站名叫“人民路<东>”。",
@@ -198,3 +199,35 @@ def test_feed_and_forum_pages_of_one_forum_make_one_case_each(server, make_setti
     with Store.open(settings["WENZHENG_STORE"]) as store:
         assert [h["kind"] for h in store.history("wz-103")] == ["new", "edited"]  # seen once, by whichever came first
         assert [h["kind"] for h in store.history("wz-101")] == ["new", "reply_edited"]
+
+
+@pytest.mark.slow
+def test_case_page_shows_the_residents_supplement_and_counts_replies_as_readers_do(server, tmp_path):
+    import json
+    import shutil
+
+    from bs4 import BeautifulSoup
+
+    from browser.build import copy_project, run_pelican
+    from wenzheng_bridge.pull import pull
+    from wenzheng_bridge.settings import load
+
+    project = copy_project(tmp_path / "project")
+    shutil.rmtree(project / "content" / "articles")  # the bundled column names cases of the sample store
+    source = forum_source(server)
+    settings = load(project / "pelicanconf.py", {"WENZHENG_SOURCES": [source], "WENZHENG_NOW": NOW.isoformat()})
+    pull(settings, now=NOW)
+    output = tmp_path / "output"
+    run_pelican(project, output, f"WENZHENG_SOURCES={json.dumps([source], ensure_ascii=False)}")
+    page = BeautifulSoup((output / "cases" / "wz-102" / "index.html").read_bytes(), "lxml")
+    petition = page.select_one(".petition")
+    supplement = petition.select_one(".supplement")
+    assert "网友补充" in supplement.get_text() and "【补充】今晚九点又开始施工了，可致电" in supplement.get_text()
+    assert "13812345678" not in page.decode() and "138****5678" in supplement.get_text()  # masked like every text
+    assert supplement.select_one("time")["datetime"].startswith("2020-01-07T21:30")
+    assert [p.get_text() for p in petition.find_all("p", recursive=False)][:2] == [
+        "幸福小区东侧工地连续一周夜间施工。", "请有关部门依法查处。"]  # the <p> paragraphs stay paragraphs
+    reply = page.select_one(".replies .reply")
+    assert [p.get_text() for p in reply.find_all("p")][1:] == ["网友您好：", "经A7县住建局核查，该工地已被责令停止夜间施工。"]
+    # The status evidence counts replies as readers do (the only reply is the first), not by Discuz! post id.
+    assert page.select_one(".case-status .evidence").get_text() == "2020-01-08 10:20 答复（第 1 条回复）"
