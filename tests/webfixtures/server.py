@@ -249,7 +249,9 @@ class FixtureServer:
             with self.lock:
                 logged = [r for r in self.log if r.path != path]
                 stats = {"requests": len(logged), "conditional": sum(r.conditional for r in logged),
-                         "not_modified": sum(r.status == 304 for r in logged)}
+                         "not_modified": sum(r.status == 304 for r in logged),
+                         "lists": sum(r.query.get("mod") == "forumdisplay" for r in logged),
+                         "threads": sum(r.query.get("mod") == "viewthread" for r in logged)}
             return 200, "application/json", json.dumps(stats).encode(), None
         if path == "/robots.txt":
             if self.robots is None:
