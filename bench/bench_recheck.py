@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import multiprocessing
 import sys
 import tempfile
 import time
@@ -27,7 +26,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_parse import write_block  # noqa: E402
-from bench_pull import serve, stats  # noqa: E402
+from bench_pull import fixture_forum, stats  # noqa: E402
 from wenzheng_bridge.pull import pull_source  # noqa: E402
 from wenzheng_bridge.records import from_iso  # noqa: E402
 from wenzheng_bridge.settings import wenzheng_settings  # noqa: E402
@@ -58,8 +57,9 @@ def policy_shape(store: Store, name: str, when: datetime, days: int, cycle: int,
     cutoff = when - timedelta(days=days)
     recent = sum(1 for _, last in activity if last and from_iso(last) >= cutoff)
     older = len(activity) - recent
-    return {"stored": len(activity), "recent": recent, "older": older,
-            "rechecks": min(cap, recent + math.ceil(older / cycle))}
+    rechecks = min(cap, recent + math.ceil(older / cycle))
+    return {"stored": len(activity), "recent": recent, "older": older, "rechecks": rechecks,
+            "round": math.ceil(older / max(1, rechecks - recent))}  # pulls until every older thread was read
 
 
 def main() -> None:
@@ -68,12 +68,7 @@ def main() -> None:
     parser.add_argument("--pulls", type=int, default=3, help="unchanged pulls after the first")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
-    queue = multiprocessing.get_context("fork").Queue()
-    child = multiprocessing.get_context("fork").Process(target=serve, args=(args.threads, queue), daemon=True)
-    child.start()
-    try:
-        base, fids, now = queue.get(timeout=300)
-        now = datetime.fromisoformat(now)
+    with fixture_forum(args.threads) as (base, fids, now):
         source = {"name": "forum", "kind": "forum", "url": base, "fids": fids, "rate_limit": 0,
                   "spokespersons": SPOKES, "max_pages": 1000}
         lines = []
@@ -103,8 +98,9 @@ def main() -> None:
             lines.append(
                 f"- Unchanged pull {n}: **{run['requests']} requests** = {run['lists']} list pages + "
                 f"{run['threads']} thread pages (policy: {shape['recent']} threads active in the last {days} days + "
-                f"ceil({shape['older']} / {cycle}) in rotation, cap {cap} → {shape['rechecks']} threads) in "
-                f"{run['seconds']:.1f} s; {run['tally']['updated']} updated, {run['tally']['failed']} failed.")
+                f"ceil({shape['older']} / {cycle}) in rotation, cap {cap} → {shape['rechecks']} threads; every older "
+                f"thread read once in {shape['round']} pulls) in {run['seconds']:.1f} s; "
+                f"{run['tally']['updated']} updated, {run['tally']['failed']} failed.")
         lines.append(f"- Same forum, rechecks off (`recheck_max: 0`): {bare['requests']} requests "
                      f"({bare['lists']} list pages, {bare['threads']} thread pages) in {bare['seconds']:.1f} s.")
         report = "\n".join(lines)
@@ -113,8 +109,6 @@ def main() -> None:
             write_block("Recheck policy: request cost per pull (local fixture server, rate limit off)",
                         f"`.venv/bin/python bench/bench_recheck.py --threads {args.threads} --pulls {args.pulls} "
                         "--write`", report)
-    finally:
-        child.terminate()
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ is neither polite nor fast. The policy, per source and pull:
    kept in the fetch state, ``1/recheck_cycle`` of them per pull, so each is
    read at least once every ``recheck_cycle`` pulls;
 4. 2 and 3 together are capped at ``recheck_max`` threads per pull (recent
-   first; the rotation resumes where the cap stopped it).
+   first; the rotation resumes where the cap stopped it, so when the cap binds
+   a full round takes ceil(older / (recheck_max - recent)) pulls instead).
 
 Each recheck costs one request per page of the thread. bench/RESULTS-sources.md
 has the measured cost for a 10,000-thread forum.
@@ -37,7 +38,7 @@ RECHECK_OPTIONS = {
                            _not_negative),
     "recheck_cycle": Option(int, 30, "read the older threads again in turn, each once every N pulls (0: never)",
                             _not_negative),
-    "recheck_max": Option(int, 300, "at most this many threads read again per pull (besides changed list rows)",
+    "recheck_max": Option(int, 500, "at most this many threads read again per pull (besides changed list rows)",
                           _not_negative),
 }
 
@@ -55,7 +56,7 @@ def due(context, stored_as: str, opened: set[str], among: set[str] | None = None
     Moves the rotation cursor in the fetch state of the pulling source.
     """
     config = context.source
-    limit = config.get("recheck_max", 300)
+    limit = config.get("recheck_max", 500)
     if not limit:
         return []
     cutoff = context.now - timedelta(days=config.get("recheck_days", 7))
