@@ -194,7 +194,10 @@ def test_feed_and_forum_pages_of_one_forum_make_one_case_each(server, make_setti
         want[tid].pop("views", None)
     assert got == want
     edit_threads(server.data)
+    server.clear_log()
     pull_once(settings, "rss", NOW + timedelta(hours=1))
+    # The feed reads only its changed item (103's new title); rechecks are left to the forum source.
+    assert [r.query["tid"] for r in server.requests("viewthread")] == ["103"]
     pull_once(settings, "wz", NOW + timedelta(hours=2))
     with Store.open(settings["WENZHENG_STORE"]) as store:
         assert [h["kind"] for h in store.history("wz-103")] == ["new", "edited"]  # seen once, by whichever came first

@@ -190,12 +190,14 @@ class FeedSource:
         tid = _TID.search(link) if match else None
         return (match[1], tid[1]) if tid else None
 
+    def _forum(self, context, root: str) -> dict | None:
+        """The forum source configured for the same forum, if any: its cases are this thread's one case."""
+        return next((source for source in context.settings.get("WENZHENG_SOURCES", [])
+                     if source.get("kind") == "forum" and forum_root(source.get("url", "")) == root), None)
+
     def _stored_as(self, context, root: str) -> str:
-        """The forum source pulling the same forum, if any: its cases are this thread's one case."""
-        for source in context.settings.get("WENZHENG_SOURCES", []):
-            if source.get("kind") == "forum" and forum_root(source.get("url", "")) == root:
-                return source["name"]
-        return self.name
+        forum = self._forum(context, root)
+        return forum["name"] if forum else self.name
 
     def _open(self, context, root: str, tid: str, item: str, board: str = "") -> Petition | SourceError | Gone:
         config = {**self.config, "store_as": self._stored_as(context, root)}
@@ -208,6 +210,9 @@ class FeedSource:
             root, _, tid = key[len(_LISTED):].rpartition("#")
             listed.setdefault(root, set()).add(tid)
         for root, tids in listed.items():
+            forum = self._forum(context, root)
+            if forum and forum.get("enabled", True):
+                continue  # the forum source rechecks the same cases by the same policy
             done = {tid for r, tid in opened if r == root}
             for tid in recheck.due(context, self._stored_as(context, root), done, among=tids,
                                    cursor=f"{recheck.CURSOR}:{root}"):
