@@ -274,3 +274,38 @@ def test_a_thread_deleted_on_the_forum_is_marked_gone_when_rechecked(make_settin
     with Store.open(settings["WENZHENG_STORE"]) as store:
         assert store.petition(f"forum-{victim}").seen["gone_since"] is not None
         assert [h["kind"] for h in store.history(f"forum-{victim}")] == ["new", "gone"]
+
+
+X34_THREAD = """<!DOCTYPE html><html><head><meta charset="utf-8" /></head><body>
+<div id="pt" class="bm cl"><div class="z"><a href="./" class="nvhm" title="首页">问政论坛</a><em>&raquo;</em>
+<a href="forum.php">论坛</a> <em>&rsaquo;</em> <a href="forum-36-1.html">城建交通</a> <em>&rsaquo;</em>
+<a href="thread-901-1-1.html">关于七里河区西津西路人行道长期被占用的问题，希望城管部门 ...</a></div></div>
+<div id="postlist" class="pl bm"><table><tr><td class="pls ptn pbn"><div class="hm ptn">
+<span class="xg1">查看:</span> <span class="xi1">1024</span><span class="pipe">|</span>
+<span class="xg1">回复:</span> <span class="xi1">3</span></div></td>
+<td class="plc ptm pbn vwthd"><h1 class="ts">
+<a href="forum.php?mod=forumdisplay&amp;fid=36&amp;filter=typeid&amp;typeid=2">[投诉]</a>
+<span id="thread_subject">关于七里河区西津西路人行道长期被占用的问题，希望城管部门尽快处理</span>
+</h1></td></tr></table>
+<div id="post_9001"><table><tr><td class="pls"><div class="authi"><a href="home.php?mod=space&amp;uid=7" class="xw1">A0901</a></div></td>
+<td class="plc"><div class="authi"><em id="authorposton9001">发表于 2019-11-5 08:30:00</em></div>
+<div class="pct"><div class="pcb"><div class="t_fsz"><table><tr><td class="t_f" id="postmessage_9001">
+<i class="pstatus"> 本帖最后由 A0901 于 2019-11-6 09:00 编辑 </i><br />
+<br />
+人行道被商户占用：<br />
+1. 摆放桌椅；<br />
+2. 停放电动车。<br />
+<br />
+请尽快处理。</td></tr></table></div></div></div></td></tr></table></div>
+</div></body></html>"""
+
+
+def test_real_x34_thread_page_rewritten_urls_and_a_cut_breadcrumb():
+    page = parse_thread(X34_THREAD, datetime(2019, 11, 10, tzinfo=SHANGHAI), "forum", "帖子 901")
+    assert page.board == "城建交通"  # not the thread's own " ..." link that ends the breadcrumb
+    assert page.title == "关于七里河区西津西路人行道长期被占用的问题，希望城管部门尽快处理"
+    assert (page.type_name, page.views, page.replies) == ("投诉", 1024, 3)
+    post = page.posts[0]
+    assert (post.author, post.time) == ("A0901", datetime(2019, 11, 5, 8, 30, tzinfo=SHANGHAI))
+    # The edit note is dropped; each <br /> is one line break, a blank line stays a paragraph break.
+    assert post.text == "人行道被商户占用：\n1. 摆放桌椅；\n2. 停放电动车。\n\n请尽快处理。"
