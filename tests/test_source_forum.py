@@ -309,3 +309,21 @@ def test_real_x34_thread_page_rewritten_urls_and_a_cut_breadcrumb():
     assert (post.author, post.time) == ("A0901", datetime(2019, 11, 5, 8, 30, tzinfo=SHANGHAI))
     # The edit note is dropped; each <br /> is one line break, a blank line stays a paragraph break.
     assert post.text == "人行道被商户占用：\n1. 摆放桌椅；\n2. 停放电动车。\n\n请尽快处理。"
+
+
+def test_a_dripping_thread_page_costs_the_pull_one_timeout_not_minutes(make_settings):
+    # The case: a server sending a byte every 1.5 s kept a pull with timeout 2, retries 0 busy
+    # for 35 s. Here a byte every 0.4 s against a 1 s deadline.
+    import time
+
+    data = ForumData.from_sample()
+    slow = data.board_threads(COUNTY)[4].tid
+    with FixtureServer(data) as server:
+        server.fail(f"tid={slow}&", "drip", seconds=0.4)
+        settings = make_settings([forum(server, [COUNTY], timeout=1.0, retries=0)])
+        start = time.monotonic()
+        tally = pull_once(settings, "forum", server.now)
+        elapsed = time.monotonic() - start
+    assert (tally.new, tally.failed) == (14, 1)
+    assert f"帖子 {slow}" in tally.errors[0] and "超时" in tally.errors[0]
+    assert elapsed < 1.0 + 5.0, elapsed  # one deadline plus the other 14 threads and list page
