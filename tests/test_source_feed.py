@@ -194,3 +194,25 @@ def test_a_thread_pulled_by_feed_and_by_forum_pages_is_one_case(server, make_set
                                                  f"{server.base}forum.php?mod=viewthread&tid=175790")
     assert [r.text for r in p.replies] == [r.text for r in real.replies]
     assert [h["kind"] for h in history] == ["new"]  # the forum pull found nothing to change
+
+
+def test_rewritten_discuz_links_are_the_same_threads(server, make_settings):
+    # Discuz! with URL rewriting lists thread-<tid>-1-1.html; the thread is read at its canonical address.
+    import re
+
+    settings = make_settings([rss(server, COUNTY)])
+    original = server.route
+
+    def rewritten(path, q, active):
+        status, ctype, body, modified = original(path, q, active)
+        if q.get("mod") == "rss":
+            body = re.sub(rb"forum\.php\?mod=viewthread&amp;tid=(\d+)", rb"thread-\1-1-1.html", body)
+        return status, ctype, body, modified
+
+    server.route = rewritten
+    tally = pull_once(settings, "rss", server.now)
+    assert tally.new == 15 and tally.failed == 0
+    assert stored_ids(settings, "rss") == {str(t.tid) for t in newest(server, COUNTY)}
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        p = store.petition("rss-175790")
+    assert p.url == f"{server.base}forum.php?mod=viewthread&tid=175790" and p.body == REAL["175790"].body

@@ -33,6 +33,7 @@ from .forum import forum_root, html_text, open_thread, thread_url
 
 _TID = re.compile(r"[?&]tid=(\d+)")
 _DISCUZ_THREAD = re.compile(r"^(.*/)forum\.php\?(?:.*&)?mod=viewthread(?:&.*)?$")
+_DISCUZ_REWRITTEN = re.compile(r"^(.*/)thread-(\d+)-\d+-\d+\.html$")  # Discuz! with URL rewriting on
 _LISTED = "listed:"  # fetch-state key prefix: Discuz! threads this feed has listed -> "root#tid"
 _DECLARED = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)["'][^"']*["']""")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
@@ -82,9 +83,9 @@ def _raw(entry, key: str) -> str:
 def entry_id(entry) -> str:
     """A Discuz! thread id when the link has one, else the feed's id (hashed if not URL-safe)."""
     link = entry.get("link", "")
-    match = _TID.search(link)
+    match = _TID.search(link) or _DISCUZ_REWRITTEN.match(link)
     if match:
-        return match[1]
+        return match[match.lastindex]
     raw = entry.get("id") or link or entry.get("title", "")
     tail = re.search(r"(\d+)(?:\.html?)?/?$", raw)
     if _SAFE_ID.match(raw):
@@ -186,7 +187,12 @@ class FeedSource:
 
     def _discuz(self, link: str) -> tuple[str, str] | None:
         """(forum root, tid) of a Discuz! thread link whose page is to be read, else None."""
-        match = _DISCUZ_THREAD.match(link) if self.config["full_text"] != "never" else None
+        if self.config["full_text"] == "never":
+            return None
+        rewritten = _DISCUZ_REWRITTEN.match(link)
+        if rewritten:
+            return rewritten[1], rewritten[2]
+        match = _DISCUZ_THREAD.match(link)
         tid = _TID.search(link) if match else None
         return (match[1], tid[1]) if tid else None
 
