@@ -302,7 +302,7 @@ X34_THREAD = """<!DOCTYPE html><html><head><meta charset="utf-8" /></head><body>
 
 def test_real_x34_thread_page_rewritten_urls_and_a_cut_breadcrumb():
     page = parse_thread(X34_THREAD, datetime(2019, 11, 10, tzinfo=SHANGHAI), "forum", "帖子 901")
-    assert page.board == "城建交通"  # not the thread's own " ..." link that ends the breadcrumb
+    assert (page.board, page.fid) == ("城建交通", 36)  # not the thread's own " ..." link ending the breadcrumb
     assert page.title == "关于七里河区西津西路人行道长期被占用的问题，希望城管部门尽快处理"
     assert (page.type_name, page.views, page.replies) == ("投诉", 1024, 3)
     post = page.posts[0]
@@ -327,3 +327,14 @@ def test_a_dripping_thread_page_costs_the_pull_one_timeout_not_minutes(make_sett
     assert (tally.new, tally.failed) == (14, 1)
     assert f"帖子 {slow}" in tally.errors[0] and "超时" in tally.errors[0]
     assert elapsed < 1.0 + 5.0, elapsed  # one deadline plus the other 14 threads and list page
+
+
+def test_configured_board_names_by_fid_hold_for_list_reads_and_rechecks(make_settings):
+    with FixtureServer(ForumData.from_sample()) as server:
+        settings = make_settings([forum(server, [COUNTY], boards={str(COUNTY): "G5县人民政府信箱"},
+                                        recheck_max=300, recheck_cycle=1)])
+        pull_once(settings, "forum", server.now)
+        again = pull_once(settings, "forum", server.now + timedelta(hours=1))  # every thread read again
+    assert again.updated == 0 and again.unchanged == 15
+    assert count(settings, "SELECT COUNT(DISTINCT board) FROM petitions") == 1
+    assert count(settings, "SELECT board FROM petitions LIMIT 1") == "G5县人民政府信箱"

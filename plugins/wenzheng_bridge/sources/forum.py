@@ -134,6 +134,7 @@ class ThreadPage:
     posts: list[PostData] = field(default_factory=list)
     pages: int | None = None  # 共 N 页 of the thread's own pager
     type_name: str = ""  # the thread type label before the title: [咨询]
+    fid: int | None = None  # the board's id, from the breadcrumb's board link
     views: int | None = None  # 查看 / 回复 above the first post
     replies: int | None = None
 
@@ -226,7 +227,8 @@ def parse_thread(html: str, now: datetime, source: str = "", item: str = "") -> 
         raise SourceError(source, item, "thread_subject", "不是 Discuz! 帖子页（找不到标题）")
     if not posts:
         raise SourceError(source, item, "postmessage", "帖子页没有可读的楼层")
-    page = ThreadPage(clean_text(subject.get_text()), _crumb_board(soup), posts, _page_count(soup))
+    board, fid = _crumb_board(soup)
+    page = ThreadPage(clean_text(subject.get_text()), board, posts, _page_count(soup), fid=fid)
     heading = subject.find_parent("h1")
     label = heading.find("a", href=_TYPE_LINK) if heading else None
     page.type_name = clean_text(label.get_text()).strip("[]【】") if label else ""
@@ -236,8 +238,8 @@ def parse_thread(html: str, now: datetime, source: str = "", item: str = "") -> 
     return page
 
 
-def _crumb_board(soup) -> str:
-    """The board in a thread page's breadcrumb: the last board link, never the thread's own link.
+def _crumb_board(soup) -> tuple[str, int | None]:
+    """The board (name, fid) in a thread page's breadcrumb: the last board link, never the thread's own.
 
     X3.4 ends the breadcrumb with the thread (its title, cut with " ..."); the
     board link before it points at forumdisplay (or forum-N-1.html when rewritten).
@@ -245,9 +247,16 @@ def _crumb_board(soup) -> str:
     crumbs = soup.select("#pt .z a")
     boards = [a for a in crumbs if _BOARD_LINK.search(a.get("href", ""))]
     if boards:
-        return clean_text(boards[-1].get_text())
+        fid = _BOARD_LINK.search(boards[-1]["href"])
+        return clean_text(boards[-1].get_text()), int(fid[1] or fid[2])
     rest = crumbs[:-1] if crumbs and _THREAD_LINK.search(crumbs[-1].get("href", "")) else crumbs
-    return clean_text(rest[-1].get_text()) if len(rest) > 1 else ""
+    return (clean_text(rest[-1].get_text()) if len(rest) > 1 else ""), None
+
+
+def board_name(config: dict, fid: int | None, shown: str) -> str:
+    """A board's name: the source's ``boards`` setting for its fid, else the name the forum shows."""
+    names = config.get("boards") or {}
+    return (names.get(fid) or names.get(str(fid)) or shown) if fid is not None else shown
 
 
 def read_thread(context, url: str, source: str, item: str, max_pages: int = 20) -> ThreadPage:
@@ -336,7 +345,7 @@ def thread_petition(config: dict, tid: str, url: str, page: ThreadPage, row: Thr
         for i, p in enumerate(answers)
     ]
     own = [Supplement(p.text, p.time) for p in later if p.author == first.author and p.author not in spokes]
-    board = board or page.board or config["board"]
+    board = board or board_name(config, page.fid, page.board) or config["board"]
     board = config["board_map"].get(board, board) or config["board"]
     label = (row.type_name if row else "") or page.type_name
     type_ = normalise_type(label, config["type_map"]) or infer_type(page.title, first.text)
@@ -374,6 +383,7 @@ class ForumSource:
         "fids": Option(list, doc="board ids (fid) to pull", check=_fids_problem),
         "spokespersons": Option((dict, list), {}, "spokesperson accounts (-> replying unit); their posts are replies"),
         "max_pages": Option(int, 500, "stop after this many list pages per board"),
+        "boards": Option(dict, {}, "board name per fid, instead of the name the list page shows"),
         **recheck.RECHECK_OPTIONS,
     }
 
@@ -433,7 +443,7 @@ class ForumSource:
                     continue
                 changed += 1
                 opened.add(row.tid)
-                outcome = self._thread(context, row.tid, row, board.board)
+                outcome = self._thread(context, row.tid, row, board_name(self.config, fid, board.board))
                 yield outcome
                 if isinstance(outcome, SourceError):
                     errors += 1
