@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
+from typing import Iterator
 
 from ..config import Option
 from ..records import from_iso
@@ -49,16 +50,18 @@ def _order(source_id: str) -> tuple:
     return (len(source_id), source_id)  # numeric ids in numeric order without parsing them
 
 
-def due(context, stored_as: str, opened: set[str], among: set[str] | None = None, cursor: str = CURSOR) -> list[str]:
+def due(context, stored_as: str, opened: set[str], among: set[str] | None = None,
+        cursor: str = CURSOR) -> Iterator[str]:
     """Source ids of ``stored_as`` to read again this pull (not those already ``opened``), per the policy.
 
     ``among`` limits the candidates (a feed rechecks only threads it listed).
-    Moves the rotation cursor in the fetch state of the pulling source.
+    The rotation cursor (fetch state of the pulling source) moves on only once
+    every id was handed out and its item stored, so a killed pull redoes its turn.
     """
     config = context.source
     limit = config.get("recheck_max", 500)
     if not limit:
-        return []
+        return
     cutoff = context.now - timedelta(days=config.get("recheck_days", 7))
     recent, older = [], []
     for source_id, last in context.store.activity(stored_as):
@@ -70,14 +73,14 @@ def due(context, stored_as: str, opened: set[str], among: set[str] | None = None
         else:
             older.append(source_id)
     picked = [source_id for _, source_id in sorted(recent, reverse=True)][:limit]
+    yield from picked
     cycle = config.get("recheck_cycle", 30)
     room = limit - len(picked)
     if cycle and older and room > 0:
         share = min(math.ceil(len(older) / cycle), room)
         turn = _rotation(sorted(older, key=_order), context.state(cursor, ""), share)
-        picked += turn
+        yield from turn
         context.set_state(cursor, turn[-1])
-    return picked
 
 
 def _rotation(ordered: list[str], cursor: str, count: int) -> list[str]:
