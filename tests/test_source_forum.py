@@ -338,3 +338,12 @@ def test_configured_board_names_by_fid_hold_for_list_reads_and_rechecks(make_set
     assert again.updated == 0 and again.unchanged == 15
     assert count(settings, "SELECT COUNT(DISTINCT board) FROM petitions") == 1
     assert count(settings, "SELECT board FROM petitions LIMIT 1") == "G5县人民政府信箱"
+
+
+def test_a_forum_without_robots_txt_is_pulled(make_settings):
+    # The first finding: a 404 for /robots.txt failed every URL of the host.
+    with FixtureServer(ForumData.from_sample(), robots=None) as server:
+        settings = make_settings([forum(server, [COUNTY])])
+        tally = pull_once(settings, "forum", server.now)
+        robots = [r.status for r in server.requests("/robots.txt")]
+    assert (tally.new, tally.failed) == (15, 0) and robots == [404]
