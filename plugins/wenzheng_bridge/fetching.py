@@ -189,8 +189,9 @@ class Fetcher:
                     charset_override=self.charset)
 
     # -- internals -------------------------------------------------------
-    def _send(self, url: str, headers: dict, client_errors: bool = False) -> httpx.Response:
-        """One logical GET: retries on transient trouble, then a clear FetchError.
+    def _send(self, url: str, headers: dict, method: str = "GET", content: bytes | None = None,
+              client_errors: bool = False) -> httpx.Response:
+        """One logical request: retries on transient trouble, then a clear FetchError.
 
         ``client_errors`` returns a 4xx answer instead of raising (robots.txt needs to see it).
         """
@@ -203,7 +204,7 @@ class Fetcher:
             deadline = _Deadline(self.timeout)
             try:
                 with deadline:
-                    response = self._get_within(url, headers, deadline)
+                    response = self._request_within(method, url, headers, content, deadline)
             except httpx.TooManyRedirects:
                 raise FetchError(url, "重定向次数过多（可能是重定向循环）") from None
             except httpx.TimeoutException:
@@ -230,10 +231,11 @@ class Fetcher:
                 time.sleep(self.backoff * (2 ** attempt))
         raise FetchError(url, f"{problem}（共尝试 {attempts} 次）")
 
-    def _get_within(self, url: str, headers: dict, deadline: "_Deadline") -> httpx.Response:
-        """GET with the body read, every step bounded by what is left of the deadline."""
+    def _request_within(self, method: str, url: str, headers: dict, content: bytes | None,
+                        deadline: "_Deadline") -> httpx.Response:
+        """One request with its body read, every step bounded by what is left of the deadline."""
         left = max(deadline.left(), 0.001)
-        with self.client.stream("GET", url, headers=headers, timeout=httpx.Timeout(left),
+        with self.client.stream(method, url, headers=headers, content=content, timeout=httpx.Timeout(left),
                                 extensions={"trace": deadline.trace}) as response:
             response.read()
         return response
@@ -266,7 +268,7 @@ class Fetcher:
         url = urljoin(origin, "/robots.txt")
         parser = RobotFileParser(url)
         try:
-            response = self._send(url, {}, client_errors=True)
+            response = self._send(url, {}, client_errors=True)  # GET
         except FetchError as error:
             return error
         if response.status_code >= 400:
