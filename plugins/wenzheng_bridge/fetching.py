@@ -268,7 +268,7 @@ class Fetcher:
         url = urljoin(origin, "/robots.txt")
         parser = RobotFileParser(url)
         try:
-            response = self._send(url, {}, client_errors=True)  # GET
+            response = self._send(url, {}, client_errors=True)
         except FetchError as error:
             return error
         if response.status_code >= 400:
