@@ -28,7 +28,7 @@ from ..config import Option
 from ..fetching import FetchError, http_url_problem
 from ..records import SHANGHAI, Gone, Petition, SourceError
 from . import recheck
-from .common import clean_text, infer_type, places
+from .common import clean_text, petition_type, places
 from .forum import forum_root, html_text, open_thread, thread_url
 
 _TID = re.compile(r"[?&]tid=(\d+)")
@@ -178,10 +178,11 @@ class FeedSource:
         tags = entry.get("tags") or []
         board = clean_text(tags[0].get("term")) if tags else ""
         board = self.config["board_map"].get(board, board) or self.config["board"]
+        type_, inferred = petition_type("", {}, title, body)  # feeds carry no petition type: the rule applies
         return Petition(
             source=self.name, source_id=source_id, title=title, body=body, posted=posted,
             url=entry.get("link", ""), board=board, department=self.config["department"],
-            type=infer_type(title, body),  # feeds carry no petition type: the documented rule applies
+            type=type_, extra={"inferred": inferred},
             author=clean_text(entry.get("author")), places=places(title + "\n" + body),
         )
 

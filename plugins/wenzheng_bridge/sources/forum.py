@@ -36,7 +36,7 @@ from ..config import Option
 from ..fetching import FetchError, http_url_problem
 from ..records import SHANGHAI, Gone, Petition, Reply, SourceError, Supplement
 from . import recheck
-from .common import clean_text, infer_type, normalise_type, parse_datetime, places, to_int
+from .common import clean_text, parse_datetime, petition_type, places, to_int
 
 _RELATIVE = [
     (re.compile(r"(\d+)\s*秒前"), lambda now, m: now - timedelta(seconds=int(m[1]))),
@@ -348,7 +348,7 @@ def thread_petition(config: dict, tid: str, url: str, page: ThreadPage, row: Thr
     board = board or board_name(config, page.fid, page.board) or config["board"]
     board = config["board_map"].get(board, board) or config["board"]
     label = (row.type_name if row else "") or page.type_name
-    type_ = normalise_type(label, config["type_map"]) or infer_type(page.title, first.text)
+    type_, inferred = petition_type(label, config["type_map"], page.title, first.text)
     views = row.views if row and row.views is not None else page.views
     replies_shown = row.replies if row and row.replies is not None else page.replies
     return Petition(
@@ -357,6 +357,7 @@ def thread_petition(config: dict, tid: str, url: str, page: ThreadPage, row: Thr
         department=config["department"], type=type_, author=first.author,
         views=views, reply_count=replies_shown if replies_shown is not None else len(later),
         places=places(page.title + "\n" + first.text), replies=replies, supplements=own,
+        extra={"inferred": inferred} if inferred else {},
     )
 
 
