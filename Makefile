@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 OUTPUT := output
 PORT ?= 8000
 
-.PHONY: setup demo test browser html publish serve devserver clean bench screenshots
+.PHONY: setup demo test browser html publish serve devserver clean bench screenshots mutate
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -43,6 +43,15 @@ test: setup browser
 # The README's screenshots, from a real build in headless Chromium (the tests take them into a temporary folder).
 screenshots: setup browser
 	WENZHENG_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q tests/test_site_browser.py -k screenshots
+
+# Mutation testing of the core (mutmut), not part of `make test`: one module at a time against the
+# tests that cover it; scores in bench/work/mutate/scores.md (curated: bench/RESULTS-mutation.md).
+# MODULES="status store" limits the run; MAX_CHILDREN sets the parallel mutants.
+MODULES ?=
+MAX_CHILDREN ?= 2
+mutate: setup
+	$(BIN)/pip install -q -e '.[test,mutation]'
+	$(BIN)/python bench/mutate.py --max-children $(MAX_CHILDREN) $(MODULES)
 
 html: setup
 	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT)
