@@ -6,6 +6,8 @@ the real sample) with random cuts, splices and byte damage.
 from __future__ import annotations
 
 import json
+import re
+from datetime import timedelta
 from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
@@ -31,7 +33,17 @@ REAL_PAGES = [
     render.thread_page(DATA, DATA.board_threads(2)[0].tid, NOW),
 ]
 REAL_FEEDS = [render.rss(DATA, 2, BASE), render.atom(DATA, 40, BASE)]
-FUZZ = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+CJK = re.compile("[\u4e00-\u9fff]")
+
+
+def assert_chinese_error(error: SourceError, source: str) -> None:
+    """A journalist-readable error: the source named, the message in Chinese."""
+    assert error.source == source and CJK.search(str(error)), str(error)
+
+
+def assert_shanghai(moment) -> None:
+    assert moment is None or moment.utcoffset() == timedelta(hours=8), moment
 JUNK = st.sampled_from(["<", ">", "&", "</td>", "<tbody id=\"normalthread_x\">", "<em id=\"authorposton1\">",
                         "<span title=\"共 x 页\">", "昨天 99:99", "发表于 2019-13-45 25:61:61", "\x00", "\ufffd",
                         "]]>", "<![CDATA[", "<item>", "</rss>", "&#xD800;", "<pubDate>去年</pubDate>"])
@@ -61,6 +73,11 @@ def test_forum_parsers_raise_only_source_errors(html):
         if parse is parse_thread:
             petition = thread_petition(CONFIG, "1", BASE, result)
             assert isinstance(petition, Petition) and petition.fingerprint()
+            assert petition.source == "forum" and petition.source_id == "1"
+            assert_shanghai(petition.posted)
+            assert all(reply.text for reply in petition.replies)
+            for reply in petition.replies:
+                assert_shanghai(reply.time)
 
 
 def _memory(text):
@@ -94,6 +111,10 @@ def test_feed_adapter_yields_only_records_and_source_errors(text):
         assert isinstance(item, (Petition, SourceError))
         if isinstance(item, Petition):
             assert item.title and item.fingerprint()
+            assert item.source == "rss" and item.source_id
+            assert_shanghai(item.posted)
+        else:
+            assert_chinese_error(item, "rss")
 
 
 API = JsonApiSource(_values(JsonApiSource, {"name": "api", "kind": "json", "url": BASE + "api", "max_pages": 2}),
@@ -110,9 +131,24 @@ API_KEYS = st.sampled_from(["tid", "subject", "content", "nickName", "dateline",
 @FUZZ
 @given(st.lists(st.dictionaries(API_KEYS, JSON_VALUES, max_size=12), max_size=5), st.text(max_size=50))
 def test_json_adapter_yields_only_records_and_source_errors(rows, junk):
-    for text in (json.dumps({"responseData": rows}), junk):
-        for item in API.items(_memory(text)):
-            assert isinstance(item, (Petition, SourceError))
+    tids = {str(row["tid"]).strip() for row in rows if isinstance(row.get("tid"), (int, str))}
+    items = list(API.items(_memory(json.dumps({"responseData": rows}))))
+    petitions = [item for item in items if isinstance(item, Petition)]
+    # One item per row at most (plus one error when the last row cannot carry the paging on).
+    assert len(items) <= len(rows) + 1
+    assert len({p.source_id for p in petitions}) == len(petitions)
+    for petition in petitions:
+        assert petition.source == "api" and petition.source_id in tids and petition.title.strip()
+        assert_shanghai(petition.posted)
+    for item in items:
+        if isinstance(item, SourceError):
+            assert_chinese_error(item, "api")
+    try:
+        json.loads(junk)
+    except ValueError:  # text that is not JSON: one Chinese error, no petition
+        items = list(API.items(_memory(junk)))
+        assert len(items) == 1 and isinstance(items[0], SourceError)
+        assert_chinese_error(items[0], "api")
 
 
 CELLS = st.one_of(st.text(max_size=15), st.sampled_from(["2019/2/28 11:25:05", "2019-13-01", "1e400", "-5", "",
@@ -130,5 +166,15 @@ def test_table_parser_yields_only_records_and_source_errors(tmp_path_factory, ro
     with open(path, "w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows([header, *rows] if header else rows)
     source = TableSource(_values(TableSource, {"name": "t", "kind": "table", "paths": [str(path)]}), Path("/"))
-    for item in source.items():
+    items = list(source.items())
+    bare = lambda cell: re.sub(r"\s", "", cell)  # whitespace is tidied by the adapter, not the id
+    ids = {bare(row[0]) for row in rows if row and header[:1] == ["留言编号"]}
+    assert len(items) <= max(len(rows), 1)
+    for item in items:
         assert isinstance(item, (Petition, SourceError))
+        if isinstance(item, Petition):
+            assert item.source == "t" and bare(item.source_id) in ids
+            assert_shanghai(item.posted)
+        else:
+            assert_chinese_error(item, "t")
+            assert "export.csv" in str(item)
