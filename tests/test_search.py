@@ -122,10 +122,28 @@ def test_index_holds_exactly_the_public_case_pages(site, public_cases):
     assert indexed_urls(bundle) == {f"/cases/{key}/" for key in public_cases}
     entry = json.loads((bundle / "pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["zh-cn"]
-    filters = {path.name for path in (bundle / "filter").iterdir()}
-    assert filters  # board, status and year filters were found on the case pages
+    filters = pagefind_filters(bundle)
+    assert set(filters) == {"board", "status", "year"}
+    # Every public case's board, status and year is a value of its filter.
+    for case in public_cases.values():
+        assert (case["board"] or "未标注").encode() in filters["board"], case["id"]
+        assert case["status"].encode() in filters["status"], case["id"]
+        if case["posted"]:
+            assert case["posted"][:4].encode() in filters["year"], case["id"]
     assert (site.output / "search" / "index.html").exists()
     assert "pagefind-ui.js" in (site.output / "search" / "index.html").read_text("utf-8")
+
+
+def pagefind_filters(bundle: Path) -> dict[str, bytes]:
+    """Filter name -> its index file as Pagefind writes it: gzip, "pagefind_dcd", then CBOR [name, values]."""
+    found = {}
+    for path in (bundle / "filter").glob("*.pf_filter"):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), path
+        body = data[len(b"pagefind_dcd"):]
+        assert body[0] == 0x82 and 0x60 <= body[1] < 0x78, path  # a 2-array opening with a short text string
+        found[body[2:2 + body[1] - 0x60].decode()] = body
+    return found
 
 
 def copied_site(site, sample_store, output: Path):
