@@ -137,17 +137,17 @@ def commit() -> str:
     return head.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
 
 
-def write_report(results: list[dict], command: str) -> Path:
+def write_report(results: list[dict]) -> Path:
     lines = [f"# mutmut scores ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})", "",
-             f"Command: `{command}`  ", f"Commit: {commit()}  ",
-             f"Load average at the end: {os.getloadavg()[0]:.1f}", "",
-             "| module | mutants | killed | timeout | survived | no tests | skipped | score | time |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "Score: (killed + timeout) / (mutants - skipped). Time: the module's whole run (a baseline",
+             "test run, mutmut's coverage run, every mutant), with the 1-minute load average after it.", "",
+             "| module | mutants | killed | timeout | survived | no tests | score | time | load | commit | command |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         s = r["stats"]
         lines.append(f"| {r['module']} | {s.get('total', 0)} | {s.get('killed', 0)} | {s.get('timeout', 0)} | "
-                     f"{s.get('survived', 0)} | {s.get('no_tests', 0)} | {s.get('skipped', 0)} | "
-                     f"{r['score']}% | {r['seconds']} s |")
+                     f"{s.get('survived', 0)} | {s.get('no_tests', 0)} | {r['score']}% | {r['seconds']} s | "
+                     f"{r.get('load', '')} | {r.get('commit', '')} | `{r.get('command', '')}` |")
     for r in results:
         lines += ["", f"## {r['module']}: not killed", "", "Tests: " + ", ".join(r["tests"]), ""]
         if r["deselected"]:
@@ -170,13 +170,18 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [name for name in options.modules if name not in TARGETS]
     if unknown:
         parser.error(f"未知的模块：{' '.join(unknown)}（可选：{' '.join(TARGETS)}）")
-    results = []
+    previous = WORK / "scores.json"
+    # Earlier runs' modules stay in the report (each with its own commit and command) until rerun.
+    kept = {r["name"]: r for r in json.loads(previous.read_text())} if previous.exists() else {}
+    command = "python bench/mutate.py " + " ".join(argv if argv is not None else sys.argv[1:])
     for name in options.modules or list(TARGETS):
         result = run_one(name, options.max_children)
-        results.append(result)
+        result.update(commit=commit(), command=command, load=round(os.getloadavg()[0], 1))
+        kept[name] = result
+        results = [kept[n] for n in TARGETS if n in kept]
         print(f"{result['module']}: {result['score']}% killed of {result['stats'].get('total', 0)} "
               f"in {result['seconds']} s", flush=True)
-        report = write_report(results, "python bench/mutate.py " + " ".join(argv or sys.argv[1:]))
+        report = write_report(results)
     print(f"详见 {report}")
     return 0
 

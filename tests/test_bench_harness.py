@@ -2,9 +2,9 @@
 
 The generator must give the same store for the same seed, exactly N cases, and
 the distributions of the real sample (types, boards, fields, reply delays with
-fj4's long tail, years 2010-2022). A full build and an incremental rebuild after
-a pull of changed cases must give the same output tree, and the incremental one
-must leave files with unchanged bytes untouched.
+fj4's long tail, years 2010-2022). An incremental rebuild after the harness's pull
+of changed cases rewrites the changed pages and leaves files with unchanged bytes
+untouched (that it equals a clean build is test_site_pages.py's property).
 """
 from __future__ import annotations
 
@@ -149,7 +149,12 @@ def _pelican(work, output: Path) -> None:
 
 @pytest.fixture(scope="module")
 def rebuilt(tmp_path_factory):
-    """One small store built fully, changed by a pull, rebuilt in place, and built afresh."""
+    """One small store built, changed by the harness's pull, and rebuilt in place.
+
+    Two builds: that the rebuilt tree equals a clean full build is the site's own property,
+    proved once by test_site_pages.py::test_incremental_rebuild_equals_a_clean_build; here
+    only the harness's part is checked (its changes, its build command, its comparison).
+    """
     work = bench_run.Work(SMALL, root=tmp_path_factory.mktemp("bench-incremental"))
     work.dir.mkdir(parents=True)
     make_store.build_store(work.store, SMALL)
@@ -160,19 +165,8 @@ def rebuilt(tmp_path_factory):
     before = bench_run.snapshot(incremental)
     changes = make_store.apply_changes(work.build_store, 10, SMALL)
     _pelican(work, incremental)
-    after = bench_run.snapshot(incremental)
-    full = work.dir / "full"
-    _pelican(work, full)
-    return {"before": before, "after": after, "fresh": bench_run.snapshot(full), "changes": changes,
-            "incremental": incremental, "full": full}
-
-
-@pytest.mark.slow
-def test_incremental_rebuild_gives_the_same_tree_as_a_full_build(rebuilt):
-    fresh, after = rebuilt["fresh"], rebuilt["after"]
-    assert sorted(set(fresh) ^ set(after)) == []
-    differing = [path for path in sorted(fresh) if fresh[path][2] != after[path][2]]
-    assert differing == [], f"incremental and full builds differ in {differing[:10]}"
+    return {"before": before, "after": bench_run.snapshot(incremental), "changes": changes,
+            "incremental": incremental}
 
 
 @pytest.mark.slow
