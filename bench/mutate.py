@@ -31,7 +31,8 @@ PACKAGE = "wenzheng_bridge"
 
 # module (under plugins/wenzheng_bridge) -> the test files that cover it.
 TARGETS: dict[str, tuple[str, list[str]]] = {
-    "status": ("caseview/status.py", ["tests/test_caseview_status.py", "tests/test_mutation_survivors.py"]),
+    "status": ("caseview/status.py", ["tests/test_caseview_status.py", "tests/test_mutation_survivors.py",
+                                      "tests/test_mutation_status.py"]),
     "workdays": ("caseview/workdays.py", ["tests/test_caseview_workdays.py", "tests/test_properties_workdays.py"]),
     "stats": ("caseview/stats.py", ["tests/test_caseview_stats.py", "tests/test_caseview_unranked.py",
                                     "tests/test_independent_expectations.py"]),

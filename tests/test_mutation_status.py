@@ -1,0 +1,105 @@
+"""Status rules spelled out to the character (the evidence a reader sees), written against
+mutants that survived the first mutmut run on caseview/status.py (bench/RESULTS-mutation.md)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from wenzheng_bridge.caseview.status import clock, decide, reply_limit
+from wenzheng_bridge.caseview.workdays import WorkCalendar
+from wenzheng_bridge.records import SHANGHAI, ArticleRef, FollowUp, Petition, Reply
+
+NOW = datetime(2020, 2, 1, 12, 0, tzinfo=SHANGHAI)
+DUE = datetime(2019, 4, 30, 23, 59, 59, tzinfo=SHANGHAI)
+
+
+def at(*parts) -> datetime:
+    return datetime(*parts, tzinfo=SHANGHAI)
+
+
+def petition(**changes) -> Petition:
+    fields = dict(source="tipdm", source_id="2554", title="A3区洋湖街道的路灯何时修好", posted=at(2019, 4, 24, 9, 0),
+                  board="A市")
+    fields.update(changes)
+    return Petition(**fields)
+
+
+# -- reply limits: the published rule (咨询/建议 5, 诉求/投诉 7) and the settings over it
+
+@pytest.mark.parametrize("kind, board, expected", [
+    ("投诉", "A市", 10),  # a complaint is a 诉求
+    ("诉求", "A市", 10),
+    ("咨询", "A市", 5),
+    ("咨询", "B市", 2),  # board/type beats board/* beats type
+    ("建议", "B市", 4),
+    ("", "C市", 3),  # no type: the "*" setting
+    ("举报", "C市", 7),
+])
+def test_reply_limit_follows_the_settings_over_the_published_rule(kind, board, expected):
+    settings = {"WENZHENG_REPLY_LIMITS": {"诉求": 10, "B市/咨询": 2, "B市/*": 4, "*": 3}}
+    assert reply_limit(petition(type=kind, board=board), settings) == expected
+
+
+def test_reply_limit_defaults_are_the_published_rule():
+    assert [reply_limit(petition(type=t), {}) for t in ("咨询", "建议", "诉求", "投诉", "举报", "")] == [5, 5, 7, 7, 7, 7]
+
+
+# -- clocks in calendar days, to two decimals
+
+def test_clock_counts_calendar_days_to_two_decimals_and_never_below_zero():
+    calendar = WorkCalendar()
+    start = at(2019, 4, 24, 9, 0)
+    assert clock(start, start + timedelta(hours=36), NOW, calendar).calendar_days == 1.5
+    assert clock(start, start + timedelta(hours=8), NOW, calendar).calendar_days == 0.33
+    assert clock(start, start + timedelta(days=10), NOW, calendar).calendar_days == 10.0
+    assert clock(start, start + timedelta(days=500), NOW, calendar).calendar_days == 500.0  # a day is 86,400 s
+    assert clock(start, start - timedelta(hours=5), NOW, calendar).calendar_days == 0
+    running = clock(start, None, start + timedelta(days=2), calendar)
+    assert running.running and running.calendar_days == 2.0
+
+
+# -- the evidence strings
+
+def follow(kind: str, *day, who="", note="", origin="") -> FollowUp:
+    return FollowUp(case="tipdm-2554", kind=kind, date=at(*day), who=who, note=note, origin=origin)
+
+
+def test_followup_evidence_names_who_what_and_where_only_when_given():
+    full = follow("visited", 2019, 5, 14, who="张晓", note="路灯已修", origin="content/newsroom/a.txt:3")
+    assert decide(petition(), [full], [], DUE, NOW).evidence == "2019-05-14 实地走访，张晓：路灯已修（content/newsroom/a.txt:3）"
+    assert decide(petition(), [follow("visited", 2019, 5, 14)], [], DUE, NOW).evidence == "2019-05-14 实地走访"
+
+
+def test_reply_evidence_is_the_first_reply_by_time():
+    replies = [Reply(text="已办结", time=at(2019, 5, 20, 10, 0), final=True),
+               Reply(text="正在核实", time=at(2019, 5, 9, 9, 49), final=False)]
+    verdict = decide(petition(replies=replies), [], [], DUE, NOW)
+    assert verdict.status == "已回复"
+    assert verdict.evidence == "2019-05-09 09:49 阶段性答复（第 2 条回复）"
+    final_first = [Reply(text="已办结", time=at(2019, 5, 9, 9, 49)), Reply(text="补充", time=at(2019, 5, 20))]
+    assert decide(petition(replies=final_first), [], [], DUE, NOW).evidence == "2019-05-09 09:49 答复（第 1 条回复）"
+    untimed = [Reply(text="已答复", time=None)]
+    assert decide(petition(replies=untimed), [], [], DUE, NOW).evidence == "时间不详 答复（第 1 条回复）"
+
+
+def test_waiting_evidence_says_the_deadline_or_why_there_is_none():
+    assert decide(petition(), [], [], DUE, DUE).evidence == "尚无答复，答复期限 2019-04-30"
+    assert decide(petition(posted=None), [], [], None, NOW).evidence == "尚无答复（留言时间不明，无法计算期限）"
+    assert decide(petition(), [], [], DUE, NOW).evidence == "答复期限 2019-04-30 已过，尚无答复"
+
+
+def test_platform_closed_time_is_the_last_final_reply():
+    replies = [Reply(text="阶段性", time=at(2019, 6, 1), final=False), Reply(text="办结", time=at(2019, 5, 9)),
+               Reply(text="补充", time=None)]
+    verdict = decide(petition(state="办结", replies=replies), [], [], DUE, NOW)
+    assert verdict.status == "已解决" and verdict.resolved_at == at(2019, 5, 9)
+    only_interim = [Reply(text="阶段性", time=at(2019, 6, 1), final=False)]
+    assert decide(petition(state="办结", replies=only_interim), [], [], DUE, NOW).resolved_at is None
+
+
+def test_the_latest_dated_article_is_the_evidence():
+    undated = ArticleRef(title="旧稿", url="https://news.example/0", date=None)
+    dated = ArticleRef(title="路灯何时亮", url="https://news.example/1", date=at(2019, 5, 21))
+    for articles in ([undated, dated], [dated, undated]):
+        assert decide(petition(), [], articles, DUE, NOW).evidence == "见报：《路灯何时亮》 https://news.example/1"
