@@ -6,13 +6,16 @@ prefix-table implementation must agree with however its table was grown.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+import time
+from datetime import date, datetime, timedelta, timezone
 
 import chinese_calendar
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wenzheng_bridge.caseview.workdays import WorkCalendar
+from wenzheng_bridge.caseview.workdays import WorkCalendar, end_of_day, local_date
+from wenzheng_bridge.records import SHANGHAI
 
 # chinese_calendar covers 2004 to 2026 here; a few years either side exercise the fallback.
 COVERED = st.dates(min_value=date(2004, 1, 1), max_value=date(2026, 12, 31))
@@ -102,3 +105,23 @@ def test_known_holiday_spans_from_the_state_council_notices():
     assert calendar.add(date(2019, 9, 30), 0) == date(2019, 9, 30)
     assert calendar.add(date(2019, 9, 30), -3) == date(2019, 9, 30)
     assert calendar.between(date(2019, 10, 12), date(2019, 9, 30)) == 0
+
+
+def test_a_calendar_that_starts_on_a_holiday_adds_from_it():
+    # 2019-01-01 (元旦) is the first day of the table here: the first working day after it is 01-02.
+    assert WorkCalendar().add(date(2019, 1, 1), 1) == date(2019, 1, 2)
+    assert WorkCalendar().add(date(2019, 1, 1), 0) == date(2019, 1, 1)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York"])
+def test_local_date_is_the_shanghai_date_whatever_the_machine_zone(zone, monkeypatch):
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        # 01:00 in Shanghai is still the day before in UTC and in New York.
+        assert local_date(datetime(2019, 5, 9, 1, 0, tzinfo=SHANGHAI)) == date(2019, 5, 9)
+        assert local_date(datetime(2019, 5, 8, 17, 0, tzinfo=timezone.utc)) == date(2019, 5, 9)
+        assert end_of_day(date(2019, 5, 9)) == datetime(2019, 5, 9, 23, 59, 59, tzinfo=SHANGHAI)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
