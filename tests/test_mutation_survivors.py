@@ -3,13 +3,11 @@
 - a platform 办结 state beating the newsroom's reopening (caseview/status.py);
 - a ``published`` follow-up no longer making 已见报;
 - a naive Excel datetime read in the machine's zone instead of Asia/Shanghai (sources/common.py);
-- the store no longer recording a "back" change, or not clearing ``gone_since`` (store.py);
-- a v1 store opened without running the migration to v2.
+- the store no longer recording a "back" change, or not clearing ``gone_since`` (store.py).
+(The migration from a real v1 store is in test_store.py.)
 """
 from __future__ import annotations
 
-import json
-import sqlite3
 import time
 from datetime import date, datetime, timedelta, timezone
 
@@ -17,10 +15,9 @@ import openpyxl
 import pytest
 
 from wenzheng_bridge.caseview.status import decide
-from wenzheng_bridge.errors import StoreError
 from wenzheng_bridge.records import SHANGHAI, ArticleRef, FollowUp, Petition, Reply
 from wenzheng_bridge.sources.common import parse_datetime, read_time
-from wenzheng_bridge.store import MIGRATIONS, SCHEMA_VERSION, Store
+from wenzheng_bridge.store import Store
 
 from conftest import SAMPLE
 
@@ -180,45 +177,3 @@ def test_counters_update_in_place_and_a_missing_counter_keeps_the_stored_one(tmp
         assert (stored.views, stored.likes) == (15, 2)
         assert [h["kind"] for h in store.history("s-1")] == ["new"]
         assert stored.seen["last_changed"] == T0.isoformat()
-
-
-# -- migration from a real v1 store --------------------------------------
-
-def test_a_version_1_store_is_migrated_and_keeps_its_data(tmp_path):
-    path = tmp_path / "v1.sqlite3"
-    db = sqlite3.connect(path)
-    db.executescript(MIGRATIONS[0] + ";PRAGMA user_version=1;")
-    seen = T0.isoformat()
-    db.execute(
-        "INSERT INTO petitions (source, source_id, case_key, title, body, posted, places, extra, fingerprint,"
-        " first_seen, last_seen, last_changed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        ("tipdm", "2554", "tipdm-2554", "A3区洋湖街道的路灯何时修好", "路灯坏了", at(2019, 4, 24, 9, 0).isoformat(),
-         json.dumps(["A3区"], ensure_ascii=False), "{}", "old-recipe", seen, seen, seen))
-    db.execute("INSERT INTO replies (petition_id, reply_key, seq, unit, text, time, final, fingerprint,"
-               " first_seen, last_changed) VALUES (1, 'r1', 0, 'A3区洋湖街道', '已安排维修', ?, 1, 'x', ?, ?)",
-               (at(2019, 5, 9, 9, 49).isoformat(), seen, seen))
-    db.commit()
-    db.close()
-    assert SCHEMA_VERSION >= 2
-
-    with Store.open(path) as store:
-        migrated = store.petition("tipdm-2554")
-    db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    columns = [row[1] for row in db.execute("PRAGMA table_info(petitions)")]
-    assert "supplements" in columns
-    assert db.execute("SELECT supplements FROM petitions").fetchone()[0] == "[]"
-    assert migrated.title == "A3区洋湖街道的路灯何时修好" and migrated.places == ["A3区"]
-    assert migrated.posted == at(2019, 4, 24, 9, 0) and migrated.supplements == []
-    assert [(r.unit, r.text, r.time) for r in migrated.replies] == [("A3区洋湖街道", "已安排维修", at(2019, 5, 9, 9, 49))]
-
-
-def test_a_store_newer_than_the_program_is_refused_in_chinese(tmp_path):
-    path = tmp_path / "future.sqlite3"
-    db = sqlite3.connect(path)
-    db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
-    db.close()
-    with pytest.raises(StoreError) as caught:
-        with Store.open(path):
-            pass
-    assert f"版本 {SCHEMA_VERSION + 1}" in str(caught.value) and "升级" in str(caught.value)

@@ -1,14 +1,22 @@
 """The SQLite store: history kept, unchanged pulls write nothing, migrations."""
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime, timedelta
 
+import pytest
+
+from wenzheng_bridge.errors import StoreError
 from wenzheng_bridge.pull import pull
 from wenzheng_bridge.records import SHANGHAI, Petition, Reply
-from wenzheng_bridge.store import SCHEMA_VERSION, Store
+from wenzheng_bridge.store import MIGRATIONS, SCHEMA_VERSION, Store
 
 T0 = datetime(2026, 11, 1, 8, 0, tzinfo=SHANGHAI)
+
+
+def at(*parts) -> datetime:
+    return datetime(*parts, tzinfo=SHANGHAI)
 
 
 def petition(**kw) -> Petition:
@@ -53,10 +61,51 @@ def test_second_pull_of_unchanged_sample_writes_nothing(make_settings):
     assert db.execute("SELECT COUNT(*) FROM changes").fetchone()[0] == changes_before
 
 
-def test_schema_is_versioned_and_migrates_forward(tmp_path):
+def test_a_new_store_is_at_the_current_version_in_wal_mode(tmp_path):
     path = tmp_path / "db.sqlite3"
     with Store.open(path):
         pass
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_version_1_store_is_migrated_and_keeps_its_data(tmp_path):
+    # MIGRATIONS[0] is the released v1 schema (released entries are never edited).
+    path = tmp_path / "v1.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0] + ";PRAGMA user_version=1;")
+    seen = T0.isoformat()
+    db.execute(
+        "INSERT INTO petitions (source, source_id, case_key, title, body, posted, places, extra, fingerprint,"
+        " first_seen, last_seen, last_changed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        ("tipdm", "2554", "tipdm-2554", "A3区洋湖街道的路灯何时修好", "路灯坏了", at(2019, 4, 24, 9, 0).isoformat(),
+         json.dumps(["A3区"], ensure_ascii=False), "{}", "old-recipe", seen, seen, seen))
+    db.execute("INSERT INTO replies (petition_id, reply_key, seq, unit, text, time, final, fingerprint,"
+               " first_seen, last_changed) VALUES (1, 'r1', 0, 'A3区洋湖街道', '已安排维修', ?, 1, 'x', ?, ?)",
+               (at(2019, 5, 9, 9, 49).isoformat(), seen, seen))
+    db.commit()
+    db.close()
+    assert SCHEMA_VERSION >= 2
+
+    with Store.open(path) as store:
+        migrated = store.petition("tipdm-2554")
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    columns = [row[1] for row in db.execute("PRAGMA table_info(petitions)")]
+    assert "supplements" in columns
+    assert db.execute("SELECT supplements FROM petitions").fetchone()[0] == "[]"
+    assert migrated.title == "A3区洋湖街道的路灯何时修好" and migrated.places == ["A3区"]
+    assert migrated.posted == at(2019, 4, 24, 9, 0) and migrated.supplements == []
+    assert [(r.unit, r.text, r.time) for r in migrated.replies] == [("A3区洋湖街道", "已安排维修", at(2019, 5, 9, 9, 49))]
+
+
+def test_a_store_newer_than_the_program_is_refused_in_chinese(tmp_path):
+    path = tmp_path / "future.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(StoreError) as caught:
+        with Store.open(path):
+            pass
+    assert f"版本 {SCHEMA_VERSION + 1}" in str(caught.value) and "升级" in str(caught.value)
