@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
-import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
 from browser import site_build
-from conftest import SAMPLE
+from conftest import sheet_rows
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +23,7 @@ def petition_paragraphs(site, key: str) -> list[str]:
 
 
 def raw_body(name: str, source_id: int) -> str:
-    sheet = openpyxl.load_workbook(SAMPLE / name, read_only=True).active
-    return next(r[4] for r in sheet.iter_rows(values_only=True) if r[0] == source_id)
+    return next(r[4] for r in sheet_rows(name) if r[0] == source_id)
 
 
 def test_numbered_points_are_paragraphs_of_their_own(site):

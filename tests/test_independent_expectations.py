@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 
 import chinese_calendar
 import pytest
-from openpyxl import load_workbook
 
+from conftest import sheet_dicts
 from wenzheng_bridge.caseview.stats import wilson
 from wenzheng_bridge.caseview.trending import score
 from wenzheng_bridge.caseview.view import CaseBuilder
@@ -20,10 +20,7 @@ FILES = ("fj2_sample495_labelled.xlsx", "fj3_sample30_likes.xlsx", "fj4_sample12
 
 
 def raw_rows(sample_dir, name) -> list[dict]:
-    sheet = load_workbook(sample_dir / name, read_only=True).worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows)
-    return [dict(zip(header, row)) for row in rows if row[0] is not None]
+    return sheet_dicts(name, sample_dir)
 
 
 def raw_time(cell) -> datetime:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import openpyxl
 import pytest
 
-from conftest import SAMPLE, tipdm_source
+from conftest import SAMPLE, sheet_rows, tipdm_source
 from webfixtures.helpers import pull_once, stored_ids
 from wenzheng_bridge.records import SHANGHAI, Petition
 from wenzheng_bridge.store import Store
@@ -20,9 +20,7 @@ HEADER = ["留言编号", "留言用户", "留言主题", "留言时间", "留�
 
 
 def real_rows(name: str = "fj4_sample120_replies.xlsx") -> list[tuple]:
-    sheet = openpyxl.load_workbook(SAMPLE / name, read_only=True).active
-    rows = list(sheet.iter_rows(values_only=True))
-    return [r[:5] for r in rows[1:] if r[0] is not None]
+    return [r[:5] for r in sheet_rows(name)[1:] if r[0] is not None]
 
 
 def settings_for(make_settings, path, **options):

@@ -4,10 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-import openpyxl
 import pytest
 
-from conftest import SAMPLE, tipdm_source
+from conftest import sheet_dicts, tipdm_source
 from wenzheng_bridge.config import validate
 from wenzheng_bridge.records import SHANGHAI, Petition, SourceError
 from wenzheng_bridge.sources.settings import COMMON_OPTIONS
@@ -28,10 +27,7 @@ def petitions() -> dict[str, Petition]:
 
 
 def raw_rows(name: str) -> list[dict]:
-    sheet = openpyxl.load_workbook(SAMPLE / name, read_only=True).active
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows)
-    return [dict(zip(header, r)) for r in rows if r[0] is not None]
+    return sheet_dicts(name)
 
 
 def test_real_sample_counts(petitions):
