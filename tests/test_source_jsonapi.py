@@ -1,12 +1,18 @@
 """The leader-message-board JSON source end to end against the fixture API (real sample rows)."""
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from datetime import datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from threading import Thread
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from conftest import sheet_dicts
 from webfixtures import FixtureServer, ForumData, sample_petitions
 from webfixtures.helpers import FAST, changes, pull_once, stored_ids
+from wenzheng_bridge.records import SHANGHAI
 from wenzheng_bridge.store import Store
 
 REAL = {p.source_id: p for p in sample_petitions()}
@@ -89,15 +95,69 @@ def test_an_interrupted_walk_resumes_where_it_stopped(server, make_settings):
     assert len(stored_ids(settings, "api")) == 644
 
 
-def test_custom_field_mapping_and_items_path(tmp_path, make_settings):
-    from wenzheng_bridge.settings import wenzheng_settings
+def test_a_custom_field_mapping_and_items_path_read_another_api(make_settings):
+    """An API with other key names and a nested item list, served over HTTP, read through the mapping."""
+    rows = sheet_dicts("fj4_sample120_replies.xlsx")[:3]
+    items = [{"id": str(r["留言编号"]), "biaoti": r["留言主题"], "neirong": r["留言详情"], "fabu": r["留言时间"],
+              "huifu": r["答复意见"], "huifushijian": r["答复时间"], "danwei": "A市网络问政办公室"} for r in rows]
+    seen = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            url = urlsplit(self.path)
+            if url.path != "/list":  # robots.txt: none
+                self.send_error(404)
+                return
+            query = parse_qs(url.query)
+            seen.append(query)
+            page = [] if "after" in query else items  # one page, then an empty one ends the walk
+            body = json.dumps({"code": 0, "result": {"rows": page}}, ensure_ascii=False).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    Thread(target=http.serve_forever, daemon=True).start()
+    try:
+        settings = make_settings([{
+            "name": "api", "kind": "json", "url": f"http://127.0.0.1:{http.server_port}/list", **FAST,
+            "items_path": "result.rows", "cursor_param": "after", "page_size": 3, "page_size_param": "size",
+            "fields": {"source_id": "id", "title": "biaoti", "body": "neirong", "posted": "fabu",
+                       "reply_text": "huifu", "reply_time": "huifushijian", "reply_unit": "danwei"}}])
+        tally = pull_once(settings, "api", datetime(2020, 2, 1, tzinfo=SHANGHAI))
+    finally:
+        http.shutdown()
+        http.server_close()
+    assert (tally.new, tally.failed) == (3, 0), tally.errors
+    assert seen[0]["size"] == ["3"] and "after" not in seen[0] and seen[1]["after"] == [items[-1]["id"]]
+    with Store.open(settings["WENZHENG_STORE"], readonly=True) as store:
+        for row in rows:
+            petition = store.petition(f"api-{row['留言编号']}")
+            assert petition.title == row["留言主题"].strip()
+            assert petition.posted == datetime.strptime(row["留言时间"].strip(), "%Y/%m/%d %H:%M:%S").replace(
+                tzinfo=SHANGHAI)
+            assert petition.body[:20] in " ".join(row["留言详情"].split())
+            [reply] = petition.replies
+            assert reply.unit == "A市网络问政办公室"
+            assert reply.time == datetime.strptime(row["答复时间"].strip(), "%Y/%m/%d %H:%M:%S").replace(
+                tzinfo=SHANGHAI)
+            assert reply.text[:20] in " ".join(row["答复意见"].split())
+
+
+def test_an_unknown_field_in_the_mapping_is_a_chinese_config_error(tmp_path):
     from wenzheng_bridge.config import ConfigError
+    from wenzheng_bridge.settings import wenzheng_settings
 
     raw = {"WENZHENG_BASE": str(tmp_path), "WENZHENG_SOURCES": [
         {"name": "api", "kind": "json", "url": "ftp://nowhere", "fields": {"titel": "subject"}}]}
     with pytest.raises(ConfigError) as caught:
         wenzheng_settings(raw)
-    assert "titel" in str(caught.value) and "ftp://nowhere" in str(caught.value)
+    assert "titel" in str(caught.value) and "未知的字段" in str(caught.value) and "ftp://nowhere" in str(caught.value)
 
 
 # -- the real 人民网 list API's shape: POST, forumName / domainName, cut bodies, detail, revisits --------
