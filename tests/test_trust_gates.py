@@ -55,9 +55,9 @@ def test_review_all(make_settings):
 def test_bad_gate_settings_are_named_together(make_settings):
     with pytest.raises(ConfigError) as error:
         make_settings(WENZHENG_REVIEW_TYPES=["举报", "投诉信"], WENZHENG_REVIEW_BOARDS="书记信箱",
-                      WENZHENG_SCAN_KINDS=["mobile", "qq"])
+                      WENZHENG_SCAN_KINDS=["mobile", "weibo"])
     message = str(error.value)
-    assert "投诉信" in message and "WENZHENG_REVIEW_BOARDS" in message and "qq" in message
+    assert "投诉信" in message and "WENZHENG_REVIEW_BOARDS" in message and "weibo" in message
 
 
 def test_case_view_gates_the_real_sample(sample_store, make_settings):

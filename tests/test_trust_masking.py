@@ -11,20 +11,31 @@ from pathlib import Path
 
 import pytest
 
-from wenzheng_bridge.trust.masking import KINDS, find, mask
+from wenzheng_bridge.trust.masking import KINDS, Options, find, mask, public_numbers
 
 CORPUS = Path(__file__).parent / "data" / "masking_corpus.tsv"
 # Per-kind floors the corpus must meet; address parsing is the fuzziest kind.
 THRESHOLDS = {kind: (0.95, 0.95) for kind in KINDS} | {"address": (0.90, 0.90)}
 
 
-def load_corpus(path: Path = CORPUS) -> list[tuple[str, list[tuple[str, str]]]]:
+class Sentence(str):
+    """A corpus sentence (a str, as the tests use it) with the options it is masked with."""
+
+    options: Options = Options()
+
+
+def load_corpus(path: Path = CORPUS) -> list[tuple[Sentence, list[tuple[str, str]]]]:
+    """(sentence, [(kind, value)…]); ``@reply`` and ``@public=N`` items set the sentence's options."""
     rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
-        labels, text = line.split("\t")
-        pairs = [tuple(item.split("=", 1)) for item in labels.split("|") if item]
+        labels, text = line.replace("\\n", "\n").split("\t")
+        text = Sentence(text)
+        items = [item for item in labels.split("|") if item]
+        text.options = Options(reply="@reply" in items,
+                               public_numbers=public_numbers(i[8:] for i in items if i.startswith("@public=")))
+        pairs = [tuple(item.split("=", 1)) for item in items if not item.startswith("@")]
         for kind, value in pairs:
             assert kind in KINDS, f"{path.name}:{number}: unknown kind {kind}"
             assert value in text, f"{path.name}:{number}: label {value!r} not in the sentence"
@@ -40,7 +51,7 @@ def evaluate(rows) -> dict[str, dict[str, int]]:
         for kind, value in labels:
             start = text.index(value)
             spans.append((kind, start, start + len(value)))
-        findings = find(text)
+        findings = find(text, options=text.options)
         for kind, start, end in spans:
             hit = any(f.kind == kind and f.start < end and start < f.end for f in findings)
             counts[kind]["tp" if hit else "fn"] += 1
@@ -90,14 +101,14 @@ def test_corpus_recall_and_precision(kind):
 
 
 def test_negatives_come_out_unchanged():
-    changed = [text for text, labels in load_corpus() if not labels and mask(text) != text]
+    changed = [text for text, labels in load_corpus() if not labels and mask(text, options=text.options) != text]
     assert len(changed) <= 2, changed
 
 
 def test_masked_corpus_keeps_no_labelled_number():
     """After masking, no labelled value is left whole in the sentence (what a reader would see)."""
     leaks = [(kind, value) for text, labels in load_corpus() for kind, value in labels
-             if kind != "address" and value in mask(text)]
+             if kind not in ("address", "name") and value in mask(text, options=text.options)]
     assert len(leaks) <= 2, leaks
 
 
@@ -202,8 +213,12 @@ def id_numbers(draw) -> str:
 mobiles = st.builds(lambda p, n: f"1{p}{n:09d}", st.sampled_from("3456789"), st.integers(0, 10**9 - 1))
 
 
+# After a number, a unit makes it an amount (13000000000元 is 130亿元): that stays, by design.
+_AFTER = _WORDS.filter(lambda words: not words.startswith("元"))
+
+
 @hsettings(max_examples=300, deadline=None)
-@given(_WORDS, id_numbers(), _BETWEEN, mobiles, _WORDS)
+@given(_WORDS, id_numbers(), _BETWEEN, mobiles, _AFTER)
 def test_any_valid_id_and_mobile_in_any_text_is_masked(before, number, middle, mobile, after):
     text = f"{before}{number}{middle}{mobile}{after}"
     masked = mask(text)

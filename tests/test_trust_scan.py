@@ -20,8 +20,9 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 from test_trust_masking import id_numbers, mobiles
 from wenzheng_bridge.trust import scan
-from wenzheng_bridge.trust.masking import find
-from wenzheng_bridge.trust.scan import PersonalDataLeak, manifest_path, scan_bytes, scan_folder, scan_output, scan_tree
+from wenzheng_bridge.trust.masking import KINDS, find
+from wenzheng_bridge.trust.scan import (PersonalDataLeak, Rules, manifest_path, scan_bytes, scan_folder, scan_output,
+                                        scan_tree)
 from wenzheng_bridge.site.writing import write_if_changed
 
 ID = "11010519491231002X"
@@ -129,6 +130,12 @@ _NOISE = st.one_of(
     st.integers(0, 10**30).map(str),  # dates, amounts, order numbers, long runs
     st.integers(0, 10**12).map(lambda n: str(n).translate(_FULL_WIDTH)),
     st.sampled_from(["0731-0000-00000000", "138****5678", "2019-02-28", "身份证", "+86", "－", "X"]),
+    # The cues of the other kinds, each with what may follow it (and look-alikes).
+    st.sampled_from(["本人杨均，", "我叫廖博。", "刘平积(", "王建国先生", "向张先生", "联系人：", "举报人：李鸣联",
+                     "微信号：", "wxid_abcd1234", "vx:zhang_wei88", "QQ号", "qq：", "扣扣", "QQ群", "@163.com",
+                     "zhang@qq.com", "湘A", "湘 A·", "楚DD", "粤B", "A市", "5栋", "2单元", "301室", "706房", "村3组",
+                     "15号", "5-2-301", "快递单号", "订单号", "余户", "m2", "元", "咨询电话", "您的电话", "拨打",
+                     "（0734-", "0746—", "—", "–", "\r\n", " \n", "wx", "Wx", "V信"]),
 )
 # Pieces next to each other or apart: a gap longer than the scan's context makes each window matter.
 _GAPS = st.sampled_from(["", "", "，", "\n", "。\n" + "路灯一直不亮" * 20])
@@ -138,7 +145,7 @@ _DOCUMENTS = st.lists(st.tuples(st.one_of(_NUMBERS, _NOISE), _GAPS).map("".join)
 def _expected(text: str) -> list[tuple[int, int, str, str]]:
     """What the detectors report when given the whole text, as (line, column, kind, masked)."""
     return [(text.count("\n", 0, f.start) + 1, f.start - text.rfind("\n", 0, f.start), f.kind, f.masked)
-            for f in find(text, ("id_card", "mobile"))]
+            for f in find(text, KINDS, Rules().options)]
 
 
 @hsettings(max_examples=400, deadline=None)

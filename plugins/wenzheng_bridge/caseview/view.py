@@ -54,7 +54,7 @@ class CaseBuilder:
 
     def build(self, raw: Petition) -> Case:
         public, gate_reason = trust.publication_gate(raw, self.records, self.settings)
-        petition = trust.prepare_petition(raw)
+        petition = trust.prepare_petition(raw, self.settings)
         followups = sorted(self.records.followups.get(raw.key, []), key=lambda f: f.date)
         articles = list(self.records.articles.get(raw.key, []))
         limit = self.reply_limit(petition)
