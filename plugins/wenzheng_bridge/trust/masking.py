@@ -144,11 +144,21 @@ class _Run:
     start: int
     end: int
     groups: tuple[str, ...]
-    breaks: tuple[bool, ...]  # a line break between group i and i+1
+    separators: tuple[str, ...]  # what stands between group i and i+1
 
     @property
     def value(self) -> str:
         return "".join(self.groups)
+
+    @property
+    def breaks(self) -> tuple[bool, ...]:
+        """Whether a line break stands between group i and i+1."""
+        return tuple("\n" in separator for separator in self.separators)
+
+    @property
+    def uniform(self) -> bool:
+        """Dots alone or no dots (line breaks aside): "144.57766 194" is two decimals, not a phone."""
+        return len({"." in separator for separator in self.separators if "\n" not in separator}) <= 1
 
     @property
     def dense(self) -> bool:
@@ -157,16 +167,18 @@ class _Run:
         return max(sizes) >= 7 or any(min(a, b) >= 3 and max(a, b) >= 4 for a, b in zip(sizes, sizes[1:]))
 
 
-def _runs(chain: list[tuple[int, int, str]], breaks: list[bool], length: int) -> Iterator[_Run]:
-    """Every run of whole groups of ``chain`` that holds exactly ``length`` characters."""
+def _runs(chain: list[tuple[int, int, str]], separators: list[str], length: int) -> Iterator[_Run]:
+    """Every run of whole groups of ``chain`` that holds exactly ``length`` characters, of one
+    kind of separator."""
     for first in range(len(chain)):
         total = 0
         for last in range(first, len(chain)):
             total += len(chain[last][2])
             if total >= length:
-                if total == length:
-                    yield _Run(chain[first][0], chain[last][1], tuple(g for _, _, g in chain[first:last + 1]),
-                               tuple(breaks[first:last]))
+                run = _Run(chain[first][0], chain[last][1], tuple(g for _, _, g in chain[first:last + 1]),
+                           tuple(separators[first:last]))
+                if total == length and run.uniform:
+                    yield run
                 break
 
 
@@ -178,23 +190,23 @@ class _Doc:
         self.options = options
 
     @cached_property
-    def chains(self) -> list[tuple[list[tuple[int, int, str]], list[bool], bool]]:
-        """Each chain as its digit groups (start, end, digits), whether a line break follows each
-        group, and whether an X closes the chain (the check character of a 身份证)."""
+    def chains(self) -> list[tuple[list[tuple[int, int, str]], list[str], bool]]:
+        """Each chain as its digit groups (start, end, digits), the separators between them, and
+        whether an X closes the chain (the check character of a 身份证)."""
         chains = []
         for m in _CHAIN.finditer(self.text):
             groups = [(m.start() + g.start(), m.start() + g.end(), g.group()) for g in _GROUP.finditer(m.group())]
-            breaks = ["\n" in self.text[a[1]:b[0]] for a, b in zip(groups, groups[1:])]
-            chains.append((groups, breaks, m.group()[-1] in "Xx"))
+            separators = [self.text[a[1]:b[0]] for a, b in zip(groups, groups[1:])]
+            chains.append((groups, separators, m.group()[-1] in "Xx"))
         return chains
 
     def runs(self, length: int, check_x: bool = False) -> Iterator[_Run]:
         """Runs of ``length`` characters; with ``check_x`` a closing X counts as the last one."""
-        for groups, breaks, x in self.chains:
-            yield from _runs(groups, breaks, length)
+        for groups, separators, x in self.chains:
+            yield from _runs(groups, separators, length)
             if check_x and x:  # 18 digits then an X (…008X13…) are still 18 digits
                 start, end, digits = groups[-1]
-                yield from _runs(groups[:-1] + [(start, end + 1, digits + self.text[end])], breaks, length)
+                yield from _runs(groups[:-1] + [(start, end + 1, digits + self.text[end])], separators, length)
 
 
 # What a number may be named as instead of personal data, right before it.

@@ -63,6 +63,9 @@ log = logging.getLogger(__name__)
 
 SKIPPED_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".avif", ".bmp",
                     ".woff", ".woff2", ".ttf", ".otf", ".eot", ".wasm", ".mp3", ".mp4", ".webm"}
+#: Files the search indexer ships as they are (its UI scripts carry their authors' e-mails):
+#: no text of a petition is written into them. Its index and fragments are scanned.
+VENDOR_FILES = re.compile(r"pagefind/pagefind(?:-[a-z-]+)?\.(?:js|css)")
 DEFAULT_KINDS = KINDS
 
 
@@ -316,7 +319,8 @@ def _output_files(folder: str):
                 name = entry.name
                 if entry.is_dir():
                     pending.append((entry.path, f"{relative}{name}/"))
-                elif entry.is_file() and name[name.rfind("."):].lower() not in SKIPPED_SUFFIXES:
+                elif (entry.is_file() and name[name.rfind("."):].lower() not in SKIPPED_SUFFIXES
+                      and not VENDOR_FILES.fullmatch(relative + name)):
                     yield relative + name, entry.path, entry.stat()
 
 
