@@ -77,6 +77,50 @@ def test_full_width_digits_are_caught(output):
     assert [l.kind for l in scan_folder(output)] == ["mobile"]
 
 
+# Each kind the masker knows, unmasked as a page could carry it (written by hand), and its masked form.
+PLANTED = {
+    "mobile": ("<p>请回电1387745\n2191</p>", "<p>请回电138****\n2191</p>"),
+    "landline": ("<p>我家座机0731-84556677</p>", "<p>我家座机0731-****6677</p>"),
+    "id_card": ("<p>身份证4301 0219 8503 1200 18</p>", "<p>身份证430* **** **** **00 18</p>"),
+    "bank_card": ("<td>6228480012345671</td>", "<td>6228********5671</td>"),
+    "email": ('{"t": "zhangwei1985@163.com"}', '{"t": "z***@163.com"}'),
+    "wechat": ("<p>加我微信zhang_wei88</p>", "<p>加我微信z****_***88</p>"),
+    "qq": ("<p>QQ号123456789</p>", "<p>QQ号12*****89</p>"),
+    "plate": ("<p>车牌湘A12345违停</p>", "<p>车牌湘A****5违停</p>"),
+    "name": ("<p>您好，本人杨均，身份证号码*****</p>", "<p>您好，本人杨*，身份证号码*****</p>"),
+    "address": ("<p>星城小区5栋2单元301室</p>", "<p>星城小区5栋*单元***室</p>"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(PLANTED))
+def test_every_kind_the_masker_knows_is_caught_and_its_masked_form_passes(output, kind):
+    leaked, masked = PLANTED[kind]
+    (output / "page.html").write_text(leaked, "utf-8")
+    assert [l.kind for l in scan_folder(output)] == [kind]
+    (output / "page.html").write_text(masked, "utf-8")
+    assert scan_folder(output) == []
+
+
+def test_what_the_masker_leaves_alone_passes(output):
+    """A reply's office line, a declared public number, tracking numbers and counts are no leak."""
+    (output / "reply.html").write_text(
+        "<p>如有疑问请拨打K市公安局纪委投诉电话：0746—8362789。</p><p>快递单号4504351234560741</p>"
+        "<p>小区68栋5000余户，3栋105m2</p><p>市长热线0731-12345</p>", "utf-8")
+    (output / "chart.svg").write_text('<path d="M 144.57766 194.904422 L 186.82069 220.3664"/>', "utf-8")
+    assert scan_folder(output) == []
+    (output / "x.html").write_text("<p>我家电话0731-2345678</p>", "utf-8")  # a person, not an office
+    assert [l.kind for l in scan_folder(output)] == ["landline"]
+    settings = {"WENZHENG_PUBLIC_NUMBERS": ["0731-2345678"]}
+    scan_output(SimpleNamespace(settings=settings, output_path=output))
+
+
+def test_pagefind_bundles_are_not_read_but_its_index_is(output):
+    (output / "pagefind" / "pagefind-ui.js").write_text("/* by someone@example.com */", "utf-8")
+    assert scan_folder(output) == []
+    (output / "pagefind" / "fragment" / "zh_1.pf_fragment").write_bytes(gzip.compress("本人杨均，电话".encode()))
+    assert [l.kind for l in scan_folder(output)] == ["name"]
+
+
 def test_scan_can_be_switched_off(output):
     (output / "x.csv").write_text(f"a,{MOBILE}\n", "utf-8")
     scan_output(SimpleNamespace(settings={"WENZHENG_SCAN_OUTPUT": False}, output_path=output))

@@ -394,12 +394,10 @@ WECHAT_CUES = ("微信", "威信", "薇信", "V信", "v信", "vx", "wx", "weixin
 
 def _wechat(doc: _Doc) -> Iterator[Finding]:
     for m in _WECHAT.finditer(doc.text):
-        if m.group("wxid"):
-            value = m.group("wxid")
-            yield Finding("wechat", m.start("wxid"), m.end("wxid"), "wxid_" + _keep(value[5:], 0, 2))
-        else:
-            value = m.group("id")
-            yield Finding("wechat", m.start("id"), m.end("id"), _keep(value, 1, 2))
+        group = "wxid" if m.group("wxid") else "id"
+        value = m.group(group)
+        masked = "wxid_" + _keep(value[5:], 0, 2) if value.startswith("wxid_") else _keep(value, 1, 2)
+        yield Finding("wechat", m.start(group), m.end(group), masked)
 
 
 _QQ = re.compile(r"(?:QQ|qq|Qq|扣扣)(?!群)(?:号码?|账号)?(?:[/、]微信号?)?(?:是|为)?[:：\s]{0,3}(?P<number>[1-9]\d{4,10})(?!\d)")

@@ -80,7 +80,7 @@ _NOT_NAME_END = set("人方部局处所院司厂店队组站科办委村镇县�
 
 
 # Characters of verbs and function words that names almost never hold (都不接, 查询, 本人支取, 申请).
-_FUNCTION_CHARS = set("不没打是有要能可说了的也都还就才又再请询取报告让被把给对到去过着注")
+_FUNCTION_CHARS = set("不没打是有要能可说了的也都还就才又再请询取报告让被把给对到去过着注意")
 
 
 def _plausible(name: str) -> bool:
