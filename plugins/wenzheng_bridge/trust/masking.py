@@ -36,7 +36,8 @@ held-out set tests/data/masking_heldout.tsv scored by bench/masking_heldout.py):
   street number (…路128号) and the building (5栋) stay, because they name a compound, a shop,
   a school or an office that petitions are about and a building alone does not locate a
   household; the unit (单元), floor after a building, room (301室, 706房, 402号房), the
-  dashed 5-2-301 form and rural house numbers (…村3组15号) are masked.
+  dashed 5-2-301 form and rural house numbers (…村3组15号) are masked, except a unit named
+  as a shared place (3号楼5单元门口, 2单元楼道).
 
 What stays, whatever it looks like:
 
@@ -48,9 +49,9 @@ What stays, whatever it looks like:
 - public numbers: ``Options.public_numbers`` (the setting WENZHENG_PUBLIC_NUMBERS), compared
   digit by digit, anywhere;
 - a department's contact in its own reply (``Options.reply``): a landline that the reply
-  introduces as a contact (电话, 致电, 拨打, 热线, 咨询, 联系… within the 16 characters
-  before it, in the same sentence) with no word pointing at a person in between (您的,
-  本人, 手机, 先生, 网友…). Mobiles in replies are always masked: a department gives its
+  introduces as a contact (电话, 致电, 拨打, 热线, 咨询, 联系… or the office's name, within
+  the 16 characters before it, in the same sentence) with no word pointing at a person
+  there (您的, 您提供的, 留下的, 本人, 手机, 先生, 网友…). Mobiles in replies are always masked: a department gives its
   office line, an official's mobile is his own.
 """
 from __future__ import annotations
@@ -276,7 +277,8 @@ _LANDLINE_BARE = re.compile(
 # (or the office's name right before it: 教育局基础教育股（0738-6835751）).
 _CONTACT_WORD = re.compile(r"电话|致电|拨打|热线|来电|咨询|询|联系|举报|投诉|监督|查询|(?:局|股|办|科|中心|所|站|委|院|队|处|窗口|大厅|政府|街道)[(（:：]?$")
 # ... and nothing between that word and the number pointing at a person.
-_PERSON_WORD = re.compile(r"您的|你的|您留|你留|本人|我的|我家|其本人|手机|先生|女士|小姐|网友|来信人|留言人|当事人|住户|家属|师傅")
+_PERSON_WORD = re.compile(r"您的|你的|您留|你留|您提供|你提供|提供的|留下的|所留|本人|我的|我家|其本人|手机|先生|女士|小姐|网友|来信人"
+                          r"|留言人|当事人|住户|家属|师傅")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 
 
@@ -472,6 +474,8 @@ _ROOM = rf"\d{{3,4}}(?:室|房|号房|号)?{_NOT_AFTER_ROOM}|\d{{1,2}}(?:室|号
 _DOOR = re.compile(rf"(?P<building>{_BUILDING})(?P<rest>(?:{_FLOOR_PART})?(?:{_ROOM})?)(?![\d*])")
 _DOOR_HINT = re.compile("[栋幢座]|号楼")
 _ROOM_ALONE = re.compile(r"\d{3,4}(?:室|号房)|\d{3,4}房(?![东子屋产价租源间型])")
+# A unit named for its entrance or stairwell (3号楼5单元门口的路灯) is a shared place, not a home.
+_SHARED_SPACE = re.compile(r"(?<=单元)(?:门口|门前|楼道|大门|入口|楼梯间)")
 _NOT_BEFORE_DOOR = set("0123456789*")
 _NOT_BEFORE_ROOM = _NOT_BEFORE_DOOR | set("栋幢座楼元层-")
 _DASHED = re.compile(r"(?P<building>\d{1,3}-)(?P<rest>\d{1,2}-\d{3,4})(?![\d*-])")
@@ -498,7 +502,7 @@ def _address(doc: _Doc) -> Iterator[Finding]:
         candidates += [m for m in _DASHED.finditer(text) if "\u4e00" <= _before(text, m.start()) <= "\u9fa5"]
     for m in candidates:
         rest = m.group("rest")
-        if rest:  # a building alone does not reach a door
+        if rest and not _SHARED_SPACE.match(text, m.end()):  # a building alone does not reach a door
             yield Finding("address", m.start(), m.end(), m.group("building") + _hide_numbers(rest))
     if "室" in text or "房" in text:
         for m in _ROOM_ALONE.finditer(text):
