@@ -16,7 +16,7 @@ Kinds and the rule that keeps look-alikes out (tests/data/masking_corpus.tsv, an
 held-out set tests/data/masking_heldout.tsv scored by bench/masking_heldout.py):
 
 - ``mobile``: 1[3-9] and 11 digits in at most 4 groups of 2+ digits (any size next to a
-  line break), optionally +86.
+  line break), optionally +86 (also written against it: +8613907452281).
 - ``landline``: a real area code (010, 02x, 03xx-09xx) then 7-8 digits, written
   0731-88886666, 0731—88886666, 0731 88886666, (0731)88886666 or 0731-8888-6666; without a
   separator only right after a word such as 电话 or 拨打.
@@ -62,6 +62,7 @@ from datetime import date
 from functools import cached_property
 from typing import Callable, Iterator
 
+from .writer_names import CUES as NAME_CUES
 from .writer_names import masked_name, name_spans, writer_names
 
 KINDS = ("email", "id_card", "bank_card", "wechat", "qq", "mobile", "landline", "plate", "name", "address")
@@ -108,6 +109,7 @@ class Options:
     reply: bool = False  # a department's reply: the contact it gives stays
     names: frozenset[str] = frozenset()  # writers' names found in other fields of the petition
     carry_names: bool = True  # mask every occurrence of a name found by a cue, not just that one
+    find_names: bool = True  # look for cues here (False: the caller found this text's names already)
 
 
 DEFAULT = Options()
@@ -245,8 +247,16 @@ def _mobile_grouping(run: _Run) -> bool:
     return True
 
 
+# +86 written against the number (+8613907452281, 008613907452281): one group of 13 or 15 digits.
+_GLUED_COUNTRY = re.compile(r"(?:\+86|0086)(?=1[3-9]\d{9}(?!\d))")
+
+
 def _mobile(doc: _Doc) -> Iterator[Finding]:
     text = doc.text
+    for m in _GLUED_COUNTRY.finditer(text):
+        number = text[m.end():m.end() + 11]
+        if not (m.start() and text[m.start() - 1].isdigit()) and not _public(doc, number):
+            yield Finding("mobile", m.start(), m.end() + 11, m.group() + _keep(number, 3, 4))
     for run in doc.runs(11):
         value = run.value
         if not (_MOBILE_START.match(value) and value.isdigit() and _mobile_grouping(run)):
@@ -416,7 +426,11 @@ def _qq(doc: _Doc) -> Iterator[Finding]:
 # --- names ------------------------------------------------------------------------
 
 def _name(doc: _Doc) -> Iterator[Finding]:
-    spans = name_spans(doc.text, doc.options.names) if doc.options.carry_names else writer_names(doc.text)
+    options = doc.options
+    if not options.find_names:
+        spans = name_spans(doc.text, options.names, look=False)
+    else:
+        spans = name_spans(doc.text, options.names) if options.carry_names else writer_names(doc.text)
     for start, end, name in spans:
         yield Finding("name", start, end, masked_name(name))
 
@@ -531,6 +545,7 @@ DETECTORS: dict[str, Callable[[_Doc], Iterator[Finding]]] = {
 # does not (``_Run.dense``: a number spelled otherwise is not taken). So most petitions skip four detectors, and e-mail is looked for only where there is an "@".
 _LONG_NUMBER = re.compile(rf"\d{{3}}{SEPARATOR}?\d{{4}}|\d{{4}}{SEPARATOR}?\d{{3}}")
 _NUMBER_KINDS = frozenset({"id_card", "bank_card", "mobile", "landline"})
+_SOCIAL = re.compile("|".join(WECHAT_CUES + QQ_CUES), re.IGNORECASE)
 _ALWAYS = frozenset({"plate", "address", "name"})  # gated inside their detectors, or cheap
 
 
@@ -541,17 +556,21 @@ def _possible_kinds(text: str) -> frozenset[str]:
         possible |= {"email"}
     if _LONG_NUMBER.search(text):
         possible |= _NUMBER_KINDS
-    lower = text.lower()
-    if any(cue in lower for cue in WECHAT_CUES):
-        possible |= {"wechat"}
-    if any(cue in lower for cue in QQ_CUES):
-        possible |= {"qq"}
+    for m in _SOCIAL.finditer(text):
+        possible |= {"qq"} if m.group().lower() in QQ_CUES else {"wechat"}
     return possible
+
+
+# Something every detector needs, one of: an ASCII or full-width letter or digit (numbers,
+# e-mail, ids, plates, door numbers), a word that names a writer or gives contact details, a
+# word of a door-level address. Short fields (board, department, state) mostly have none.
+_ANYTHING = re.compile("[0-9A-Za-z@*\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]|"
+                       + "|".join(NAME_CUES) + "|电话|手机|联系|身份证|单元|栋|幢|座|号楼|村|室|房")
 
 
 def find(text: str, kinds: tuple[str, ...] | list[str] = KINDS, options: Options = DEFAULT) -> list[Finding]:
     """Personal data in ``text``, ordered by position; earlier kinds win overlaps."""
-    if not text:
+    if not text or not (options.names or _ANYTHING.search(text)):
         return []
     doc = _Doc(_fold(text), options)
     possible = _possible_kinds(doc.text)

@@ -130,11 +130,12 @@ def prepare_petition(petition: Petition, settings: dict | None = None) -> Petiti
     public = public_numbers((settings or {}).get("WENZHENG_PUBLIC_NUMBERS"))
     names = writer_names_in(html_to_text(petition.title)) | writer_names_in(html_to_text(petition.body))
     text = Options(public_numbers=public, names=names)
-    reply = Options(public_numbers=public, names=names, reply=True)
+    own = replace(text, find_names=False)  # title and body: their names are ``names`` already
+    reply = replace(text, reply=True)
     return replace(
         petition,
-        title=output_text(petition.title, text),
-        body=output_text(petition.body, text),
+        title=output_text(petition.title, own),
+        body=output_text(petition.body, own),
         author=output_text(petition.author, text),
         board=output_text(petition.board, text),
         department=output_text(petition.department, text),

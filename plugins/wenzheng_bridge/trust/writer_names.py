@@ -50,6 +50,7 @@ _INTRO_STRONG = re.compile(rf"我是{_NAME}{_STRONG_END}")
 _LABEL = re.compile(rf"(?:姓名|联系人|投诉人|反映人|举报人|留言人|申请人|来信人|上访人|信访人|报告人|求助人|申诉人|户主|签名|落款)[:：\s]{{0,2}}{_NAME}{_END}")
 _CONTACT = r"(?:[(（\[【]?\s*(?:\d{7,}|\d{0,4}\*{3,}|0000|电话|手机|联系|身份证))"
 _SIGNATURE = re.compile(rf"(?:^|(?<=[\s，,。；;：:！!？?）)”\"]))\s*{_NAME}[:：,，\s]{{0,3}}{_CONTACT}")
+_CONTACT_CORE = re.compile(r"\d{7,}|\*{3,}|0000|电话|手机|联系|身份证")  # where a signature's contact may be
 _POLITE = re.compile(rf"{_NAME}(?:先生|女士|小姐)")
 _CONTACT_NEAR = re.compile(r"\d{7,}|\*{4,}|0000|电话|手机|联系|微信|QQ|qq|身份证|邮箱")
 _POLITE_LEFT = re.compile(r"(?:^|[^" + _HAN + r"]|业主|居民|市民|联系人|投诉人|反映人|网友|本人|我是|我叫|家属|村民)$")
@@ -69,6 +70,10 @@ _PREPOSITIONS = "向和与跟给对请找及把被让由叫是同经"
 
 def _preposition_then_surname(name: str) -> bool:
     return len(name) == 2 and name[0] in _PREPOSITIONS and name[1] in SURNAMES
+
+
+# What any rule needs: a cue word, or contact details (the signature and polite rules).
+_GATE = re.compile("|".join(CUES) + r"|电话|手机|联系|微信|QQ|qq|身份证|邮箱|\*{4}|0000|\d{7}")
 
 
 def _surname_length(name: str) -> int:
@@ -97,13 +102,25 @@ def masked_name(name: str) -> str:
 
 def writer_names(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, name) of each name the text gives as the writer's or a contact's."""
-    contact = _CONTACT_NEAR.search(text) is not None
-    if not contact and not any(cue in text for cue in CUES):
+    if not _GATE.search(text):  # most texts: one search, no cue and no contact detail
         return
-    for pattern in (_INTRO, _INTRO_STRONG, _LABEL, _SIGNATURE) if contact else (_INTRO, _INTRO_STRONG, _LABEL):
+    contact = _CONTACT_NEAR.search(text) is not None
+    for pattern in (_INTRO, _INTRO_STRONG, _LABEL):
         for m in pattern.finditer(text):
             if _plausible(m.group("name")):
                 yield m.start("name"), m.end("name"), m.group("name")
+    if not contact:
+        return
+    # A signature ends in contact details: look for one only just before each (a pattern opening
+    # with a name is tried at every character of a long letter).
+    done = 0
+    for c in _CONTACT_CORE.finditer(text):
+        for m in _SIGNATURE.finditer(text, max(done, c.start() - 16), c.end()):
+            if _plausible(m.group("name")):
+                yield m.start("name"), m.end("name"), m.group("name")
+        done = c.end()
+    if "先生" not in text and "女士" not in text and "小姐" not in text:
+        return
     for m in _POLITE.finditer(text):
         name = m.group("name")
         if (_plausible(name) and not _preposition_then_surname(name) and _POLITE_LEFT.search(text, max(0, m.start() - 3), m.start())
@@ -111,11 +128,12 @@ def writer_names(text: str) -> Iterator[tuple[int, int, str]]:
             yield m.start("name"), m.end("name"), name
 
 
-def name_spans(text: str, known: frozenset[str] = frozenset()) -> Iterator[tuple[int, int, str]]:
-    """Every occurrence of a writer's name: found by a cue in ``text`` or ``known`` from elsewhere."""
+def name_spans(text: str, known: frozenset[str] = frozenset(), look: bool = True) -> Iterator[tuple[int, int, str]]:
+    """Every occurrence of a writer's name: found by a cue in ``text`` (unless not ``look``) or
+    ``known`` from elsewhere."""
     names = set(known)
-    for start, end, name in writer_names(text):
-        names.add(name)
+    if look:
+        names.update(name for _, _, name in writer_names(text))
     for name in sorted(names, key=len, reverse=True):
         at = text.find(name)
         while at >= 0:
