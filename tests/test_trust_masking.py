@@ -392,7 +392,7 @@ from wenzheng_bridge.trust import masking  # noqa: E402
 
 def _unfiltered(text: str) -> list:
     """The detectors of every kind on the text, as before the prefilter existed."""
-    with mock.patch.object(masking, "_possible_kinds", lambda folded: frozenset(KINDS)):
+    with mock.patch.object(masking, "_possible_kinds", lambda folded, kinds=KINDS: frozenset(KINDS)):
         return find(text)
 
 

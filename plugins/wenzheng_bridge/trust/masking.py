@@ -198,6 +198,8 @@ class _Doc:
         whether an X closes the chain (the check character of a 身份证)."""
         chains = []
         for m in _CHAIN.finditer(self.text):
+            if len(m.group()) < 11:  # a year, an amount: no run of any kind fits (11 digits at least)
+                continue
             groups = [(m.start() + g.start(), m.start() + g.end(), g.group()) for g in _GROUP.finditer(m.group())]
             separators = [self.text[a[1]:b[0]] for a, b in zip(groups, groups[1:])]
             chains.append((groups, separators, m.group()[-1] in "Xx"))
@@ -206,6 +208,8 @@ class _Doc:
     def runs(self, length: int, check_x: bool = False) -> Iterator[_Run]:
         """Runs of ``length`` characters; with ``check_x`` a closing X counts as the last one."""
         for groups, separators, x in self.chains:
+            if sum(len(g) for _, _, g in groups) + x < length:  # most chains: a year, an amount
+                continue
             yield from _runs(groups, separators, length)
             if check_x and x:  # 18 digits then an X (…008X13…) are still 18 digits
                 start, end, digits = groups[-1]
@@ -549,15 +553,16 @@ _SOCIAL = re.compile("|".join(WECHAT_CUES + QQ_CUES), re.IGNORECASE)
 _ALWAYS = frozenset({"plate", "address", "name"})  # gated inside their detectors, or cheap
 
 
-def _possible_kinds(text: str) -> frozenset[str]:
-    """Kinds the detectors could find in ``text`` (a superset: never drops a finding)."""
+def _possible_kinds(text: str, kinds=KINDS) -> frozenset[str]:
+    """Which of ``kinds`` the detectors could find in ``text`` (a superset: never drops a finding)."""
     possible = _ALWAYS
-    if "@" in text:
+    if "email" in kinds and "@" in text:
         possible |= {"email"}
-    if _LONG_NUMBER.search(text):
+    if not _NUMBER_KINDS.isdisjoint(kinds) and _LONG_NUMBER.search(text):
         possible |= _NUMBER_KINDS
-    for m in _SOCIAL.finditer(text):
-        possible |= {"qq"} if m.group().lower() in QQ_CUES else {"wechat"}
+    if "wechat" in kinds or "qq" in kinds:
+        for m in _SOCIAL.finditer(text):
+            possible |= {"qq"} if m.group().lower() in QQ_CUES else {"wechat"}
     return possible
 
 
@@ -573,7 +578,7 @@ def find(text: str, kinds: tuple[str, ...] | list[str] = KINDS, options: Options
     if not text or not (options.names or _ANYTHING.search(text)):
         return []
     doc = _Doc(_fold(text), options)
-    possible = _possible_kinds(doc.text)
+    possible = _possible_kinds(doc.text, kinds)
     taken: list[Finding] = []
     for kind in KINDS:
         if kind not in kinds or kind not in possible:
