@@ -22,29 +22,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tests")]
 
-from test_trust_masking import evaluate, load_corpus, ratios  # noqa: E402  (the tests' own scoring)
+from test_trust_masking import evaluate, load_corpus, ratios, table  # noqa: E402  (the tests' own scoring)
 from wenzheng_bridge.trust.masking import KINDS, Options, find  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "data" / "masking_heldout.tsv"
 GOALS = (0.99, 0.98)  # recall, precision (issue 11)
-
-
-def report(rows) -> str:
-    counts = evaluate(rows)
-    lines = ["| kind | labelled | found right | missed | false alarms | recall | precision |",
-             "|---|---|---|---|---|---|---|"]
-    total = Counter()
-    for kind in KINDS:
-        c = counts[kind]
-        total.update(c)
-        recall, precision = ratios(c)
-        lines.append(f"| {kind} | {c['tp'] + c['fn']} | {c['tp']} | {c['fn']} | {c['fp']} | {recall:.3f} | {precision:.3f} |")
-    recall, precision = ratios(total)
-    lines.append(f"| all | {total['tp'] + total['fn']} | {total['tp']} | {total['fn']} | {total['fp']} "
-                 f"| {recall:.3f} | {precision:.3f} |")
-    negatives = sum(1 for _, labels in rows if not labels)
-    lines.append(f"\n{len(rows)} sentences, {negatives} with nothing to mask.")
-    return "\n".join(lines)
 
 
 def misses(rows) -> list[str]:
@@ -93,7 +75,7 @@ def main() -> int:
     parser.add_argument("--real", action="store_true", help="also count findings in the real sample")
     args = parser.parse_args()
     rows = load_corpus(Path(args.corpus))
-    print(report(rows))
+    print(table(rows))
     if args.misses:
         print("\n".join(misses(rows)) or "no miss, no false alarm")
     if args.real:

@@ -68,11 +68,11 @@ def ratios(c: Counter) -> tuple[float, float]:
 
 
 def table(rows) -> str:
+    """The figures per kind, and over all kinds, as a Markdown table (bench/masking_heldout.py prints it)."""
     counts = evaluate(rows)
     lines = ["| kind | labelled | found right | missed | false alarms | recall | precision |",
              "|---|---|---|---|---|---|---|"]
-    for kind in KINDS:
-        c = counts[kind]
+    for kind, c in [*counts.items(), ("all", sum(counts.values(), Counter()))]:
         recall, precision = ratios(c)
         lines.append(f"| {kind} | {c['tp'] + c['fn']} | {c['tp']} | {c['fn']} | {c['fp']} "
                      f"| {recall:.3f} | {precision:.3f} |")
