@@ -1,4 +1,6 @@
-"""The output scan: the build fails if an unmasked 身份证 or mobile number reached any output file.
+"""The output scan: the build fails if unmasked personal data of any kind the masker knows
+(``WENZHENG_SCAN_KINDS``, default all: phones, 身份证, cards, e-mail, WeChat, QQ, plates, writers'
+names, door numbers) reached any output file.
 
 A last line of defence behind ``prepare_petition``: it runs after Pelican and
 the search indexer have written everything (a FINALIZER, see site/outputs.py)
@@ -9,8 +11,12 @@ and reads every file of the output folder:
   any ``.gz``) decompressed first; the index holds words as plain UTF-8 strings
   inside its binary encoding, so digit runs are found there too;
 - zip containers (XLSX exports) member by member;
-- media and fonts (png, jpg, woff, wasm…) are skipped: no text of a petition
-  is written into them.
+- media and fonts (png, jpg, woff, wasm…) and Pagefind's own UI bundles are
+  skipped: no text of a petition is written into them.
+
+It allows what the masker allows: numbers in ``WENZHENG_PUBLIC_NUMBERS``, tracking numbers
+and quantities, and (since a built page does not say which text is a reply) a landline
+presented as an office's contact anywhere (see ``Rules``).
 
 Speed, in three steps:
 
@@ -18,23 +24,26 @@ Speed, in three steps:
    build's cache folder (Pelican's ``CACHE_PATH``) holds a fingerprint of every
    file found clean (path, size, mtime, ctime, inode: the ctime moves on any
    write and cannot be set back by a copy or ``touch``). It is bound to the scan
-   rules (the source of this module and of the masker, the kinds): change a rule
-   and everything is read again. A file with a leak is never recorded, so it is
-   reported again until it is fixed.
+   rules (the source of this module and of the masker, the kinds, the public
+   numbers): change a rule and everything is read again. A file with a leak is
+   never recorded, so it is reported again until it is fixed.
 2. Each file read is prefiltered: ``bytes.translate`` turns every ASCII digit
-   into "0" (and space, dot and hyphen into "-"), then ``bytes.find`` looks for
-   the few shapes a mobile or 身份证 must contain (11 digits in a row, 3-4-4
-   groups, 6-8-4 groups). This runs at a few hundred MB/s; a regex over the raw
-   bytes ran at 6-140 MB/s. Full-width digits, and a full-width hyphen or
-   ideographic space between digits (which the masker folds), send the whole
-   file to step 3.
-3. Only byte windows around a shape are decoded and checked with the same
-   detectors (checksum, date, province) the masker uses. Findings are reported
-   masked, so the build log itself does not repeat the leak.
+   into "0" (and space, dot, hyphen, tab and line breaks into "-"), then one
+   pattern with a literal start finds the shapes every number the masker reads
+   must contain (3 digits beside 4, up to six separator bytes between); one
+   alternation per pass finds the words the other kinds cannot match without
+   (本人, 微信, qq, @, 0室…), and a second translation finds a province character
+   before a letter (plates). Full-width digits and letters, and a full-width hyphen
+   or ideographic space between digits (which the masker folds), are hits too.
+3. Only byte windows around the hits are decoded and checked with the same
+   detectors (checksum, date, province, cues) the masker uses, each window with the
+   detectors of the kinds that hit in it. Findings are reported masked, so the build
+   log itself does not repeat the leak.
 
 One process, no pool: a forked worker shares the build's heap (1 GB at 100k
 cases) and grows as it touches it. A full build's scan of 100k cases (1.8 GB,
-207,000 files) costs about 25-45 s of one core here; two *spawned* workers
+207,000 files) cost 25-45 s of one core with two kinds; with every kind about
+0.075 s of CPU a MB (bench/RESULTS-masking.md), some two minutes; two *spawned* workers
 would halve its wall time, but spawn re-runs the caller's main script in each
 worker, which is only safe behind an ``if __name__ == "__main__"`` guard.
 A rebuild reads only what changed (well under a second).
