@@ -128,7 +128,8 @@ def prepare_petition(petition: Petition, settings: dict | None = None) -> Petiti
     WENZHENG_PUBLIC_NUMBERS stay everywhere.
     """
     public = public_numbers((settings or {}).get("WENZHENG_PUBLIC_NUMBERS"))
-    names = writer_names_in(html_to_text(petition.title)) | writer_names_in(html_to_text(petition.body))
+    names = frozenset().union(*(writer_names_in(html_to_text(t)) for t in (
+        petition.title, petition.body, *(s.text for s in petition.supplements))))
     text = Options(public_numbers=public, names=names)
     own = replace(text, find_names=False)  # title and body: their names are ``names`` already
     reply = replace(text, reply=True)
@@ -145,4 +146,5 @@ def prepare_petition(petition: Petition, settings: dict | None = None) -> Petiti
         places=[output_text(p, text) for p in petition.places],
         replies=[replace(r, text=output_text(r.text, reply), unit=output_text(r.unit, text),
                          author=output_text(r.author, text)) for r in petition.replies],
+        supplements=[replace(s, text=output_text(s.text, text)) for s in petition.supplements],
     )
