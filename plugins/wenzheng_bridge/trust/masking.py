@@ -267,7 +267,7 @@ def _mobile(doc: _Doc) -> Iterator[Finding]:
             continue
         start = run.start
         prefix = _COUNTRY.search(text, max(0, start - 4), start)
-        if prefix:
+        if prefix and not (prefix.start() and text[prefix.start() - 1].isdigit()):  # not …5886-
             start = prefix.start()
         if start and (text[start - 1].isdigit() or text[start - 1] == "+"):
             continue
