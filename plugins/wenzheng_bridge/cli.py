@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "drafts": "wenzheng_bridge.newsroom.commands:DRAFTS",
     "takedown": "wenzheng_bridge.newsroom.commands:TAKEDOWN",
     "clear": "wenzheng_bridge.newsroom.commands:CLEAR",
+    "restore": "wenzheng_bridge.newsroom.commands:RESTORE",
 }
 
 
