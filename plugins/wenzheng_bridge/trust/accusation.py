@@ -89,10 +89,12 @@ def find_accusation(text: str, title: str = "") -> Accusation | None:
     for match in _persons(text):
         start, end = match.span()
         wrong = _WRONG.search(text[max(0, start - WINDOW):end + WINDOW])
+        # The unit part can run long ("劝解连续几天三次联系高滋村书记"): its end names the person.
+        person = match.group(0)[-10:]
         if wrong:
-            return Accusation(match.group(0), wrong.group(0))
+            return Accusation(person, wrong.group(0))
         if titled and (match.group("before") or match.group("after") or match.group("named")):
-            return Accusation(match.group(0), titled.group(0))
+            return Accusation(person, titled.group(0))
     return None
 
 
