@@ -140,7 +140,10 @@ def test_followup_public_flag_and_published_needs_an_article(desk):
 
 
 def test_clear_on_a_taken_down_case_explains_and_restore_undoes_with_an_audit_line(desk):
-    assert run(desk, "takedown", "360110", "--reason", "当事人要求撤下", "--date", "2020-01-20").returncode == 0
+    assert run(desk, "takedown", "360110", "--reason", "当事人要求撤下，电话 13912345678",
+               "--date", "2020-01-20").returncode == 0
+    # The reason reaches the budget page and CSV through the gate reason: masked.
+    assert case_view(desk, "tipdm-360110").gate_reason == "已撤下：当事人要求撤下，电话 139****5678"
     cleared = run(desk, "clear", "360110", "--date", "2020-01-21")
     assert cleared.returncode == 0, cleared.stderr
     assert "已被撤下" in cleared.stdout and "仍不公开" in cleared.stdout
@@ -149,7 +152,7 @@ def test_clear_on_a_taken_down_case_explains_and_restore_undoes_with_an_audit_li
 
     restored = run(desk, "restore", "360110", "--reason", "当事人撤回要求", "--who", "王编辑", "--date", "2020-01-22")
     assert restored.returncode == 0, restored.stderr
-    assert "已撤销撤下（原理由：当事人要求撤下）" in restored.stdout
+    assert "已撤销撤下（原理由：当事人要求撤下，电话 139****5678）" in restored.stdout
     assert lines(desk, "tipdm-360110")[-1] == "2020-01-22 | restored | 王编辑 | 当事人撤回要求"
     assert case_view(desk, "tipdm-360110").public
     again = run(desk, "restore", "360110", "--reason", "再来一次")

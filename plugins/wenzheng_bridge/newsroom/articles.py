@@ -123,6 +123,14 @@ def read_articles(settings: dict) -> list:
 class GatedArticleError(RecordError):
     """A published article names a case that may not be public (举报, 待审, taken down)."""
 
+    def __init__(self, path: Path | str, line: int | None, field: str, problem: str):
+        super().__init__(path, line, field, problem)
+        where = f"第 {line} 行 · " if line else ""
+        self.args = (f"文章 {path} · {where}字段 {field}：{problem}",)
+
+    def __str__(self) -> str:
+        return self.args[0]
+
 
 def case_gates(settings: dict, keys: Iterable[str]) -> dict[str, str]:
     """case key -> why it is not public, for the given keys (public cases are left out)."""
