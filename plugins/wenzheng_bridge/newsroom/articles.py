@@ -164,6 +164,8 @@ def hold_gated_articles(generator) -> None:
     from ..trust.gates import is_production
 
     settings = generator.settings
+    if not any(case_names(article) for article in generator.articles):
+        return  # most builds: no published article names a case, no store to open
     if not Path(settings.get("WENZHENG_STORE") or "").exists():
         return  # nothing pulled yet: the case generator reports that itself
     index = CaseIndex.from_settings(settings)
