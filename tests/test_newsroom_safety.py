@@ -53,7 +53,7 @@ def settings_of(desk: Path) -> dict:
 
 
 def case_view(desk: Path, key: str):
-    from wenzheng_bridge.newsroom.commands import load_newsroom
+    from wenzheng_bridge.commands.newsroom import load_newsroom
 
     return load_newsroom(settings_of(desk)).case(key)
 

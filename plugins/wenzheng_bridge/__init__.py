@@ -41,7 +41,7 @@ def register() -> None:
     signals.content_object_init.connect(sanitize_content)
     # article_generator_pretaxonomy: before categories and feeds, so a column article naming a
     # gated case (举报, 待审) never reaches the column page or its feed.
-    from .newsroom.articles import hold_gated_articles
+    from .newsroom.review import hold_gated_articles
 
     signals.article_generator_pretaxonomy.connect(hold_gated_articles)
     # get_writer: Pelican's own pages keep their mtime when their bytes did not change.

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 from ..records import NewsroomRecords, Petition
+from ..urls import case_url
 from .accusation import accusation_hold
 from .settings import OPTIONS
 
@@ -81,8 +82,6 @@ def withdraw_gated(build) -> list[str]:
     development build reuses it: without this, a case taken down or gated after it
     was published would keep its page and its feed there. Returns the removed folders.
     """
-    from ..site.pages import case_url
-
     output = Path(build.output_path).resolve()
     removed = []
     for case in build.all_cases:

@@ -7,11 +7,11 @@ from datetime import date
 from rich.console import Console
 from rich.table import Table
 
-from ..cli import Command
+from . import Command
 from ..store import Store
-from .model import STATUSES
-from .stats import DIMENSIONS, Stats, stats
-from .view import build_now, cases
+from ..caseview.model import STATUSES
+from ..caseview.stats import DIMENSIONS, Stats, stats
+from ..caseview.view import build_now, cases
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -97,7 +97,7 @@ def _ranking_table(result: Stats, rows: int) -> Table:
 
 
 def _topics_table(settings: dict, records, now, args) -> Table:
-    from .topics import topics
+    from ..caseview.topics import topics
 
     found = topics(_stream(settings, records, now, args), settings)
     table = Table(title="热点话题")
