@@ -97,7 +97,7 @@ def shutil_rm(path: Path) -> None:
 def test_notes_names_paths_stay_internal_and_gated_articles_never_go_public(newsroom):
     site = newsroom
     accused = article(site, "fu-juzhang", ACCUSED)
-    article(site, "jubao", REPORT)
+    article(site, "jubao", REPORT, status="hidden")  # unlisted, but still written at its URL
     dev = pelican(site, "pelicanconf.py")
     assert dev.returncode == 0, dev.stdout + dev.stderr
     out = site / "output"
@@ -117,6 +117,7 @@ def test_notes_names_paths_stay_internal_and_gated_articles_never_go_public(news
     # In the development build the held articles are drafts: newsroom-only, noindex, marked.
     draft = text_of(out / "drafts" / "fu-juzhang" / "index.html")
     assert '<meta name="robots" content="noindex, nofollow">' in draft
+    assert "待审：本文涉及" in text_of(out / "drafts" / "jubao" / "index.html")
     assert "待审：本文涉及未经审核、不能公开的案件" in draft and ACCUSED in draft
     budget = text_of(out / "newsroom" / "budget" / "budget.csv")
     assert "13912345678" not in budget and str(site) not in budget and ".txt:" not in budget

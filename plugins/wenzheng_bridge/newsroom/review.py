@@ -47,6 +47,11 @@ def case_gates(settings: dict, keys: Iterable[str]) -> dict[str, str]:
     return gated
 
 
+#: The generator's lists whose articles are written to the public site (hidden ones too: unlisted,
+#: but still at their URL).
+PUBLISHED_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations")
+
+
 def hold_gated_articles(generator) -> None:
     """Signal ``article_generator_pretaxonomy``: no published article may carry a gated case.
 
@@ -57,29 +62,34 @@ def hold_gated_articles(generator) -> None:
     into a draft (newsroom-only, noindex) with the reason shown on it.
     """
     settings = generator.settings
-    if not any(case_names(article) for article in generator.articles):
+    published = [article for name in PUBLISHED_LISTS for article in getattr(generator, name, [])]
+    if not any(case_names(article) for article in published):
         return  # most builds: no published article names a case, no store to open
     if not Path(settings.get("WENZHENG_STORE") or "").exists():
         return  # nothing pulled yet: the case generator reports that itself
     index = CaseIndex.from_settings(settings)
-    named = {id(article): [key for key in map(index.resolve, case_names(article)) if key]
-             for article in generator.articles}
+    named = {id(article): [key for key in map(index.resolve, case_names(article)) if key] for article in published}
     gated = case_gates(settings, {key for keys in named.values() for key in keys})
     held = []
-    for article in generator.articles:
+    for article in published:
         reasons = [(key, gated[key]) for key in named[id(article)] if key in gated]
-        if not reasons:
-            continue
-        path = getattr(article, "source_path", "?")
-        cases = "；".join(f"{key}（{reason}）" for key, reason in reasons)
-        if is_production(settings):
-            raise GatedArticleError(path, metadata_line(path, reasons[0][0]), "Cases",
-                                    f"已发布的文章《{article.title}》涉及不能公开的案件 {cases}。"
-                                    "请先审核（wenzheng clear 案件编号）或从 Cases: 中删去，或把文章改回 Status: draft")
-        logger.warning("文章《%s》（%s）涉及不能公开的案件 %s：本次按草稿处理，不公开", article.title, path, cases)
-        article.status = "draft"
-        article.wenzheng_held = reasons
-        held.append(article)
+        if reasons:
+            _hold(article, reasons, is_production(settings))
+            held.append(article)
     if held:
-        generator.articles = [a for a in generator.articles if a not in held]
+        for name in PUBLISHED_LISTS:
+            setattr(generator, name, [a for a in getattr(generator, name, []) if a not in held])
         generator.drafts = list(generator.drafts) + held
+
+
+def _hold(article, reasons: list[tuple[str, str]], production: bool) -> None:
+    """Stop the production build, or make the article a marked draft in a development build."""
+    path = getattr(article, "source_path", "?")
+    cases = "；".join(f"{key}（{reason}）" for key, reason in reasons)
+    if production:
+        raise GatedArticleError(path, metadata_line(path, reasons[0][0]), "Cases",
+                                f"已发布的文章《{article.title}》涉及不能公开的案件 {cases}。"
+                                "请先审核（wenzheng clear 案件编号）或从 Cases: 中删去，或把文章改回 Status: draft")
+    logger.warning("文章《%s》（%s）涉及不能公开的案件 %s：本次按草稿处理，不公开", article.title, path, cases)
+    article.status = "draft"
+    article.wenzheng_held = reasons
