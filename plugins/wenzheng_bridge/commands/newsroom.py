@@ -120,12 +120,13 @@ def _followup_arguments(parser) -> None:
     parser.add_argument("--url", default="", help="相关链接；--kind published 必须写见报文章的链接")
 
 
-def _decision_arguments(action: str):
+def _decision_arguments(action: str, reason_required: bool = True):
     """Arguments of a publication decision with a reason on file (takedown, restore)."""
 
     def add(parser) -> None:
         _case_argument(parser)
-        parser.add_argument("--reason", required=True, help=f"{action}的理由（记录在案，供审核）")
+        parser.add_argument("--reason", required=reason_required, default="",
+                            help=f"{action}的理由（记录在案，供审核）")
         parser.add_argument("--who", default="编辑部", help=f"决定{action}的编辑")
 
     return add
@@ -284,9 +285,11 @@ def _drafts(args, settings) -> int:
 
 BUDGET = Command("生成选题单：正在升温、新近解决、逾期待追、热点话题、认领跟进中（终端表格 + CSV）", _budget_arguments, _budget)
 CLAIM = Command("记者认领案件（写入 content/newsroom/ 下的记录）", _claim_arguments, _claim)
-FOLLOWUP = Command("记录跟进：走访、采访、部门处理、解决、未解决、重新跟进", _followup_arguments, _followup)
+FOLLOWUP = Command("记录跟进：走访、采访、见报（须附文章链接）、部门处理、解决、未解决、重新跟进",
+                   _followup_arguments, _followup)
 DRAFT = Command("为指定案件生成稿件草稿（多个案件合为一篇）", _draft_arguments, _draft)
 DRAFTS = Command("按选题单自动生成前 N 篇稿件草稿", _drafts_arguments, _drafts)
 TAKEDOWN = Command("撤下案件：下次构建时从所有公开输出中移除", _decision_arguments("撤下"), _takedown)
 CLEAR = Command("审核通过：准予公开（如举报类、待审的留言；不解除撤下）", _clear_arguments, _clear)
-RESTORE = Command("恢复被撤下的案件（在记录中留下一行恢复记录）", _decision_arguments("恢复公开"), _restore)
+RESTORE = Command("恢复被撤下的案件（在记录中留下一行恢复记录）", _decision_arguments("恢复公开", reason_required=False),
+                  _restore)
