@@ -94,6 +94,8 @@ def pull(settings: dict, only: str | None = None, now: datetime | None = None,
 def pull_source(store: Store, source: dict, settings: dict, now: datetime | None = None,
                 on_item: Callable[[str, str], None] | None = None) -> Tally:
     now = now or datetime.now(SHANGHAI)
+    # The site-wide gazetteer under the source's own names (sources.places reads both).
+    source = {**source, "gazetteer": {**(settings.get("WENZHENG_GAZETTEER") or {}), **source.get("gazetteer", {})}}
     adapter = adapter_class(source["kind"])(source, Path(settings["WENZHENG_BASE"]))
     context = PullContext(store, source, settings, now)
     tally = Tally()

@@ -17,7 +17,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit, parse_qsl
 from ..config import Option
 from ..fetching import FetchError, http_url_problem
 from ..records import SHANGHAI, Petition, Reply, SourceError
-from .common import clean_text, infer_type, normalise_type, parse_datetime, places, to_int
+from .common import clean_text, parse_datetime, petition_type, places, to_int
 
 # Record field -> JSON key (DESIGN.md "Leader message board JSON"); "" = not in this API.
 DEFAULT_FIELDS = {
@@ -177,12 +177,13 @@ class JsonApiSource:
                                  unit=clean_text(self._get(raw, "reply_unit")), reply_id="1"))
         board = clean_text(self._get(raw, "board"))
         board = self.config["board_map"].get(board, board) or self.config["board"]
+        type_, inferred = petition_type(clean_text(self._get(raw, "type")), self.config["type_map"], title, body)
         url = clean_text(self._get(raw, "url")) or (self.config["item_url"].format(tid=tid) if self.config["item_url"] else "")
         return Petition(
             source=self.name, source_id=str(tid), title=title, body=body,
             posted=self._value(raw, "posted", to_time), url=url, board=board,
             department=clean_text(self._get(raw, "department")) or self.config["department"],
-            type=normalise_type(clean_text(self._get(raw, "type")), self.config["type_map"]) or infer_type(title, body),
+            type=type_, extra={"inferred": inferred} if inferred else {},
             author=clean_text(self._get(raw, "author")), state=clean_text(self._get(raw, "state")),
             likes=self._value(raw, "likes", to_int), views=self._value(raw, "views", to_int),
             reply_count=len(replies), places=places(title + "\n" + body), replies=replies,

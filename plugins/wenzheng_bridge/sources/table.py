@@ -13,7 +13,8 @@ from typing import Iterator
 
 from ..config import Option
 from ..records import Petition, Reply, SourceError
-from .common import clean_text, infer_type, normalise_type, parse_datetime, places, to_int
+from .common import clean_text, parse_datetime, petition_type, to_int
+from .places import Gazetteer
 
 # Record field -> column header. A header ending in "?" is optional: files
 # without it are fine; a missing required header is an error for that file.
@@ -49,7 +50,10 @@ class TableSource:
         "paths": Option(list, doc="CSV / XLSX files, relative to pelicanconf.py", check=_paths_check),
         "columns": Option(dict, {}, "record field -> header (added to the defaults; '?' = optional)"),
         "labels": Option(str, "", "XLSX/CSV of the field tree (一级分类, 二级分类, 三级分类)"),
-        "board_from_district": Option(bool, False, "board = first district/county named in the title"),
+        "board_from_places": Option(bool, False, "board = the most local district/county/city the title (else the "
+                                    "body) names, read with the gazetteer; marked as inferred with the words"),
+        "board_from_district": Option(bool, False, "older rule: board = first coded district/county (A3区) in the "
+                                      "title, else the body (临G5县 reads as G5县); marked as inferred"),
         "encoding": Option(str, "utf-8-sig", "CSV encoding"),
     }
 
@@ -67,6 +71,7 @@ class TableSource:
         self.name = config["name"]
         self.base = base
         self.columns = {**DEFAULT_COLUMNS, **config["columns"]}
+        self.gazetteer = Gazetteer(config.get("gazetteer"))
 
     def labels(self) -> list[tuple[str, str, str]]:
         """The field tree, when configured (the list of fields)."""
@@ -147,10 +152,16 @@ class TableSource:
                                  unit=clean_text(cells.get("reply_unit")), reply_id="1"))
         board = clean_text(cells.get("board"))
         board = self.config["board_map"].get(board, board)
-        if not board and self.config["board_from_district"]:
-            match = _DISTRICT.search(title) or _DISTRICT.search(body[:300])
-            board = match.group(0) if match else ""
-        type_ = normalise_type(clean_text(cells.get("type")), self.config["type_map"]) or infer_type(title, body)
+        type_, inferred = petition_type(clean_text(cells.get("type")), self.config["type_map"], title, body)
+        if not board and self.config["board_from_places"]:
+            board, evidence = self.gazetteer.area(title, body)
+            if board:
+                inferred["board"] = evidence
+        elif not board and self.config["board_from_district"]:
+            for where, text in (("标题", title), ("正文", body[:300])):
+                if match := _DISTRICT.search(text):
+                    board, inferred["board"] = match.group(0), f"{where}“{match.group(0)}”"
+                    break
         return Petition(
             source=self.name, source_id=source_id, title=title, body=body,
             posted=when("posted"), url=clean_text(cells.get("url")),
@@ -161,7 +172,8 @@ class TableSource:
             views=number("views"), likes=number("likes"), dislikes=number("dislikes"),
             reply_count=len(replies) if reply_text else None,
             state=clean_text(cells.get("state")),
-            places=places(title + "\n" + body), replies=replies,
+            places=self.gazetteer.places(title + "\n" + body), replies=replies,
+            extra={"inferred": inferred} if inferred else {},
         )
 
 
