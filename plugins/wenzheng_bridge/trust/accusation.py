@@ -99,12 +99,16 @@ def find_accusation(text: str, title: str = "") -> Accusation | None:
 
 
 def type_inferred(petition: Petition) -> bool:
-    """Whether the case's type may have come from the inference rule rather than the source.
+    """Whether the case's type came from the inference rule rather than the source.
 
-    The store keeps the type, not where it came from: a type that differs from
-    what the rule infers was certainly given; one that equals it may have been
-    inferred. When unsure, treat it as inferred (the case is then checked).
+    Adapters mark an inferred type in ``extra["inferred"]["type"]``. A petition
+    stored before they did carries no mark: then a type that differs from what
+    the rule infers was certainly given, and one that equals it may have been
+    inferred; when unsure, it is treated as inferred (the case is then checked).
     """
+    marks = petition.extra.get("inferred") if isinstance(petition.extra, dict) else None
+    if isinstance(marks, dict) and marks:
+        return "type" in marks
     return petition.type == infer_type(petition.title, petition.body)
 
 
