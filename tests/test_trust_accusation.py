@@ -48,9 +48,15 @@ def test_deputy_director_without_a_report_word_is_held_with_the_evidence(real, m
 
 def test_a_type_the_source_gave_is_trusted(real):
     petition = real["119873"]
-    assert type_inferred(petition) and accusation_hold(petition)
-    given = dataclasses.replace(petition, type="建议")  # a platform's own type, not what the rule gives
+    assert petition.extra["inferred"]["type"] and type_inferred(petition) and accusation_hold(petition)
+    # The source said 诉求 itself (only the board was inferred): the platform typed it, no hold.
+    given = dataclasses.replace(petition, extra={"inferred": {"board": "标题“L8县”"}})
     assert not type_inferred(given) and accusation_hold(given) is None
+    # A store pulled before adapters marked inferences: unsure when the type equals the rule's, so held.
+    unmarked = dataclasses.replace(petition, extra={})
+    assert type_inferred(unmarked) and accusation_hold(unmarked)
+    other = dataclasses.replace(petition, extra={}, type="建议")
+    assert not type_inferred(other) and accusation_hold(other) is None
 
 
 @pytest.mark.parametrize("key", ["51522", "29080", "445", "19040"])
