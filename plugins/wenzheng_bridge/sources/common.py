@@ -10,7 +10,7 @@ from .places import Gazetteer
 
 # Platform names onto the four types (DESIGN.md: 投诉 or 求助 are mapped onto these).
 TYPE_ALIASES = {
-    "建议": "建议", "意见": "建议", "意见建议": "建议", "献策": "建议",
+    "建议": "建议", "意见": "建议", "意见建议": "建议", "献策": "建议", "建言": "建议", "建言献策": "建议",
     "咨询": "咨询", "求助": "诉求", "问询": "咨询", "提问": "咨询",
     "举报": "举报", "检举": "举报", "揭发": "举报",
     "诉求": "诉求", "投诉": "诉求", "反映": "诉求", "求决": "诉求",
@@ -95,30 +95,68 @@ def places(text: str, limit: int = 8, gazetteer: Gazetteer | None = None) -> lis
     return (gazetteer or DEFAULT_GAZETTEER).places(text, limit)
 
 
-_DATETIME = re.compile(
-    r"^\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
-    r"(?:[ T]+(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})(?:\.\d+)?秒?)?)?\s*$"
-)
+_TIME = r"(?:[ T]+(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})(?:\.\d+)?秒?)?)?\s*$"
+_DATETIME = re.compile(r"^\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?" + _TIME)
+# Excel's US display (12/31/2016), as found in city hotline exports; day first when the first number > 12.
+_US_DATETIME = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})" + _TIME)
+_SERIAL = re.compile(r"^\s*\d{5}(?:\.\d+)?\s*$")
 
 
 def parse_datetime(value) -> datetime:
     """Excel cells, datetimes and text dates (``2019/2/28 11:25:05``, date only) in Asia/Shanghai."""
+    return read_time(value)[0]
+
+
+def read_time(value, formats: tuple[str, ...] | list[str] = ()) -> tuple[datetime, bool]:
+    """``(time in Asia/Shanghai, date_only)``; ``formats`` (strptime) are tried first.
+
+    ``date_only`` says the source gave a day and no time of day, so pages show
+    the date and never a made-up 00:00. A naive datetime (an Excel cell) is
+    Shanghai time, whatever zone the machine is in.
+    """
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+        moment = value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+        return moment, value.tzinfo is None and value.time() == datetime.min.time()
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=SHANGHAI)
+        return datetime(value.year, value.month, value.day, tzinfo=SHANGHAI), True
     if isinstance(value, (int, float)) and 20000 < value < 80000:  # Excel serial day number
-        return (datetime(1899, 12, 30) + timedelta(days=float(value))).replace(tzinfo=SHANGHAI)
+        return _serial(float(value))
     text = str(value).strip()
-    match = _DATETIME.match(text)
-    if not match:
+    for pattern in formats:
         try:
-            parsed = datetime.fromisoformat(text)
+            parsed = datetime.strptime(text, pattern)
         except ValueError:
-            raise ValueError(f"无法识别的时间 {text!r}") from None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
-    y, m, d, hh, mm, ss = (int(g) if g else 0 for g in match.groups())
-    return datetime(y, m, d, hh, mm, ss, tzinfo=SHANGHAI)
+            continue
+        return parsed.replace(tzinfo=parsed.tzinfo or SHANGHAI), not any(c in pattern for c in "HIMSp")
+    if _SERIAL.match(text) and 20000 < float(text) < 80000:
+        return _serial(float(text))
+    match = _DATETIME.match(text)
+    if match:
+        return _from_parts(*match.groups())
+    match = _US_DATETIME.match(text)
+    if match:
+        first, second, year, *clock = match.groups()
+        month, day = (first, second) if int(first) <= 12 else (second, first)
+        return _from_parts(year, month, day, *clock)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"无法识别的时间 {text!r}") from None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)), len(text) <= 10
+
+
+def _serial(days: float) -> tuple[datetime, bool]:
+    moment = (datetime(1899, 12, 30) + timedelta(days=days)).replace(tzinfo=SHANGHAI)
+    return moment, days == int(days)
+
+
+def _from_parts(year, month, day, hour, minute, second) -> tuple[datetime, bool]:
+    try:
+        moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+                          tzinfo=SHANGHAI)
+    except ValueError as error:  # 2019/2/30, 25:00
+        raise ValueError(f"无法识别的时间 {year}-{month}-{day}（{error}）") from None
+    return moment, hour is None
 
 
 def to_int(value) -> int | None:
