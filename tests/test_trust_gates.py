@@ -72,4 +72,7 @@ def test_case_view_gates_the_real_sample(sample_store, make_settings):
     assert reports and all(not c.public and "举报" in c.gate_reason for c in reports)
     taken = [c for c in all_cases if c.key == "tipdm-360100"]
     assert len(taken) == 1 and not taken[0].public and taken[0].gate_reason == "已撤下：测试"
-    assert sum(c.public for c in all_cases) == len(all_cases) - len(reports) - (taken[0].petition.type != "举报")
+    held = [c for c in all_cases if c.gate_reason.startswith("待审：疑似指控具名人员")]
+    assert held and all(c.petition.type != "举报" and not c.public for c in held)
+    assert sum(c.public for c in all_cases) == (len(all_cases) - len(reports) - len(held)
+                                               - (taken[0].petition.type != "举报"))

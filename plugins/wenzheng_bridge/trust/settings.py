@@ -32,6 +32,14 @@ OPTIONS: dict[str, Option] = {
         list, [], "boards whose cases are kept off public outputs until an editor clears them", _strings),
     "WENZHENG_REVIEW_ALL": Option(
         bool, False, "every case needs an editor's clearance before it is public"),
+    "WENZHENG_HOLD_ACCUSATIONS": Option(
+        bool, True, "hold (待审) cases whose type was inferred and which accuse a named person, until cleared"),
+    "WENZHENG_PRODUCTION": Option(
+        bool, False, "the build is the public site (publishconf.py): newsroom-only and draft files are removed "
+                     "from the output, and a published article naming a gated case stops the build"),
+    "WENZHENG_PRIVATE_PATHS": Option(
+        list, ["newsroom", "drafts"], "output folders only the newsroom may see (removed in a production build)",
+        _strings),
     "WENZHENG_SCAN_OUTPUT": Option(
         bool, True, "after the build, scan every output file and fail on unmasked personal data"),
     "WENZHENG_SCAN_KINDS": Option(
