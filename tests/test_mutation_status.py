@@ -61,14 +61,16 @@ def test_clock_counts_calendar_days_to_two_decimals_and_never_below_zero():
 
 # -- the evidence strings
 
-def follow(kind: str, *day, who="", note="", origin="") -> FollowUp:
-    return FollowUp(case="tipdm-2554", kind=kind, date=at(*day), who=who, note=note, origin=origin)
+def follow(kind: str, *day, who="", note="", origin="", public=False) -> FollowUp:
+    return FollowUp(case="tipdm-2554", kind=kind, date=at(*day), who=who, note=note, origin=origin, public=public)
 
 
-def test_followup_evidence_names_who_what_and_where_only_when_given():
-    full = follow("visited", 2019, 5, 14, who="张晓", note="路灯已修", origin="content/newsroom/a.txt:3")
-    assert decide(petition(), [full], [], DUE, NOW).evidence == "2019-05-14 实地走访，张晓：路灯已修（content/newsroom/a.txt:3）"
-    assert decide(petition(), [follow("visited", 2019, 5, 14)], [], DUE, NOW).evidence == "2019-05-14 实地走访"
+def test_followup_evidence_shows_what_and_when_and_only_a_public_note():
+    shown = follow("visited", 2019, 5, 14, who="张晓", note="路灯已修", origin="content/newsroom/a.txt:3", public=True)
+    assert decide(petition(), [shown], [], DUE, NOW).evidence == "2019-05-14 实地走访：路灯已修"
+    # Never the reporter's name, the record's file, or a note not marked 公开.
+    private = follow("visited", 2019, 5, 14, who="张晓", note="线人电话", origin="content/newsroom/a.txt:3")
+    assert decide(petition(), [private], [], DUE, NOW).evidence == "2019-05-14 实地走访"
 
 
 def test_reply_evidence_is_the_first_reply_by_time():
