@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import shutil
 import statistics
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-import chinese_calendar
 import pytest
 
 from conftest import sheet_dicts
+from references import working_days_between
 from wenzheng_bridge.caseview.stats import wilson
 from wenzheng_bridge.caseview.trending import score
 from wenzheng_bridge.caseview.view import CaseBuilder
@@ -84,11 +84,6 @@ def test_trending_parts_are_weighted_capped_and_decayed():
 
 # -- `wenzheng stats`: the headline figures from the raw sheets and the official calendar.
 
-def official_working_days(posted: date, replied: date) -> int:
-    """Working days after the posting day up to and including the reply day, one day at a time."""
-    return sum(chinese_calendar.is_workday(posted + timedelta(days=i)) for i in range(1, (replied - posted).days + 1))
-
-
 @pytest.fixture
 def site(project_copy, sample_store):
     shutil.copy(sample_store, project_copy / "data" / "wenzheng.sqlite3")
@@ -104,7 +99,7 @@ def run_stats(capsys, site, *args) -> str:
 
 def test_stats_headline_figures_come_from_the_raw_cells(site, capsys, sample_dir):
     fj4 = raw_rows(sample_dir, "fj4_sample120_replies.xlsx")
-    working = [official_working_days(raw_time(r["留言时间"]).date(), raw_time(r["答复时间"]).date()) for r in fj4]
+    working = [working_days_between(raw_time(r["留言时间"]).date(), raw_time(r["答复时间"]).date()) for r in fj4]
     calendar = [(raw_time(r["答复时间"]) - raw_time(r["留言时间"])).total_seconds() / 86400 for r in fj4]
     ids = {str(r["留言编号"]) for name in FILES for r in raw_rows(sample_dir, name)}
     out = run_stats(capsys, site)

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from references import official_workday
 from wenzheng_bridge.caseview.workdays import WorkCalendar, end_of_day, local_date
 from wenzheng_bridge.records import SHANGHAI
 
@@ -23,16 +24,9 @@ ANY_DAY = st.dates(min_value=date(2001, 1, 1), max_value=date(2029, 12, 31))
 EXAMPLES = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def _official(day: date) -> bool:
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return day.weekday() < 5
-
-
 # Asked once per day of the span (a dict look-up afterwards), so hundreds of examples stay cheap.
 _OFFICIAL = {date(2000, 12, 1) + timedelta(days=i): None for i in range(11000)}
-_OFFICIAL = {day: _official(day) for day in _OFFICIAL}
+_OFFICIAL = {day: official_workday(day) for day in _OFFICIAL}
 
 
 def official(day: date) -> bool:
