@@ -41,7 +41,7 @@ TARGETS: dict[str, tuple[str, list[str]]] = {
     "masking": ("trust/masking.py", ["tests/test_trust_masking.py", "tests/test_properties_masking.py"]),
     "sanitize": ("trust/sanitize.py", ["tests/test_trust_sanitize.py", "tests/test_properties_sanitize.py"]),
     "gates": ("trust/gates.py", ["tests/test_trust_gates.py"]),
-    "store": ("store.py", ["tests/test_store.py", "tests/test_mutation_survivors.py"]),
+    "store": ("store.py", ["tests/test_store.py", "tests/test_mutation_survivors.py", "tests/test_mutation_store.py"]),
     "common": ("sources/common.py", ["tests/test_table_source.py", "tests/test_places_and_inference.py",
                                      "tests/test_mutation_survivors.py"]),
     "fetching": ("fetching.py", ["tests/test_fetching.py"]),
@@ -109,6 +109,41 @@ def mutmut(folder: Path, *args: str, check: bool = True) -> str:
     return done.stdout
 
 
+# One process walks every mutant not killed (a `mutmut show` per mutant costs seconds each);
+# the diff is shown for survivors, only the name for mutants no test reached.
+_NOT_KILLED = """
+import json, sys
+from mutmut.mutation.data import SourceFileMutationData
+from mutmut.mutation.diff_apply import get_diff_for_mutant
+from mutmut.stats import status_by_exit_code
+from mutmut.utils.file_utils import walk_mutatable_files
+out = []
+for path in walk_mutatable_files():
+    data = SourceFileMutationData(path=path)
+    data.load()
+    for key, code in data.exit_code_by_key.items():
+        status = status_by_exit_code[code]
+        if status != "killed":
+            diff = get_diff_for_mutant(key, path=path) if status in ("survived", "suspicious") else ""
+            out.append({"mutant": key, "status": status, "diff": diff})
+json.dump(out, sys.stdout, ensure_ascii=False)
+"""
+
+
+def not_killed(folder: Path) -> list[dict]:
+    done = subprocess.run([sys.executable, "-c", _NOT_KILLED], cwd=folder, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"读取 {folder} 的 mutmut 结果失败：{done.stderr[-2000:]}")
+    return json.loads(done.stdout)
+
+
+def case_only(diff: str) -> bool:
+    """A mutant that only changes the letter case of a string: SQL keywords and identifiers, and the
+    keys of sqlite3.Row, are case-insensitive, so such a mutant cannot change behaviour (equivalent)."""
+    changed = [line[1:] for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    return len(changed) == 2 and changed[0] != changed[1] and changed[0].lower() == changed[1].lower()
+
+
 def run_one(name: str, max_children: int) -> dict:
     module, tests = TARGETS[name]
     folder, tests = scratch_copy(name, module, tests)
@@ -119,15 +154,16 @@ def run_one(name: str, max_children: int) -> dict:
     seconds = time.monotonic() - started
     mutmut(folder, "export-cicd-stats")
     stats = json.loads((folder / "mutants" / "mutmut-cicd-stats.json").read_text())
-    survivors = []
-    for line in mutmut(folder, "results").splitlines():
-        key, _, status = line.strip().rpartition(": ")
-        if key:
-            survivors.append({"mutant": key, "status": status, "diff": mutmut(folder, "show", key, check=False)})
+    survivors = not_killed(folder)
     tested = stats.get("total", 0) - stats.get("skipped", 0)
     killed = stats.get("killed", 0) + stats.get("timeout", 0)
+    equivalent = [s for s in survivors if s["status"] == "survived" and case_only(s["diff"])]
+    for survivor in equivalent:
+        survivor["status"] = "equivalent: letter case only"
     return {"name": name, "module": module, "tests": tests, "seconds": round(seconds),
             "stats": stats, "deselected": broken, "score": round(100 * killed / tested, 1) if tested else 0.0,
+            "equivalent": len(equivalent),
+            "score_less_equivalent": round(100 * killed / (tested - len(equivalent)), 1) if tested else 0.0,
             "survivors": survivors}
 
 
@@ -142,20 +178,30 @@ def write_report(results: list[dict]) -> Path:
     lines = [f"# mutmut scores ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})", "",
              "Score: (killed + timeout) / (mutants - skipped). Time: the module's whole run (a baseline",
              "test run, mutmut's coverage run, every mutant), with the 1-minute load average after it.", "",
-             "| module | mutants | killed | timeout | survived | no tests | score | time | load | commit | command |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "Less equivalent: the same with the case-only string mutants (see case_only) taken out.", "",
+             "| module | mutants | killed | timeout | survived | no tests | score | less equivalent | time | load |"
+             " commit | command |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         s = r["stats"]
         lines.append(f"| {r['module']} | {s.get('total', 0)} | {s.get('killed', 0)} | {s.get('timeout', 0)} | "
-                     f"{s.get('survived', 0)} | {s.get('no_tests', 0)} | {r['score']}% | {r['seconds']} s | "
+                     f"{s.get('survived', 0)} | {s.get('no_tests', 0)} | {r['score']}% | "
+                     f"{r.get('score_less_equivalent', r['score'])}% ({r.get('equivalent', 0)}) | {r['seconds']} s | "
                      f"{r.get('load', '')} | {r.get('commit', '')} | `{r.get('command', '')}` |")
     for r in results:
         lines += ["", f"## {r['module']}: not killed", "", "Tests: " + ", ".join(r["tests"]), ""]
         if r["deselected"]:
             lines += ["Deselected (failing on the unmutated code): " + ", ".join(r["deselected"]), ""]
         for survivor in r["survivors"]:
-            lines += [f"### {survivor['mutant']} ({survivor['status']})", "", "```diff",
-                      survivor["diff"].strip(), "```", ""]
+            if survivor["diff"] and not survivor["status"].startswith("equivalent"):
+                lines += [f"### {survivor['mutant']} ({survivor['status']})", "", "```diff",
+                          survivor["diff"].strip(), "```", ""]
+        others = [f"{s['mutant']} ({s['status']})" for s in r["survivors"]
+                  if not s["diff"] or s["status"].startswith("equivalent")]
+        if others:
+            lines += ["Equivalent (letter case only), not reached by the selected tests, or timed out"
+                      " (counted as killed):", ""]
+            lines += [f"- {name}" for name in others] + [""]
     report = WORK / "scores.md"
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
