@@ -37,3 +37,12 @@ def official_workday(day: date) -> bool:
 def working_days_between(posted: date, replied: date) -> int:
     """Working days after the posting day up to and including the reply day, one day at a time."""
     return sum(official_workday(posted + timedelta(days=i)) for i in range(1, (replied - posted).days + 1))
+
+
+def wilson_interval(successes: int, total: int, z: float = 1.959964) -> tuple[float, float]:
+    """Wilson's (1927) score interval, as printed in Newcombe (1998), equation (3), without correction."""
+    if total == 0:
+        return 0.0, 0.0
+    p, n = successes / total, total
+    spread = z * (z * z + 4 * n * p * (1 - p)) ** 0.5
+    return max(0.0, (2 * n * p + z * z - spread) / (2 * (n + z * z))), min(1.0, (2 * n * p + z * z + spread) / (2 * (n + z * z)))

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from conftest import sheet_dicts
+from conftest import sheet_dicts, sheet_time
 from references import working_days_between
 from wenzheng_bridge.caseview.stats import wilson
 from wenzheng_bridge.caseview.trending import score
@@ -21,10 +21,6 @@ FILES = ("fj2_sample495_labelled.xlsx", "fj3_sample30_likes.xlsx", "fj4_sample12
 
 def raw_rows(sample_dir, name) -> list[dict]:
     return sheet_dicts(name, sample_dir)
-
-
-def raw_time(cell) -> datetime:
-    return cell if isinstance(cell, datetime) else datetime.strptime(cell.strip(), "%Y/%m/%d %H:%M:%S")
 
 
 # -- Wilson score interval: Newcombe (1998), "Two-sided confidence intervals for the single
@@ -53,7 +49,7 @@ def test_wilson_interval_of_a_full_score_and_of_nothing():
 
 def test_trending_score_of_a_real_row_by_the_documented_formula(sample_dir):
     row = next(r for r in raw_rows(sample_dir, "fj3_sample30_likes.xlsx") if r["留言编号"] == 360114)
-    posted = raw_time(row["留言时间"]).replace(tzinfo=SHANGHAI)
+    posted = sheet_time(row["留言时间"]).replace(tzinfo=SHANGHAI)
     likes = row["点赞数"]
     assert likes == 9
     now = posted + timedelta(days=1)  # a day old: within any reply limit, so nothing overdue
@@ -99,8 +95,8 @@ def run_stats(capsys, site, *args) -> str:
 
 def test_stats_headline_figures_come_from_the_raw_cells(site, capsys, sample_dir):
     fj4 = raw_rows(sample_dir, "fj4_sample120_replies.xlsx")
-    working = [working_days_between(raw_time(r["留言时间"]).date(), raw_time(r["答复时间"]).date()) for r in fj4]
-    calendar = [(raw_time(r["答复时间"]) - raw_time(r["留言时间"])).total_seconds() / 86400 for r in fj4]
+    working = [working_days_between(sheet_time(r["留言时间"]).date(), sheet_time(r["答复时间"]).date()) for r in fj4]
+    calendar = [(sheet_time(r["答复时间"]) - sheet_time(r["留言时间"])).total_seconds() / 86400 for r in fj4]
     ids = {str(r["留言编号"]) for name in FILES for r in raw_rows(sample_dir, name)}
     out = run_stats(capsys, site)
     assert f"留言 {len(ids)} 条" in out and f"已回复 {len(fj4)} 条" in out
@@ -113,7 +109,7 @@ def test_stats_headline_figures_come_from_the_raw_cells(site, capsys, sample_dir
 def test_stats_for_a_period_from_the_raw_cells(site, capsys, sample_dir):
     rows = {str(r["留言编号"]): r for name in FILES for r in raw_rows(sample_dir, name)}
     answered = {str(r["留言编号"]) for r in raw_rows(sample_dir, "fj4_sample120_replies.xlsx")}
-    in_2019 = {key for key, r in rows.items() if raw_time(r["留言时间"]).year == 2019}
+    in_2019 = {key for key, r in rows.items() if sheet_time(r["留言时间"]).year == 2019}
     out = run_stats(capsys, site, "--from", "2019-01-01", "--to", "2020-01-01")
     assert f"留言 {len(in_2019)} 条" in out
     assert f"回复率 {100 * len(in_2019 & answered) / len(in_2019):.2f}%" in out
