@@ -31,8 +31,7 @@ PACKAGE = "wenzheng_bridge"
 
 # module (under plugins/wenzheng_bridge) -> the test files that cover it.
 TARGETS: dict[str, tuple[str, list[str]]] = {
-    "status": ("caseview/status.py", ["tests/test_caseview_status.py", "tests/test_mutation_survivors.py",
-                                      "tests/test_mutation_status.py"]),
+    "status": ("caseview/status.py", ["tests/test_caseview_status.py", "tests/test_mutation_status.py"]),
     "workdays": ("caseview/workdays.py", ["tests/test_caseview_workdays.py", "tests/test_properties_workdays.py"]),
     "stats": ("caseview/stats.py", ["tests/test_caseview_stats.py", "tests/test_caseview_unranked.py",
                                     "tests/test_independent_expectations.py"]),
@@ -41,7 +40,7 @@ TARGETS: dict[str, tuple[str, list[str]]] = {
     "masking": ("trust/masking.py", ["tests/test_trust_masking.py", "tests/test_properties_masking.py"]),
     "sanitize": ("trust/sanitize.py", ["tests/test_trust_sanitize.py", "tests/test_properties_sanitize.py"]),
     "gates": ("trust/gates.py", ["tests/test_trust_gates.py"]),
-    "store": ("store.py", ["tests/test_store.py", "tests/test_mutation_survivors.py", "tests/test_mutation_store.py"]),
+    "store": ("store.py", ["tests/test_store.py", "tests/test_mutation_store.py"]),
     "common": ("sources/common.py", ["tests/test_table_source.py", "tests/test_places_and_inference.py",
                                      "tests/test_mutation_survivors.py"]),
     "fetching": ("fetching.py", ["tests/test_fetching.py"]),

@@ -1,5 +1,6 @@
-"""Status rules spelled out to the character (the evidence a reader sees), written against
-mutants that survived the first mutmut run on caseview/status.py (bench/RESULTS-mutation.md)."""
+"""Status rules spelled out to the character (the evidence a reader sees): the precedence bugs
+issue 20 planted, and the mutants that survived the first mutmut run on caseview/status.py
+(bench/RESULTS-mutation.md)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -23,6 +24,71 @@ def petition(**changes) -> Petition:
                   board="A市")
     fields.update(changes)
     return Petition(**fields)
+
+
+def closed() -> Petition:
+    # The platform state 办结 and its final reply (the sample's 2554 was answered by 洋湖街道).
+    return petition(state="已办结", replies=[Reply(text="已安排维修", time=at(2019, 5, 9, 9, 49), unit="A3区洋湖街道")])
+
+
+def follow(kind: str, *day, who="", note="", origin="", public=False) -> FollowUp:
+    return FollowUp(case="tipdm-2554", kind=kind, date=at(*day), who=who, note=note, origin=origin, public=public)
+
+
+# -- precedence: the newsroom, the platform's 办结, print (issue 20's surviving planted bugs)
+
+def test_platform_closed_state_resolves_a_case_without_newsroom_word():
+    verdict = decide(closed(), [], [], DUE, NOW)
+    assert verdict.status == "已解决"
+    assert verdict.evidence == "平台状态为“已办结”"
+    assert verdict.resolved_at == at(2019, 5, 9, 9, 49)  # the last final reply: the platform shows no date
+
+
+def test_newsroom_reopening_beats_the_platform_closed_state():
+    followups = [follow("resolved", 2019, 5, 10), follow("reopened", 2019, 6, 2)]
+    verdict = decide(closed(), followups, [], DUE, NOW)
+    assert verdict.status == "跟进中"
+    assert verdict.evidence.startswith("2019-06-02 ")
+    assert verdict.resolved_at is None
+
+
+def test_reopening_alone_also_beats_the_platform_closed_state():
+    verdict = decide(closed(), [follow("reopened", 2019, 6, 2)], [], DUE, NOW)
+    assert verdict.status == "跟进中"
+
+
+def test_a_later_newsroom_resolution_after_reopening_closes_again():
+    followups = [follow("reopened", 2019, 6, 2), follow("unresolved", 2019, 6, 20)]
+    # Given out of order: the decision goes by date, not by list order.
+    verdict = decide(closed(), list(reversed(followups)), [], DUE, NOW)
+    assert verdict.status == "未解决" and verdict.resolved_at is None
+    assert verdict.evidence.startswith("2019-06-20 ")
+
+
+def test_published_followup_makes_the_case_seen_in_print():
+    open_petition = petition()
+    followups = [follow("claimed", 2019, 5, 1), follow("published", 2019, 5, 20), follow("visited", 2019, 5, 25)]
+    verdict = decide(open_petition, followups, [], DUE, NOW)
+    assert verdict.status == "已见报"
+    assert verdict.evidence.startswith("2019-05-20 ")
+
+
+def test_only_published_articles_count_not_drafts():
+    open_petition = petition()
+    draft = ArticleRef(title="路灯何时亮", url="/drafts/1", date=at(2019, 5, 20), status="draft")
+    assert decide(open_petition, [], [draft], DUE, NOW).status == "逾期未复"
+    printed = ArticleRef(title="路灯何时亮", url="https://news.example/1", date=at(2019, 5, 21))
+    older = ArticleRef(title="路灯仍未亮", url="https://news.example/0", date=at(2019, 5, 2))
+    verdict = decide(open_petition, [], [older, draft, printed], DUE, NOW)
+    assert verdict.status == "已见报" and "《路灯何时亮》" in verdict.evidence
+
+
+def test_overdue_only_strictly_after_the_deadline():
+    open_petition = petition()
+    assert decide(open_petition, [], [], DUE, DUE).status == "待回复"
+    assert decide(open_petition, [], [], DUE, DUE + timedelta(seconds=1)).status == "逾期未复"
+    assert decide(open_petition, [], [], None, NOW).status == "待回复"
+
 
 
 # -- reply limits: the published rule (咨询/建议 5, 诉求/投诉 7) and the settings over it
@@ -60,10 +126,6 @@ def test_clock_counts_calendar_days_to_two_decimals_and_never_below_zero():
 
 
 # -- the evidence strings
-
-def follow(kind: str, *day, who="", note="", origin="", public=False) -> FollowUp:
-    return FollowUp(case="tipdm-2554", kind=kind, date=at(*day), who=who, note=note, origin=origin, public=public)
-
 
 def test_followup_evidence_shows_what_and_when_and_only_a_public_note():
     shown = follow("visited", 2019, 5, 14, who="张晓", note="路灯已修", origin="content/newsroom/a.txt:3", public=True)

@@ -241,13 +241,3 @@ def test_gone_cases_are_listed_unless_left_out(tmp_path):
         assert [p.source_id for p in store.petitions(include_gone=False, since_changed=later)] == []
         assert store.history("s-2")[-1] == {"seen_at": (T0 + timedelta(hours=1)).isoformat(), "kind": "gone",
                                             "detail": None}
-
-
-def test_a_newer_store_names_the_file_and_what_to_do(tmp_path):
-    path = tmp_path / "future.sqlite3"
-    db = sqlite3.connect(path)
-    db.execute("PRAGMA user_version=99")
-    db.close()
-    with pytest.raises(StoreError) as caught, Store.open(path):
-        pass
-    assert caught.value.path == str(path) and caught.value.hint == "请升级 wenzheng_bridge"

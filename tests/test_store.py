@@ -109,3 +109,39 @@ def test_a_store_newer_than_the_program_is_refused_in_chinese(tmp_path):
         with Store.open(path):
             pass
     assert f"版本 {SCHEMA_VERSION + 1}" in str(caught.value) and "升级" in str(caught.value)
+    assert caught.value.path == str(path) and caught.value.hint == "请升级 wenzheng_bridge"
+
+
+def test_a_petition_that_comes_back_is_recorded_and_no_longer_gone(tmp_path):
+    with Store.open(tmp_path / "db.sqlite3") as store:
+        with store.batch():
+            store.upsert(petition(), T0)
+            store.upsert(petition(source_id="2"), T0)
+        with store.batch():
+            assert store.mark_gone("s", ["2"], T0 + timedelta(hours=1)) == 1
+        assert store.active_ids("s") == ["2"]
+        assert store.mark_gone_one("s", "1", T0 + timedelta(hours=2)) == 0  # already gone: no second record
+        with store.batch():
+            assert store.upsert(petition(), T0 + timedelta(hours=3)) == "updated"
+        assert [h["kind"] for h in store.history("s-1")] == ["new", "gone", "back"]
+        assert store.history("s-1")[2]["seen_at"] == (T0 + timedelta(hours=3)).isoformat()
+        back = store.petition("s-1")
+        assert back.seen["gone_since"] is None
+        assert back.seen["last_seen"] == (T0 + timedelta(hours=3)).isoformat()
+        assert sorted(store.active_ids("s")) == ["1", "2"]
+        assert sorted(p.source_id for p in store.petitions(include_gone=False)) == ["1", "2"]
+        with store.batch():
+            assert store.upsert(petition(), T0 + timedelta(hours=4)) == "unchanged"
+        assert len(store.history("s-1")) == 3
+
+
+def test_counters_update_in_place_and_a_missing_counter_keeps_the_stored_one(tmp_path):
+    with Store.open(tmp_path / "db.sqlite3") as store:
+        with store.batch():
+            store.upsert(petition(views=10, likes=2), T0)
+        with store.batch():
+            assert store.upsert(petition(views=15, likes=None), T0 + timedelta(hours=1)) == "unchanged"
+        stored = store.petition("s-1")
+        assert (stored.views, stored.likes) == (15, 2)
+        assert [h["kind"] for h in store.history("s-1")] == ["new"]
+        assert stored.seen["last_changed"] == T0.isoformat()
