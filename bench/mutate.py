@@ -42,7 +42,7 @@ TARGETS: dict[str, tuple[str, list[str]]] = {
     "gates": ("trust/gates.py", ["tests/test_trust_gates.py"]),
     "store": ("store.py", ["tests/test_store.py", "tests/test_mutation_store.py"]),
     "common": ("sources/common.py", ["tests/test_table_source.py", "tests/test_places_and_inference.py",
-                                     "tests/test_mutation_survivors.py"]),
+                                     "tests/test_mutation_survivors.py", "tests/test_mutation_common.py"]),
     "fetching": ("fetching.py", ["tests/test_fetching.py"]),
 }
 # Project files the tests read besides tests/ (ROOT in tests/conftest.py is the mutants folder).
