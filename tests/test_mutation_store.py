@@ -63,6 +63,9 @@ def test_activity_is_the_latest_post_reply_or_supplement_of_each_case_not_gone(s
     assert sorted(store.activity("s")) == [("1", at(2019, 5, 9, 9, 49).isoformat()),
                                            ("2", at(2019, 6, 1, 20, 0).isoformat())]
     assert store.activity("t") == [("9", at(2018, 1, 1).isoformat())]
+    with store.batch():
+        store.upsert(lamp("4", posted=None), T0)  # nothing dated: no activity to tell
+    assert ("4", None) in store.activity("s")
     assert store.activity("nobody") == []
 
 
@@ -109,7 +112,8 @@ def test_counts_by_a_column_most_first_and_unlabelled_named(store):
     assert store.counts_by("board") == [("A市", 2), ("（未标注）", 1), ("B市", 1)]
     assert store.counts_by("type") == [("诉求", 2), ("咨询", 1), ("建议", 1)]
     assert store.counts_by("source") == [("s", 3), ("t", 1)]
-    with pytest.raises(ValueError):
+    assert store.counts_by("field") == [("（未标注）", 4)] and store.counts_by("department") == [("（未标注）", 4)]
+    with pytest.raises(ValueError, match="title; DROP TABLE petitions"):
         store.counts_by("title; DROP TABLE petitions")
 
 
@@ -132,20 +136,25 @@ def test_pulls_are_recorded_and_the_last_finished_one_per_source_reported(store)
     assert tuple(row) == (3, 0, 0, 1)
 
 
-@pytest.mark.parametrize("message, problem", [
-    ("database is locked", "正被另一个程序写入（数据库被锁定）"),
-    ("database table is BUSY", "正被另一个程序写入（数据库被锁定）"),
-    ("file is not a database", "不是有效的 SQLite 数据库文件（或已损坏）"),
-    ("database disk image is malformed", "不是有效的 SQLite 数据库文件（或已损坏）"),
-    ("file is encrypted or is not a database", "不是有效的 SQLite 数据库文件（或已损坏）"),
-    ("unable to open database file", "无法打开或写入"),
-    ("attempt to write a readonly database", "无法打开或写入"),
-    ("read-only file system", "无法打开或写入"),
+LOCKED = ("正被另一个程序写入（数据库被锁定）", "等另一个 wenzheng pull、命令或构建结束后再试")
+DAMAGED = ("不是有效的 SQLite 数据库文件（或已损坏）", "检查 WENZHENG_STORE 是否指向了别的文件；损坏的库可从备份恢复")
+NO_ACCESS = ("无法打开或写入", "检查路径所在文件夹是否存在、是否有读写权限")
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("database is locked", LOCKED),
+    ("database table is BUSY", LOCKED),
+    ("file is not a database", DAMAGED),
+    ("database disk image is malformed", DAMAGED),
+    ("file is encrypted or is not a database", DAMAGED),
+    ("unable to open database file", NO_ACCESS),
+    ("attempt to write a readonly database", NO_ACCESS),
+    ("read-only file system", NO_ACCESS),
 ])
-def test_sqlite_failures_become_chinese_errors_naming_the_file(message, problem):
+def test_sqlite_failures_become_chinese_errors_naming_the_file_and_what_to_do(message, expected):
     error = store_error(Path("/data/wenzheng.sqlite3"), sqlite3.OperationalError(message))
-    assert isinstance(error, StoreError) and error.problem == problem
-    assert str(error).startswith(f"数据库 /data/wenzheng.sqlite3：{problem}（") and error.hint
+    assert isinstance(error, StoreError) and (error.problem, error.hint) == expected
+    assert str(error) == f"数据库 /data/wenzheng.sqlite3：{expected[0]}（{expected[1]}）"
 
 
 def test_an_unexpected_sqlite_failure_keeps_its_own_words():
@@ -241,3 +250,18 @@ def test_gone_cases_are_listed_unless_left_out(tmp_path):
         assert [p.source_id for p in store.petitions(include_gone=False, since_changed=later)] == []
         assert store.history("s-2")[-1] == {"seen_at": (T0 + timedelta(hours=1)).isoformat(), "kind": "gone",
                                             "detail": None}
+
+
+def test_the_file_keeps_chinese_readable(store):
+    """Journalists open the store with any SQLite browser: Chinese is stored as Chinese, not \\u escapes."""
+    with store.batch():
+        store.upsert(lamp("5", places=["魅力之城小区"], extra={"推断": "类型"},
+                          supplements=[Supplement("还是没修", at(2019, 6, 1))]), T0)
+        store.upsert(lamp("5", places=["魅力之城小区"], extra={"推断": "类型"}, title="路灯还是坏的",
+                          supplements=[Supplement("还是没修", at(2019, 6, 1))]), T0 + timedelta(hours=1))
+        store.set_state("s", "游标", {"板块": "城建"}, T0)
+    row = store.db.execute("SELECT places, extra, supplements FROM petitions WHERE source_id='5'").fetchone()
+    assert tuple(row) == ('["魅力之城小区"]', '{"推断": "类型"}', f'[{{"text": "还是没修", "time": "{at(2019, 6, 1).isoformat()}"}}]')
+    detail = store.db.execute("SELECT detail FROM changes WHERE kind='edited'").fetchone()[0]
+    assert "路灯还是坏的" in detail
+    assert store.db.execute("SELECT value FROM fetch_state WHERE key='游标'").fetchone()[0] == '{"板块": "城建"}'

@@ -84,6 +84,9 @@ def test_a_version_1_store_is_migrated_and_keeps_its_data(tmp_path):
     db.execute("INSERT INTO replies (petition_id, reply_key, seq, unit, text, time, final, fingerprint,"
                " first_seen, last_changed) VALUES (1, 'r1', 0, 'A3区洋湖街道', '已安排维修', ?, 1, 'x', ?, ?)",
                (at(2019, 5, 9, 9, 49).isoformat(), seen, seen))
+    # A row as early versions could leave it: no places, no extra.
+    db.execute("INSERT INTO petitions (source, source_id, case_key, title, fingerprint, first_seen, last_seen,"
+               " last_changed) VALUES ('tipdm', '1', 'tipdm-1', '老留言', 'x', ?, ?, ?)", (seen, seen, seen))
     db.commit()
     db.close()
     assert SCHEMA_VERSION >= 2
@@ -98,6 +101,10 @@ def test_a_version_1_store_is_migrated_and_keeps_its_data(tmp_path):
     assert migrated.title == "A3区洋湖街道的路灯何时修好" and migrated.places == ["A3区"]
     assert migrated.posted == at(2019, 4, 24, 9, 0) and migrated.supplements == []
     assert [(r.unit, r.text, r.time) for r in migrated.replies] == [("A3区洋湖街道", "已安排维修", at(2019, 5, 9, 9, 49))]
+    with Store.open(path, readonly=True) as store:
+        bare = store.petition("tipdm-1")
+        assert (bare.places, bare.extra, bare.supplements) == ([], {}, [])
+        assert store.outline()[0][1:] == ("tipdm-1", None, [])
 
 
 def test_a_store_newer_than_the_program_is_refused_in_chinese(tmp_path):
