@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -49,10 +50,8 @@ def sheet_dicts(name: str, folder: Path = SAMPLE) -> list[dict]:
     return [dict(zip(header, row)) for row in rows if row[0] is not None]
 
 
-def sheet_time(cell) -> "datetime":
+def sheet_time(cell) -> datetime:
     """A 留言时间/答复时间 cell as the sheet holds it (an Excel datetime or "2019/2/28 11:25:05"), naive."""
-    from datetime import datetime
-
     return cell if isinstance(cell, datetime) else datetime.strptime(cell.strip(), "%Y/%m/%d %H:%M:%S")
 
 
