@@ -49,6 +49,12 @@ class Row:
     score: float = 0.0
     topic: str = ""
     public: bool = True
+    # What statistics need to give each figure its base (see caseview.stats.Group).
+    source: str = ""
+    replied: bool = False
+    reply_known: bool = True
+    late: bool | None = None
+    type_inferred: bool = False
 
     @property
     def petition(self) -> "Row":
@@ -80,6 +86,8 @@ def row_of(case: Case) -> Row:
         reply_days=reply.working_days if reply is not None and not reply.running else None,
         replies=len(p.replies), clocks={"reply": reply} if reply is not None else {},
         updated=case_updated(case), score=case.score, topic=case.topic, public=case.public,
+        source=p.source, replied=case.replied, reply_known=case.reply_known, late=case.late,
+        type_inferred=case.type_inferred,
     )
 
 
