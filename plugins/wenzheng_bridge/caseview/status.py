@@ -118,7 +118,7 @@ def decide(petition: Petition, followups: list[FollowUp], articles: list[Article
     if reopened is not None and not (latest and latest.date and latest.date > reopened.date):
         return Verdict("跟进中", "重新跟进：" + _followup_evidence(reopened))
     platform = platform_status(petition.state, state_map)
-    if platform in ("已解决", "未解决"):
+    if platform in ("已解决", "未解决") and reopened is None:  # a reopening outlives the platform's closure
         resolved_at = _closed_time(petition) if platform == "已解决" else None
         return Verdict(platform, f"平台状态为“{petition.state}”", resolved_at)
     if latest is not None:
