@@ -199,6 +199,7 @@ class SiteData:
 
     def load(self, rows: Iterable[Row], stats, topics) -> "SiteData":
         """``rows``: one per case (gated ones included), public or not."""
+        from ..caseview.asof import as_of
         from .figures import Figures
 
         rows = sorted(rows, key=_age_key)
@@ -211,6 +212,7 @@ class SiteData:
         self.stats = stats
         self.topics = topics
         self.figures = Figures(stats)
+        self.as_of = as_of(self.settings, getattr(stats, "now", None))
         self.groups = {d.name: _group(self.rows, d) for d in DIMENSIONS}
         self.months = _by(self.rows, lambda r: r.month or UNKNOWN_LABEL)
         return self
