@@ -26,10 +26,14 @@ def run(capsys, site, *args) -> str:
 
 def test_stats_prints_the_headline_figures_in_chinese(site, capsys):
     out = run(capsys, site, "--topics", "--rows", "5")
-    assert "留言 644 条" in out and "已回复 120 条" in out
-    assert "回复率 18.63%" in out
-    assert "中位数 7 个工作日（9.95 天）" in out
-    for title in ("按年份", "按板块", "按类型", "按领域", "按部门", "部门按期答复排名", "热点话题"):
+    assert "留言 644 条" in out and "已回复 120 件" in out
+    # Only fj4 has reply columns (120 rows, each answered): the other 524 are in no denominator.
+    assert "回复率 100.00%（按 120 件有答复记录的留言计" in out
+    assert "另有 524 件留言的来源数据不含答复信息（答复情况不明）" in out
+    assert "数据截至 2020-01-10 09:00（最近一次抓取 " in out  # the project's WENZHENG_NOW
+    assert "答复用时（按 120 件有答复时间的留言计）：中位数 7 个工作日（9.95 天）" in out
+    for title in ("历年概况", "历年主要领域占比", "按年份", "按板块", "按类型", "按领域", "按部门",
+                  "部门按期答复排名", "热点话题"):
         assert title in out
     assert "样本不足" in out  # no department in the sample reaches 30 petitions
     assert "魅力之城" in out
