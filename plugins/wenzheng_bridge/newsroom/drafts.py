@@ -109,6 +109,10 @@ def _reply_sentence(case: Case) -> str:
                 and not clock.running else "")
         late = f"，超过答复时限 {case.overdue_days} 个工作日" if case.overdue_days else ""
         return f"{plain(case.unit) or '相关部门'}于{day(first.time)}作出答复{took}{late}。"
+    if case.replied:  # the platform's state says so, without the reply itself
+        return f"平台状态为“{plain(case.platform_state)}”，来源数据未给出答复内容。"
+    if not case.reply_known:
+        return "来源数据不含答复信息，无法判断部门是否已答复。"
     if case.overdue_days:
         return f"这条留言已超过答复时限 {case.overdue_days} 个工作日，仍未获答复。"
     return "目前仍在答复期限内，尚未答复。"
@@ -135,11 +139,13 @@ def lead(cases: list[Case], topic: str = "") -> str:
                 + _reply_sentence(case) + _newsroom_sentence(case))
     dates = sorted(c.petition.posted for c in cases if c.petition.posted)
     span = f"{day(dates[0])}至{day(dates[-1])}，" if dates else ""
-    replied = sum(1 for c in cases if c.petition.replies)
-    overdue = sum(1 for c in cases if not c.petition.replies and c.overdue_days)
+    replied = sum(1 for c in cases if c.replied)
+    overdue = sum(1 for c in cases if not c.replied and c.overdue_days)
+    unknown = sum(1 for c in cases if not c.reply_known)
+    unknown_text = f"，{unknown} 条答复情况不明（来源数据不含答复信息）" if unknown else ""
     subject = f"“{topic}”相关的问题" if topic else f"“{plain(cases[0].petition.title)}”等问题"
     return (f"{span}{len(cases)} 条网友留言先后反映{subject}。其中 {replied} 条已获答复，"
-            f"{overdue} 条逾期未复。" + "".join(_newsroom_sentence(c) for c in cases))
+            f"{overdue} 条逾期未复{unknown_text}。" + "".join(_newsroom_sentence(c) for c in cases))
 
 
 def _heading(case: Case, number: int, many: bool) -> str:
