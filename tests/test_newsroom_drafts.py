@@ -80,7 +80,7 @@ def test_newsroom_notes_are_masked_and_source_markup_is_inert(settings):
     assert "13912345678" not in text and "139****5678" in text
     assert "zhang@example.com" not in text
     assert "<script" not in text and "alert(1)" not in text
-    assert "- 2020-01-20 00:00 实地走访（张三）" in text
+    assert "- 2020-01-20 实地走访（张三）" in text  # a date-only record: no invented 00:00
 
 
 def test_rerun_refreshes_untouched_keeps_edited_and_reports_new_facts(settings):
@@ -99,7 +99,7 @@ def test_rerun_refreshes_untouched_keeps_edited_and_reports_new_facts(settings):
     kept = nd.write_draft(settings, [later["tipdm-360105"]], NOW)
     assert kept.action == "kept" and edited.read_text(encoding="utf-8") == text
     assert kept.new_facts == ["[tipdm-360105] 状态：跟进中",
-                              "[tipdm-360105] 2020-01-28 00:00 部门已处理（王五）：城管已约谈商户"]
+                              "[tipdm-360105] 2020-01-28 部门已处理（王五）：城管已约谈商户"]
     refreshed = nd.write_draft(settings, [later["tipdm-35462"]], NOW)
     assert refreshed.action == "refreshed" and refreshed.new_facts == []
     new_text = refreshed.path.read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from ..records import STATUS_NAMES, ArticleRef, FollowUp, Petition
+from ..records import SHANGHAI, STATUS_NAMES, ArticleRef, FollowUp, Petition
 
 #: Derived statuses in display order, with the CSS class each badge uses.
 STATUSES = dict(zip(STATUS_NAMES, ("pending", "overdue", "replied", "following", "published", "resolved",
@@ -26,6 +26,11 @@ class Event:
     text: str = ""
     url: str = ""
     date_only: bool = False  # a newsroom record with a date and no time: shown as a date, after timed events
+
+    @property
+    def order(self) -> tuple:
+        """Timeline order: by day (Asia/Shanghai); a date-only event after the timed events of its day."""
+        return (self.time.astimezone(SHANGHAI).date(), self.date_only, self.time)
 
 
 @dataclass(slots=True)

@@ -140,5 +140,5 @@ class CaseBuilder:
         if gone:
             events.append(Event("gone", gone, "原帖已从平台消失"))
         # A record with a date only happened some time that day: after the day's timed events.
-        events.sort(key=lambda e: (local_date(e.time), e.date_only, e.time))
+        events.sort(key=lambda e: e.order)
         return events

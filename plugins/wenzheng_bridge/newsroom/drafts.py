@@ -92,7 +92,10 @@ def day(value: datetime | None) -> str:
 
 
 def stamp(value: datetime) -> str:
-    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    """``2019-05-09 09:49``; a record with a date and no time (midnight) as the date alone."""
+    local = value.astimezone(SHANGHAI)
+    return local.strftime("%Y-%m-%d") if (local.hour, local.minute, local.second) == (0, 0, 0) \
+        else local.strftime("%Y-%m-%d %H:%M")
 
 
 def _joined(values) -> str:
@@ -184,7 +187,7 @@ def _timeline_section(cases: list[Case]) -> list[str]:
             detail = ""
             if event.kind not in ("posted", "reply", "interim_reply") and event.text:
                 detail = f"：{plain(event.text)}"
-            events.append((event.time, f"- {stamp(event.time)}　{tag}{event.label}{who}{detail}"))
+            events.append((event.order, f"- {stamp(event.time)}　{tag}{event.label}{who}{detail}"))
     out += [text for _, text in sorted(events, key=lambda e: e[0])] or ["- （暂无）"]
     return out + [""]
 
