@@ -125,3 +125,20 @@ def test_exports_carry_the_platform_state_and_what_is_known(site):
     table = list(csv.DictReader(io.StringIO((site.output / "data/cases.csv").read_text(encoding="utf-8-sig"))))
     assert "platform_state" in table[0]
     assert {row["status"] for row in table} >= {"答复情况不明", "已回复"}
+
+
+def test_months_after_now_are_not_listed_and_the_current_one_is_partial():
+    from wenzheng_bridge.records import SHANGHAI
+    from wenzheng_bridge.site.statistics import month_chart
+
+    months = {"2019-10": [1] * 4, "2019-12": [1] * 3, "2020-01": [1] * 9, "2020-02": [1]}
+    chart = month_chart(months, datetime(2019, 12, 15, tzinfo=SHANGHAI))
+    assert [row[0] for row in chart.rows] == ["2019"]  # 2020 is after now: not listed
+    # The first month with data and the current one are partial; November inside the data is a real 0.
+    assert chart.rows[0][10:13] == ["4（不完整）", 0, "3（不完整）"]
+    assert "2019-10、2019-12" in chart.note and "尚未结束" in chart.note and "<svg" in chart.svg
+
+
+def test_partial_years_are_drawn_apart(site):
+    svg = (site.output / "stats/posts-per-year.svg").read_text(encoding="utf-8")
+    assert svg.count("（不完整）") >= 2  # the first and the last year's bars say so

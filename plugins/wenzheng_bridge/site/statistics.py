@@ -80,7 +80,7 @@ def month_chart(months: dict[str, list], now) -> Chart:
         grid.setdefault(year, [""] * 12)[int(number) - 1] = f"{count}{PARTIAL}" if month in partial else count
     chart = Chart("posts-per-month", "每月留言数", "折线图：每月收到的留言件数（不完整的月份为空心点）",
                   ["年份", *(f"{m}月" for m in range(1, 13))], [[year, *cells] for year, cells in grid.items()],
-                  note=f"不完整的月份（{'、'.join(sorted(partial))}）：数据在月中开始或截止，不代表留言减少。"
+                  note=f"不完整的月份（{'、'.join(sorted(partial))}）：数据在月中开始或截止，或该月尚未结束，不代表留言减少。"
                   if partial else "")
     labels = [m for m, _ in known]
     chart.svg = line_chart(labels, {"留言数": [n for _, n in known]}, ylabel="留言数（件）",
@@ -139,18 +139,19 @@ def share_chart(stats, dimension: str, name: str, title: str) -> Chart:
 
 
 def department_charts(stats) -> list[Chart]:
-    """Slowest and fastest departments by median reply time, among those with enough cases."""
+    """Slowest and fastest departments by median reply time, among those with enough timed replies."""
     eligible = [g for name, g in stats.by["department"].items()
-                if name != UNLABELLED and g.count >= stats.min_sample and g.median_working() is not None]
+                if name != UNLABELLED and g.timed_replies >= stats.min_sample]
     eligible.sort(key=lambda g: (g.median_working(), g.name))
     charts = []
     for name, title, groups in (("slowest-departments", "回复最慢的部门", list(reversed(eligible))),
                                 ("fastest-departments", "回复最快的部门", eligible)):
         shown = groups[:DEPARTMENTS_SHOWN]
         chart = Chart(name, title, f"条形图：{title}（回复用时中位数，工作日）",
-                      ["部门", "留言数", "用时中位数（工作日）", "用时中位数（自然日）"],
-                      [[g.name, g.count, _days(g.median_working()), _days(g.median_calendar())] for g in shown])
-        chart.note = f"只比较留言数不少于 {stats.min_sample} 件的部门。"
+                      ["部门", "留言数", "有答复时间的留言", "用时中位数（工作日）", "用时中位数（自然日）"],
+                      [[g.name, g.count, g.timed_replies, _days(g.median_working()), _days(g.median_calendar())]
+                       for g in shown])
+        chart.note = f"只比较有答复时间的留言不少于 {stats.min_sample} 件的部门。"
         if shown:
             chart.svg = bar_chart([g.name for g in shown], [g.median_working() for g in shown],
                                   xlabel="回复用时中位数（工作日）", horizontal=True)
