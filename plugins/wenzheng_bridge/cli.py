@@ -1,6 +1,6 @@
 """The ``wenzheng`` command: one subcommand per job, declared in one place.
 
-A subcommand is a ``Command`` living in the module of its job; ``COMMANDS``
+A subcommand is a ``Command`` in its module under ``commands/``; ``COMMANDS``
 maps its name to "module:attribute" and is imported on use, so ``wenzheng
 pull`` never pays for loading the site generator.
 """
@@ -9,34 +9,23 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from dataclasses import dataclass
 from importlib import import_module
-from typing import Callable
 
+from .commands import Command
 from .config import ConfigError
-
-
-@dataclass(frozen=True)
-class Command:
-    """A subcommand: its help line, its arguments, and what it runs."""
-
-    help: str
-    add_arguments: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace, dict], int]
-
 
 COMMANDS: dict[str, str] = {
     "pull": "wenzheng_bridge.commands.pull:PULL",
     "status": "wenzheng_bridge.commands.pull:STATUS",
     "settings": "wenzheng_bridge.commands.settings:SETTINGS",
-    "stats": "wenzheng_bridge.caseview.commands:STATS",
-    "budget": "wenzheng_bridge.newsroom.commands:BUDGET",
-    "claim": "wenzheng_bridge.newsroom.commands:CLAIM",
-    "followup": "wenzheng_bridge.newsroom.commands:FOLLOWUP",
-    "draft": "wenzheng_bridge.newsroom.commands:DRAFT",
-    "drafts": "wenzheng_bridge.newsroom.commands:DRAFTS",
-    "takedown": "wenzheng_bridge.newsroom.commands:TAKEDOWN",
-    "clear": "wenzheng_bridge.newsroom.commands:CLEAR",
+    "stats": "wenzheng_bridge.commands.stats:STATS",
+    "budget": "wenzheng_bridge.commands.newsroom:BUDGET",
+    "claim": "wenzheng_bridge.commands.newsroom:CLAIM",
+    "followup": "wenzheng_bridge.commands.newsroom:FOLLOWUP",
+    "draft": "wenzheng_bridge.commands.newsroom:DRAFT",
+    "drafts": "wenzheng_bridge.commands.newsroom:DRAFTS",
+    "takedown": "wenzheng_bridge.commands.newsroom:TAKEDOWN",
+    "clear": "wenzheng_bridge.commands.newsroom:CLEAR",
 }
 
 

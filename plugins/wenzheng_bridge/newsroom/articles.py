@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..records import SHANGHAI, ArticleRef
-from .records import CaseIndex, RecordError, content_dir
+from .caseindex import CaseIndex, RecordError, content_dir
 
 logger = logging.getLogger(__name__)
 _SPLIT_CASES = re.compile(r"[\s,，、;；]+")

@@ -28,7 +28,9 @@ from typing import Iterable, Iterator
 
 from ..caseview.model import Case
 from ..records import SHANGHAI
-from .sitemap import absolute, case_path, case_updated
+from ..urls import absolute
+from .pages import case_updated
+from .sitemap import case_path
 from .slugs import Slugs
 
 log = logging.getLogger(__name__)

@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 
 from ..caseview.model import STATUSES, Case
 from ..records import SHANGHAI, TYPES
+from ..urls import case_url
 from .settings import setting
 from .slugs import Slugs
 
@@ -70,13 +71,17 @@ class Row:
         return self.posted.astimezone(SHANGHAI).strftime("%Y-%m") if self.posted else ""
 
 
-def case_url(key: str) -> str:
-    return f"cases/{key}/"
+def case_updated(case: Case | Row) -> datetime | None:
+    """When the case last changed: its latest timeline event, else its post (a Row knows it)."""
+    if isinstance(case, Row):
+        return case.updated
+    times = [e.time for e in case.timeline if e.time]
+    if case.petition.posted:
+        times.append(case.petition.posted)
+    return max(times).astimezone(SHANGHAI) if times else None
 
 
 def row_of(case: Case) -> Row:
-    from .sitemap import case_updated
-
     p = case.petition
     reply = case.clocks.get("reply")
     return Row(

@@ -52,7 +52,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import NamedTuple
 
-from .pages import case_url
+from ..urls import case_url
 
 log = logging.getLogger(__name__)
 

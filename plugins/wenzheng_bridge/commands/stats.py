@@ -7,13 +7,13 @@ from datetime import date
 from rich.console import Console
 from rich.table import Table
 
-from ..cli import Command
+from . import Command
+from ..caseview.asof import as_of
+from ..caseview.model import STATUSES
+from ..caseview.stats import DIMENSIONS, UNLABELLED, Stats, stats
+from ..caseview.view import build_now, cases
 from ..records import TYPES
 from ..store import Store
-from .asof import as_of
-from .model import STATUSES
-from .stats import DIMENSIONS, UNLABELLED, Stats, stats
-from .view import build_now, cases
 
 PARTIAL = "（不完整）"
 #: Fields shown in the yearly field table (the largest).
@@ -151,7 +151,7 @@ def _ranking_table(result: Stats, rows: int) -> Table:
 
 
 def _topics_table(settings: dict, records, now, args) -> Table:
-    from .topics import topics
+    from ..caseview.topics import topics
 
     found = topics(_stream(settings, records, now, args), settings)
     table = Table(title="热点话题")
