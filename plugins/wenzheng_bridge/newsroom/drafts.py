@@ -170,7 +170,7 @@ def _reply_section(cases: list[Case]) -> list[str]:
         if len(cases) > 1:
             out += [f"### {number}. {plain(case.petition.title)}", ""]
         if not case.petition.replies:
-            out += [f"（尚无答复。{_reply_sentence(case)}）", ""]
+            out += [f"（{'' if case.replied or not case.reply_known else '尚无答复。'}{_reply_sentence(case)}）", ""]
         for reply in case.petition.replies:
             kind = "" if reply.final else "（阶段性答复）"
             out += [quote(reply.text), ">", f"> —— {reply.unit or case.unit or '答复单位未注明'}，{day(reply.time)}{kind}", ""]
