@@ -95,3 +95,16 @@ def test_date_only_record_sorts_after_timed_events_of_its_day(petitions):
     timed = NewsroomRecords(followups={KEY: [follow("visited", 2019, 5, 9, 8, 30)]})
     kinds = [e.kind for e in CaseBuilder(NOW, timed).build(petitions[KEY]).timeline]
     assert kinds.index("visited") < kinds.index("reply")
+
+
+def test_inferred_types_are_counted_per_type(petitions):
+    # truth-units marks a type guessed from the text as extra["inferred"]["type"].
+    given = CaseBuilder(NOW).build(petitions[KEY])
+    guessed = CaseBuilder(NOW).build(replace(petitions[SILENT], extra={**petitions[SILENT].extra,
+                                                                       "inferred": {"type": "title"}}))
+    assert (given.type_inferred, guessed.type_inferred) == (False, True)
+    result = stats([given, guessed], NOW)
+    assert result.total.type_inferred == 1
+    assert result.by["type"][guessed.petition.type].type_inferred == 1
+    assert result.by["type"][given.petition.type].as_dict()["type_inferred"] == (
+        1 if given.petition.type == guessed.petition.type else 0)
