@@ -96,3 +96,13 @@ def test_reply_without_time_is_replied_but_never_late(answered):
     figures = stats([case], settings).total
     assert (figures.replied, figures.reply_base, figures.timed_base, figures.timed_replies) == (1, 1, 0, 0)
     assert figures.reply_rate == "100.00" and figures.on_time_rate == "—"
+
+
+def test_a_case_still_within_its_limit_is_in_no_on_time_base(answered):
+    settings = {"WENZHENG_NOW": "2019-04-29T12:00:00+08:00"}  # before the 04-30 deadline
+    waiting = CaseBuilder(settings).build(replace(answered, replies=[]))
+    late = CaseBuilder({"WENZHENG_NOW": "2019-05-06T12:00:00+08:00"}).build(replace(answered, replies=[]))
+    assert (waiting.status, late.status) == ("待回复", "逾期未复")
+    figures = stats([waiting, late], settings).total
+    assert (figures.reply_base, figures.replied, figures.timed_base, figures.overdue) == (2, 0, 1, 1)
+    assert (figures.reply_rate, figures.on_time_rate, figures.overdue_share) == ("0.00", "0.00", "100.00")

@@ -60,15 +60,16 @@ class Group:
 
     Each figure has its own base, and says so: the reply rate counts only
     cases whose source carries reply data (``reply_base``); the on-time and
-    overdue shares only cases whose lateness can be known (``timed_base``: a
-    reply without a time is left out); reply times only replies with a time.
+    overdue shares only cases whose lateness is decided (``timed_base``: a
+    reply without a time, and a case still within its limit, are left out);
+    reply times only replies with a time.
     """
 
     name: str
     count: int = 0
     reply_base: int = 0  # cases whose source carries reply data (or whose platform state says)
     replied: int = 0
-    timed_base: int = 0  # cases whose lateness can be known (status.lateness)
+    timed_base: int = 0  # cases whose lateness is decided: answered with a time, or past the limit
     on_time: int = 0  # replied within the limit
     overdue: int = 0  # unanswered past the limit, or answered late
     type_inferred: int = 0  # cases whose type was inferred from the text
@@ -93,7 +94,8 @@ class Group:
             self.reply_base += 1
             self.reply_sources[source] += 1
             self.replied += bool(case.replied)
-            if case.late is not None:
+            # Decided: answered (with a time) or past the limit; one still within it is neither yet.
+            if case.late or (case.replied and case.late is False):
                 self.timed_base += 1
                 self.on_time += bool(case.replied and case.late is False)
                 self.overdue += bool(case.late)
