@@ -79,7 +79,8 @@ def test_every_figure_page_says_as_of_when_and_its_base(site, sheets):
     now = datetime.fromisoformat(NOW)
     stamp = f"数据截至 {now:%Y-%m-%d %H:%M}（最近一次抓取 "
     answered = {f"tipdm-{row['留言编号']}" for row in sheets[SHEETS[2]]} & public_keys(site)
-    for url in ("", "stats/", "boards/", "departments/", "status/replied/", "archive/2019/12/"):
+    for url in ("", "stats/", "boards/", "departments/", "status/replied/", "archive/2019/12/",
+                "column/meili-zhicheng-youyan/"):
         assert stamp in text(doc(site, url)), url
     stats_page = text(doc(site, "stats/"))
     assert f"按 {len(answered)} 件有答复记录的留言计" in stats_page
