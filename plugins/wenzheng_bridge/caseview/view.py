@@ -91,7 +91,7 @@ class CaseBuilder:
             overdue_days=late.overdue_days, followups=followups, articles=articles,
             public=public, gate_reason=gate_reason, knows=knows, replied=replied,
             reply_known=reply_known, late=late.late, platform_state=petition.state,
-            type_inferred=bool(inferred.get("type")) if isinstance(inferred, dict) else False,
+            type_inferred=bool(inferred.get("type")) if isinstance(inferred, dict) else "type" in inferred,
         )
         case.clocks = self._clocks(petition, replied_at, followups, verdict.resolved_at, case)
         if case.clocks["reply"].running:
