@@ -98,10 +98,11 @@ def test_date_only_record_sorts_after_timed_events_of_its_day(petitions):
 
 
 def test_inferred_types_are_counted_per_type(petitions):
-    # truth-units marks a type guessed from the text as extra["inferred"]["type"].
-    given = CaseBuilder(NOW).build(petitions[KEY])
-    guessed = CaseBuilder(NOW).build(replace(petitions[SILENT], extra={**petitions[SILENT].extra,
-                                                                       "inferred": {"type": "title"}}))
+    # The adapters mark a type guessed from the text as extra["inferred"]["type"] (with its evidence):
+    # the sample has no type column, so every sample type is inferred.
+    assert petitions[KEY].extra["inferred"]["type"] and petitions[SILENT].extra["inferred"]["type"]
+    given = CaseBuilder(NOW).build(replace(petitions[KEY], extra={"knows": petitions[KEY].extra["knows"]}))
+    guessed = CaseBuilder(NOW).build(petitions[SILENT])
     assert (given.type_inferred, guessed.type_inferred) == (False, True)
     result = stats([given, guessed], NOW)
     assert result.total.type_inferred == 1

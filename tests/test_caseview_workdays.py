@@ -27,9 +27,12 @@ def at(*parts) -> datetime:
     return datetime(*parts, tzinfo=SHANGHAI)
 
 
-def with_replies(petition):
-    """A real fj2 post (its sheet has no reply columns) as if its source carried replies."""
-    return replace(petition, extra={**petition.extra, "knows": ["replies", "reply_times"]})
+def with_replies(petition, **pinned):
+    """A real fj2 post (its sheet has no reply columns) as if its source carried replies.
+
+    ``pinned``: fields fixed for the test (an inferred type pinned to the limit under test).
+    """
+    return replace(petition, extra={**petition.extra, "knows": ["replies", "reply_times"]}, **pinned)
 
 
 def test_the_calendar_knows_the_2019_national_day_and_its_make_up_days():
@@ -41,7 +44,7 @@ def test_the_calendar_knows_the_2019_national_day_and_its_make_up_days():
 
 def test_post_the_day_before_national_day_waits_out_the_holiday(petitions):
     # 110409 is a real 咨询 (5 working days); moved to 2019-09-30, the day before the holiday.
-    case = CaseBuilder(NOW).build(replace(with_replies(petitions["110409"]), posted=at(2019, 9, 30, 9, 32)))
+    case = CaseBuilder(NOW).build(with_replies(petitions["110409"], type="咨询", posted=at(2019, 9, 30, 9, 32)))
     assert case.petition.type == "咨询" and case.reply_limit == 5
     # 10-08, 10-09, 10-10, 10-11 and the make-up Saturday 10-12.
     assert case.deadline == at(2019, 10, 12, 23, 59, 59)
@@ -97,12 +100,13 @@ def test_working_day_counts_across_years():
 
 def test_limits_configurable_per_board_and_type(petitions, make_settings):
     settings = make_settings(WENZHENG_REPLY_LIMITS={"K4县/咨询": 3, "诉求": 10}, **NOW)
-    consult = CaseBuilder(settings).build(with_replies(petitions["110409"]))  # K4县 咨询
+    consult = CaseBuilder(settings).build(with_replies(petitions["110409"], type="咨询"))  # K4县, a question
     assert consult.reply_limit == 3
     # 09-29 (调休), 09-30, 10-08.
     assert consult.deadline == at(2019, 10, 8, 23, 59, 59)
     assert CaseBuilder(settings).build(petitions["44289"]).reply_limit == 10
-    assert CaseBuilder(settings).build(petitions["2554"]).reply_limit == 5  # 咨询 elsewhere: the default
+    elsewhere = replace(petitions["2554"], type="咨询")  # 咨询 elsewhere: the default
+    assert CaseBuilder(settings).build(elsewhere).reply_limit == 5
 
 
 def test_bad_limits_are_named(make_settings):

@@ -143,3 +143,14 @@ def test_months_after_now_are_not_listed_and_the_current_one_is_partial():
 def test_partial_years_are_drawn_apart(site):
     svg = (site.output / "stats/posts-per-year.svg").read_text(encoding="utf-8")
     assert svg.count("（不完整）") >= 2  # the first and the last year's bars say so
+
+
+def test_type_figures_say_how_many_types_were_inferred(site, sheets):
+    # No sheet of the sample has a 留言类型 column: every type on the site was inferred.
+    assert all("留言类型" not in row for name in SHEETS for row in sheets[name][:1])
+    section = doc(site, "stats/").select("#type-shares")[0]
+    assert [text(th) for th in section.select("thead th")][-1] == "其中类型为推断"
+    for row in section.select("tbody tr"):
+        cells = [text(td) for td in row.select("td")]
+        assert cells[0] == cells[-1]  # all of each type's cases
+    assert f"共 {len(public_keys(site))} 件留言的类型由本系统根据标题和正文推断" in text(section)

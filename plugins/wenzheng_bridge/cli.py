@@ -12,7 +12,7 @@ import sys
 from importlib import import_module
 
 from .commands import Command
-from .config import ConfigError
+from .errors import WenzhengError, bug_notice
 
 COMMANDS: dict[str, str] = {
     "pull": "wenzheng_bridge.commands.pull:PULL",
@@ -38,6 +38,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="wenzheng", description="零距离问政：拉取问政留言、生成选题单与稿件、构建跟踪网站")
     top.add_argument("-s", "--settings", default="pelicanconf.py", help="Pelican 设置文件（默认 pelicanconf.py）")
     top.add_argument("-v", "--verbose", action="store_true", help="输出调试信息")
+    top.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 调用栈（报告程序缺陷时用）")
     subs = top.add_subparsers(dest="command", required=True, metavar="命令")
     for name in COMMANDS:
         try:
@@ -50,17 +51,29 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a subcommand. A user's mistake is one Chinese message and exit status 2;
+    a bug is a short notice and exit status 1, with the traceback only under ``--debug``."""
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+    logging.basicConfig(level=logging.DEBUG if args.verbose or args.debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     from .settings import load
 
     try:
         settings = load(args.settings)
         return load_command(args.command).run(args, settings)
-    except ConfigError as error:
-        print(error, file=sys.stderr)
+    except WenzhengError as error:
+        if args.debug:
+            raise
+        print(f"错误：{error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception as error:
+        if args.debug:
+            raise
+        print(bug_notice(error), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

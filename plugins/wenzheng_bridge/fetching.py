@@ -24,6 +24,8 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
+from .errors import WenzhengError
+
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = {500, 502, 503, 504, 429}
@@ -34,7 +36,7 @@ _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
-class FetchError(Exception):
+class FetchError(WenzhengError):
     """A page could not be fetched: which URL, and what happened (in Chinese)."""
 
     def __init__(self, url: str, problem: str):
@@ -183,9 +185,19 @@ class Fetcher:
                     content=response.content, headers={k.lower(): v for k, v in response.headers.items()},
                     charset_override=self.charset)
 
+    def post(self, url: str, content: bytes, content_type: str) -> Page:
+        """POST ``content`` (a form or a JSON body) to ``url``, as politely as a GET (list APIs need it)."""
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise FetchError(url, "只支持 http/https 网址")
+        self._check_robots(url)
+        response = self._send(url, {"Content-Type": content_type}, method="POST", content=content)
+        return Page(url=url, final_url=str(response.url), status=response.status_code,
+                    content=response.content, headers={k.lower(): v for k, v in response.headers.items()},
+                    charset_override=self.charset)
+
     # -- internals -------------------------------------------------------
-    def _send(self, url: str, headers: dict) -> httpx.Response:
-        """One logical GET: retries on transient trouble, then a clear FetchError."""
+    def _send(self, url: str, headers: dict, method: str = "GET", content: bytes | None = None) -> httpx.Response:
+        """One logical request: retries on transient trouble, then a clear FetchError."""
         host = urlsplit(url).netloc
         attempts = self.retries + 1
         problem = ""
@@ -193,7 +205,7 @@ class Fetcher:
             HOST_CLOCK.wait(host, self._interval(url))
             self.requests += 1
             try:
-                response = self.client.get(url, headers=headers)
+                response = self.client.request(method, url, headers=headers, content=content)
             except httpx.TooManyRedirects:
                 raise FetchError(url, "重定向次数过多（可能是重定向循环）") from None
             except httpx.TimeoutException:

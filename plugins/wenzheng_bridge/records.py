@@ -13,6 +13,8 @@ from dataclasses import field as dc_field  # "field" is a record attribute (topi
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from .errors import WenzhengError
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 #: The four petition types of the platform, in display order.
@@ -83,7 +85,7 @@ class Petition:
         return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
 
-class SourceError(ValueError):
+class SourceError(WenzhengError, ValueError):
     """Bad input: names the source, the item and the field at fault."""
 
     def __init__(self, source: str, item: str, field_name: str, problem: str):

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .errors import StoreError
 from .records import Petition, Reply, from_iso, iso
 
 # Each entry moves the schema one version up; never edit a released one.
@@ -89,20 +89,21 @@ class Store:
     @contextmanager
     def open(cls, path: str | Path, readonly: bool = False) -> Iterator["Store"]:
         path = Path(path)
-        if readonly:
-            if not path.exists():
-                raise FileNotFoundError(f"数据库不存在：{path}（请先运行 wenzheng pull）")
-            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-        db.row_factory = sqlite3.Row
+        if path.is_dir():
+            raise StoreError(path, "这是一个文件夹，不是数据库文件", "把 WENZHENG_STORE 设为一个 .sqlite3 文件的路径")
+        if readonly and not path.exists():
+            raise StoreError(path, "数据库不存在", "请先运行 wenzheng pull")
+        try:
+            db = _connect(path, readonly)
+        except sqlite3.Error as error:
+            raise store_error(path, error) from None
         store = cls(db, path)
         try:
             if not readonly:
-                store.migrate()
+                try:
+                    store.migrate()
+                except sqlite3.Error as error:
+                    raise store_error(path, error) from None
             yield store
         finally:
             db.close()
@@ -111,7 +112,7 @@ class Store:
     def migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise RuntimeError(f"数据库 {self.path} 的版本 {version} 比本程序新（{SCHEMA_VERSION}）")
+            raise StoreError(self.path, f"版本 {version} 比本程序新（{SCHEMA_VERSION}）", "请升级 wenzheng_bridge")
         for number in range(version, SCHEMA_VERSION):
             with self.db:
                 self.db.executescript("BEGIN;" + MIGRATIONS[number] + f";PRAGMA user_version={number + 1};COMMIT;")
@@ -207,10 +208,12 @@ class Store:
     def mark_gone(self, source: str, present_ids: Iterable[str], seen_at: datetime) -> int:
         """Record that petitions of ``source`` not in ``present_ids`` disappeared."""
         present = set(present_ids)
-        rows = self.db.execute(
-            "SELECT source_id FROM petitions WHERE source=? AND gone_since IS NULL", (source,)
-        ).fetchall()
-        return sum(self.mark_gone_one(source, r[0], seen_at) for r in rows if r[0] not in present)
+        return sum(self.mark_gone_one(source, sid, seen_at) for sid in self.active_ids(source) if sid not in present)
+
+    def active_ids(self, source: str) -> list[str]:
+        """Ids of the source's petitions not marked gone."""
+        return [r[0] for r in self.db.execute(
+            "SELECT source_id FROM petitions WHERE source=? AND gone_since IS NULL", (source,))]
 
     def mark_gone_one(self, source: str, source_id: str, seen_at: datetime) -> int:
         row = self.db.execute(
@@ -353,6 +356,37 @@ class Store:
                 "SELECT source, MAX(finished) FROM pulls WHERE finished IS NOT NULL GROUP BY source"
             )
         }
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+    try:
+        db.execute("PRAGMA user_version").fetchone()  # a file that is not SQLite fails here, not mid-pull
+    except sqlite3.Error:
+        db.close()
+        raise
+    db.row_factory = sqlite3.Row
+    return db
+
+
+def store_error(path: Path | str, error: sqlite3.Error) -> StoreError:
+    """An SQLite failure as the user can act on it: which file, what is wrong, what to do."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return StoreError(path, "正被另一个程序写入（数据库被锁定）",
+                          "等另一个 wenzheng pull、命令或构建结束后再试")
+    if "not a database" in text or "malformed" in text or "encrypted" in text:
+        return StoreError(path, "不是有效的 SQLite 数据库文件（或已损坏）",
+                          "检查 WENZHENG_STORE 是否指向了别的文件；损坏的库可从备份恢复")
+    if "unable to open" in text or "readonly" in text or "read-only" in text:
+        return StoreError(path, "无法打开或写入", "检查路径所在文件夹是否存在、是否有读写权限")
+    return StoreError(path, f"SQLite 出错：{error}")
 
 
 def _petition_values(p: Petition) -> tuple:

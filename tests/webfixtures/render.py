@@ -230,26 +230,39 @@ def atom(data: ForumData, fid: int, base: str) -> str:
             f"  <updated>{updated}</updated>\n" + entries + "</feed>\n")
 
 
-def json_item(data: ForumData, t: Thread) -> dict:
-    """One list item of a leader-message-board API (people.com.cn style field names)."""
+def json_item(data: ForumData, t: Thread, cut: int | None = None) -> dict:
+    """One item of a leader-message-board API (the 人民网 list API's field names).
+
+    ``cut``: the list shortens a longer body to this many characters plus "…", as the real list does.
+    """
     reply = t.posts[1] if t.replies else None
+    content = t.first.text
+    if cut is not None and len(content) > cut:
+        content = content[:cut] + "…"
     return {
-        "tid": t.tid, "subject": t.subject, "content": t.first.text, "nickName": t.first.author,
-        "dateline": int(t.first.time.timestamp()), "domainName": data.boards[t.fid], "typeName": t.type_name,
-        "stateInfo": t.state, "answerContent": reply.text if reply else "",
+        "tid": t.tid, "subject": t.subject, "content": content, "nickName": t.first.author,
+        "dateline": int(t.first.time.timestamp()), "forumName": data.boards[t.fid], "domainName": t.field,
+        "typeName": t.type_name, "stateInfo": t.state, "answerContent": reply.text if reply else "",
         "answerDateline": int(reply.time.timestamp()) if reply else None,
         "answerOrganization": "A市网络发言人办公室" if reply else "", "favNum": t.likes,
     }
 
 
-def json_list(data: ForumData, last_item: int | None, size: int = PER_PAGE, fid: int | None = None) -> str:
+def json_list(data: ForumData, last_item: int | None, size: int = PER_PAGE, fid: int | None = None,
+              cut: int | None = None) -> str:
     """Cursor paging by tid: the ``size`` newest items with tid below ``last_item``."""
     rows = sorted((t for t in data.threads.values() if fid is None or t.fid == fid), key=lambda t: t.tid,
                   reverse=True)
     if last_item is not None:
         rows = [t for t in rows if t.tid < last_item]
-    page = [json_item(data, t) for t in rows[:size]]
+    page = [json_item(data, t, cut) for t in rows[:size]]
     return json.dumps({"resultCode": 200, "resultMsg": "success", "responseData": page}, ensure_ascii=False)
+
+
+def json_detail(data: ForumData, tid: int) -> str:
+    """The detail endpoint: the whole item (full body, the reply)."""
+    item = json_item(data, data.threads[tid])
+    return json.dumps({"resultCode": 200, "resultMsg": "success", "responseData": item}, ensure_ascii=False)
 
 
 def fixed_now(data: ForumData) -> datetime:

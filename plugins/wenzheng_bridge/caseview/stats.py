@@ -216,14 +216,15 @@ def partial_periods(periods: list[str], current: str) -> set[str]:
 def rank(groups: list[Group], min_sample: int) -> list[Ranked]:
     """Rank by the Wilson lower bound of the on-time reply rate, so one fast reply never tops the table.
 
-    Groups with fewer than ``min_sample`` cases whose lateness is known follow, unranked, largest first.
+    Groups below ``min_sample`` petitions follow, unranked, largest first; the rate and its
+    interval are over the cases whose lateness is decided (``Group.timed_base``).
     """
     scored = [Ranked(g, *wilson(g.on_time, g.timed_base), rank=None) for g in groups]
-    eligible = sorted((r for r in scored if r.group.timed_base >= min_sample),
+    eligible = sorted((r for r in scored if r.group.count >= min_sample),
                       key=lambda r: (-r.low, -r.group.count, r.group.name))
     for position, item in enumerate(eligible, start=1):
         item.rank = position
-    small = sorted((r for r in scored if r.group.timed_base < min_sample),
+    small = sorted((r for r in scored if r.group.count < min_sample),
                    key=lambda r: (-r.group.count, r.group.name))
     return eligible + small
 

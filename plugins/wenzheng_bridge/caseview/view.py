@@ -12,7 +12,8 @@ from ..sources.settings import FACTS, declared_knows
 from .states import platform_status
 from .status import clock, deadline, decide, first_reply_time, lateness, reply_limit
 from .trending import PlaceRepeats, score
-from .units import reply_addressee, replying_unit
+from ..sources.places import Gazetteer
+from .units import UnitReader, reply_addressee
 from .workdays import WorkCalendar, local_date
 
 
@@ -45,6 +46,8 @@ class CaseBuilder:
         # Counted as the stream goes, or beforehand (trending.KnownRepeats) for a slice of the store.
         self.repeats = repeats or PlaceRepeats(self.weights["place_window_days"])
         self._limits: dict[tuple[str, str], int] = {}  # (board, type) -> working days
+        self.units = UnitReader(setting(settings, "WENZHENG_UNIT_ALIASES"),
+                                Gazetteer(setting(settings, "WENZHENG_GAZETTEER")))
         self.sources = {s["name"]: s for s in settings.get("WENZHENG_SOURCES") or []
                         if isinstance(s, dict) and "name" in s}
         self._declared = {name: declared_knows(config) for name, config in self.sources.items()}
@@ -82,7 +85,7 @@ class CaseBuilder:
         replied_at = first_reply_time(petition) if "reply_times" in knows else None
         late = lateness(due, replied, replied_at, self.now, self.calendar)
         verdict = decide(petition, followups, articles, due, self.now, late, "replies" in knows, state_map)
-        unit, unit_how = replying_unit(petition)
+        unit, unit_how = self.units.replying_unit(petition)
         inferred = (petition.extra or {}).get("inferred") or {}
         case = Case(
             petition=petition, status=verdict.status, evidence=verdict.evidence,

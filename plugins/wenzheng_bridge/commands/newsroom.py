@@ -13,12 +13,13 @@ from pathlib import Path
 from rich.console import Console
 
 from . import Command
+from ..errors import WenzhengError
 from ..records import FOLLOWUP_KINDS, NewsroomRecords
 from ..sources.common import parse_datetime
 from ..newsroom import records as nr
 
 
-class CommandError(ValueError):
+class CommandError(WenzhengError, ValueError):
     """A mistake on the command line: shown as is, exit status 2."""
 
 

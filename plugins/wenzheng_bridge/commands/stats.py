@@ -11,6 +11,7 @@ from . import Command
 from ..caseview.asof import as_of
 from ..caseview.model import STATUSES
 from ..caseview.stats import DIMENSIONS, UNLABELLED, Stats, stats
+from ..caseview.unranked import why_unranked
 from ..caseview.view import build_now, cases
 from ..records import TYPES
 from ..store import Store
@@ -138,15 +139,16 @@ def _group_table(result: Stats, dimension: str, rows: int) -> Table:
 
 
 def _ranking_table(result: Stats, rows: int) -> Table:
-    table = Table(title=f"部门按期答复排名（至少 {result.min_sample} 条可判断是否按期的留言才参与排名，按 Wilson 区间下限）")
+    table = Table(title=f"部门按期答复排名（至少 {result.min_sample} 条留言才参与排名，按 Wilson 区间下限）")
     for header in ("名次", "部门", "留言", "可判断按期", "按期答复率%", "95% 区间"):
         table.add_column(header, justify="left" if header == "部门" else "right")
     for item in result.rankings[:rows]:
         rank = str(item.rank) if item.rank else "样本不足"
         table.add_row(rank, item.group.name, str(item.group.count), str(item.group.timed_base), item.group.on_time_rate,
                       f"{100 * item.low:.1f}–{100 * item.high:.1f}")
-    if not result.rankings:
-        table.caption = "尚无可识别的答复部门"
+    sizes = {name: group.count for name, group in result.by["department"].items() if name != UNLABELLED}
+    unlabelled = result.by["department"].get(UNLABELLED)
+    table.caption = why_unranked(sizes, result.min_sample, unlabelled.count if unlabelled else 0) or None
     return table
 
 

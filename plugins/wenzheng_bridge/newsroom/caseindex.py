@@ -8,8 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
+from ..errors import WenzhengError
 
-class RecordError(ValueError):
+
+class RecordError(WenzhengError, ValueError):
     """A newsroom record or article that cannot be read: names file, line and field."""
 
     def __init__(self, path: Path | str, line: int | None, field: str, problem: str):

@@ -52,7 +52,8 @@ OPEN311_FIELDS = (
 )
 
 CSV_COLUMNS = (
-    "id", "url", "title", "board", "department", "unit", "type", "field", "status", "platform_state",
+    "id", "url", "title", "board", "board_inferred", "department", "unit", "type", "type_inferred", "field", "status",
+    "platform_state",
     "posted", "deadline", "updated", "first_reply", "reply_working_days", "overdue_days",
     "likes", "body", "replies",
 )
@@ -83,9 +84,12 @@ def case_record(case: Case, settings: dict) -> dict:
         "title": p.title,
         "body": p.body,
         "board": p.board,
+        # Evidence when the tool inferred it (推断), "" when the source gave it.
+        "board_inferred": _inferred(p, "board"),
         "department": case.department,
         "unit": case.unit,
         "type": p.type,
+        "type_inferred": _inferred(p, "type"),
         "field": p.field,
         "status": case.status,
         "status_evidence": case.evidence,
@@ -115,6 +119,10 @@ def case_record(case: Case, settings: dict) -> dict:
             {"title": a.title, "url": _link(settings, a.url), "date": iso(a.date)} for a in case.articles
         ],
     }
+
+
+def _inferred(petition, fact: str) -> str:
+    return str((petition.extra.get("inferred") or {}).get(fact, ""))
 
 
 def csv_row(case: Case, settings: dict, record: dict | None = None) -> dict:

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Callable, Iterable
 
 from ..caseview.model import STATUSES, Case
+from ..caseview.unranked import why_unranked
 from ..records import SHANGHAI, TYPES
 from ..urls import case_url
 from .settings import setting
@@ -379,8 +380,11 @@ def write_dimension(build, site: SiteData, dimension: Dimension) -> None:
         heading = f"{dimension.label}：{label(value)}"
         write_index(build, site, rows, site.url(dimension.name, value), heading,
                     dimension=dimension, value=value, scorecard=scorecards.get(value))
+    unranked = why_unranked({v: len(rows) for v, rows in groups.items() if v}, site.figures.min_sample,
+                            len(groups.get("", [])), dimension.label) if scorecards else ""
     build.render("groups", f"{dimension.prefix}/index.html", dimension=dimension, groups=groups,
-                 scorecards=scorecards, ranking=site.figures.ranking(scorecards) if scorecards else [])
+                 scorecards=scorecards, ranking=site.figures.ranking(scorecards) if scorecards else [],
+                 unranked=unranked)
 
 
 def write_archive(build, site: SiteData) -> None:

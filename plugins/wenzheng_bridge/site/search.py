@@ -52,6 +52,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import NamedTuple
 
+from ..errors import WenzhengError
 from ..urls import case_url
 
 log = logging.getLogger(__name__)
@@ -299,7 +300,7 @@ def _executable() -> Path:
     return get_executable()
 
 
-class SearchIndexError(RuntimeError):
+class SearchIndexError(WenzhengError, RuntimeError):
     """Pagefind failed; the previous index is left in place."""
 
 

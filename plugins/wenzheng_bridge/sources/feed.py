@@ -21,7 +21,7 @@ import feedparser
 from ..config import Option
 from ..fetching import FetchError, http_url_problem
 from ..records import SHANGHAI, Petition, SourceError
-from .common import clean_text, infer_type, places
+from .common import clean_text, petition_type, places
 from .forum import html_text, read_thread, thread_petition
 
 _TID = re.compile(r"[?&]tid=(\d+)")
@@ -157,10 +157,11 @@ class FeedSource:
         tags = entry.get("tags") or []
         board = clean_text(tags[0].get("term")) if tags else ""
         board = self.config["board_map"].get(board, board) or self.config["board"]
+        type_, inferred = petition_type("", {}, title, body)  # feeds carry no petition type: the rule applies
         return Petition(
             source=self.name, source_id=source_id, title=title, body=body, posted=posted,
             url=entry.get("link", ""), board=board, department=self.config["department"],
-            type=infer_type(title, body),  # feeds carry no petition type: the documented rule applies
+            type=type_, extra={"inferred": inferred},
             author=clean_text(entry.get("author")), places=places(title + "\n" + body),
         )
 

@@ -27,7 +27,7 @@ from bs4 import BeautifulSoup
 from ..config import Option
 from ..fetching import FetchError, http_url_problem
 from ..records import SHANGHAI, Petition, Reply, SourceError
-from .common import clean_text, infer_type, normalise_type, parse_datetime, places, to_int
+from .common import clean_text, parse_datetime, petition_type, places, to_int
 
 _RELATIVE = [
     (re.compile(r"(\d+)\s*秒前"), lambda now, m: now - timedelta(seconds=int(m[1]))),
@@ -257,13 +257,14 @@ def thread_petition(config: dict, tid: str, url: str, page: ThreadPage, row: Thr
     ]
     board = page.board or config["board"]
     board = config["board_map"].get(board, board) or config["board"]
-    type_ = normalise_type(row.type_name if row else "", config["type_map"]) or infer_type(page.title, first.text)
+    type_, inferred = petition_type(row.type_name if row else "", config["type_map"], page.title, first.text)
     return Petition(
         source=config["name"], source_id=str(tid), title=page.title, body=first.text,
         posted=first.time or (row.posted if row else None), url=url, board=board,
         department=config["department"], type=type_, author=first.author,
         views=row.views if row else None, reply_count=row.replies if row else len(later),
         places=places(page.title + "\n" + first.text), replies=replies,
+        extra={"inferred": inferred} if inferred else {},
     )
 
 

@@ -66,6 +66,7 @@ COMMON_OPTIONS: dict[str, Option] = {
     "board_map": Option(dict, {}, "source board name -> board name shown on the site"),
     "department": Option(str, "", "target department when the source does not give one"),
     "type_map": Option(dict, {}, "platform type name -> 建议/咨询/举报/诉求 (added to the defaults)"),
+    "gazetteer": Option(dict, {}, "place name -> district/county/city, added to WENZHENG_GAZETTEER and the defaults"),
     "charset": Option(str, "", "override the charset of fetched pages"),
     "rate_limit": Option((int, float), 1.0, "requests per second to one host (0 = no limit)", _positive),
     "enabled": Option(bool, True, "pull this source"),
