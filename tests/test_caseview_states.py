@@ -109,3 +109,16 @@ def test_inferred_types_are_counted_per_type(petitions):
     assert result.by["type"][guessed.petition.type].type_inferred == 1
     assert result.by["type"][given.petition.type].as_dict()["type_inferred"] == (
         1 if given.petition.type == guessed.petition.type else 0)
+
+
+def test_platform_state_reaches_every_export(petitions):
+    from wenzheng_bridge.site.exports import case_record, csv_row, open311_request
+    from wenzheng_bridge.site.slugs import Slugs
+
+    case = CaseBuilder(NOW).build(replace(petitions[SILENT], state="已办理"))
+    request = open311_request(case, Slugs())
+    assert request["status"] == "closed" and request["status_notes"].endswith("；平台状态：已办理")
+    record = case_record(case, {"SITEURL": "https://example.org"})
+    assert (record["platform_state"], record["status"], record["reply_known"], record["late"]) == (
+        "已办理", "已回复", True, None)
+    assert csv_row(case, {"SITEURL": "https://example.org"}, record)["platform_state"] == "已办理"
