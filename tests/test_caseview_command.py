@@ -52,3 +52,23 @@ def test_stats_for_a_period(site, capsys, sample_store):
 def test_stats_on_an_empty_period(site, capsys):
     out = run(capsys, site, "--from", "2031-01-01")
     assert "没有符合条件的留言" in out
+
+
+def test_stats_gives_the_yearly_view_with_partial_years(site, capsys, monkeypatch, sample_dir):
+    from openpyxl import load_workbook
+
+    monkeypatch.setenv("COLUMNS", "200")
+    out = run(capsys, site)
+    years = []
+    for name in ("fj2_sample495_labelled.xlsx", "fj3_sample30_likes.xlsx", "fj4_sample120_replies.xlsx"):
+        rows = load_workbook(sample_dir / name, read_only=True).worksheets[0].iter_rows(values_only=True)
+        header = next(rows)
+        at = header.index("留言时间")
+        years += [(str(r[at]).strip()[:4], "答复意见" in header) for r in rows if r[0] is not None]
+    first, last = min(y for y, _ in years), max(y for y, _ in years)
+    yearly = out.split("历年概况", 1)[1].split("历年主要领域占比", 1)[0]
+    assert f"{first}（不完整）" in yearly and f"{last}（不完整）" in yearly
+    # The last year's posts all come from sheets without reply columns: no reply rate, not a drop to 0%.
+    assert not any(carried for year, carried in years if year == last)
+    row = next(line for line in yearly.splitlines() if f"{last}（不完整）" in line)
+    assert "—（0）" in row and "0.00（" not in row

@@ -97,12 +97,12 @@ def _year_name(group) -> str:
 
 def _yearly_table(result: Stats) -> Table:
     """The platform's yearly view: posts, reply rate, median reply time and the share of each type."""
-    table = Table(title="历年概况（回复率按有答复记录的留言计；类型占比按全部留言计）")
-    for header in ("年份", "留言", "有答复记录", "回复率%", "中位工作日", *(f"{t}%" for t in TYPES)):
+    table = Table(title="历年概况（回复率按有答复记录的留言计，括号内为其件数；类型占比按全部留言计）")
+    for header in ("年份", "留言", "回复率%", "中位工作日", *(f"{t}%" for t in TYPES)):
         table.add_column(header, justify="left" if header == "年份" else "right")
     years = [g for g in result.groups("year") if g.name != UNLABELLED]
     for g in years:
-        table.add_row(_year_name(g), str(g.count), str(g.reply_base), g.reply_rate, _days(g.median_working()),
+        table.add_row(_year_name(g), str(g.count), f"{g.reply_rate}（{g.reply_base}）", _days(g.median_working()),
                       *(g.share(g.types, t) for t in TYPES))
     if any(g.partial for g in years):
         table.caption = "标“不完整”的年份：数据在年中开始或截止，或该年尚未结束，不代表增减"
