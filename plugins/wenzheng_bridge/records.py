@@ -41,6 +41,19 @@ class Reply:
 
 
 @dataclass
+class Supplement:
+    """A resident's later post in their own thread (网友补充): more facts, a correction, a nudge."""
+
+    text: str
+    time: datetime | None = None
+
+
+#: Engagement counters: kept current in the store, never written to the change history
+#: (a view count moves on every visit; history would be noise).
+COUNTERS = ("views", "reply_count", "likes", "dislikes")
+
+
+@dataclass
 class Petition:
     """One resident's post to a board, as a source presents it."""
 
@@ -62,6 +75,7 @@ class Petition:
     state: str = ""  # platform state as shown, e.g. 办结 / 已回复
     places: list[str] = dc_field(default_factory=list)
     replies: list[Reply] = dc_field(default_factory=list)
+    supplements: list[Supplement] = dc_field(default_factory=list)
     extra: dict = dc_field(default_factory=dict)
     # What the store knows about the record (first_seen, last_changed, gone_since);
     # not content, so never part of the fingerprint.
@@ -73,11 +87,12 @@ class Petition:
         return f"{self.source}-{self.source_id}"
 
     def content_fields(self) -> dict:
-        """The fields whose change is recorded as history (not replies)."""
+        """The fields whose change is recorded as history (not replies, not counters)."""
         data = asdict(self)
-        data.pop("replies")
-        data.pop("seen")
+        for name in ("replies", "seen", *COUNTERS):
+            data.pop(name)
         data["posted"] = iso(self.posted)
+        data["supplements"] = [{"text": s.text, "time": iso(s.time)} for s in self.supplements]
         return data
 
     def fingerprint(self) -> str:
@@ -132,7 +147,14 @@ class FollowUp:
     who: str = ""
     note: str = ""
     url: str = ""
-    origin: str = ""  # "file:line" of the record, for error messages and review
+    origin: str = ""  # "file:line" of the record, for error messages only: never in an output
+    #: The note may be printed on public pages (the record line marks it "公开："); otherwise
+    #: the note and the name stay in the newsroom and readers see only what happened and when.
+    public: bool = False
+
+    @property
+    def public_note(self) -> str:
+        return self.note if self.public else ""
 
 
 @dataclass

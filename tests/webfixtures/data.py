@@ -43,6 +43,8 @@ class Post:
     author: str
     time: datetime
     text: str
+    edited: str = ""  # Discuz!'s edit note, e.g. "本帖最后由 A0001 于 2019-12-21 10:02 编辑"
+    html: str = ""  # the message as Discuz! renders rich text ([p] paragraphs), instead of ``text``
 
 
 @dataclass
@@ -81,6 +83,7 @@ class ForumData:
 
     boards: dict[int, str] = field(default_factory=dict)
     threads: dict[int, Thread] = field(default_factory=dict)
+    announcement: str = ""  # a forum announcement: a row at the top of every board's first page
 
     @classmethod
     def from_sample(cls, copies: int = 1, limit: int | None = None) -> "ForumData":

@@ -38,7 +38,7 @@ class Rule:
     """One fault: ``kind`` for requests containing ``match``, ``times`` times (None = always)."""
 
     KINDS = ("status", "slow", "truncate", "truncate_close", "reset", "invalid_xml", "wrong_charset",
-             "redirect_loop", "empty_feed", "garbage", "replace")
+             "redirect_loop", "empty_feed", "garbage", "replace", "drip")
     match: str
     kind: str
     times: int | None = None
@@ -131,6 +131,16 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        if rule and rule.kind == "drip":  # one byte every ``seconds``: each read succeeds, the whole never ends
+            try:
+                for index in range(len(body)):
+                    self.wfile.write(body[index:index + 1])
+                    self.wfile.flush()
+                    time.sleep(rule.seconds)
+            except OSError:
+                pass  # the client gave up
+            self.close_connection = True
+            return
         if rule and rule.kind == "truncate":  # promised more than sent
             self.wfile.write(body[: len(body) // 2])
             self.wfile.flush()
@@ -255,7 +265,9 @@ class FixtureServer:
             with self.lock:
                 logged = [r for r in self.log if r.path != path]
                 stats = {"requests": len(logged), "conditional": sum(r.conditional for r in logged),
-                         "not_modified": sum(r.status == 304 for r in logged)}
+                         "not_modified": sum(r.status == 304 for r in logged),
+                         "lists": sum(r.query.get("mod") == "forumdisplay" for r in logged),
+                         "threads": sum(r.query.get("mod") == "viewthread" for r in logged)}
             return 200, "application/json", json.dumps(stats).encode(), None
         if path == "/robots.txt":
             if self.robots is None:
@@ -267,6 +279,8 @@ class FixtureServer:
             return self._page(200, html, text, rule)
         if path == "/forum.php" and q.get("mod") == "viewthread":
             tid = int(q["tid"])
+            if tid not in self.data.threads:
+                return self._page(200, html, render.deleted_thread(self.charset), rule)
             with self.lock:
                 self.data.threads[tid].views += 1  # Discuz! counts every view
             text = render.thread_page(self.data, tid, self.now, self.charset, self.titles, int(q.get("page", 1)))

@@ -71,7 +71,7 @@ class CaseBuilder:
 
     def build(self, raw: Petition) -> Case:
         public, gate_reason = trust.publication_gate(raw, self.records, self.settings)
-        petition = trust.prepare_petition(raw)
+        petition = trust.prepare_petition(raw, self.settings)
         followups = sorted(self.records.followups.get(raw.key, []), key=lambda f: f.date)
         articles = list(self.records.articles.get(raw.key, []))
         knows = self.knows(petition)
@@ -130,9 +130,11 @@ class CaseBuilder:
             events.append(Event("deadline", case.deadline, "超过答复期限",
                                 text=f"{case.reply_limit} 个工作日内未答复"))
         for item in case.followups:
+            # Public: the kind and the date; a note only when marked public; no reporter's name.
             local = item.date.astimezone(SHANGHAI)
             events.append(Event(item.kind, item.date, FOLLOWUP_KINDS.get(item.kind, item.kind),
-                                who=item.who, text=item.note, url=item.url,
+                                text=item.public_note,
+                                url=item.url if item.public or item.kind == "published" else "",
                                 date_only=(local.hour, local.minute, local.second) == (0, 0, 0)))
         for article in case.articles:
             if article.status == "published" and article.date:

@@ -75,7 +75,7 @@ COMMON_OPTIONS: dict[str, Option] = {
     "state_map": Option(dict, {}, "platform state (e.g. 已办理) -> our status, added to the default "
                         "vocabulary of platform states", _state_map_check),
     # Fetching (web kinds only; see fetching.py)
-    "timeout": Option((int, float), 10.0, "seconds to wait for a server before a retry", _positive),
+    "timeout": Option((int, float), 10.0, "seconds one request may take in all (a deadline, not per read)", _positive),
     "retries": Option(int, 3, "retries after a 5xx, a timeout or a dropped connection", _positive),
     "backoff": Option((int, float), 1.0, "first wait between retries in seconds (doubles each time)", _positive),
     "robots": Option(bool, True, "obey robots.txt"),
