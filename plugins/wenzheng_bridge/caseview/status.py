@@ -104,12 +104,7 @@ def decide(petition: Petition, followups: list[FollowUp], articles: list[Article
            knows_replies: bool = True, state_map: dict | None = None) -> Verdict:
     """The status and the evidence that put the case there."""
     ordered = sorted(followups, key=lambda f: f.date)
-    closing, reopened = None, None
-    for item in ordered:
-        if item.kind in ("resolved", "unresolved"):
-            closing, reopened = item, None
-        elif item.kind == "reopened":
-            closing, reopened = None, item
+    closing, reopened = _decisive(ordered)
     if closing is not None:
         status = "已解决" if closing.kind == "resolved" else "未解决"
         return Verdict(status, _followup_evidence(closing), closing.date if status == "已解决" else None)
@@ -121,24 +116,43 @@ def decide(petition: Petition, followups: list[FollowUp], articles: list[Article
     if platform in ("已解决", "未解决") and reopened is None:  # a reopening outlives the platform's closure
         resolved_at = _closed_time(petition) if platform == "已解决" else None
         return Verdict(platform, f"平台状态为“{petition.state}”", resolved_at)
+    return _newsroom_verdict(ordered, latest) or _reply_verdict(petition, platform, due, late, knows_replies)
+
+
+def _decisive(ordered: list[FollowUp]) -> tuple[FollowUp | None, FollowUp | None]:
+    """The closing follow-up still standing, or the reopening that cancelled the last one."""
+    closing, reopened = None, None
+    for item in ordered:
+        if item.kind in ("resolved", "unresolved"):
+            closing, reopened = item, None
+        elif item.kind == "reopened":
+            closing, reopened = None, item
+    return closing, reopened
+
+
+def _newsroom_verdict(ordered: list[FollowUp], latest: ArticleRef | None) -> Verdict | None:
+    """已见报 from an article (or a follow-up linking one), 跟进中 from the newsroom's work; else None."""
     if latest is not None:
         return Verdict("已见报", f"见报：《{latest.title}》 {latest.url}".strip())
     linked = [f for f in ordered if f.kind == "published" and f.url]
     if linked:
         return Verdict("已见报", _followup_evidence(linked[-1]) + f" {linked[-1].url}")
     active = [f for f in ordered if f.kind in ACTIVE_KINDS]
-    if active:
-        return Verdict("跟进中", _followup_evidence(active[-1]))
+    return Verdict("跟进中", _followup_evidence(active[-1])) if active else None
+
+
+def _reply_verdict(petition: Petition, platform: str | None, due: datetime | None, late: Lateness | None,
+                   knows_replies: bool) -> Verdict:
+    """已回复, 答复情况不明, 逾期未复 or 待回复: what the replies (or their absence) say."""
     if petition.replies:
         return Verdict("已回复", _reply_evidence(petition))
     if platform == "已回复":
         return Verdict("已回复", f"平台状态为“{petition.state}”（来源数据未给出答复内容和时间）")
     if not knows_replies and platform is None:
         return Verdict("答复情况不明", f"来源 {petition.source} 的这份数据不含答复信息，无法判断是否已答复")
-    late = late or Lateness()
     if due is None:
         return Verdict("待回复", "尚无答复（留言时间不明，无法计算期限）")
-    if late.late:
+    if late and late.late:
         return Verdict("逾期未复", f"答复期限 {due:%Y-%m-%d} 已过，尚无答复")
     return Verdict("待回复", f"尚无答复，答复期限 {due:%Y-%m-%d}")
 
