@@ -39,6 +39,11 @@ DEFAULT_COLUMNS = {
     "state": "状态?",
 }
 EMPTY_ROWS_END_SHEET = 500
+#: Which columns carry each fact (sources.settings.FACTS): a file without any of them cannot
+#: tell us that fact, so its rows say so (``extra["knows"]``) and the case view does not guess.
+FACT_COLUMNS = {"replies": ("reply_text",), "reply_times": ("reply_time",),
+                "departments": ("department", "reply_unit"), "types": ("type",),
+                "engagement": ("likes", "dislikes", "views")}
 _DISTRICT = re.compile(r"[A-Z]\d+[区县]")
 
 
@@ -134,6 +139,7 @@ class TableSource:
             yield error
 
     def _lines(self, path: Path, rows, where: dict[str, int], merged: dict[str, Petition]) -> Iterator[SourceError]:
+        knows = sorted(fact for fact, columns in FACT_COLUMNS.items() if any(c in where for c in columns))
         for line, row in rows:
             cells = {k: (row[i] if i < len(row) else None) for k, i in where.items()}
             try:
@@ -142,6 +148,7 @@ class TableSource:
                 error.item = f"{path.name} 第 {line} 行 {error.item}".strip()
                 yield SourceError(self.name, error.item, error.field, error.problem)
                 continue
+            petition.extra["knows"] = knows
             if petition.source_id in merged:
                 _merge(merged[petition.source_id], petition)
             else:
@@ -236,6 +243,8 @@ def _merge(kept: Petition, other: Petition) -> None:
             kept.extra["other_fields"].append(other.field)
     if other.replies and not kept.replies:
         kept.replies = other.replies
+    # Two files together know what either knows.
+    kept.extra["knows"] = sorted(set(kept.extra.get("knows", [])) | set(other.extra.get("knows", [])))
 
 
 class TableError(Exception):
