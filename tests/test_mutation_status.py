@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from wenzheng_bridge.caseview.status import clock, decide, reply_limit
+from wenzheng_bridge.caseview.status import Lateness, clock, decide, lateness, reply_limit
 from wenzheng_bridge.caseview.workdays import WorkCalendar
 from wenzheng_bridge.records import SHANGHAI, ArticleRef, FollowUp, Petition, Reply
 
@@ -48,8 +48,16 @@ def test_newsroom_reopening_beats_the_platform_closed_state():
     followups = [follow("resolved", 2019, 5, 10), follow("reopened", 2019, 6, 2)]
     verdict = decide(closed(), followups, [], DUE, NOW)
     assert verdict.status == "跟进中"
-    assert verdict.evidence.startswith("2019-06-02 ")
+    assert verdict.evidence == "重新跟进：2019-06-02 重新跟进"
     assert verdict.resolved_at is None
+
+
+def test_an_article_after_the_reopening_puts_the_case_in_print_again():
+    reopened = [follow("reopened", 2019, 6, 2)]
+    later = ArticleRef(title="路灯又坏了", url="https://news.example/2", date=at(2019, 6, 10))
+    earlier = ArticleRef(title="路灯坏了", url="https://news.example/1", date=at(2019, 5, 10))
+    assert decide(closed(), reopened, [later], DUE, NOW).status == "已见报"
+    assert decide(closed(), reopened, [earlier], DUE, NOW).status == "跟进中"
 
 
 def test_reopening_alone_also_beats_the_platform_closed_state():
@@ -65,28 +73,52 @@ def test_a_later_newsroom_resolution_after_reopening_closes_again():
     assert verdict.evidence.startswith("2019-06-20 ")
 
 
-def test_published_followup_makes_the_case_seen_in_print():
-    open_petition = petition()
-    followups = [follow("claimed", 2019, 5, 1), follow("published", 2019, 5, 20), follow("visited", 2019, 5, 25)]
-    verdict = decide(open_petition, followups, [], DUE, NOW)
+def test_published_followup_with_its_link_makes_the_case_seen_in_print():
+    linked = FollowUp(case="tipdm-2554", kind="published", date=at(2019, 5, 20), url="https://news.example/7")
+    followups = [follow("claimed", 2019, 5, 1), linked, follow("visited", 2019, 5, 25)]
+    verdict = decide(petition(), followups, [], DUE, NOW)
     assert verdict.status == "已见报"
-    assert verdict.evidence.startswith("2019-05-20 ")
+    assert verdict.evidence == "2019-05-20 已见报 https://news.example/7"
+    # Without a link to the article it is newsroom work in progress, not print.
+    unlinked = [follow("claimed", 2019, 5, 1), follow("published", 2019, 5, 20)]
+    assert decide(petition(), unlinked, [], DUE, NOW).evidence == "2019-05-20 已见报"
+    assert decide(petition(), unlinked, [], DUE, NOW).status == "跟进中"
 
 
 def test_only_published_articles_count_not_drafts():
     open_petition = petition()
     draft = ArticleRef(title="路灯何时亮", url="/drafts/1", date=at(2019, 5, 20), status="draft")
-    assert decide(open_petition, [], [draft], DUE, NOW).status == "逾期未复"
+    assert decide(open_petition, [], [draft], DUE, NOW).status == "待回复"
     printed = ArticleRef(title="路灯何时亮", url="https://news.example/1", date=at(2019, 5, 21))
     older = ArticleRef(title="路灯仍未亮", url="https://news.example/0", date=at(2019, 5, 2))
     verdict = decide(open_petition, [], [older, draft, printed], DUE, NOW)
     assert verdict.status == "已见报" and "《路灯何时亮》" in verdict.evidence
 
 
-def test_overdue_only_strictly_after_the_deadline():
+@pytest.mark.parametrize("now, expected", [
+    (DUE, Lateness(0, False)),
+    (at(2019, 5, 1, 10, 0), Lateness(0, False)),  # 劳动节: a day off right after the deadline is no delay
+    (at(2019, 5, 4, 22, 0), Lateness(0, False)),
+    (at(2019, 5, 5, 8, 0), Lateness(1, True)),  # Sunday 05-05, a 调休 working day (国办发明电〔2019〕2号)
+    (at(2019, 5, 7, 8, 0), Lateness(3, True)),
+])
+def test_lateness_counts_working_days_after_the_deadline_day(now, expected):
+    assert lateness(DUE, False, None, now, WorkCalendar()) == expected
+
+
+def test_lateness_of_a_reply_and_when_it_cannot_be_known():
+    calendar = WorkCalendar()
+    assert lateness(DUE, True, at(2019, 5, 6, 9, 0), NOW, calendar) == Lateness(2, True)
+    assert lateness(DUE, True, at(2019, 4, 30, 18, 0), NOW, calendar) == Lateness(0, False)
+    assert lateness(DUE, True, None, NOW, calendar) == Lateness(0, None)  # answered, time unknown
+    assert lateness(None, False, None, NOW, calendar) == Lateness(0, None)
+
+
+def test_overdue_only_when_late():
     open_petition = petition()
-    assert decide(open_petition, [], [], DUE, DUE).status == "待回复"
-    assert decide(open_petition, [], [], DUE, DUE + timedelta(seconds=1)).status == "逾期未复"
+    late = lateness(DUE, False, None, NOW, WorkCalendar())
+    assert decide(open_petition, [], [], DUE, NOW, late).status == "逾期未复"
+    assert decide(open_petition, [], [], DUE, NOW, Lateness(0, False)).status == "待回复"
     assert decide(open_petition, [], [], None, NOW).status == "待回复"
 
 
@@ -150,7 +182,7 @@ def test_reply_evidence_is_the_first_reply_by_time():
 def test_waiting_evidence_says_the_deadline_or_why_there_is_none():
     assert decide(petition(), [], [], DUE, DUE).evidence == "尚无答复，答复期限 2019-04-30"
     assert decide(petition(posted=None), [], [], None, NOW).evidence == "尚无答复（留言时间不明，无法计算期限）"
-    assert decide(petition(), [], [], DUE, NOW).evidence == "答复期限 2019-04-30 已过，尚无答复"
+    assert decide(petition(), [], [], DUE, NOW, Lateness(5, True)).evidence == "答复期限 2019-04-30 已过，尚无答复"
 
 
 def test_platform_closed_time_is_the_last_final_reply():
