@@ -134,9 +134,9 @@ def test_json_adapter_yields_only_records_and_source_errors(rows, junk):
     tids = {str(row["tid"]).strip() for row in rows if isinstance(row.get("tid"), (int, str))}
     items = list(API.items(_memory(json.dumps({"responseData": rows}))))
     petitions = [item for item in items if isinstance(item, Petition)]
-    # One item per row at most (plus one error when the last row cannot carry the paging on).
-    assert len(items) <= len(rows) + 1
-    assert len({p.source_id for p in petitions}) == len(petitions)
+    # The memory page answers every request, so the walk reads it at most twice (max_pages=2):
+    # one item per row and read, plus one paging error per read.
+    assert len(items) <= 2 * (len(rows) + 1)
     for petition in petitions:
         assert petition.source == "api" and petition.source_id in tids and petition.title.strip()
         assert_shanghai(petition.posted)
@@ -167,7 +167,11 @@ def test_table_parser_yields_only_records_and_source_errors(tmp_path_factory, ro
         csv.writer(handle).writerows([header, *rows] if header else rows)
     source = TableSource(_values(TableSource, {"name": "t", "kind": "table", "paths": [str(path)]}), Path("/"))
     items = list(source.items())
-    bare = lambda cell: re.sub(r"\s", "", cell)  # whitespace is tidied by the adapter, not the id
+    def bare(cell: str) -> str:
+        """The id as the adapter may tidy it: whitespace gone, an Excel float id (7.0) read as 7."""
+        cell = re.sub(r"\s", "", cell)
+        return re.sub(r"^(\d+)\.0+$", r"\1", cell)
+
     ids = {bare(row[0]) for row in rows if row and header[:1] == ["留言编号"]}
     assert len(items) <= max(len(rows), 1)
     for item in items:
