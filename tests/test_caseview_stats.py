@@ -6,8 +6,9 @@ from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
-from openpyxl import load_workbook
 
+from conftest import sheet_dicts
+from references import wilson_interval
 from wenzheng_bridge.caseview import cases, reply_rate, stats, wilson
 from wenzheng_bridge.caseview.view import CaseBuilder
 from wenzheng_bridge.store import Store
@@ -17,11 +18,8 @@ FILES = ("fj2_sample495_labelled.xlsx", "fj3_sample30_likes.xlsx", "fj4_sample12
 
 
 def raw_rows(sample_dir, name):
-    """Rows of a sheet as dicts, read with openpyxl alone (not through the project's adapter)."""
-    sheet = load_workbook(sample_dir / name, read_only=True).worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows)
-    return [dict(zip(header, row)) for row in rows if row[0] is not None]
+    """Rows of a sheet as dicts, read with openpyxl alone (once a session, conftest.sheet_dicts)."""
+    return sheet_dicts(name, sample_dir)
 
 
 def raw_time(cell) -> datetime:
@@ -89,10 +87,12 @@ def test_breakdowns_add_up(views):
 
 
 def test_wilson_interval_reference_values():
+    # Checked against Newcombe's closed form (references.wilson_interval); the textbook table values
+    # are in test_independent_expectations.py.
     low, high = wilson(5, 10)
-    assert (round(low, 4), round(high, 4)) == (0.2366, 0.7634)
+    assert (round(low, 4), round(high, 4)) == (0.2366, 0.7634) == tuple(round(x, 4) for x in wilson_interval(5, 10))
     low, high = wilson(0, 1)
-    assert low == 0 and round(high, 4) == 0.7935
+    assert low == 0 and round(high, 4) == 0.7935 == round(wilson_interval(0, 1)[1], 4)
     assert wilson(0, 0) == (0.0, 0.0)
 
 
@@ -111,7 +111,8 @@ def test_small_department_listed_but_not_ranked(sample_store):
     assert by_name["甲局"].rank == 1
     assert by_name["乙局"].rank is None and by_name["乙局"].group.on_time_rate == "100.00"
     assert [r.group.name for r in result.rankings] == ["甲局", "乙局"]  # listed after the ranked
-    assert (by_name["甲局"].low, by_name["甲局"].high) == wilson(by_name["甲局"].group.on_time, 40)
+    assert (by_name["甲局"].low, by_name["甲局"].high) == pytest.approx(
+        wilson_interval(by_name["甲局"].group.on_time, 40))  # Newcombe's closed form, not the code's
     # With a smaller minimum the tiny one ranks, on its Wilson lower bound (2 of 2: 0.342)
     # against the big one's (17 of 40 on time in the sample, with the inferred types: 0.285).
     assert by_name["甲局"].group.on_time == 17

@@ -1,19 +1,16 @@
 """Figures checked against expectations the program does not compute: a textbook table, the raw
-sheet cells read with openpyxl alone, the official calendar asked day by day, the documented formula."""
+sheet cells read with openpyxl alone, the documented formula. (`wenzheng stats`'s headline figures
+from the raw cells and the official calendar: test_caseview_command.py.)"""
 from __future__ import annotations
 
-import shutil
-import statistics
 from datetime import datetime, timedelta
 
 import pytest
 
 from conftest import sheet_dicts, sheet_time
-from references import working_days_between
 from wenzheng_bridge.caseview.stats import wilson
 from wenzheng_bridge.caseview.trending import score
 from wenzheng_bridge.caseview.view import CaseBuilder
-from wenzheng_bridge.cli import main
 from wenzheng_bridge.records import SHANGHAI, Petition
 
 FILES = ("fj2_sample495_labelled.xlsx", "fj3_sample30_likes.xlsx", "fj4_sample120_replies.xlsx")
@@ -76,40 +73,3 @@ def test_trending_parts_are_weighted_capped_and_decayed():
     assert score(undated, 0, 0, now, weights)[0] == pytest.approx((1 + 2.0) / 2 ** 2)
     future = Petition(source="s", source_id="3", title="t", likes=1, posted=now + timedelta(days=5))
     assert score(future, 0, 0, now, weights)[0] == pytest.approx((1 + 2.0) / 2 ** 2)
-
-
-# -- `wenzheng stats`: the headline figures from the raw sheets and the official calendar.
-
-@pytest.fixture
-def site(project_copy, sample_store):
-    shutil.copy(sample_store, project_copy / "data" / "wenzheng.sqlite3")
-    return project_copy
-
-
-def run_stats(capsys, site, *args) -> str:
-    code = main(["-s", str(site / "pelicanconf.py"), "stats", *args])
-    out = capsys.readouterr().out
-    assert code == 0, out
-    return out
-
-
-def test_stats_headline_figures_come_from_the_raw_cells(site, capsys, sample_dir):
-    fj4 = raw_rows(sample_dir, "fj4_sample120_replies.xlsx")
-    working = [working_days_between(sheet_time(r["留言时间"]).date(), sheet_time(r["答复时间"]).date()) for r in fj4]
-    calendar = [(sheet_time(r["答复时间"]) - sheet_time(r["留言时间"])).total_seconds() / 86400 for r in fj4]
-    ids = {str(r["留言编号"]) for name in FILES for r in raw_rows(sample_dir, name)}
-    out = run_stats(capsys, site)
-    assert f"留言 {len(ids)} 条" in out and f"已回复 {len(fj4)} 条" in out
-    assert f"回复率 {100 * len(fj4) / len(ids):.2f}%" in out
-    median_working = statistics.median(working)
-    median_calendar = statistics.median(calendar)
-    assert f"中位数 {median_working:g} 个工作日（{median_calendar:.2f} 天）" in out
-
-
-def test_stats_for_a_period_from_the_raw_cells(site, capsys, sample_dir):
-    rows = {str(r["留言编号"]): r for name in FILES for r in raw_rows(sample_dir, name)}
-    answered = {str(r["留言编号"]) for r in raw_rows(sample_dir, "fj4_sample120_replies.xlsx")}
-    in_2019 = {key for key, r in rows.items() if sheet_time(r["留言时间"]).year == 2019}
-    out = run_stats(capsys, site, "--from", "2019-01-01", "--to", "2020-01-01")
-    assert f"留言 {len(in_2019)} 条" in out
-    assert f"回复率 {100 * len(in_2019 & answered) / len(in_2019):.2f}%" in out

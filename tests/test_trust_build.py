@@ -177,7 +177,11 @@ def test_no_payload_executes_in_chromium(xss_site):
                 page.wait_for_selector(".pagefind-ui__result", timeout=20000)
                 results = page.locator(".pagefind-ui__result").count()
                 assert results >= 5, results  # the payload cases were found and their excerpts shown
-            page.wait_for_timeout(150)  # onerror / onfocus / ontoggle handlers run after load
+            # onerror / onfocus / ontoggle handlers are tasks queued around load: wait until every image
+            # has settled (loaded or failed), then let two frames and one more task pass.
+            page.wait_for_function("() => [...document.images].every(image => image.complete)")
+            page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame("
+                          "() => setTimeout(done, 0))))")
             if page.evaluate("() => window.__xss !== undefined || window.top.__xss !== undefined"):
                 fired.append(f"flag set on {url}")
         # javascript: links would run on a click: click every link of a payload case page to be sure.

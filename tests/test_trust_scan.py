@@ -123,7 +123,9 @@ def test_pagefind_bundles_are_not_read_but_its_index_is(output):
 
 def test_scan_can_be_switched_off(output):
     (output / "x.csv").write_text(f"a,{MOBILE}\n", "utf-8")
-    scan_output(SimpleNamespace(settings={"WENZHENG_SCAN_OUTPUT": False}, output_path=output))
+    assert scan_output(SimpleNamespace(settings={"WENZHENG_SCAN_OUTPUT": False}, output_path=output)) is None
+    with pytest.raises(PersonalDataLeak):  # the same output, scanned, is refused
+        scan_output(SimpleNamespace(settings={}, output_path=output))
 
 
 def test_scan_is_fast_on_a_large_output(tmp_path):
