@@ -173,7 +173,7 @@ def commit() -> str:
     return head.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
 
 
-def write_report(results: list[dict]) -> Path:
+def write_report(results: list[dict], name: str = "scores") -> Path:
     lines = [f"# mutmut scores ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})", "",
              "Score: (killed + timeout) / (mutants - skipped). Time: the module's whole run (a baseline",
              "test run, mutmut's coverage run, every mutant), with the 1-minute load average after it.", "",
@@ -201,10 +201,10 @@ def write_report(results: list[dict]) -> Path:
             lines += ["Equivalent (letter case only), not reached by the selected tests, or timed out"
                       " (counted as killed):", ""]
             lines += [f"- {name}" for name in others] + [""]
-    report = WORK / "scores.md"
+    report = WORK / f"{name}.md"
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (WORK / "scores.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    (WORK / f"{name}.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     return report
 
 
@@ -212,11 +212,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="some of: " + " ".join(TARGETS))
     parser.add_argument("--max-children", type=int, default=2)
+    parser.add_argument("--report", default="scores", help="report name under bench/work/mutate/ (for runs side by side)")
     options = parser.parse_args(argv)
     unknown = [name for name in options.modules if name not in TARGETS]
     if unknown:
         parser.error(f"未知的模块：{' '.join(unknown)}（可选：{' '.join(TARGETS)}）")
-    previous = WORK / "scores.json"
+    previous = WORK / f"{options.report}.json"
     # Earlier runs' modules stay in the report (each with its own commit and command) until rerun.
     kept = {r["name"]: r for r in json.loads(previous.read_text())} if previous.exists() else {}
     command = "python bench/mutate.py " + " ".join(argv if argv is not None else sys.argv[1:])
@@ -227,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         results = [kept[n] for n in TARGETS if n in kept]
         print(f"{result['module']}: {result['score']}% killed of {result['stats'].get('total', 0)} "
               f"in {result['seconds']} s", flush=True)
-        report = write_report(results)
+        report = write_report(results, options.report)
     print(f"详见 {report}")
     return 0
 
