@@ -104,6 +104,7 @@ def test_the_type_rule_reads_the_title_then_the_first_200_characters_of_the_body
 def test_petition_type_prefers_the_source_label_and_marks_a_guess():
     assert petition_type("民生", {"民生": "咨询"}, "路灯坏了") == ("咨询", {})
     assert petition_type("", None, "关于小区的事情", "可以办理吗") == ("咨询", {"type": "正文“可以…理吗”"})
+    assert petition_type("", None, "举报无证经营") == ("举报", {"type": "标题“举报”"})
 
 
 def test_places_default_to_eight():
