@@ -199,3 +199,24 @@ def test_the_latest_dated_article_is_the_evidence():
     dated = ArticleRef(title="路灯何时亮", url="https://news.example/1", date=at(2019, 5, 21))
     for articles in ([undated, dated], [dated, undated]):
         assert decide(petition(), [], articles, DUE, NOW).evidence == "见报：《路灯何时亮》 https://news.example/1"
+
+
+def test_platform_states_through_the_settings_map():
+    mapping = {"已受理完毕": "已解决", "不予受理": "未解决"}
+    resolved = decide(petition(state="已受理完毕", replies=[Reply("已办", at(2019, 5, 9))]), [], [], DUE, NOW,
+                      state_map=mapping)
+    assert (resolved.status, resolved.resolved_at) == ("已解决", at(2019, 5, 9))
+    refused = decide(petition(state="不予受理", replies=[Reply("不属于受理范围", at(2019, 5, 9))]), [], [], DUE, NOW,
+                     state_map=mapping)
+    assert (refused.status, refused.evidence, refused.resolved_at) == ("未解决", "平台状态为“不予受理”", None)
+    assert decide(petition(state="已受理完毕"), [], [], DUE, NOW).status == "待回复"  # unknown without the map
+
+
+def test_a_platform_replied_state_without_reply_text():
+    verdict = decide(petition(state="已回复"), [], [], DUE, NOW, Lateness(3, True))
+    assert (verdict.status, verdict.evidence) == ("已回复", "平台状态为“已回复”（来源数据未给出答复内容和时间）")
+
+
+def test_an_article_dated_with_the_reopening_does_not_close_it():
+    same_day = ArticleRef(title="路灯又坏了", url="https://news.example/2", date=at(2019, 6, 2))
+    assert decide(closed(), [follow("reopened", 2019, 6, 2)], [same_day], DUE, NOW).status == "跟进中"
