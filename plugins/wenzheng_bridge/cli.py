@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "takedown": "wenzheng_bridge.commands.newsroom:TAKEDOWN",
     "clear": "wenzheng_bridge.commands.newsroom:CLEAR",
     "restore": "wenzheng_bridge.commands.newsroom:RESTORE",
+    "check": "wenzheng_bridge.commands.newsroom:CHECK",
 }
 
 

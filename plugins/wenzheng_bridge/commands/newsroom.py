@@ -358,6 +358,25 @@ def _drafts(args, settings) -> int:
     return 0
 
 
+@_guarded
+def _check(args, settings) -> int:
+    from ..newsroom.articles import read_articles
+    from ..newsroom.review import check_articles
+
+    published, problems = check_articles(settings, read_articles(settings))
+    if problems:
+        err = Console(stderr=True, soft_wrap=True)
+        err.print(f"[red]不能发布[/red]：{len(published)} 篇已发布的文章中发现 {len(problems)} 个问题：", highlight=False)
+        for problem in problems:
+            err.print(f"  - {problem}", highlight=False)
+        err.print("改正后再运行 wenzheng check；或把文章改回 Status: draft。", highlight=False)
+        return 2
+    Console().print(f"检查通过：{len(published)} 篇已发布的文章没有占位文字、待审案件或未打码的个人信息。", highlight=False)
+    return 0
+
+
+CHECK = Command("发布前检查已发布的专栏文章：占位文字、未经审核的案件、未打码的个人信息（make publish 先运行）",
+                lambda parser: None, _check)
 BUDGET = Command("生成选题单：认领跟进中、正在升温、新近解决、逾期待追、待回访（终端表格 + CSV）", _budget_arguments, _budget)
 CLAIM = Command("记者认领案件（写入 content/newsroom/ 下的记录；已由别人认领时须加 --take 接手）",
                 _claim_arguments, _claim)
