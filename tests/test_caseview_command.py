@@ -36,13 +36,13 @@ def test_stats_prints_the_headline_figures_in_chinese(site, capsys):
 
 
 def test_stats_for_a_period(site, capsys, sample_store):
-    out = run(capsys, site, "--from", "2019-01-01", "--to", "2020-01-01")
+    out = run(capsys, site, "--from", "2019-01-01", "--to", "2019-12-31")  # both days included
     with Store.open(sample_store, readonly=True) as store:
         views = list(cases(store, {}))
     expected = reply_rate(views, date(2019, 1, 1), date(2020, 1, 1))
     count = sum(1 for c in views if c.petition.posted.year == 2019)
     assert f"留言 {count} 条" in out and f"回复率 {expected}%" in out
-    assert "2019-01-01 至 2020-01-01" in out
+    assert "2019-01-01 至 2019-12-31" in out
 
 
 def test_stats_on_an_empty_period(site, capsys):

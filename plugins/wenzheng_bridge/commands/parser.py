@@ -36,7 +36,7 @@ MESSAGES = {
     "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
 }
 #: Type names argparse puts into "invalid %(type)s value".
-TYPE_NAMES = {"int": "整数", "float": "数字", "str": "文字"}
+TYPE_NAMES = {"int": "整数", "float": "数字", "str": "文字", "fromisoformat": "日期（应为 2019-01-01）"}
 
 
 class _Typed(str):
