@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from wenzheng_bridge.caseview.view import cases
 from wenzheng_bridge.newsroom import records as nr
-from wenzheng_bridge.newsroom.budget import (SECTIONS, FilterError, Filters, case_link, cell, make_budget,
+from wenzheng_bridge.newsroom.budget import (REPEAT_MIN, SECTIONS, FilterError, Filters, case_link, cell, make_budget,
                                              print_budget, write_csv)
 from wenzheng_bridge.records import SHANGHAI
 from wenzheng_bridge.store import Store
@@ -186,3 +186,24 @@ def test_terminal_view_fits_80_columns(budget):
         assert line.case.key in text
         for reason in line.reasons:  # wrapped, never cut off
             assert reason.replace(" ", "")[:12] in text.replace(" ", "").replace("\n", "").replace("│", "")
+
+
+def test_repeated_complaints_about_one_place_are_trending_with_the_count(world):
+    """The morning after a place's repeated complaint within 90 days, that complaint trends, saying which."""
+    settings, views, _ = world
+    posted = sorted((c for c in views if c.petition.posted), key=lambda c: c.petition.posted)
+
+    def earlier(case, place):  # counted by hand: complaints naming the place in the 90 days up to this one
+        return [c for c in posted if place in c.petition.places
+                and timedelta(0) <= case.petition.posted - c.petition.posted <= timedelta(days=90)]
+
+    case, place = next((c, p) for c in posted for p in c.petition.places
+                       if not p.endswith(("市", "区", "县", "省")) and len(earlier(c, p)) >= REPEAT_MIN)
+    nth = len(earlier(case, place))
+    now = case.petition.posted + timedelta(days=1)
+    with Store.open(settings["WENZHENG_STORE"], readonly=True) as store:
+        then = [c for c in cases(store, settings, records=nr.load(settings), now=now)
+                if c.petition.posted and c.petition.posted <= now]
+    budget = make_budget(then, settings, now, size=50)
+    line = next(line for line in budget.sections["trending"] if line.case.key == case.key)
+    assert f"同一地点（{place}）三个月内第 {nth} 次投诉" in line.reasons

@@ -55,8 +55,8 @@ QUESTIONS = {
 RECENT_DAYS = 30
 #: ... and after which a resolution nobody went back to needs a 回访.
 REVISIT_DAYS = 90
-#: A place counts as repeating from this many complaints within the window.
-REPEAT_MIN = 3
+#: A place counts as repeating from its second complaint within the window (the sample never reaches a third).
+REPEAT_MIN = 2
 #: Window of "recent" for repeats and topic growth, days.
 FRESH_DAYS = 30
 #: Kinds that count as going back to a case after its resolution.
