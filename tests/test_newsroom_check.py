@@ -1,30 +1,17 @@
 """`wenzheng check` as an editor runs it before `make publish`: real subprocesses over the real sample store."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-WENZHENG = str(Path(sys.executable).with_name("wenzheng"))
+from test_newsroom_commands import run, write_desk
 
 
 @pytest.fixture
 def desk(sample_store, tmp_path) -> Path:
-    (tmp_path / "content" / "articles").mkdir(parents=True)
-    (tmp_path / "pelicanconf.py").write_text(
-        "TIMEZONE = 'Asia/Shanghai'\nPATH = 'content'\nARTICLE_PATHS = ['articles', 'drafts']\n"
-        f"WENZHENG_STORE = {str(sample_store)!r}\nWENZHENG_NOW = '2020-02-01T09:00:00+08:00'\n",
-        encoding="utf-8",
-    )
-    return tmp_path
-
-
-def run(desk: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COLUMNS": "200"}
-    return subprocess.run([WENZHENG, *args], cwd=desk, capture_output=True, text=True, env=env, timeout=300)
+    folder = write_desk(tmp_path, sample_store)
+    (folder / "content" / "articles").mkdir()
+    return folder
 
 
 def publish_draft(desk: Path, *cases: str) -> Path:

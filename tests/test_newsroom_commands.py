@@ -12,17 +12,20 @@ import pytest
 WENZHENG = str(Path(sys.executable).with_name("wenzheng"))
 
 
-@pytest.fixture(scope="module")
-def desk(sample_store, tmp_path_factory) -> Path:
-    """A newsroom folder: settings naming the shared sample store, an empty content folder."""
-    folder = tmp_path_factory.mktemp("desk")
+def write_desk(folder: Path, store: Path) -> Path:
+    """A newsroom folder: settings naming the store, an empty content folder."""
     (folder / "content").mkdir()
     (folder / "pelicanconf.py").write_text(
         "TIMEZONE = 'Asia/Shanghai'\nPATH = 'content'\nARTICLE_PATHS = ['articles', 'drafts']\n"
-        f"WENZHENG_STORE = {str(sample_store)!r}\nWENZHENG_NOW = '2020-02-01T09:00:00+08:00'\n",
+        f"WENZHENG_STORE = {str(store)!r}\nWENZHENG_NOW = '2020-02-01T09:00:00+08:00'\n",
         encoding="utf-8",
     )
     return folder
+
+
+@pytest.fixture(scope="module")
+def desk(sample_store, tmp_path_factory) -> Path:
+    return write_desk(tmp_path_factory.mktemp("desk"), sample_store)
 
 
 def run(desk: Path, *args: str) -> subprocess.CompletedProcess:

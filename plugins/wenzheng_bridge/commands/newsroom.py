@@ -221,7 +221,7 @@ def _followup(args, settings) -> int:
         hint = "（认领请用 wenzheng claim，撤销认领请用 wenzheng unclaim）" if kind in ("claimed", "unclaimed") else ""
         raise CommandError(f"--kind：未知的跟进类型 {args.kind!r}{hint}（可用：{nr.kind_choices(FOLLOWUP_CHOICES)}）")
     if kind == "published" and not args.url.strip():
-        raise CommandError("见报（published）必须用 --url 写明见报文章的链接（如 /column/文章别名/）；"
+        raise CommandError("--kind published 必须用 --url 写明见报文章的链接（如 /column/文章别名/）；"
                            "没有文章的案件不能标为“已见报”")
     due = _due(args.due, settings)
     return _record(settings, args, kind, who=args.who, note=args.note, url=args.url, public=args.public, due=due)
