@@ -112,9 +112,16 @@ def test_reasons_are_sentences_not_formulas(budget):
 
 def test_gated_cases_stay_in_the_budget_marked(world):
     settings, views, growth = world
-    reports = make_budget(views, settings, NOW, Filters(type="举报"), size=50)
+    reports = make_budget(views, settings, NOW, Filters(type="举报"), size=500)
     lines = list(reports.lines())
     assert lines and all(line.gated and "举报" in line.case.gate_reason for line in lines)
+    # every gated case is listed once: in the section whose question it answers, else 不公开待处理
+    assert sorted(keys(lines)) == sorted(c.key for c in views if c.petition.type == "举报")
+    hidden = reports.sections["hidden"]
+    assert hidden and all(line.reasons == [line.case.gate_reason] for line in hidden)
+    taken = make_budget(views, settings, NOW, size=500)
+    line = next(line for line in taken.lines() if line.case.key == "tipdm-360114")
+    assert line.gated and line.case.gate_reason == "已撤下：当事人要求撤下"
 
 
 @pytest.mark.parametrize("filters, check", [

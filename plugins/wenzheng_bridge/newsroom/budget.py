@@ -10,7 +10,9 @@ Five sections, each answering one question, and a case appears in at most one
   same place, a topic gaining posts;
 - 新近解决: resolved lately, to report back;
 - 逾期待追: longest overdue, weighted by public interest;
-- 待回访: 未解决, or resolved long ago with no visit since.
+- 待回访: 未解决, or resolved long ago with no visit since;
+- 不公开待处理: gated cases none of the above took, so an editor still sees
+  every case waiting for a clearance or kept down.
 
 Every reason is one plain sentence an editor can check against the case page.
 Gated cases (举报, not cleared, taken down) stay in the budget, marked: the
@@ -43,6 +45,7 @@ SECTIONS = {
     "resolved": "新近解决",
     "overdue": "逾期待追",
     "revisit": "待回访",
+    "hidden": "不公开待处理",
 }
 QUESTIONS = {
     "claimed": "谁在跟、做到哪一步、下一步何时到期",
@@ -50,6 +53,7 @@ QUESTIONS = {
     "resolved": "最近解决、可以回头报道的",
     "overdue": "逾期最久、关注度最高、值得追问的",
     "revisit": "未解决，或解决已久而从未回访的",
+    "hidden": "未列入以上各栏、不能公开的案件（举报、待审、撤下）：等编辑审核或决定",
 }
 #: Days after which a resolution is no longer news (新近解决) ...
 RECENT_DAYS = 30
@@ -350,6 +354,12 @@ class _Picker:
                                                         if interest_sentence(case) else "")]
 
 
+    def hidden(self, case: Case):
+        if case.public:
+            return None
+        return (case.key,), [case.gate_reason]
+
+
 def make_budget(cases: Iterable[Case], settings: dict, now: datetime, filters: Filters | None = None,
                 size: int | None = None, groups: list[tuple[str, list[str]]] | None = None,
                 growth: dict | None = None) -> Budget:
@@ -459,7 +469,7 @@ def print_budget(budget: Budget, console) -> None:
             case, p = line.case, line.case.petition
             status = case.status + ("\n[red]不公开[/red]" if line.gated else "")
             who = f"\n记者：{line.reporter}" if line.reporter else ""
-            why = "\n".join(f"· {reason}" for reason in line.reasons + ([case.gate_reason] if line.gated else []))
+            why = "\n".join(f"· {reason}" for reason in line.reasons + ([case.gate_reason] if line.gated and case.gate_reason not in line.reasons else []))
             table.add_row(str(line.rank), case.key + who, status, f"[bold]{_escape(p.title)}[/bold]\n{_escape(why)}")
         if not lines:
             table.add_row("", "", "", "（暂无）")
