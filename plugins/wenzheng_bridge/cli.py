@@ -40,7 +40,7 @@ def load_command(name: str) -> Command:
 
 def parser() -> argparse.ArgumentParser:
     top = ChineseParser(prog="wenzheng", description="零距离问政：拉取问政留言、生成选题单与稿件、构建跟踪网站")
-    top.add_argument("-s", "--settings", default="pelicanconf.py", help="Pelican 设置文件（默认 pelicanconf.py）")
+    top.add_argument("-s", "--settings", default="pelicanconf.py", metavar="设置文件", help="Pelican 设置文件（默认 pelicanconf.py）")
     top.add_argument("-v", "--verbose", action="store_true", help="输出调试信息")
     top.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 调用栈（报告程序缺陷时用）")
     subs = top.add_subparsers(dest="command", required=True, metavar="命令")

@@ -159,17 +159,17 @@ def _decision_arguments(action: str, reason_required: bool = True):
 
     def add(parser) -> None:
         _case_argument(parser)
-        parser.add_argument("--reason", required=reason_required, default="",
+        parser.add_argument("--reason", required=reason_required, default="", metavar="理由",
                             help=f"{action}的理由（记录在案，供审核）")
-        parser.add_argument("--who", default="编辑部", help=f"决定{action}的编辑")
+        parser.add_argument("--who", default="编辑部", metavar="人员", help=f"决定{action}的编辑")
 
     return add
 
 
 def _clear_arguments(parser) -> None:
     _case_argument(parser)
-    parser.add_argument("--who", default="编辑部", help="审核通过的编辑")
-    parser.add_argument("--note", default="", help="审核意见")
+    parser.add_argument("--who", default="编辑部", metavar="人员", help="审核通过的编辑")
+    parser.add_argument("--note", default="", metavar="备注", help="审核意见")
 
 
 @_guarded
@@ -293,8 +293,8 @@ def _budget(args, settings) -> int:
 
 # -- drafts -----------------------------------------------------------------------------------
 def _draft_arguments(parser) -> None:
-    parser.add_argument("cases", nargs="+", help="案件编号；多个案件写进同一篇稿件")
-    parser.add_argument("--topic", default="", help="话题名称（多个案件时用作标题）")
+    parser.add_argument("cases", nargs="+", metavar="案件", help="案件编号；多个案件写进同一篇稿件")
+    parser.add_argument("--topic", default="", metavar="话题", help="话题名称（多个案件时用作标题）")
 
 
 def _drafts_arguments(parser) -> None:

@@ -87,7 +87,11 @@ class ChineseParser(argparse.ArgumentParser):
 
     def format_help(self) -> str:
         with chinese():
-            return super().format_help()
+            text = super().format_help()
+        # argparse ends a section heading with an ASCII colon; Chinese text takes the full-width one.
+        for title in {group.title for group in self._action_groups if group.title}:
+            text = text.replace(f"\n{title}:\n", f"\n{title}：\n")
+        return text
 
     def error(self, message: str) -> NoReturn:
         with chinese():

@@ -21,7 +21,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
                         help="只统计此日起发布的留言（含当天）")
     parser.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD",
                         help="只统计此日及以前发布的留言（含当天，与 budget --until 相同）")
-    parser.add_argument("--rows", type=int, default=12, help="每张表最多显示的行数（默认 12）")
+    parser.add_argument("--rows", type=int, default=12, metavar="行数", help="每张表最多显示的行数（默认 12）")
     parser.add_argument("--topics", action="store_true", help="同时列出热点话题（需分词，较慢）")
 
 
