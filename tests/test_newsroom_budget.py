@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -19,7 +20,8 @@ NOW = datetime(2020, 2, 1, 9, 0, tzinfo=SHANGHAI)
 
 @pytest.fixture(scope="module")
 def world(sample_store, tmp_path_factory):
-    """A copy of the real sample's store pulled a second time with more likes on three cases,
+    """A copy of the real sample's store pulled a second time: more likes on three cases, and three
+    posts seen in an export that carries reply columns, empty for them (so known unanswered, overdue);
     and a few newsroom records: claims (one step overdue), resolutions, an unresolved case, a takedown."""
     import shutil
     from dataclasses import replace
@@ -34,6 +36,10 @@ def world(sample_store, tmp_path_factory):
             for key, extra in GROWN.items():
                 petition = store.petition(key)
                 store.upsert(replace(petition, likes=(petition.likes or 0) + extra), SECOND_PULL)
+            for key in UNANSWERED:
+                petition = store.petition(key)
+                knows = sorted(set(petition.extra.get("knows") or []) | {"replies", "reply_times"})
+                store.upsert(replace(petition, extra={**petition.extra, "knows": knows}), SECOND_PULL)
     raw = {"PATH": "content", "WENZHENG_BASE": str(base), "WENZHENG_STORE": str(store_path),
            "WENZHENG_SOURCES": [], "SITEURL": "https://wenzheng.example.org"}
     settings = {**raw, **wenzheng_settings(raw)}
@@ -56,6 +62,7 @@ def world(sample_store, tmp_path_factory):
 
 
 GROWN = {"tipdm-360108": 340, "tipdm-286572": 25, "tipdm-360106": 2}
+UNANSWERED = ("tipdm-360100", "tipdm-360101", "tipdm-360107")
 SECOND_PULL = datetime(2020, 1, 31, 8, 0, tzinfo=SHANGHAI)
 
 
@@ -91,7 +98,10 @@ def test_sections_are_disjoint_and_each_answers_its_question(budget, world):
     assert budget.sections["resolved"][0].reasons[0].startswith("2020-01-25 已解决（依据：")
     # 逾期待追: every one overdue, the reason naming its own working days
     overdue = budget.sections["overdue"]
-    assert overdue and all(line.case.status == "逾期未复" for line in overdue)
+    assert sorted(keys(overdue)) == sorted(UNANSWERED)
+    assert all(line.case.status == "逾期未复" for line in overdue)
+    weights = [line.case.overdue_days * (1 + math.log10(1 + line.case.petition.likes)) for line in overdue]
+    assert weights == sorted(weights, reverse=True)  # longest overdue, weighted by residents' likes
     for line in overdue:
         assert line.reasons[0].startswith(f"逾期 {line.case.overdue_days} 个工作日仍未答复")
     # 待回访: the case marked 未解决 stays in the budget

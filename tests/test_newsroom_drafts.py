@@ -65,8 +65,9 @@ def test_several_cases_of_one_topic_share_a_draft(settings):
     meta = front_matter(text)
     assert meta["Cases"] == "tipdm-360101, tipdm-360107, tipdm-360108"
     assert meta["Title"] == "【零距离问政】魅力之城油烟等 3 件留言"
-    assert "网友先后 3 次留言反映“魅力之城油烟”相关的问题。其中 3 件逾期未复。" in text
-    assert "0 件" not in text and "0 条" not in text
+    # fj3 has no reply columns: the draft must not tell readers nobody answered.
+    assert "网友先后 3 次留言反映“魅力之城油烟”相关的问题。其中 3 件答复情况不明。" in text
+    assert "0 件" not in text and "0 条" not in text and "尚无答复" not in text
     assert "点赞最多的一条是“" + chosen[2].petition.title in text  # 360108, 6 likes
     assert text.count("### ") == 6  # each case under 网友反映 and under 部门答复
     assert "[3] 网友留言" in text and outcome.slug == nd.slug_for([c.key for c in chosen])
@@ -80,10 +81,11 @@ def test_newsroom_notes_are_masked_and_source_markup_is_inert(settings):
     assert "13912345678" not in text and "139****5678" in text
     assert "zhang@example.com" not in text
     assert "<script" not in text and "alert(1)" not in text
-    # A draft is written to be published: the note marked 公开 is there, the reporter's name is not.
-    assert "- 2020-01-20 00:00　实地走访：店主电话" in text
+    # A draft is written to be published: the note marked 公开 is there, the reporter's name is not;
+    # a date-only record shows its date alone (no invented 00:00).
+    assert "- 2020-01-20　实地走访：店主电话" in text and "张三" not in text  # on the timeline
     # The byline is the claim's, not the visit's: no claim, the placeholder for the reporter.
-    assert "张三" not in text and front_matter(text)["Author"] == nd.BYLINE_PLACEHOLDER
+    assert front_matter(text)["Author"] == nd.BYLINE_PLACEHOLDER
 
 
 def test_rerun_refreshes_untouched_keeps_edited_and_reports_new_facts(settings):
@@ -102,7 +104,7 @@ def test_rerun_refreshes_untouched_keeps_edited_and_reports_new_facts(settings):
     kept = nd.write_draft(settings, [later["tipdm-360105"]], NOW)
     assert kept.action == "kept" and edited.read_text(encoding="utf-8") == text
     assert kept.new_facts == ["[tipdm-360105] 状态：跟进中",
-                              "[tipdm-360105] 2020-01-28 00:00 部门已处理（王五）：城管已约谈商户"]
+                              "[tipdm-360105] 2020-01-28 部门已处理（王五）：城管已约谈商户"]
     refreshed = nd.write_draft(settings, [later["tipdm-35462"]], NOW)
     assert refreshed.action == "refreshed" and refreshed.new_facts == []
     new_text = refreshed.path.read_text(encoding="utf-8")
@@ -145,7 +147,7 @@ from collections import Counter  # noqa: E402
 
 #: Status phrases a lead may use, and the status each one states.
 STATUS_PHRASES = {"问题已解决": "已解决", "问题仍未解决": "未解决", "仍未获答复": "逾期未复",
-                  "仍在答复期限内": "待回复", "本栏目曾于": "已见报"}
+                  "仍在答复期限内": "待回复", "本栏目曾于": "已见报", "无法判断部门是否已答复": "答复情况不明"}
 
 
 def cn_date(value) -> str:
@@ -170,6 +172,9 @@ def check_single(text: str, case) -> None:
             assert int(answered[2]) == case.clocks["reply"].working_days
         assert int(answered[3] or 0) == case.overdue_days
         assert "尚无答复" not in text and "尚未答复" not in lead
+    elif not case.reply_known:
+        replies = text.split("## 部门答复\n\n", 1)[1].split("## ", 1)[0]
+        assert answered is None and replies.startswith("（来源数据不含答复信息") and "尚无" not in text
     else:
         assert answered is None and "（平台上尚无" in text
         late = re.search(r"超过答复时限 (\d+) 个工作日，仍未获答复", lead)
@@ -179,9 +184,12 @@ def check_single(text: str, case) -> None:
         assert f"部门已于{cn_date(acted[-1].date)}处理" in text
     for likes in re.findall(r"点赞 ([\d,]+)", text):
         assert int(likes.replace(",", "")) == p.likes
-    for stamp_text, label in re.findall(r"^- (\d{4}-\d\d-\d\d \d\d:\d\d)　(\S+?)(?:：|$)", text, re.M):
-        assert any(e.time.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") == stamp_text and e.label == label
-                   for e in case.timeline), (stamp_text, label)
+    timeline = text.split("## 进展时间线\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(timeline) == len(case.timeline)
+    for row in timeline:
+        stamp_text, label, who = re.match(r"^- (\d{4}-\d\d-\d\d(?: \d\d:\d\d)?)　([^（：]+)(?:（(.+?)）)?", row).groups()
+        assert any(nd.stamp(e.time) == stamp_text and e.label == label and (who or "") == (e.who if who else "")
+                   for e in case.timeline), row
 
 
 def test_every_fact_a_draft_states_matches_its_case(settings):
@@ -190,15 +198,21 @@ def test_every_fact_a_draft_states_matches_its_case(settings):
     followup(settings, "tipdm-360102", "2020-01-22 | 部门处理 | 张三 | 城管约谈商户")
     followup(settings, "tipdm-360110", "2019-12-02 | 未解决 | 王五 | 油烟仍在")
     by_key = views(settings)
-    latest = max((c for c in by_key.values() if c.public and not c.petition.replies and not c.followups),
-                 key=lambda c: c.petition.posted)
-    early = latest.petition.posted + timedelta(days=1)  # the day after: still within its reply limit
-    pending = views(settings, early)[latest.key]
     chosen = [by_key[k] for k in ("tipdm-44203", "tipdm-35462", "tipdm-360108", "tipdm-360102", "tipdm-360110")]
-    statuses = {c.status for c in chosen + [pending]}
-    assert {"已回复", "已解决", "逾期未复", "跟进中", "未解决", "待回复"} <= statuses
-    for case in chosen + [pending]:
-        text = nd.write_draft(settings, [case], early if case is pending else NOW).path.read_text(encoding="utf-8")
+    # A case whose source tells whether it was answered, unanswered: overdue now, pending the day after it came.
+    unanswered = [c for c in by_key.values() if c.public and c.reply_known and not c.replied and not c.followups]
+    overdue = [c for c in unanswered if c.status == "逾期未复"][:1]
+    early = NOW
+    pending = []
+    if unanswered:
+        latest = max(unanswered, key=lambda c: c.petition.posted)
+        early = latest.petition.posted + timedelta(days=1)
+        pending = [views(settings, early)[latest.key]]
+    statuses = {c.status for c in chosen + overdue + pending}
+    assert {"已回复", "已解决", "跟进中", "未解决", "答复情况不明"} <= statuses
+    assert not unanswered or {"逾期未复", "待回复"} <= statuses
+    for case in chosen + overdue + pending:
+        text = nd.write_draft(settings, [case], early if case in pending else NOW).path.read_text(encoding="utf-8")
         check_single(text, case)
         meta = front_matter(text)
         assert meta["Cases"] == case.key

@@ -103,7 +103,10 @@ def day(value: datetime | None) -> str:
 
 
 def stamp(value: datetime) -> str:
-    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    """``2019-05-09 09:49``; a record with a date and no time (midnight) as the date alone."""
+    local = value.astimezone(SHANGHAI)
+    return local.strftime("%Y-%m-%d") if (local.hour, local.minute, local.second) == (0, 0, 0) \
+        else local.strftime("%Y-%m-%d %H:%M")
 
 
 def _joined(values) -> str:
@@ -121,9 +124,12 @@ def _reply_fact(case: Case) -> str:
                 and not clock.running else "")
         late = f"，超过答复时限 {case.overdue_days} 个工作日" if case.overdue_days else ""
         return f"{plain(case.unit) or '相关部门'}于{day(first.time)}作出答复{took}{late}。"
+    if case.replied:  # the platform's state says so, without the reply itself
+        return f"平台状态为“{plain(case.platform_state)}”，来源数据未给出答复内容。"
     acted = [f for f in case.followups if f.kind == "acted"]
     if acted:
-        return f"平台上尚无书面答复，本报记录显示部门已于{day(acted[-1].date)}处理。"
+        platform = "平台上尚无书面答复" if case.reply_known else "来源数据不含答复信息"
+        return f"{platform}，本报记录显示部门已于{day(acted[-1].date)}处理。"
     return ""
 
 
@@ -136,6 +142,8 @@ def status_sentence(case: Case) -> str:
         return f"{when + '，' if when else ''}问题已解决。" if when else f"问题已解决（{plain(case.evidence)}）。"
     if status == "未解决":
         return f"截至{when}，问题仍未解决。" if when else "问题仍未解决。"
+    if status == "答复情况不明":
+        return "来源数据不含答复信息，无法判断部门是否已答复。"
     if status == "逾期未复":
         return f"这条留言已超过答复时限 {case.overdue_days} 个工作日，仍未获答复。"
     if status == "待回复":
@@ -166,7 +174,7 @@ def count_sentence(cases: list[Case]) -> str:
     """"其中 3 件已获答复、2 件逾期未复" from the statuses, leaving out what is zero."""
     from collections import Counter
 
-    replied = sum(1 for c in cases if c.petition.replies)
+    replied = sum(1 for c in cases if c.replied or c.petition.replies)
     statuses = Counter(c.status for c in cases)
     parts = [f"{replied} 件已获答复"] if replied else []
     parts += [f"{n} 件{status}" for status, n in statuses.most_common() if status not in ("已回复",)]
@@ -234,7 +242,8 @@ def _reply_section(cases: list[Case]) -> list[str]:
         if len(cases) > 1:
             out += [f"### {number}. {plain(case.petition.title)}", ""]
         if not case.petition.replies:
-            out += [f"（{_reply_fact(case) or '平台上尚无答复。'}）", ""]
+            missing = "平台上尚无答复。" if case.reply_known else "来源数据不含答复信息。"
+            out += [f"（{_reply_fact(case) or missing}）", ""]
         for reply in case.petition.replies:
             kind = "" if reply.final else "（阶段性答复）"
             out += [quote(reply.text), ">", f"> —— {reply.unit or case.unit or '答复单位未注明'}，{day(reply.time)}{kind}", ""]
@@ -247,11 +256,11 @@ def _timeline_section(cases: list[Case]) -> list[str]:
     for number, case in enumerate(cases, start=1):
         tag = f"[{number}] " if len(cases) > 1 else ""
         for event in case.timeline:
-            # A reporter's name stays in the newsroom: the article's byline is the reporter's choice.
+            who = f"（{plain(event.who)}）" if event.who and event.kind != "posted" else ""
             detail = ""
             if event.kind not in ("posted", "reply", "interim_reply") and event.text:
                 detail = f"：{plain(event.text)}"
-            events.append((event.time, f"- {stamp(event.time)}　{tag}{event.label}{detail}"))
+            events.append((event.order, f"- {stamp(event.time)}　{tag}{event.label}{who}{detail}"))
     out += [text for _, text in sorted(events, key=lambda e: e[0])] or ["- （暂无）"]
     return out + [""]
 
