@@ -52,6 +52,9 @@ LABELS = {
     "board_map": "来源的板块名称 -> 网站上显示的板块名称",
     "department": "来源未给出时使用的目标部门",
     "gazetteer": "地名 -> 所属区、县、市（补充 WENZHENG_GAZETTEER 和内置地名表）",
+    "knows": "来源带有哪些信息：replies（答复）、reply_times（答复时间）、departments（部门）、types（类型）、"
+             "engagement（点赞浏览）；默认按来源类型，表格按各文件的列再收窄",
+    "state_map": "平台状态（如 已办理）-> 本系统的状态，补充默认的平台状态词表",
     "charset": "指定抓取页面的字符编码",
     "rate_limit": "对同一网站每秒最多请求数（0 为不限）",
     "enabled": "是否拉取这个来源",
