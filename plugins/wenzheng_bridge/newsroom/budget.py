@@ -463,7 +463,7 @@ def print_budget(budget: Budget, console) -> None:
                       show_lines=True, title_justify="left")
         table.add_column("#", justify="right", no_wrap=True, width=2)
         table.add_column("案件", no_wrap=True, min_width=12)
-        table.add_column("状态", no_wrap=True, width=8)
+        table.add_column("状态", width=8, overflow="fold")  # 答复情况不明 folds onto two lines
         table.add_column("标题 · 为何上榜", ratio=1, overflow="fold")
         for line in lines:
             case, p = line.case, line.case.petition
