@@ -61,6 +61,8 @@ def test_claim_followup_takedown_clear_write_plain_text_lines(desk):
     (("followup", "360102", "--kind", "phoned", "--note", "x"), "未知的跟进类型 'phoned'"),
     (("followup", "360102", "--kind", "visited", "--note", "x", "--date", "下周"), "--date：无法识别的日期 '下周'"),
     (("budget", "--since", "上月"), "--since：无法识别的日期 '上月'"),
+    (("followup", "360102", "--kind", "走访", "--note", "x", "--due", "下周五"), "--due：无法识别的日期 '下周五'"),
+    (("followup", "360102", "--kind", "认领", "--note", "x"), "认领请用 wenzheng claim"),
 ])
 def test_mistakes_are_named_without_traceback(desk, args, message):
     result = run(desk, *args)
@@ -178,3 +180,26 @@ def test_argparse_frame_and_errors_are_chinese(desk):
     assert wrong.returncode == 2 and "不是有效的整数：'many'" in wrong.stderr
     unknown = run(desk, "budgte")
     assert unknown.returncode == 2 and "无效的取值 'budgte'" in unknown.stderr and "invalid choice" not in unknown.stderr
+
+
+def test_a_record_dated_in_the_future_skips_only_its_case(desk):
+    path = desk / "content" / "newsroom" / "tipdm-360109.txt"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("2030-01-15 | visited | 李四 | 年份写错了\n", encoding="utf-8")
+    try:
+        result = run(desk, "budget", "--csv", "-")
+        other = run(desk, "claim", "360111", "--reporter", "钱七", "--date", "2020-01-30")
+        refused = run(desk, "claim", "360109", "--reporter", "钱七")
+    finally:
+        path.unlink()
+    assert result.returncode == 0 and "tipdm-360109.txt" in result.stderr and "晚于数据截至时间" in result.stderr
+    assert other.returncode == 0, other.stderr
+    assert refused.returncode == 2 and "请先改正" in refused.stderr and "tipdm-360109.txt" in refused.stderr
+
+
+def test_claiming_again_for_the_same_reporter_records_nothing(desk):
+    assert run(desk, "claim", "360112", "--reporter", "孙八", "--date", "2020-01-30").returncode == 0
+    again = run(desk, "claim", "360112", "--reporter", "孙八")
+    assert again.returncode == 0 and "无需重复认领" in again.stdout
+    assert [line for line in record(desk, "tipdm-360112") if not line.startswith("#")] == [
+        "2020-01-30 | claimed | 孙八"]
