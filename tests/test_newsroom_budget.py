@@ -11,7 +11,7 @@ import pytest
 from wenzheng_bridge.caseview.view import cases
 from wenzheng_bridge.newsroom import records as nr
 from wenzheng_bridge.newsroom.budget import (REPEAT_MIN, SECTIONS, FilterError, Filters, case_link, cell, make_budget,
-                                             print_budget, write_csv)
+                                             print_budget, store_growth, write_csv)
 from wenzheng_bridge.records import SHANGHAI
 from wenzheng_bridge.store import Store
 
@@ -224,3 +224,41 @@ def test_repeated_complaints_about_one_place_are_trending_with_the_count(world):
     budget = make_budget(then, settings, now, size=50)
     line = next(line for line in budget.sections["trending"] if line.case.key == case.key)
     assert f"同一地点（{place}）三个月内第 {nth} 次投诉" in line.reasons
+
+
+def test_a_topic_that_the_last_pull_added_to_is_trending(sample_store, tmp_path):
+    """Two 魅力之城 posts the first pull missed arrive with the second: their topic grew at that pull."""
+    import shutil
+
+    from wenzheng_bridge.settings import wenzheng_settings
+
+    store_path = tmp_path / "store.sqlite3"
+    shutil.copy(sample_store, store_path)
+    late = ("tipdm-360101", "tipdm-360107")
+    with Store.open(store_path) as store:
+        missed = [store.petition(key) for key in late]
+        with store.batch():
+            for key in late:
+                (pid,) = store.db.execute("SELECT id FROM petitions WHERE case_key=?", (key,)).fetchone()
+                for table in ("replies", "changes", "counter_history"):
+                    store.db.execute(f"DELETE FROM {table} WHERE petition_id=?", (pid,))
+                store.db.execute("DELETE FROM petitions WHERE id=?", (pid,))
+        later = datetime.now(SHANGHAI)  # after the fixture's own pull
+        pull = store.start_pull("tipdm", later)
+        with store.batch():
+            for petition in missed:
+                store.upsert(petition, later)
+        store.finish_pull(pull, later, {"new": 2, "updated": 0, "unchanged": 0, "failed": 0})
+        assert store.arrivals() == set(late)
+    raw = {"PATH": "content", "WENZHENG_BASE": str(tmp_path), "WENZHENG_STORE": str(store_path),
+           "WENZHENG_SOURCES": []}
+    settings = {**raw, **wenzheng_settings(raw)}
+    with Store.open(store_path, readonly=True) as store:
+        views = list(cases(store, settings, records=nr.load(settings), now=NOW))
+    budget = make_budget(views, settings, NOW, size=50, **store_growth(settings))
+    label, members = next((label, members) for label, members in budget.topics
+                          if set(late) <= {c.key for c in members})
+    trending = {line.case.key: line for line in budget.sections["trending"]}
+    for key in late:
+        assert f"所属话题“{label}”上次拉取新增 2 件（共 {len(members)} 件）" in trending[key].reasons
+    assert not any("上次拉取新增" in r for k, line in trending.items() if k not in late for r in line.reasons)

@@ -249,6 +249,17 @@ class Store:
             growth[key] = moved
         return {key: moved for key, moved in growth.items() if moved}
 
+    def arrivals(self) -> set[str]:
+        """Case keys first seen by each source's latest finished pull, when that source was pulled
+        before (a first import is not news: everything in it is "new")."""
+        rows = self.db.execute(
+            "SELECT p.case_key FROM petitions p JOIN ("
+            "  SELECT source, MAX(id) AS last, COUNT(*) AS runs FROM pulls"
+            "  WHERE finished IS NOT NULL GROUP BY source) l ON l.source = p.source"
+            " JOIN pulls lp ON lp.id = l.last"
+            " WHERE l.runs > 1 AND p.first_seen >= lp.started")
+        return {row[0] for row in rows}
+
     def _change(self, pid: int, seen: str, kind: str, detail: dict | None) -> None:
         self.db.execute(
             "INSERT INTO changes (petition_id, seen_at, kind, detail) VALUES (?,?,?,?)",

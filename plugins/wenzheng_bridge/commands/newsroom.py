@@ -281,7 +281,7 @@ def _budget(args, settings) -> int:
                                 status=args.status, reporter=args.reporter, since=args.since, until=args.until)
         newsroom = load_newsroom(settings)
         budget = make_budget(newsroom.cases, settings, newsroom.now, filters, size=args.size or None,
-                             growth=store_growth(settings))
+                             **store_growth(settings))
     except FilterError as error:
         raise CommandError(str(error)) from None
     print_budget(budget, Console())

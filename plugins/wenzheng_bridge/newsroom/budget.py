@@ -269,8 +269,9 @@ def _topic_groups(cases: list[Case], groups) -> list[tuple[str, list[Case]]]:
 class _Picker:
     """Works out each section's candidates with their reasons and rank keys."""
 
-    def __init__(self, cases: list[Case], settings: dict, now: datetime, growth: dict, topics):
-        self.cases, self.settings, self.now, self.growth = cases, settings, now, growth
+    def __init__(self, cases: list[Case], settings: dict, now: datetime, growth: dict, topics,
+                 arrivals: set[str]):
+        self.cases, self.settings, self.now, self.growth, self.arrivals = cases, settings, now, growth, arrivals
         self.repeats = place_repeats(cases, settings)
         self.window = merged(settings, "WENZHENG_TRENDING", DEFAULT_TRENDING)["place_window_days"]
         self.topic_of: dict[str, tuple[str, list[Case]]] = {}
@@ -309,10 +310,14 @@ class _Picker:
             nth, place = self.repeats[case.key]
             why.append(f"同一地点（{place}）{_window_words(self.window)}内第 {nth} 次投诉")
             score += 10 * (nth - REPEAT_MIN + 1)
-        if case.key in self.topic_of and self.fresh(case):
+        if case.key in self.topic_of and (case.key in self.arrivals or self.fresh(case)):
             label, members = self.topic_of[case.key]
+            pulled = sum(1 for c in members if c.key in self.arrivals)
             new = sum(1 for c in members if self.fresh(c))
-            if new >= 2:
+            if case.key in self.arrivals and pulled >= 2:
+                why.append(f"所属话题“{label}”上次拉取新增 {pulled} 件（共 {len(members)} 件）")
+                score += 3 * pulled
+            elif self.fresh(case) and new >= 2:
                 why.append(f"所属话题“{label}”{FRESH_DAYS} 天内新增 {new} 件（共 {len(members)} 件）")
                 score += 3 * new
         if score <= 0:
@@ -362,11 +367,12 @@ class _Picker:
 
 def make_budget(cases: Iterable[Case], settings: dict, now: datetime, filters: Filters | None = None,
                 size: int | None = None, groups: list[tuple[str, list[str]]] | None = None,
-                growth: dict | None = None) -> Budget:
+                growth: dict | None = None, arrivals: set[str] | None = None) -> Budget:
     """Place the (filtered) cases into the budget's sections, ``size`` lines each.
 
     ``groups`` are the hot topics as (label, case keys), computed from the cases when None;
-    ``growth`` is the store's ``counter_growth()`` (counters that moved at the last pull).
+    ``growth`` is the store's ``counter_growth()`` (counters that moved at the last pull),
+    ``arrivals`` its ``arrivals()`` (cases the last pull brought in).
     """
     filters = filters or Filters()
     size = size or settings.get("WENZHENG_BUDGET_SIZE", 15)
@@ -375,7 +381,7 @@ def make_budget(cases: Iterable[Case], settings: dict, now: datetime, filters: F
     chosen = [case for case in everything if filters.match(case)]
     topics = _topic_groups(chosen, topic_groups(chosen, settings) if groups is None else groups)
     budget = Budget(now=now, filters=filters, total=len(chosen), topics=topics)
-    picker = _Picker(chosen, settings, now, growth or {}, topics)
+    picker = _Picker(chosen, settings, now, growth or {}, topics, arrivals or set())
     candidates: dict[str, list] = {section: [] for section in SECTIONS}
     for case in chosen:
         for section in SECTIONS:
@@ -496,7 +502,7 @@ def write_budget_page(build) -> None:
     # costs seconds per ten thousand cases; gated cases still rank in the other sections.
     groups = [(topic.label, list(topic.members)) for topic in build.topics] if build.topics is not None else None
     budget = make_budget(build.full_cases(), settings, build_now(settings), groups=groups,
-                         growth=store_growth(settings))
+                         **store_growth(settings))
     csv_as = settings.get("WENZHENG_BUDGET_CSV_SAVE_AS", "newsroom/budget/budget.csv")
     build.write(csv_as, "\ufeff" + csv_text(budget, case_link(settings)))
     save_as = settings.get("WENZHENG_BUDGET_SAVE_AS", "newsroom/budget/index.html")
@@ -505,7 +511,7 @@ def write_budget_page(build) -> None:
 
 
 def store_growth(settings: dict) -> dict:
-    """The counters that moved at the last pull, from the store (empty when there is no store)."""
+    """``make_budget``'s growth and arrivals, from the store's history (empty when there is no store)."""
     from pathlib import Path
 
     from ..store import Store
@@ -514,7 +520,7 @@ def store_growth(settings: dict) -> dict:
     if not path or not Path(path).exists():
         return {}
     with Store.open(path, readonly=True) as store:
-        return store.counter_growth()
+        return {"growth": store.counter_growth(), "arrivals": store.arrivals()}
 
 
 def _relative(page: str, target: str) -> str:
