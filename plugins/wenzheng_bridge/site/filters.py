@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from ..records import SHANGHAI
 from ..trust.sanitize import safe_url
+from .search import index_value
 
 _BLANK_LINES = re.compile(r"\n\s*\n+|\r\n\s*\r\n")
 #: A case's dates appear on its page and on six index pages: format each once.
@@ -67,4 +68,5 @@ FILTERS = {
     "days": days,
     "year": year,
     "web_url": safe_url,
+    "index_value": index_value,
 }

@@ -85,6 +85,9 @@ def entry_id(entry) -> str:
 
 
 class FeedSource:
+    #: An item's description (or Atom content) is HTML, read as text once; its title, category
+    #: and author are text (feedparser decodes the XML once). Opened thread pages: as the forum.
+    html_fields = ("body", "reply_text")
     snapshot = False  # a feed lists only the newest items: absence never means gone
     options = {
         "url": Option((str, list), doc="RSS / Atom URL, or a list of them", check=_urls_problem),

@@ -27,7 +27,7 @@ from bs4 import BeautifulSoup
 from ..config import Option
 from ..fetching import FetchError, http_url_problem
 from ..records import SHANGHAI, Petition, Reply, SourceError
-from .common import clean_text, infer_type, normalise_type, parse_datetime, places, to_int
+from .common import clean_text, html_to_text, infer_type, normalise_type, parse_datetime, places, to_int
 
 _RELATIVE = [
     (re.compile(r"(\d+)\s*秒前"), lambda now, m: now - timedelta(seconds=int(m[1]))),
@@ -224,8 +224,8 @@ def read_thread(context, url: str, source: str, item: str, max_pages: int = 20) 
 
 
 def html_text(html: str) -> str:
-    """Plain text of an HTML fragment (feed descriptions), line breaks kept."""
-    return _message_text(_soup(f"<div>{html}</div>").div) if html and "<" in html else clean_text(html)
+    """Plain text of an HTML fragment (feed descriptions): the one HTML step, line breaks kept."""
+    return html_to_text(html)
 
 
 def _message_text(tag) -> str:
@@ -273,6 +273,11 @@ def _fids_problem(value) -> str | None:
 
 class ForumSource:
     """Discuz! X3.4 boards: ``url`` is the forum root, ``fids`` the boards to pull."""
+
+    #: Post bodies (the petition and its replies) are HTML, read as text once by the thread
+    #: parser: Discuz! escapes what residents type, so ``&lt;b&gt;`` in a post is the text ``<b>``.
+    #: Titles, board names and accounts are read from the page's text.
+    html_fields = ("body", "reply_text")
 
     snapshot = False  # a list walk stops early; absence from it never means a post is gone
     options = {

@@ -17,7 +17,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit, parse_qsl
 from ..config import Option
 from ..fetching import FetchError, http_url_problem
 from ..records import SHANGHAI, Petition, Reply, SourceError
-from .common import clean_text, infer_type, normalise_type, parse_datetime, places, to_int
+from .common import (HTML_FIELDS_OPTION, clean_text, infer_type, normalise_type, parse_datetime, places,
+                     text_reader, to_int)
 
 # Record field -> JSON key (DESIGN.md "Leader message board JSON"); "" = not in this API.
 DEFAULT_FIELDS = {
@@ -46,6 +47,8 @@ def to_time(value) -> datetime | None:
 
 
 class JsonApiSource:
+    #: JSON strings are plain text unless the source names the field in its ``html_fields`` option.
+    html_fields: tuple[str, ...] = ()
     snapshot = False  # a walk stops at the watermark: absence never means gone
     options = {
         "url": Option(str, doc="list API URL (may carry fixed query parameters such as fid)", check=http_url_problem),
@@ -56,12 +59,14 @@ class JsonApiSource:
         "page_size_param": Option(str, "pageSize", "query parameter of the page size ('' = none)"),
         "item_url": Option(str, "", "web page of an item, e.g. https://host/threads/content?tid={tid}"),
         "max_pages": Option(int, 10000, "stop a walk after this many pages"),
+        "html_fields": HTML_FIELDS_OPTION,
     }
 
     def __init__(self, config: dict, base: Path):
         self.config = config
         self.name = config["name"]
         self.fields = {**DEFAULT_FIELDS, **config["fields"]}
+        self.text = text_reader(set(self.html_fields) | set(config["html_fields"]))
 
     def page_url(self, cursor: int | None) -> str:
         parts = urlsplit(self.config["url"])
@@ -164,26 +169,26 @@ class JsonApiSource:
             raise problem from None
 
     def _petition(self, raw: dict, tid: int) -> Petition:
-        title = clean_text(self._get(raw, "title"))
+        title = self.text("title", self._get(raw, "title"))
         if not title:
             error = ValueError("缺少标题")
             error.field_name = self.fields["title"]
             raise error
-        body = clean_text(self._get(raw, "body"))
+        body = self.text("body", self._get(raw, "body"))
         replies = []
-        answer = clean_text(self._get(raw, "reply_text"))
+        answer = self.text("reply_text", self._get(raw, "reply_text"))
         if answer:
             replies.append(Reply(text=answer, time=self._value(raw, "reply_time", to_time),
-                                 unit=clean_text(self._get(raw, "reply_unit")), reply_id="1"))
-        board = clean_text(self._get(raw, "board"))
+                                 unit=self.text("reply_unit", self._get(raw, "reply_unit")), reply_id="1"))
+        board = self.text("board", self._get(raw, "board"))
         board = self.config["board_map"].get(board, board) or self.config["board"]
         url = clean_text(self._get(raw, "url")) or (self.config["item_url"].format(tid=tid) if self.config["item_url"] else "")
         return Petition(
             source=self.name, source_id=str(tid), title=title, body=body,
             posted=self._value(raw, "posted", to_time), url=url, board=board,
-            department=clean_text(self._get(raw, "department")) or self.config["department"],
+            department=self.text("department", self._get(raw, "department")) or self.config["department"],
             type=normalise_type(clean_text(self._get(raw, "type")), self.config["type_map"]) or infer_type(title, body),
-            author=clean_text(self._get(raw, "author")), state=clean_text(self._get(raw, "state")),
+            author=self.text("author", self._get(raw, "author")), state=self.text("state", self._get(raw, "state")),
             likes=self._value(raw, "likes", to_int), views=self._value(raw, "views", to_int),
             reply_count=len(replies), places=places(title + "\n" + body), replies=replies,
         )

@@ -13,7 +13,8 @@ from typing import Iterator
 
 from ..config import Option
 from ..records import Petition, Reply, SourceError
-from .common import clean_text, infer_type, normalise_type, parse_datetime, places, to_int
+from .common import (HTML_FIELDS_OPTION, clean_text, infer_type, normalise_type, parse_datetime, places,
+                     text_reader, to_int)
 
 # Record field -> column header. A header ending in "?" is optional: files
 # without it are fine; a missing required header is an error for that file.
@@ -45,12 +46,16 @@ def _paths_check(value) -> str | None:
 
 
 class TableSource:
+    #: Cells are plain text (a ``<b>`` in a cell is shown as ``<b>``) unless the source
+    #: names a column's field in its ``html_fields`` option.
+    html_fields: tuple[str, ...] = ()
     options = {
         "paths": Option(list, doc="CSV / XLSX files, relative to pelicanconf.py", check=_paths_check),
         "columns": Option(dict, {}, "record field -> header (added to the defaults; '?' = optional)"),
         "labels": Option(str, "", "XLSX/CSV of the field tree (一级分类, 二级分类, 三级分类)"),
         "board_from_district": Option(bool, False, "board = first district/county named in the title"),
         "encoding": Option(str, "utf-8-sig", "CSV encoding"),
+        "html_fields": HTML_FIELDS_OPTION,
     }
 
     @staticmethod
@@ -67,6 +72,7 @@ class TableSource:
         self.name = config["name"]
         self.base = base
         self.columns = {**DEFAULT_COLUMNS, **config["columns"]}
+        self.text = text_reader(set(self.html_fields) | set(config["html_fields"]))
 
     def labels(self) -> list[tuple[str, str, str]]:
         """The field tree, when configured (the list of fields)."""
@@ -138,14 +144,14 @@ class TableSource:
                 raise SourceError(self.name, f"编号 {source_id}", self.columns[key].rstrip("?"),
                                   f"不是数字：{cells.get(key)!r}")
 
-        title = clean_text(cells.get("title"))
-        body = clean_text(cells.get("body"))
+        title = self.text("title", cells.get("title"))
+        body = self.text("body", cells.get("body"))
         replies = []
-        reply_text = clean_text(cells.get("reply_text"))
+        reply_text = self.text("reply_text", cells.get("reply_text"))
         if reply_text:
             replies.append(Reply(text=reply_text, time=when("reply_time"),
-                                 unit=clean_text(cells.get("reply_unit")), reply_id="1"))
-        board = clean_text(cells.get("board"))
+                                 unit=self.text("reply_unit", cells.get("reply_unit")), reply_id="1"))
+        board = self.text("board", cells.get("board"))
         board = self.config["board_map"].get(board, board)
         if not board and self.config["board_from_district"]:
             match = _DISTRICT.search(title) or _DISTRICT.search(body[:300])
@@ -155,12 +161,12 @@ class TableSource:
             source=self.name, source_id=source_id, title=title, body=body,
             posted=when("posted"), url=clean_text(cells.get("url")),
             board=board or self.config["board"],
-            department=clean_text(cells.get("department")) or self.config["department"],
-            type=type_, field=clean_text(cells.get("field")),
-            author=clean_text(cells.get("author")),
+            department=self.text("department", cells.get("department")) or self.config["department"],
+            type=type_, field=self.text("field", cells.get("field")),
+            author=self.text("author", cells.get("author")),
             views=number("views"), likes=number("likes"), dislikes=number("dislikes"),
             reply_count=len(replies) if reply_text else None,
-            state=clean_text(cells.get("state")),
+            state=self.text("state", cells.get("state")),
             places=places(title + "\n" + body), replies=replies,
         )
 

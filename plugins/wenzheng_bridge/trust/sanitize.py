@@ -1,12 +1,19 @@
-"""Sanitising source text at the output boundary (nh3), then masking personal data.
+"""Making source text fit for output: plain text kept as text and masked; HTML cleaned by nh3.
 
-The store keeps text exactly as received (so it can be reprocessed when these
-rules improve); this module is the ONE step every output goes through:
+Text is text and HTML is HTML (DESIGN.md, trust rules). Each source adapter
+declares which of its input fields carry HTML (``html_fields``) and turns them
+into text once, when it reads them (``sources.common.html_to_text``, one nh3
+parse, entities decoded once; Discuz! thread pages through their own parser).
+The store therefore holds plain text in every field, and this module is the
+ONE step every output goes through:
 
-- ``prepare_petition`` turns each text field of a petition into plain text
-  (forum posts arrive as HTML with <br>, <img>, <script>…), then masks personal
-  data. Plain text is then escaped by Jinja autoescape in the theme, and by the
-  XML/JSON/CSV writers of feeds and exports; no template may mark it ``|safe``.
+- ``prepare_petition`` masks personal data in each text field and tidies
+  whitespace. It never strips ``<``, ``&`` or anything that looks like markup:
+  a resident who typed ``<b>“原则上”</b>`` sees exactly that. Every writer
+  escapes text where it writes it: Jinja autoescape in the theme (no template
+  marks source text ``|safe``), the XML/JSON/CSV writers of feeds and exports,
+  and the search index's filter and meta values (site/search.py), which
+  Pagefind's UI would otherwise render as HTML.
 - ``sanitize_html`` is for the rare output that keeps source formatting as HTML.
 - ``safe_url`` keeps only http(s) links, because autoescape does not stop a
   ``javascript:`` URL placed in an ``href``.
@@ -19,22 +26,16 @@ rules improve); this module is the ONE step every output goes through:
 """
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import replace
 from urllib.parse import urlsplit
 
 import nh3
 
 from ..records import Petition, Reply
-from ..sources.common import clean_text
+from ..sources.common import DROPPED_WITH_CONTENT, clean_text, html_to_text  # noqa: F401 (html_to_text: part of this API)
 from .masking import mask
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote"}
-# Tags whose content is code or embedded documents, never resident's words: dropped whole.
-# (svg and math are only unwrapped: an unclosed <svg> would otherwise swallow the rest of a post.)
-DROPPED_WITH_CONTENT = {"script", "style", "noscript", "template", "iframe", "object", "embed",
-                        "textarea", "select", "head", "title"}
 ARTICLE_TAGS = ALLOWED_TAGS | {
     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "u", "s", "del", "ins", "sub", "sup", "q", "cite", "dl", "dt",
     "dd", "a", "img", "figure", "figcaption", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
@@ -45,8 +46,6 @@ ARTICLE_ATTRIBUTES = {
     "a": {"href"}, "img": {"src", "alt", "width", "height"}, "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"}, "ol": {"start"}, "time": {"datetime"}, "abbr": set(),
 }
-_BREAKS = re.compile(r"<br\s*/?>|</?(?:p|div|li|tr|h[1-6]|blockquote)(?:\s[^>]*)?>", re.I)
-_MAX_ROUNDS = 4
 
 
 def sanitize_html(fragment: str) -> str:
@@ -75,25 +74,6 @@ def sanitize_content(content) -> None:
             content._summary = content.metadata["summary"]
 
 
-def html_to_text(value: str) -> str:
-    """Plain text of a source field that may hold HTML: tags gone, entities decoded.
-
-    Repeated until nothing changes, so markup smuggled in as entities
-    (``&lt;script&gt;``) is decoded and then removed too: the result holds no
-    tag even if some output forgot to escape it.
-    """
-    if not value or ("<" not in value and "&" not in value):
-        return value or ""
-    text = value
-    for _ in range(_MAX_ROUNDS):
-        previous = text
-        text = html.unescape(nh3.clean(_BREAKS.sub("\n", text), tags=set(),
-                                       clean_content_tags=DROPPED_WITH_CONTENT))
-        if text == previous:
-            break
-    return clean_text(text)
-
-
 def safe_url(url: str) -> str:
     """The URL if it is an absolute http(s) link, else "" (javascript:, data:, vbscript: …)."""
     url = (url or "").strip()
@@ -104,9 +84,18 @@ def safe_url(url: str) -> str:
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
 
 
+def plain_text(value: str) -> str:
+    """A plain-text field as it is: whitespace tidied, never stripped of ``<``, ``&`` or anything else.
+
+    Every writer escapes it where it is written (Jinja autoescape, the XML/JSON/CSV
+    writers, Pagefind's filter and meta attributes: site/search.py).
+    """
+    return clean_text(value)
+
+
 def output_text(value: str) -> str:
-    """A source text field made fit for any output: plain, sanitised, masked."""
-    return mask(html_to_text(value))
+    """A plain-text field made fit for any output: masked, kept as text (escaped by each writer)."""
+    return mask(plain_text(value))
 
 
 def _reply(reply: Reply) -> Reply:
@@ -121,10 +110,10 @@ def prepare_petition(petition: Petition) -> Petition:
         title=output_text(petition.title),
         body=output_text(petition.body),
         author=output_text(petition.author),
-        board=html_to_text(petition.board),
-        department=html_to_text(petition.department),
-        field=html_to_text(petition.field),
-        state=html_to_text(petition.state),
+        board=plain_text(petition.board),
+        department=plain_text(petition.department),
+        field=plain_text(petition.field),
+        state=plain_text(petition.state),
         url=safe_url(petition.url),
         places=[output_text(p) for p in petition.places],
         replies=[_reply(r) for r in petition.replies],
