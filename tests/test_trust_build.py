@@ -51,8 +51,8 @@ def xss_rows() -> list[list[str]]:
     return rows
 
 
-def make_project(folder: Path, rows: list[list[str]]) -> Path:
-    """A project copy whose only source is a CSV of ``rows``, pulled into its store."""
+def make_project(folder: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
+    """A project copy whose only source is a CSV of ``rows`` (under ``header``), pulled into its store."""
     from wenzheng_bridge.pull import pull
     from wenzheng_bridge.settings import load
 
@@ -62,7 +62,7 @@ def make_project(folder: Path, rows: list[list[str]]) -> Path:
             (project / "content" / "newsroom").glob("*.txt")):
         path.unlink()
     with open(project / "data" / "trust.csv", "w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows([HEADER, *rows])
+        csv.writer(handle).writerows([header, *rows])
     with open(project / "pelicanconf.py", "a", encoding="utf-8") as conf:
         conf.write('\nWENZHENG_SOURCES = [{"name": "xss", "kind": "table", "paths": ["data/trust.csv"],'
                    ' "board": "A3区"}]\n')

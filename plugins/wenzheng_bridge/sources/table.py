@@ -39,6 +39,7 @@ DEFAULT_COLUMNS = {
 }
 EMPTY_ROWS_END_SHEET = 500
 _DISTRICT = re.compile(r"[A-Z]\d+[区县]")
+_SAFE_ID = re.compile(r"[\w.\-]{1,64}")
 
 
 def _paths_check(value) -> str | None:
@@ -127,6 +128,9 @@ class TableSource:
             source_id = source_id[:-2]
         if not source_id:
             raise SourceError(self.name, "", "source_id", "缺少编号")
+        if not _SAFE_ID.fullmatch(source_id):  # the id is part of the case's URL and file name
+            raise SourceError(self.name, "", self.columns["source_id"].rstrip("?"),
+                              f"编号 {source_id[:40]!r} 含有不能用于网址的字符（只允许文字、数字、-、_ 和 .）")
 
         def when(key):
             raw = cells.get(key)

@@ -1,0 +1,87 @@
+"""Loading pages full of hostile text in Chromium, and knowing whether any of it ran.
+
+Shared by the XSS tests (tests/test_xss_*.py) and the corpus benchmark (bench/xss_corpus.py).
+
+- Every frame of a guarded page starts with ``alert``, ``prompt``, ``confirm`` and
+  ``print`` replaced by recorders (an init script runs before any page script, in
+  iframes too), so a payload calling them is counted instead of blocking the run;
+  a real dialog, should one still open, is counted and dismissed.
+- Any request to a host other than 127.0.0.1 is aborted and counted: a payload
+  loading ``//evil.example/x.js`` fails and is seen.
+- ``window.__xss`` (the flag our own payloads set) is read after each load.
+"""
+from __future__ import annotations
+
+import html
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+HOOKS = """
+(() => {
+  const record = (name) => function () {
+    try { (window.top.__fired = window.top.__fired || []).push(name + ":" + location.href); }
+    catch (e) { (window.__fired = window.__fired || []).push(name + ":" + location.href); }
+    return name === "confirm" ? false : name === "prompt" ? null : undefined;
+  };
+  for (const name of ["alert", "prompt", "confirm", "print"]) {
+    Object.defineProperty(window, name, { value: record(name), writable: false, configurable: false });
+  }
+})();
+"""
+
+
+def nested(text: str, depth: int) -> str:
+    """``text`` HTML-escaped ``depth`` times: ``<`` -> ``&lt;`` -> ``&amp;lt;`` …"""
+    for _ in range(depth):
+        text = html.escape(text, quote=False)
+    return text
+
+
+def with_nested_variants(payloads: list[str], depth: int = 10, every: int = 1) -> list[str]:
+    """The payloads, then every ``every``-th of them escaped 1..``depth`` times (the first carrying markup)."""
+    marked = [p for p in payloads if "<" in p][::every]
+    return list(dict.fromkeys(payloads + [nested(p, d) for p in marked for d in range(1, depth + 1)]))
+
+
+class Guard:
+    """What the hostile pages tried: hooked calls, real dialogs, requests to other hosts, the flag."""
+
+    def __init__(self):
+        self.fired: list[str] = []
+        self.blocked: list[str] = []
+
+    def check(self, page, url: str) -> None:
+        for frame in page.frames:
+            try:
+                calls = frame.evaluate("() => { const f = window.__fired || []; window.__fired = []; return f; }")
+                flag = frame.evaluate("() => window.__xss !== undefined")
+            except Exception:  # a frame that went away meanwhile
+                continue
+            self.fired += [f"{url}: {call}" for call in calls]
+            if flag:
+                self.fired.append(f"{url}: window.__xss set")
+
+
+@contextmanager
+def guarded_page(browser, allowed_host: str = "127.0.0.1"):
+    """A new page with the hooks installed and other hosts blocked; yields (page, guard)."""
+    guard = Guard()
+    context = browser.new_context()
+    context.add_init_script(HOOKS)
+
+    def route(request_route):
+        host = urlsplit(request_route.request.url).hostname
+        if host == allowed_host or request_route.request.url.startswith(("data:", "blob:", "about:")):
+            request_route.continue_()
+        else:
+            guard.blocked.append(request_route.request.url)
+            request_route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("dialog", lambda dialog: (guard.fired.append(f"dialog {dialog.type}: {dialog.message}"),
+                                      dialog.dismiss()))
+    try:
+        yield page, guard
+    finally:
+        context.close()
