@@ -16,7 +16,7 @@ import pytest
 from wenzheng_bridge.records import SHANGHAI, Petition, Reply
 from wenzheng_bridge.sources.common import clean_text
 from wenzheng_bridge.trust import prepare_petition, sanitize_html
-from wenzheng_bridge.trust.sanitize import html_to_text, output_text, safe_url
+from wenzheng_bridge.trust.sanitize import html_to_text, output_text, safe_url, spreadsheet_cell
 
 PAYLOADS = [line for line in (Path(__file__).parent / "data" / "xss_payloads.txt").read_text("utf-8").splitlines()
             if line and not line.startswith("#")]
@@ -106,6 +106,15 @@ def test_forum_html_keeps_paragraphs_and_words():
 ])
 def test_safe_url(url, expected):
     assert safe_url(url) == expected
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ('=HYPERLINK("http://x.example","点我")', '\'=HYPERLINK("http://x.example","点我")'),
+    ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1", "'\t=1"), ("路灯=坏", "路灯=坏"), ("", ""), (-3, -3), (None, None), (2.5, 2.5),
+])
+def test_spreadsheet_cell_never_starts_like_a_formula(cell, expected):
+    assert spreadsheet_cell(cell) == expected
 
 
 def test_prepare_petition_keeps_text_as_typed_masks_it_and_keeps_the_original():

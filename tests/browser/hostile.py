@@ -13,8 +13,14 @@ Shared by the XSS tests (tests/test_xss_*.py) and the corpus benchmark (bench/xs
 from __future__ import annotations
 
 import html
+import re
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
+
+from lxml import html as lxml_html
+
+from wenzheng_bridge.records import SHANGHAI
 
 HOOKS = """
 (() => {
@@ -85,3 +91,53 @@ def guarded_page(browser, allowed_host: str = "127.0.0.1"):
         yield page, guard
     finally:
         context.close()
+
+
+_SCRIPT_URL = re.compile(r"\s*(javascript|data|vbscript):", re.I)
+_EMBEDS = ("iframe", "object", "embed", "base", "svg", "math", "form")
+
+
+def active_markup(page: bytes) -> tuple[list[str], set[str]]:
+    """A built page parsed as HTML: (what could run that a source may have put there, the scripts it loads).
+
+    Event-handler attributes, script URLs in any attribute, embedded documents and
+    meta refreshes are problems; scripts are returned (src, or "inline:" and their
+    start) for the caller to compare with the theme's own.
+    """
+    problems, scripts = [], set()
+    for element in lxml_html.fromstring(page).iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name, value in element.attrib.items():
+            if name.lower().startswith("on"):
+                problems.append(f"<{element.tag} {name}=…>")
+            if _SCRIPT_URL.match(value):
+                problems.append(f"<{element.tag} {name}={value[:40]!r}>")
+        if element.tag in _EMBEDS:
+            problems.append(f"<{element.tag}>")
+        if element.tag == "meta" and element.get("http-equiv", "").lower() == "refresh":
+            problems.append("<meta http-equiv=refresh>")
+        if element.tag == "script":
+            scripts.add(element.get("src") or "inline:" + (element.text or "")[:60])
+            if "__xss" in (element.text or "") or "alert(" in (element.text or ""):
+                problems.append("<script> with a payload")
+    return problems, scripts
+
+
+def hostile_forum(first_fid: int, texts: list[str], spokesperson: str):
+    """A Discuz! fixture forum (tests/webfixtures) where thread ``i`` is the only one of board
+    ``first_fid + i``, and that board's name, the thread's title, its first post and a
+    spokesperson's reply each carry ``texts[i]``."""
+    from webfixtures import ForumData, Post, Thread
+
+    data = ForumData()
+    start = datetime(2019, 5, 1, 9, 0, tzinfo=SHANGHAI)
+    for i, text in enumerate(texts):
+        fid, tid = first_fid + i, 500_000 + first_fid + i
+        data.boards[fid] = f"{text}版{i}"
+        when = start + timedelta(minutes=7 * i)
+        data.threads[tid] = Thread(tid=tid, fid=fid, subject=f"帖{i} {text}", posts=[
+            Post(tid * 100, f"网友{i}", when, f"楼主{i}：{text}\n第二行"),
+            Post(tid * 100 + 1, spokesperson, when + timedelta(days=2), f"答复{i}：{text}"),
+        ])
+    return data

@@ -15,6 +15,7 @@ ONE step every output goes through:
   and the search index's filter and meta values (site/search.py), which
   Pagefind's UI would otherwise render as HTML.
 - ``sanitize_html`` is for the rare output that keeps source formatting as HTML.
+- ``spreadsheet_cell`` keeps a CSV cell from being read as a formula.
 - ``safe_url`` keeps only http(s) links, because autoescape does not stop a
   ``javascript:`` URL placed in an ``href``.
 - ``sanitize_content`` (signal ``content_object_init``) cleans the HTML Pelican
@@ -82,6 +83,20 @@ def safe_url(url: str) -> str:
     except ValueError:
         return ""
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+
+
+#: A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(…), +cmd|…, @SUM…).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value):
+    """A CSV cell that Excel or WPS shows as text: a text starting like a formula gets a leading ``'``.
+
+    OWASP's advice for CSV injection; numbers and empty cells pass unchanged.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def plain_text(value: str) -> str:
