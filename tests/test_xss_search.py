@@ -99,3 +99,13 @@ def test_search_page_with_hostile_filters_runs_nothing_and_shows_the_literal_tex
         guard.check(page, url + " (after filters)")
         assert page.locator("#search img, #search script, #search svg, #search [onerror]").count() == 0
     assert guard.fired == [] and guard.blocked == [], (guard.fired, guard.blocked)
+
+
+def test_a_long_hostile_name_makes_a_short_slug():
+    """Board slugs are file names: 600 characters of payload must not make one too long (255 bytes)."""
+    from wenzheng_bridge.site.slugs import derived_slug
+
+    long_name = nested("<body onbeforeunload=javascript:alert(8765)>", 9) * 3 + "板"
+    slug = derived_slug(long_name)
+    assert len(slug) <= 47 and slug.endswith("-" + __import__("hashlib").sha1(long_name.encode()).hexdigest()[:6])
+    assert derived_slug(long_name + "x") != slug and derived_slug("A1区") == "a1-bac2f9"

@@ -59,8 +59,8 @@ class Guard:
     def check(self, page, url: str) -> None:
         for frame in page.frames:
             try:
-                calls = frame.evaluate("() => { const f = window.__fired || []; window.__fired = []; return f; }")
-                flag = frame.evaluate("() => window.__xss !== undefined")
+                calls, flag = frame.evaluate(
+                    "() => { const f = window.__fired || []; window.__fired = []; return [f, window.__xss !== undefined]; }")
             except Exception:  # a frame that went away meanwhile
                 continue
             self.fired += [f"{url}: {call}" for call in calls]
@@ -94,6 +94,9 @@ def guarded_page(browser, allowed_host: str = "127.0.0.1"):
 
 
 _SCRIPT_URL = re.compile(r"\s*(javascript|data|vbscript):", re.I)
+#: Attributes a browser follows as a URL (a meta description or a title may say "javascript:" as text).
+_URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background", "xlink:href", "srcset",
+                   "ping", "cite", "manifest", "srcdoc", "codebase", "dynsrc", "lowsrc"}
 _EMBEDS = ("iframe", "object", "embed", "base", "svg", "math", "form")
 
 
@@ -111,7 +114,7 @@ def active_markup(page: bytes) -> tuple[list[str], set[str]]:
         for name, value in element.attrib.items():
             if name.lower().startswith("on"):
                 problems.append(f"<{element.tag} {name}=…>")
-            if _SCRIPT_URL.match(value):
+            if name.lower() in _URL_ATTRIBUTES and _SCRIPT_URL.match(value):
                 problems.append(f"<{element.tag} {name}={value[:40]!r}>")
         if element.tag in _EMBEDS:
             problems.append(f"<{element.tag}>")
