@@ -60,7 +60,8 @@ from .masking import KIND_LABELS, find
 log = logging.getLogger(__name__)
 
 SKIPPED_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".avif", ".bmp",
-                    ".woff", ".woff2", ".ttf", ".otf", ".eot", ".wasm", ".mp3", ".mp4", ".webm"}
+                    ".woff", ".woff2", ".ttf", ".otf", ".eot", ".wasm", ".mp3", ".mp4", ".webm",
+                    ".sha256"}  # the search index's input digest: hex digits that can look like a phone number
 DEFAULT_KINDS = ("id_card", "mobile")
 
 # Prefilter: digits become "0" and the separators numbers are grouped with become "-", so a
