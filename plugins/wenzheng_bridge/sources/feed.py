@@ -21,8 +21,8 @@ import feedparser
 from ..config import Option
 from ..fetching import FetchError, http_url_problem
 from ..records import SHANGHAI, Petition, SourceError
-from .common import clean_text, infer_type, places
-from .forum import html_text, read_thread, thread_petition
+from .common import clean_text, html_to_text, infer_type, places
+from .forum import read_thread, thread_petition
 
 _TID = re.compile(r"[?&]tid=(\d+)")
 _DECLARED = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)["'][^"']*["']""")
@@ -49,7 +49,10 @@ def parse_feed(text: str, source: str = "", item: str = "") -> feedparser.FeedPa
     """
     data = _DECLARED.sub(r'\1"utf-8"', text, count=1).encode("utf-8", errors="replace")
     try:
-        parsed = feedparser.parse(data, response_headers={"content-type": "application/xml; charset=utf-8"})
+        # No cleaning by feedparser: it guesses that an RSS title holding "<img …>" is HTML and rewrites
+        # it, deleting what a resident typed. Titles stay text; descriptions get the one nh3 step.
+        parsed = feedparser.parse(data, response_headers={"content-type": "application/xml; charset=utf-8"},
+                                  sanitize_html=False, resolve_relative_uris=False)
     except Exception as error:  # feedparser's own crashes on hostile input (e.g. &#xD800;) are bad input too
         raise SourceError(source, item, "XML", f"订阅源无法解析：{type(error).__name__}: {error}") from None
     if not parsed.get("version") and not parsed.entries:
@@ -69,6 +72,15 @@ def entry_time(entry) -> datetime | None:
 
 def _raw(entry, key: str) -> str:
     return dict.get(entry, key) or ""
+
+
+def entry_title(entry, atom: bool) -> str:
+    """An item's title as text. RSS titles are text (feedparser's "looks like HTML" is a guess, not the
+    feed's word); an Atom title is HTML only when the feed says so (``type="html"`` or ``"xhtml"``)."""
+    kind = (entry.get("title_detail") or {}).get("type", "text/plain")
+    if atom and kind in ("text/html", "application/xhtml+xml"):
+        return html_to_text(entry.get("title"))
+    return clean_text(entry.get("title"))
 
 
 def entry_id(entry) -> str:
@@ -119,7 +131,7 @@ class FeedSource:
             return
         errors = 0
         for index, entry in enumerate(parsed.entries, start=1):
-            for outcome in self._entry(context, entry, f"{url} 第 {index} 条"):
+            for outcome in self._entry(context, entry, f"{url} 第 {index} 条", parsed.version.startswith("atom")):
                 errors += isinstance(outcome, SourceError)
                 yield outcome
         if parsed.bozo:  # what could be read was imported; say what was wrong with the rest
@@ -128,8 +140,8 @@ class FeedSource:
         if parsed.entries and not errors:
             context.remember(page)
 
-    def _entry(self, context, entry, item: str) -> Iterator[Petition | SourceError]:
-        title = clean_text(entry.get("title"))
+    def _entry(self, context, entry, item: str, atom: bool = False) -> Iterator[Petition | SourceError]:
+        title = entry_title(entry, atom)
         if not title:
             yield SourceError(self.name, item, "title", "条目没有标题")
             return
@@ -156,7 +168,7 @@ class FeedSource:
         context.set_state(state_key, signature)
 
     def _from_entry(self, entry, source_id: str, title: str, summary: str, posted) -> Petition:
-        body = html_text(summary)
+        body = html_to_text(summary)
         tags = entry.get("tags") or []
         board = clean_text(tags[0].get("term")) if tags else ""
         board = self.config["board_map"].get(board, board) or self.config["board"]

@@ -27,7 +27,7 @@ from bs4 import BeautifulSoup
 from ..config import Option
 from ..fetching import FetchError, http_url_problem
 from ..records import SHANGHAI, Petition, Reply, SourceError
-from .common import clean_text, html_to_text, infer_type, normalise_type, parse_datetime, places, to_int
+from .common import clean_text, infer_type, normalise_type, parse_datetime, places, to_int
 
 _RELATIVE = [
     (re.compile(r"(\d+)\s*秒前"), lambda now, m: now - timedelta(seconds=int(m[1]))),
@@ -221,11 +221,6 @@ def read_thread(context, url: str, source: str, item: str, max_pages: int = 20) 
         thread.posts += [post for post in more.posts if post.pid not in seen]
         seen.update(post.pid for post in more.posts)
     return thread
-
-
-def html_text(html: str) -> str:
-    """Plain text of an HTML fragment (feed descriptions): the one HTML step, line breaks kept."""
-    return html_to_text(html)
 
 
 def _message_text(tag) -> str:
