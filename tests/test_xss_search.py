@@ -109,3 +109,16 @@ def test_a_long_hostile_name_makes_a_short_slug():
     slug = derived_slug(long_name)
     assert len(slug) <= 47 and slug.endswith("-" + __import__("hashlib").sha1(long_name.encode()).hexdigest()[:6])
     assert derived_slug(long_name + "x") != slug and derived_slug("A1区") == "a1-bac2f9"
+
+
+@pytest.mark.parametrize("label", ["a$\\foo$b", "${alert(1)}${x}", "<script>alert(1)</script>&amp;", "x$\\frac{$"])
+def test_chart_labels_are_text(label):
+    """Board and field names label the statistics charts: TeX-looking ones neither stop the build nor change."""
+    from lxml import etree
+
+    from wenzheng_bridge.site.charts import bar_chart
+
+    svg = etree.fromstring(bar_chart([label, "A3区"], [3, 2], horizontal=True).encode("utf-8"))
+    texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert label in texts, texts
+    assert not list(svg.iter("{http://www.w3.org/2000/svg}script"))
