@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 OUTPUT := output
 PORT ?= 8000
 
-.PHONY: setup demo test browser html publish serve devserver clean bench
+.PHONY: setup demo test browser html publish serve devserver clean bench screenshots
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -39,6 +39,10 @@ browser:
 
 test: setup browser
 	$(BIN)/python -m pytest
+
+# The README's screenshots, from a real build in headless Chromium (the tests take them into a temporary folder).
+screenshots: setup browser
+	WENZHENG_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q tests/test_site_browser.py -k screenshots
 
 html: setup
 	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT)

@@ -63,7 +63,7 @@ WENZHENG_SOURCES = [
         ],
         "labels": "data/tipdm2020c/fj1_label_tree.xlsx",
         "board": "A市",
-        "board_from_district": True,
+        "board_from_places": True,
         "department": "",
     },
 ]

@@ -16,6 +16,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -36,6 +37,21 @@ def serve(threads: int, queue) -> None:
         queue.put((server.base, sorted(data.boards), server.now.isoformat()))
         while True:
             time.sleep(3600)
+
+
+@contextmanager
+def fixture_forum(threads: int):
+    """The fixture server with ``threads`` threads in a child process: yields (base URL, fids, its "now")."""
+    from datetime import datetime
+
+    queue = multiprocessing.get_context("fork").Queue()
+    child = multiprocessing.get_context("fork").Process(target=serve, args=(threads, queue), daemon=True)
+    child.start()
+    try:
+        base, fids, now = queue.get(timeout=300)
+        yield base, fids, datetime.fromisoformat(now)
+    finally:
+        child.terminate()
 
 
 def stats(base: str) -> dict:
@@ -80,14 +96,7 @@ def main() -> None:
     parser.add_argument("--kinds", default="forum,json")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
-    queue = multiprocessing.get_context("fork").Queue()
-    child = multiprocessing.get_context("fork").Process(target=serve, args=(args.threads, queue), daemon=True)
-    child.start()
-    try:
-        base, fids, now = queue.get(timeout=120)
-        from datetime import datetime
-
-        now = datetime.fromisoformat(now)
+    with fixture_forum(args.threads) as (base, fids, now):
         sources = {
             "forum": {"name": "forum", "kind": "forum", "url": base, "fids": fids, "rate_limit": 0,
                       "spokespersons": {"问政发言人": "A市网络发言人办公室"}, "max_pages": 1000},
@@ -114,8 +123,6 @@ def main() -> None:
             write_block("Pull throughput (local fixture server, rate limit off)",
                         f"`.venv/bin/python bench/bench_pull.py --threads {args.threads} --kinds {args.kinds} --write`",
                         report)
-    finally:
-        child.terminate()
 
 
 if __name__ == "__main__":

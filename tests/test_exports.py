@@ -79,7 +79,8 @@ def test_gates_are_exercised_by_the_sample(exported):
     gated = gated_keys(build)
     assert TAKEN_DOWN in gated
     assert any(c.petition.type == "举报" for c in build.all_cases if c.key in gated)
-    assert len(build.cases) == len(build.all_cases) - len(gated) > 600
+    # About one petition in eight of the sample is a 举报 by the type rule (bench/RESULTS-units.md): gated.
+    assert len(build.cases) == len(build.all_cases) - len(gated) > 500
 
 
 def test_cases_json_holds_every_public_case_and_nothing_else(exported):

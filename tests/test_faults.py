@@ -15,7 +15,8 @@ REAL = {p.source_id: p for p in sample_petitions()}
 
 
 def forum(server, name, fid):
-    return {"name": name, "kind": "forum", "url": server.base, "fids": [fid], "spokespersons": SPOKES, **FAST}
+    return {"name": name, "kind": "forum", "url": server.base, "fids": [fid], "spokespersons": SPOKES,
+            "recheck_max": 0, **FAST}  # the list walk alone: rechecks are tested in test_source_forum.py
 
 
 def snapshot(settings) -> set[tuple]:

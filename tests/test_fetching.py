@@ -170,3 +170,47 @@ def test_crawl_delay_in_robots_txt_spaces_requests_even_with_the_rate_limit_off(
             for fid in (2, 3, 4):
                 f.get(slow.board_url(fid))
             assert time.monotonic() - start >= 2.0
+
+
+def test_timeout_is_a_deadline_for_the_whole_request_not_each_read(fresh):
+    # The slow drip the issue found: a byte every 0.5 s never trips a 1 s read timeout.
+    fresh.fail("fid=15&", "drip", seconds=0.5)
+    with fetcher(timeout=1.0, retries=0) as f, pytest.raises(FetchError) as caught:
+        start = time.monotonic()
+        f.get(fresh.board_url(15))
+    elapsed = time.monotonic() - start
+    assert "超时" in str(caught.value) and "1 秒" in str(caught.value)
+    assert elapsed < 1.6, elapsed
+    with fetcher(timeout=1.0, retries=1) as f, pytest.raises(FetchError):  # each attempt has its own deadline
+        start = time.monotonic()
+        f.get(fresh.board_url(15))
+    assert 2.0 <= time.monotonic() - start < 3.0
+    fresh.heal()
+    with fetcher(timeout=1.0) as f:
+        assert f.get(fresh.board_url(15)).status == 200  # the next request on the same fetcher is unaffected
+
+
+def test_a_host_without_robots_txt_is_crawled_freely():
+    with FixtureServer(ForumData.from_sample(), robots=None) as bare:
+        with fetcher() as f:
+            assert f.get(bare.board_url(2)).status == 200
+            assert f.get(bare.rss_url(2)).status == 200
+        robots = bare.requests("/robots.txt")
+    assert [r.status for r in robots] == [404]  # asked once, not retried, no rules
+
+
+def test_a_robots_txt_answering_5xx_keeps_the_host_off_limits_for_this_pull_only():
+    with FixtureServer(ForumData.from_sample()) as broken:
+        broken.fail("/robots.txt", "status", status=500)
+        with fetcher(retries=1) as f:
+            for fid in (2, 3):
+                with pytest.raises(FetchError) as caught:
+                    f.get(broken.board_url(fid))
+                message = str(caught.value)
+                assert "robots.txt" in message and "HTTP 500" in message and "下次拉取" in message
+                assert broken.board_url(fid) in message
+        assert len(broken.requests("/robots.txt")) == 2  # one attempt and one retry, then remembered
+        assert not broken.requests("mod=forumdisplay")
+        broken.heal()
+        with fetcher() as f:  # the next pull asks again
+            assert f.get(broken.board_url(2)).status == 200

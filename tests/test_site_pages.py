@@ -86,8 +86,11 @@ def test_case_page_shows_the_case(site, view):
     badge = tree.select(".case-status .badge")[0]
     assert text(badge) == case.status and f"badge-{case.status_class}" in badge.get("class")
     facts = {text(div.select("dt")[0]): text(div.select("dd")[0]) for div in tree.select(".facts > div")}
-    assert facts["板块"] == case.petition.board
-    assert facts["类型"] == case.petition.type
+    inferred = case.petition.extra.get("inferred") or {}
+    for fact, value, key in (("板块", case.petition.board, "board"), ("类型", case.petition.type, "type")):
+        # A value the tool inferred says so, with its evidence; a given one is shown bare.
+        expected = f"{value} 推断 · 依据：{inferred[key]}" if inferred.get(key) else value
+        assert facts[fact] == expected
     assert facts["部门"] == (case.department or "未标注")
     clocks = [text(li) for li in tree.select(".clocks li")]
     assert any(c.startswith(f"回复用时 {case.clocks['reply'].working_days} 个工作日") for c in clocks), clocks
@@ -251,6 +254,17 @@ def test_department_league_follows_the_minimum_sample_rule(site, view):
         else:
             ranked = next(r for r in computed.rankings if r.group.name == name)
             assert cells[0] == str(ranked.rank)
+
+
+def test_empty_department_ranking_says_why(site, view):
+    """No unit of the sample reaches the minimum sample: the page says so, with its figures."""
+    note = doc(site, "departments/").select_one("p.unranked")
+    rows = [[text(c) for c in row.select("td, th")] for row in doc(site, "departments/").select("table.league tbody tr")]
+    assert all(cells[0] == "不排名" for cells in rows)
+    unlabelled = next(int(cells[2]) for cells in rows if cells[1] == "未标注")
+    largest = max(int(cells[2]) for cells in rows if cells[1] != "未标注")
+    assert f"也只有 {largest} 件，不足参与排名的最低样本 {view['stats'].min_sample} 件" in text(note)
+    assert f"另有 {unlabelled} 件留言的答复未写明部门（未标注）" in text(note)
 
 
 def test_statistics_page_matches_the_case_view(site, view):

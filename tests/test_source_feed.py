@@ -17,7 +17,9 @@ REAL = {p.source_id: p for p in sample_petitions()}
 
 
 def rss(server, fid=CITY, **extra):
-    return {"name": "rss", "kind": "feed", "url": server.rss_url(fid), "spokespersons": SPOKES, **FAST, **extra}
+    """A Discuz! RSS source; rechecks off unless asked for, so a test sees the feed walk alone."""
+    return {"name": "rss", "kind": "feed", "url": server.rss_url(fid), "spokespersons": SPOKES, "recheck_max": 0,
+            **FAST, **extra}
 
 
 def atom(server, fid=CITY, **extra):
@@ -35,14 +37,15 @@ def newest(server, fid=CITY):
     return sorted(threads, key=lambda t: (t.first.time, t.tid), reverse=True)[:FEED_ITEMS]
 
 
-def test_discuz_rss_opens_thread_pages_only_for_cut_descriptions(server, make_settings):
+def test_discuz_rss_opens_every_new_item_so_short_petitions_get_their_replies_too(server, make_settings):
     settings = make_settings([rss(server)])
     tally = pull_once(settings, "rss", server.now)
     items = newest(server)
-    cut = [t for t in items if len(t.first.text.encode("utf-8")) > 250]
-    opened = {int(r.query["tid"]) for r in server.requests() if r.query.get("mod") == "viewthread"}
+    opened = [int(r.query["tid"]) for r in server.requests() if r.query.get("mod") == "viewthread"]
     assert tally.new == FEED_ITEMS and tally.failed == 0
-    assert opened == {t.tid for t in cut} and cut
+    assert sorted(opened) == sorted(t.tid for t in items)  # each once, whether its description was cut or not
+    short_answered = [t for t in items if t.replies and len(t.first.text.encode("utf-8")) <= 250]
+    assert {41481, 41496, 39494} <= {t.tid for t in short_answered}  # the ones a cut-only rule missed
     with Store.open(settings["WENZHENG_STORE"]) as store:
         for t in items:
             p = store.petition(f"rss-{t.tid}")
@@ -50,9 +53,8 @@ def test_discuz_rss_opens_thread_pages_only_for_cut_descriptions(server, make_se
             assert p.title == real.title and p.body == real.body  # full text, also where the feed cut it
             assert p.posted == real.posted  # pubDate is GMT; the store keeps Asia/Shanghai
             assert p.board == "A市" and p.author == real.author
-        answered = [t for t in cut if t.replies]
-        for t in answered:
-            assert [r.text for r in store.petition(f"rss-{t.tid}").replies] == [r.text for r in REAL[str(t.tid)].replies]
+            assert [r.text for r in p.replies] == [r.text for r in real.replies]
+            assert [r.time for r in p.replies] == [r.time for r in real.replies]
 
 
 def test_second_unchanged_pull_is_one_conditional_request_and_writes_nothing(server, make_settings):
@@ -152,3 +154,65 @@ def test_gbk_forum_rss_end_to_end(make_settings):
         for p in store.petitions():
             real = REAL[p.source_id]
             assert (p.title, p.body, p.author, p.board) == (real.title, real.body, real.author, "G5县")
+
+
+def test_a_later_reply_to_a_listed_thread_arrives_although_the_feed_is_unchanged(server, make_settings):
+    settings = make_settings([rss(server, recheck_max=300)])
+    pull_once(settings, "rss", server.now)
+    when = server.now + timedelta(hours=1)
+    server.data.add_reply(37, "问政发言人", when, "网友您好：您反映的问题已转交属地街道办理。")
+    server.clear_log()
+    tally = pull_once(settings, "rss", when + timedelta(hours=1))
+    feed = server.requests("mod=rss")
+    opened = {int(r.query["tid"]) for r in server.requests("viewthread")}
+    assert [r.status for r in feed] == [304]  # the feed says nothing: RSS never shows a reply
+    # recheck policy: the three listed threads active in the last 7 days (37: 5 days, 41481 and 41496:
+    # 3 days; 39494's reply is 8 days old), plus ceil(17 / 30) = 1 older one in thread-id order (the
+    # rotation starts at the smallest id, 379).
+    assert opened == {37, 41481, 41496, 379} and tally.updated == 1 and tally.failed == 0
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        reply = store.petition("rss-37").replies[0]
+        kinds = [h["kind"] for h in store.history("rss-37")]
+    assert reply.text == "网友您好：您反映的问题已转交属地街道办理。" and reply.time == when
+    assert kinds == ["new", "reply_new"]
+
+
+def test_a_thread_pulled_by_feed_and_by_forum_pages_is_one_case(server, make_settings):
+    forum = {"name": "wz", "kind": "forum", "url": server.base, "fids": [COUNTY], "spokespersons": SPOKES,
+             "recheck_max": 0, **FAST}
+    settings = make_settings([forum, rss(server, COUNTY)])
+    first = pull_once(settings, "rss", server.now)
+    second = pull_once(settings, "wz", server.now + timedelta(hours=1))
+    assert first.new == 15 and second.new == 0 and second.failed == 0
+    assert stored_ids(settings, "rss") == set()  # stored as the forum's cases: one key per thread
+    assert len(stored_ids(settings, "wz")) == 15
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        p = store.petition("wz-175790")
+        history = store.history("wz-175790")
+    real = REAL["175790"]
+    assert (p.title, p.body, p.board, p.url) == (real.title, real.body, "G5县",
+                                                 f"{server.base}forum.php?mod=viewthread&tid=175790")
+    assert [r.text for r in p.replies] == [r.text for r in real.replies]
+    assert [h["kind"] for h in history] == ["new"]  # the forum pull found nothing to change
+
+
+def test_rewritten_discuz_links_are_the_same_threads(server, make_settings):
+    # Discuz! with URL rewriting lists thread-<tid>-1-1.html; the thread is read at its canonical address.
+    import re
+
+    settings = make_settings([rss(server, COUNTY)])
+    original = server.route
+
+    def rewritten(path, q, active):
+        status, ctype, body, modified = original(path, q, active)
+        if q.get("mod") == "rss":
+            body = re.sub(rb"forum\.php\?mod=viewthread&amp;tid=(\d+)", rb"thread-\1-1-1.html", body)
+        return status, ctype, body, modified
+
+    server.route = rewritten
+    tally = pull_once(settings, "rss", server.now)
+    assert tally.new == 15 and tally.failed == 0
+    assert stored_ids(settings, "rss") == {str(t.tid) for t in newest(server, COUNTY)}
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        p = store.petition("rss-175790")
+    assert p.url == f"{server.base}forum.php?mod=viewthread&tid=175790" and p.body == REAL["175790"].body

@@ -17,8 +17,9 @@ REAL = {p.source_id: p for p in sample_petitions()}
 
 
 def forum(server, fids, **extra):
+    """A forum source; rechecks off unless asked for, so a test sees the list walk alone."""
     return {"name": "forum", "kind": "forum", "url": server.base, "fids": fids, "spokespersons": SPOKES,
-            **FAST, **extra}
+            "recheck_max": 0, **FAST, **extra}
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +133,7 @@ def test_list_rows_without_titles_resolve_relative_dates(tmp_path, make_settings
     assert len(kinds) >= 3, kinds
 
 
-def test_sticky_thread_is_read_once_and_flagged(tmp_path, make_settings):
+def test_sticky_thread_is_flagged_on_the_list_and_not_imported(tmp_path, make_settings):
     data = ForumData.from_sample()
     oldest = data.board_threads(COUNTY)[-1]
     oldest.sticky = True
@@ -143,7 +144,9 @@ def test_sticky_thread_is_read_once_and_flagged(tmp_path, make_settings):
         page = parse_board_page(httpx.get(server.board_url(COUNTY)).text, server.now)
         assert page.rows[0].sticky and page.rows[0].tid == str(oldest.tid)
         tally = pull_once(settings, "forum", server.now)
-    assert tally.new == 15 and count(settings, "SELECT COUNT(*) FROM petitions WHERE source_id=?", str(oldest.tid)) == 1
+        opened = {r.query["tid"] for r in server.requests("viewthread")}
+    assert tally.new == 14 and str(oldest.tid) not in opened
+    assert count(settings, "SELECT COUNT(*) FROM petitions WHERE source_id=?", str(oldest.tid)) == 0
 
 
 def test_paging_stops_when_a_page_repeats_without_a_page_count(tmp_path, make_settings):
@@ -219,3 +222,128 @@ def test_a_reply_on_the_second_page_of_a_long_thread_is_read(make_settings):
     assert len(p.replies) == answers + 1  # residents' posts are not replies
     assert p.replies[-1].text == "网友您好：已责成相关部门处理。" and p.replies[-1].final
     assert not p.replies[0].final and p.reply_count == answers + 12
+
+
+def _opened(server) -> list[str]:
+    return [r.query["tid"] for r in server.requests("viewthread") if "page" not in r.query]
+
+
+def test_recheck_rotation_reads_every_older_thread_once_per_cycle_and_finds_an_edit(make_settings):
+    data = ForumData.from_sample()
+    tids = sorted(t.tid for t in data.board_threads(COUNTY))  # all 15 are months old: none is "recent"
+    with FixtureServer(data) as server:
+        settings = make_settings([forum(server, [COUNTY], recheck_max=300, recheck_days=7, recheck_cycle=5)])
+        assert pull_once(settings, "forum", server.now).new == 15
+        edited = data.threads[tids[7]]
+        edited.first.text += "\n【补充】问题仍未解决。"
+        turns = []
+        for n in range(6):
+            server.clear_log()
+            tally = pull_once(settings, "forum", server.now + timedelta(hours=n + 1))
+            turns.append(_opened(server))
+            assert tally.failed == 0 and tally.updated == (1 if str(tids[7]) in turns[-1] else 0)
+    chunks = [[str(t) for t in tids[i:i + 3]] for i in range(0, 15, 3)]  # ceil(15 / 5) = 3 a pull, in tid order
+    assert turns == chunks + [chunks[0]]  # the sixth pull starts the next cycle
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        history = store.history(f"forum-{tids[7]}")
+    assert [h["kind"] for h in history] == ["new", "edited"] and list(history[1]["detail"]) == ["body"]
+    assert history[1]["detail"]["body"][1].endswith("\n【补充】问题仍未解决。")
+
+
+def test_recent_threads_are_reread_every_pull_within_the_cap(make_settings):
+    data = ForumData.from_sample()
+    with FixtureServer(data) as server:
+        settings = make_settings([forum(server, [CITY], recheck_max=2, recheck_days=7, recheck_cycle=30)])
+        pull_once(settings, "forum", server.now)
+        server.clear_log()
+        pull_once(settings, "forum", server.now + timedelta(hours=1))
+        # A市's threads with a post or reply in the 7 days before the pull, newest activity first: 41496 and
+        # 41481 (3 days), 37 (5 days); the cap of 2 leaves no room for the rotation.
+        assert _opened(server) == ["41496", "41481"] or _opened(server) == ["41481", "41496"]
+
+
+def test_a_thread_deleted_on_the_forum_is_marked_gone_when_rechecked(make_settings):
+    data = ForumData.from_sample()
+    with FixtureServer(data) as server:
+        settings = make_settings([forum(server, [COUNTY], recheck_max=300, recheck_cycle=1)])
+        pull_once(settings, "forum", server.now)
+        victim = data.board_threads(COUNTY)[5].tid
+        del data.threads[victim]  # Discuz! answers its URL with a 200 "主题不存在或已被删除" page
+        tally = pull_once(settings, "forum", server.now + timedelta(hours=1))
+    assert tally.gone == 1 and tally.failed == 0
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        assert store.petition(f"forum-{victim}").seen["gone_since"] is not None
+        assert [h["kind"] for h in store.history(f"forum-{victim}")] == ["new", "gone"]
+
+
+X34_THREAD = """<!DOCTYPE html><html><head><meta charset="utf-8" /></head><body>
+<div id="pt" class="bm cl"><div class="z"><a href="./" class="nvhm" title="首页">问政论坛</a><em>&raquo;</em>
+<a href="forum.php">论坛</a> <em>&rsaquo;</em> <a href="forum-36-1.html">城建交通</a> <em>&rsaquo;</em>
+<a href="thread-901-1-1.html">关于七里河区西津西路人行道长期被占用的问题，希望城管部门 ...</a></div></div>
+<div id="postlist" class="pl bm"><table><tr><td class="pls ptn pbn"><div class="hm ptn">
+<span class="xg1">查看:</span> <span class="xi1">1024</span><span class="pipe">|</span>
+<span class="xg1">回复:</span> <span class="xi1">3</span></div></td>
+<td class="plc ptm pbn vwthd"><h1 class="ts">
+<a href="forum.php?mod=forumdisplay&amp;fid=36&amp;filter=typeid&amp;typeid=2">[投诉]</a>
+<span id="thread_subject">关于七里河区西津西路人行道长期被占用的问题，希望城管部门尽快处理</span>
+</h1></td></tr></table>
+<div id="post_9001"><table><tr><td class="pls"><div class="authi"><a href="home.php?mod=space&amp;uid=7" class="xw1">A0901</a></div></td>
+<td class="plc"><div class="authi"><em id="authorposton9001">发表于 2019-11-5 08:30:00</em></div>
+<div class="pct"><div class="pcb"><div class="t_fsz"><table><tr><td class="t_f" id="postmessage_9001">
+<i class="pstatus"> 本帖最后由 A0901 于 2019-11-6 09:00 编辑 </i><br />
+<br />
+人行道被商户占用：<br />
+1. 摆放桌椅；<br />
+2. 停放电动车。<br />
+<br />
+请尽快处理。</td></tr></table></div></div></div></td></tr></table></div>
+</div></body></html>"""
+
+
+def test_real_x34_thread_page_rewritten_urls_and_a_cut_breadcrumb():
+    page = parse_thread(X34_THREAD, datetime(2019, 11, 10, tzinfo=SHANGHAI), "forum", "帖子 901")
+    assert (page.board, page.fid) == ("城建交通", 36)  # not the thread's own " ..." link ending the breadcrumb
+    assert page.title == "关于七里河区西津西路人行道长期被占用的问题，希望城管部门尽快处理"
+    assert (page.type_name, page.views, page.replies) == ("投诉", 1024, 3)
+    post = page.posts[0]
+    assert (post.author, post.time) == ("A0901", datetime(2019, 11, 5, 8, 30, tzinfo=SHANGHAI))
+    # The edit note is dropped; each <br /> is one line break, a blank line stays a paragraph break.
+    assert post.text == "人行道被商户占用：\n1. 摆放桌椅；\n2. 停放电动车。\n\n请尽快处理。"
+
+
+def test_a_dripping_thread_page_costs_the_pull_one_timeout_not_minutes(make_settings):
+    # The issue's case: a server sending a byte every 1.5 s kept a pull with timeout 2, retries 0 busy
+    # for 35 s. Here a byte every 0.4 s against a 1 s deadline.
+    import time
+
+    data = ForumData.from_sample()
+    slow = data.board_threads(COUNTY)[4].tid
+    with FixtureServer(data) as server:
+        server.fail(f"tid={slow}&", "drip", seconds=0.4)
+        settings = make_settings([forum(server, [COUNTY], timeout=1.0, retries=0)])
+        start = time.monotonic()
+        tally = pull_once(settings, "forum", server.now)
+        elapsed = time.monotonic() - start
+    assert (tally.new, tally.failed) == (14, 1)
+    assert f"帖子 {slow}" in tally.errors[0] and "超时" in tally.errors[0]
+    assert elapsed < 1.0 + 5.0, elapsed  # one deadline plus the other 14 threads and list page
+
+
+def test_configured_board_names_by_fid_hold_for_list_reads_and_rechecks(make_settings):
+    with FixtureServer(ForumData.from_sample()) as server:
+        settings = make_settings([forum(server, [COUNTY], boards={str(COUNTY): "G5县人民政府信箱"},
+                                        recheck_max=300, recheck_cycle=1)])
+        pull_once(settings, "forum", server.now)
+        again = pull_once(settings, "forum", server.now + timedelta(hours=1))  # every thread read again
+    assert again.updated == 0 and again.unchanged == 15
+    assert count(settings, "SELECT COUNT(DISTINCT board) FROM petitions") == 1
+    assert count(settings, "SELECT board FROM petitions LIMIT 1") == "G5县人民政府信箱"
+
+
+def test_a_forum_without_robots_txt_is_pulled(make_settings):
+    # The issue's first finding: a 404 for /robots.txt failed every URL of the host.
+    with FixtureServer(ForumData.from_sample(), robots=None) as server:
+        settings = make_settings([forum(server, [COUNTY])])
+        tally = pull_once(settings, "forum", server.now)
+        robots = [r.status for r in server.requests("/robots.txt")]
+    assert (tally.new, tally.failed) == (15, 0) and robots == [404]

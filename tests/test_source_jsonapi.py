@@ -98,3 +98,165 @@ def test_custom_field_mapping_and_items_path(tmp_path, make_settings):
     with pytest.raises(ConfigError) as caught:
         wenzheng_settings(raw)
     assert "titel" in str(caught.value) and "ftp://nowhere" in str(caught.value)
+
+
+# -- the real 人民网 list API's shape: POST, forumName / domainName, cut bodies, detail, revisits --------
+
+def board_of(server, source_id: str) -> str:
+    thread = server.data.threads[int(source_id)]
+    return server.data.boards[thread.fid]
+
+
+@pytest.mark.parametrize("post_body", ["form", "json"])
+def test_a_post_only_list_api_is_walked_with_the_parameters_in_the_body(post_body, make_settings):
+    with FixtureServer(ForumData.from_sample(), json_post_only=True) as server:
+        refused = make_settings([api(server)])
+        tally = pull_once(refused, "api", server.now)
+        assert tally.new == 0 and tally.failed == 1 and "HTTP 405" in tally.errors[0]
+        settings = make_settings([api(server, method="POST", post_body=post_body, params={"fid": ""},
+                                      page_size=50)])
+        server.clear_log()
+        tally = pull_once(settings, "api", server.now)
+        pages = server.requests("/api/threads")
+    assert tally.new == 644 and tally.failed == 0
+    assert all(r.query["_method"] == "POST" and r.query["pageSize"] == "50" for r in pages)
+    assert pages[0].query.get("lastItem") is None and pages[1].query["lastItem"] == sorted(REAL, key=int)[-50]
+    assert all(("json" if post_body == "json" else "x-www-form-urlencoded") in r.headers["content-type"] for r in pages)
+    assert len(pages) == -(-644 // 50) + 1
+
+
+def test_default_keys_fit_the_real_list_api_board_field_type_and_state(server, make_settings):
+    settings = make_settings([api(server)])
+    assert pull_once(settings, "api", server.now).new == 644
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        stored = {p.source_id: p for p in store.petitions()}
+    labelled = [sid for sid, p in REAL.items() if p.field]
+    assert len(labelled) == 494  # fj2's 一级分类 (城乡建设, 环境保护…) arrive as the API's domainName
+    assert all(stored[sid].field == REAL[sid].field for sid in labelled)
+    assert all(stored[sid].board == board_of(server, sid) for sid in REAL)  # forumName, not the topic
+    # the platform's own labels: 投诉/求助 -> 诉求, 建言 -> 建议
+    for sid, p in stored.items():
+        label = server.data.threads[int(sid)].type_name
+        assert p.type == {"投诉/求助": "诉求", "建言": "建议", "咨询": "咨询", "举报": "举报"}[label], sid
+    assert {p.state for p in stored.values()} == {"已办结", "办理中"}
+
+
+def test_cut_list_bodies_are_completed_from_the_detail_endpoint(make_settings):
+    with FixtureServer(ForumData.from_sample(), json_cut=100) as server:
+        cut = {sid for sid, p in REAL.items() if len(p.body or p.title) > 100}
+        assert 300 < len(cut) < 644
+        plain = make_settings([api(server, name="plain")])
+        pull_once(plain, "plain", server.now)
+        with Store.open(plain["WENZHENG_STORE"]) as store:
+            short = store.petition(f"plain-{min(cut, key=int)}")
+        assert short.body.endswith("…") and short.extra["truncated"] is True
+        settings = make_settings([api(server, detail_url=f"{server.base}api/thread?tid={{tid}}")])
+        server.clear_log()
+        tally = pull_once(settings, "api", server.now)
+        opened = [r.query["tid"] for r in server.requests("/api/thread?")]
+    assert tally.new == 644 and tally.failed == 0
+    # exactly the items cut short, each once (and the few whose own text ends with an ellipsis)
+    ends_so = {sid for sid, p in REAL.items() if (p.body or p.title).endswith(("…", "..."))}
+    assert len(opened) == len(set(opened)) and set(opened) == cut | ends_so and len(ends_so) < 10
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        for sid in cut:
+            p = store.petition(f"api-{sid}")
+            assert p.body == (REAL[sid].body or REAL[sid].title)
+            assert "truncated" not in p.extra or sid in ends_so
+
+
+def test_a_later_state_change_in_the_list_is_stored_on_the_next_pull(server, make_settings):
+    settings = make_settings([api(server)])
+    pull_once(settings, "api", server.now)
+    top = server.data.threads[max(server.data.threads)]
+    assert top.state == "办理中" and top.replies == 0
+    top.state = "已办理"
+    server.data.add_reply(top.tid, "问政发言人", server.now, "经核实，已安排施工单位整改。")
+    server.clear_log()
+    tally = pull_once(settings, "api", server.now + timedelta(hours=1))
+    assert (tally.new, tally.updated, tally.unchanged) == (0, 1, 0)
+    assert len(server.requests("/api/threads")) == 1
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        p = store.petition(f"api-{top.tid}")
+        kinds = [h["kind"] for h in store.history(f"api-{top.tid}")]
+    assert p.state == "已办理" and p.replies[0].text == "经核实，已安排施工单位整改。" and "reply_new" in kinds
+
+
+def test_open_items_deep_in_the_list_are_reopened_within_a_bounded_number_of_requests(server, make_settings):
+    limit = 150
+    settings = make_settings([api(server, detail_url=f"{server.base}api/thread?tid={{tid}}",
+                                  revisit_days=100000, revisit_limit=limit)])
+    pull_once(settings, "api", server.now)
+    open_items = [sid for sid, p in REAL.items() if not p.replies]
+    assert len(open_items) == 524
+    deep = server.data.threads[min(int(sid) for sid in open_items)]  # far below any page read again
+    deep.state = "已办理"
+    server.data.add_reply(deep.tid, "问政发言人", server.now, "已办结。")
+    pulls = 0
+    while True:
+        pulls += 1
+        server.clear_log()
+        tally = pull_once(settings, "api", server.now + timedelta(hours=pulls))
+        assert tally.failed == 0
+        assert len(server.requests("/api/thread?")) <= limit  # the bounded cost per pull
+        with Store.open(settings["WENZHENG_STORE"]) as store:
+            if store.petition(f"api-{deep.tid}").state == "已办理":
+                break
+        assert pulls <= -(-len(open_items) // limit), "the change never arrived"
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        assert store.petition(f"api-{deep.tid}").replies[0].text == "已办结。"
+    # a closed item is not reopened again
+    server.clear_log()
+    for later in range(-(-len(open_items) // limit) + 1):
+        pull_once(settings, "api", server.now + timedelta(days=1, hours=later))
+    assert str(deep.tid) not in {r.query["tid"] for r in server.requests("/api/thread?")}
+
+
+def test_a_cursor_that_does_not_advance_stops_the_walk_with_a_message(server, make_settings):
+    settings = make_settings([api(server, cursor_param="last_id")])  # this API ignores it
+    tally = pull_once(settings, "api", server.now)
+    assert tally.new == 20 and tally.failed == 1
+    assert len(server.requests("/api/threads")) == 2  # not max_pages
+    assert "翻页没有前进" in tally.errors[0] and "last_id" in tally.errors[0] and "cursor_param" in tally.errors[0]
+
+
+def test_a_failed_detail_request_keeps_what_is_stored_and_is_retried(make_settings):
+    with FixtureServer(ForumData.from_sample(), json_cut=100) as server:
+        settings = make_settings([api(server, detail_url=f"{server.base}api/thread?tid={{tid}}",
+                                      revisit_days=100000, revisit_limit=700)])
+        top = max(server.data.threads)
+        long_new = top + 1
+        template = server.data.threads[top]
+        text = "路面塌陷已经一个月。\n" * 30  # a long body: the list cuts it
+        server.data.threads[long_new] = type(template)(long_new, template.fid, "A3区某路段塌陷无人修",
+                                                        [type(template.first)(1, "A0999", server.now, text)],
+                                                        type_name="投诉/求助", state="办理中", field="城乡建设")
+        server.fail(f"tid={long_new}&", "status", status=500)
+        first = pull_once(settings, "api", server.now)
+        assert first.new == 644 + 1 and first.failed == 1 and f"编号 {long_new}" in first.errors[0]
+        with Store.open(settings["WENZHENG_STORE"]) as store:
+            kept = store.petition(f"api-{long_new}")
+        assert kept.body.endswith("…") and kept.extra["truncated"] is True  # the list's text, flagged
+        server.heal()
+        second = pull_once(settings, "api", server.now + timedelta(hours=1))
+        assert second.failed == 0
+        with Store.open(settings["WENZHENG_STORE"]) as store:
+            full = store.petition(f"api-{long_new}")
+        assert full.body == text.strip() and len(full.body.splitlines()) == 30 and "truncated" not in full.extra
+
+
+def test_every_record_field_can_be_mapped(server, make_settings):
+    from wenzheng_bridge.records import Petition
+    from wenzheng_bridge.sources.jsonapi import DEFAULT_FIELDS
+
+    # Lists of records (replies, 网友补充) are not one JSON key each.
+    mappable = set(Petition.__dataclass_fields__) - {"source", "places", "replies", "supplements", "extra", "seen",
+                                                     "reply_count"}
+    assert mappable <= set(DEFAULT_FIELDS) | {"reply_text", "reply_time", "reply_unit"}
+    settings = make_settings([api(server, fields={"views": "favNum", "dislikes": "favNum", "department": "answerOrganization",
+                                                  "url": "subject"})])
+    pull_once(settings, "api", server.now)
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        liked, answered = store.petition("api-360100"), store.petition("api-2549")
+    assert REAL["360100"].likes and liked.views == liked.dislikes == liked.likes == REAL["360100"].likes
+    assert answered.department == "A市网络发言人办公室" and answered.url == REAL["2549"].title

@@ -80,18 +80,22 @@ def test_missing_required_column_names_source_file_and_field(tmp_path):
     assert "tipdm" in message and "export.csv" in message and "title" in message and "留言主题" in message
 
 
-def test_bad_date_names_item_and_field_and_keeps_the_rest(tmp_path):
+def test_a_bad_date_keeps_the_row_with_the_problem_flagged(tmp_path):
     path = tmp_path / "export.csv"
     path.write_text(
         "留言编号,留言主题,留言时间\n1,好题目,2019/2/28 11:25:05\n2,坏日期,去年夏天\n3,日期,2019/3/1\n",
         encoding="utf-8",
     )
     items = list(adapter(paths=[str(path)]).items())
-    errors = [i for i in items if isinstance(i, SourceError)]
-    good = [i for i in items if isinstance(i, Petition)]
-    assert [p.source_id for p in good] == ["1", "3"]
-    assert good[1].posted == datetime(2019, 3, 1, tzinfo=SHANGHAI)
-    assert len(errors) == 1 and "编号 2" in str(errors[0]) and "留言时间" in str(errors[0])
+    assert all(isinstance(i, Petition) for i in items)
+    assert [p.source_id for p in items] == ["1", "2", "3"]
+    kept = items[1]
+    assert kept.title == "坏日期" and kept.posted is None
+    assert len(kept.extra["problems"]) == 1
+    assert "留言时间" in kept.extra["problems"][0] and "去年夏天" in kept.extra["problems"][0]
+    assert "date_formats" in kept.extra["problems"][0]
+    assert items[2].posted == datetime(2019, 3, 1, tzinfo=SHANGHAI) and items[2].extra["date_only"] == ["posted"]
+    assert "date_only" not in items[0].extra and "problems" not in items[0].extra
 
 
 def test_config_check_names_every_bad_key():

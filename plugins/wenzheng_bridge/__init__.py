@@ -5,9 +5,36 @@ search index. See DESIGN.md beside the project for the map.
 """
 from __future__ import annotations
 
+import functools
+import logging
+
 __version__ = "0.1.0"
+log = logging.getLogger(__name__)
 
 
+def user_errors(hook):
+    """A Pelican hook whose WenzhengError ends the build with one Chinese message and exit status 2.
+
+    Pelican itself would log any exception with its traceback; the user's
+    mistake (a bad setting, a locked store, a leak) needs only the message.
+    With ``pelican -D`` the error goes on to Pelican, traceback and all.
+    """
+    from .errors import WenzhengError
+
+    @functools.wraps(hook)
+    def guarded(*args, **kwargs):
+        try:
+            return hook(*args, **kwargs)
+        except WenzhengError as error:
+            if logging.getLogger("pelican").isEnabledFor(logging.DEBUG):
+                raise
+            log.critical("零距离问政：构建中止。%s", error)
+            raise SystemExit(2) from None
+
+    return guarded
+
+
+@user_errors
 def check_settings(pelican) -> None:
     """Fail at start, naming every bad WENZHENG_* key, before any page is written."""
     from .settings import wenzheng_settings
@@ -25,7 +52,11 @@ def get_generators(pelican):
     """Cases come from the store, not from Markdown files, so they need their own generator."""
     from .site.generator import CaseGenerator
 
-    return CaseGenerator
+    class GuardedCaseGenerator(CaseGenerator):
+        generate_context = user_errors(CaseGenerator.generate_context)
+        generate_output = user_errors(CaseGenerator.generate_output)
+
+    return GuardedCaseGenerator
 
 
 def register() -> None:
@@ -51,6 +82,7 @@ def get_writer(pelican):
     return KeepingWriter
 
 
+@user_errors
 def finalize(pelican) -> None:
     from .site.generator import finalize as run_finalizers
 

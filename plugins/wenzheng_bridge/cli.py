@@ -1,6 +1,6 @@
 """The ``wenzheng`` command: one subcommand per job, declared in one place.
 
-A subcommand is a ``Command`` living in the module of its job; ``COMMANDS``
+A subcommand is a ``Command`` in its module under ``commands/``; ``COMMANDS``
 maps its name to "module:attribute" and is imported on use, so ``wenzheng
 pull`` never pays for loading the site generator.
 """
@@ -9,34 +9,23 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from dataclasses import dataclass
 from importlib import import_module
-from typing import Callable
 
-from .config import ConfigError
-
-
-@dataclass(frozen=True)
-class Command:
-    """A subcommand: its help line, its arguments, and what it runs."""
-
-    help: str
-    add_arguments: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace, dict], int]
-
+from .commands import Command
+from .errors import WenzhengError, bug_notice
 
 COMMANDS: dict[str, str] = {
     "pull": "wenzheng_bridge.commands.pull:PULL",
     "status": "wenzheng_bridge.commands.pull:STATUS",
     "settings": "wenzheng_bridge.commands.settings:SETTINGS",
-    "stats": "wenzheng_bridge.caseview.commands:STATS",
-    "budget": "wenzheng_bridge.newsroom.commands:BUDGET",
-    "claim": "wenzheng_bridge.newsroom.commands:CLAIM",
-    "followup": "wenzheng_bridge.newsroom.commands:FOLLOWUP",
-    "draft": "wenzheng_bridge.newsroom.commands:DRAFT",
-    "drafts": "wenzheng_bridge.newsroom.commands:DRAFTS",
-    "takedown": "wenzheng_bridge.newsroom.commands:TAKEDOWN",
-    "clear": "wenzheng_bridge.newsroom.commands:CLEAR",
+    "stats": "wenzheng_bridge.commands.stats:STATS",
+    "budget": "wenzheng_bridge.commands.newsroom:BUDGET",
+    "claim": "wenzheng_bridge.commands.newsroom:CLAIM",
+    "followup": "wenzheng_bridge.commands.newsroom:FOLLOWUP",
+    "draft": "wenzheng_bridge.commands.newsroom:DRAFT",
+    "drafts": "wenzheng_bridge.commands.newsroom:DRAFTS",
+    "takedown": "wenzheng_bridge.commands.newsroom:TAKEDOWN",
+    "clear": "wenzheng_bridge.commands.newsroom:CLEAR",
 }
 
 
@@ -49,6 +38,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="wenzheng", description="零距离问政：拉取问政留言、生成选题单与稿件、构建跟踪网站")
     top.add_argument("-s", "--settings", default="pelicanconf.py", help="Pelican 设置文件（默认 pelicanconf.py）")
     top.add_argument("-v", "--verbose", action="store_true", help="输出调试信息")
+    top.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 调用栈（报告程序缺陷时用）")
     subs = top.add_subparsers(dest="command", required=True, metavar="命令")
     for name in COMMANDS:
         try:
@@ -61,17 +51,29 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a subcommand. A user's mistake is one Chinese message and exit status 2;
+    a bug is a short notice and exit status 1, with the traceback only under ``--debug``."""
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+    logging.basicConfig(level=logging.DEBUG if args.verbose or args.debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     from .settings import load
 
     try:
         settings = load(args.settings)
         return load_command(args.command).run(args, settings)
-    except ConfigError as error:
-        print(error, file=sys.stderr)
+    except WenzhengError as error:
+        if args.debug:
+            raise
+        print(f"错误：{error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception as error:
+        if args.debug:
+            raise
+        print(bug_notice(error), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from .errors import WenzhengError
+
 REQUIRED = object()
 
 
-class ConfigError(ValueError):
+class ConfigError(WenzhengError, ValueError):
     """Configuration mistakes, all of them, one per line."""
 
     def __init__(self, problems: list[str]):

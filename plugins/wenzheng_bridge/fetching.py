@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import httpx
+
+from .errors import WenzhengError
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +37,7 @@ _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
-class FetchError(Exception):
+class FetchError(WenzhengError):
     """A page could not be fetched: which URL, and what happened (in Chinese)."""
 
     def __init__(self, url: str, problem: str):
@@ -137,9 +140,13 @@ class Fetcher:
         self.backoff = backoff
         self.max_retry_after = max_retry_after
         self.obey_robots = robots
+        self.timeout = timeout
+        # No kept-alive connections: the deadline watchdog needs each request's own socket
+        # (it is learnt when the connection opens); at about one request a second this costs nothing.
         self.client = httpx.Client(
             headers={"User-Agent": user_agent}, timeout=httpx.Timeout(timeout),
             follow_redirects=True, max_redirects=max_redirects,
+            limits=httpx.Limits(max_keepalive_connections=0),
         )
         self._robots: dict[str, RobotFileParser | FetchError] = {}
         self.requests = 0  # sent, including retries and robots.txt (for benchmarks and reports)
@@ -183,17 +190,33 @@ class Fetcher:
                     content=response.content, headers={k.lower(): v for k, v in response.headers.items()},
                     charset_override=self.charset)
 
+    def post(self, url: str, content: bytes, content_type: str) -> Page:
+        """POST ``content`` (a form or a JSON body) to ``url``, as politely as a GET (list APIs need it)."""
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise FetchError(url, "只支持 http/https 网址")
+        self._check_robots(url)
+        response = self._send(url, {"Content-Type": content_type}, method="POST", content=content)
+        return Page(url=url, final_url=str(response.url), status=response.status_code,
+                    content=response.content, headers={k.lower(): v for k, v in response.headers.items()},
+                    charset_override=self.charset)
+
     # -- internals -------------------------------------------------------
-    def _send(self, url: str, headers: dict) -> httpx.Response:
-        """One logical GET: retries on transient trouble, then a clear FetchError."""
+    def _send(self, url: str, headers: dict, method: str = "GET", content: bytes | None = None,
+              client_errors: bool = False) -> httpx.Response:
+        """One logical request: retries on transient trouble, then a clear FetchError.
+
+        ``client_errors`` returns a 4xx answer instead of raising (robots.txt needs to see it).
+        """
         host = urlsplit(url).netloc
         attempts = self.retries + 1
         problem = ""
         for attempt in range(attempts):
             HOST_CLOCK.wait(host, self._interval(url))
             self.requests += 1
+            deadline = _Deadline(self.timeout)
             try:
-                response = self.client.get(url, headers=headers)
+                with deadline:
+                    response = self._request_within(method, url, headers, content, deadline)
             except httpx.TooManyRedirects:
                 raise FetchError(url, "重定向次数过多（可能是重定向循环）") from None
             except httpx.TimeoutException:
@@ -201,9 +224,10 @@ class Fetcher:
             except httpx.ConnectError as error:
                 problem = f"无法连接服务器（{_reason(error)}）"
             except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:
-                problem = f"连接中断或响应不完整（{_reason(error)}）"
+                problem = (f"请求超时（{self.timeout:g} 秒内未完成）" if deadline.expired
+                           else f"连接中断或响应不完整（{_reason(error)}）")
             else:
-                if response.status_code < 400 or response.status_code == 304:
+                if response.status_code < 400 or (client_errors and response.status_code < 500):
                     return response
                 if response.status_code not in RETRY_STATUSES:
                     raise FetchError(url, f"服务器返回 HTTP {response.status_code}")
@@ -219,6 +243,15 @@ class Fetcher:
                 time.sleep(self.backoff * (2 ** attempt))
         raise FetchError(url, f"{problem}（共尝试 {attempts} 次）")
 
+    def _request_within(self, method: str, url: str, headers: dict, content: bytes | None,
+                        deadline: "_Deadline") -> httpx.Response:
+        """One request with its body read, every step bounded by what is left of the deadline."""
+        left = max(deadline.left(), 0.001)
+        with self.client.stream(method, url, headers=headers, content=content, timeout=httpx.Timeout(left),
+                                extensions={"trace": deadline.trace}) as response:
+            response.read()
+        return response
+
     def _interval(self, url: str) -> float:
         robots = self._robots.get(_origin(url))
         delay = robots.crawl_delay(self.user_agent) if isinstance(robots, RobotFileParser) else None
@@ -232,18 +265,24 @@ class Fetcher:
             self._robots[origin] = self._load_robots(origin)
         robots = self._robots[origin]
         if isinstance(robots, FetchError):
-            raise FetchError(url, f"无法读取 robots.txt：{robots.problem}")
+            raise FetchError(url, f"robots.txt 暂时无法读取（{robots.problem}）：按 RFC 9309，本次拉取不抓取该站点，"
+                                  "下次拉取时再试")
         if not robots.can_fetch(self.user_agent, url):
             raise FetchError(url, "robots.txt 不允许抓取此网址")
 
     def _load_robots(self, origin: str) -> RobotFileParser | FetchError:
-        """robots.txt of a host, read once per pull. 4xx means no rules (RFC 9309)."""
+        """robots.txt of a host, read once per pull (RFC 9309).
+
+        A 4xx answer means no rules. A 5xx (after the usual retries) or no answer
+        is kept as the error: the host counts as disallowed until the next pull,
+        and every later URL of it fails fast without a request.
+        """
         url = urljoin(origin, "/robots.txt")
         parser = RobotFileParser(url)
         try:
-            response = self._send(url, {})
+            response = self._send(url, {}, client_errors=True)
         except FetchError as error:
-            return error  # remembered, so a dead host fails fast for every later URL
+            return error
         if response.status_code >= 400:
             parser.parse([])
         else:
@@ -251,6 +290,57 @@ class Fetcher:
                         {k.lower(): v for k, v in response.headers.items()})
             parser.parse(page.text.splitlines())
         return parser
+
+
+class _Deadline:
+    """A watchdog for one request: when time is up it shuts the request's socket.
+
+    httpx's timeouts bound each read, so a byte every few seconds never trips
+    them; shutting the socket down wakes the blocked read at the deadline.
+    The socket is learnt from httpx's trace hook as the connection opens.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def left(self) -> float:
+        return self.end - time.monotonic()
+
+    def trace(self, event: str, info: dict) -> None:
+        if event == "connection.connect_tcp.complete":
+            stream = info.get("return_value")
+            sock = stream.get_extra_info("socket") if stream is not None else None
+            if sock is not None:
+                with self._lock:
+                    self._sockets.append(sock)
+                    if self.expired:
+                        _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+    def __enter__(self):
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._timer.cancel()
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
 
 
 def _origin(url: str) -> str:

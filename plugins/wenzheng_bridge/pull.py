@@ -6,14 +6,16 @@ flight, and fetch state an adapter sets is committed with the items it covers.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
+from .errors import WenzhengError, bug_notice
 from .records import SHANGHAI, Gone, Petition, SourceError
 from .sources import adapter_class
-from .store import Store
+from .store import Store, store_error
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 100
@@ -55,6 +57,10 @@ class PullContext:
         validators = self.state(f"http:{url}") if conditional else None
         return self.fetcher.get(url, validators=validators)
 
+    def post(self, url: str, content: bytes, content_type: str):
+        """POST through the polite fetcher (a list API that takes a form or a JSON body)."""
+        return self.fetcher.post(url, content, content_type)
+
     def remember(self, page) -> None:
         """Keep a page's ETag / Last-Modified for the next pull's conditional GET."""
         if page.validators and not page.not_modified:
@@ -73,6 +79,7 @@ class Tally:
     failed: int = 0
     gone: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # kept items with a flagged problem
 
     def as_dict(self) -> dict:
         return {k: getattr(self, k) for k in ("new", "updated", "unchanged", "failed", "gone")}
@@ -83,17 +90,22 @@ def pull(settings: dict, only: str | None = None, now: datetime | None = None,
     """Pull every enabled source (or ``only``) into the store; return a tally per source."""
     sources = [s for s in settings["WENZHENG_SOURCES"] if s["enabled"] and (only is None or s["name"] == only)]
     if only and not sources:
-        raise SystemExit(f"没有名为 {only!r} 的来源（可用：{', '.join(s['name'] for s in settings['WENZHENG_SOURCES'])}）")
+        raise WenzhengError(f"没有名为 {only!r} 的来源（可用：{', '.join(s['name'] for s in settings['WENZHENG_SOURCES'])}）")
     results = {}
     with Store.open(settings["WENZHENG_STORE"]) as store:
-        for source in sources:
-            results[source["name"]] = pull_source(store, source, settings, now, on_item)
+        try:
+            for source in sources:
+                results[source["name"]] = pull_source(store, source, settings, now, on_item)
+        except sqlite3.Error as error:  # e.g. locked by another writer when the pull is recorded
+            raise store_error(store.path, error) from None
     return results
 
 
 def pull_source(store: Store, source: dict, settings: dict, now: datetime | None = None,
                 on_item: Callable[[str, str], None] | None = None) -> Tally:
     now = now or datetime.now(SHANGHAI)
+    # The site-wide gazetteer under the source's own names (sources.places reads both).
+    source = {**source, "gazetteer": {**(settings.get("WENZHENG_GAZETTEER") or {}), **source.get("gazetteer", {})}}
     adapter = adapter_class(source["kind"])(source, Path(settings["WENZHENG_BASE"]))
     context = PullContext(store, source, settings, now)
     tally = Tally()
@@ -115,17 +127,45 @@ def pull_source(store: Store, source: dict, settings: dict, now: datetime | None
                 pending = 0
         # A table export is a full snapshot: what it no longer lists has gone.
         if getattr(adapter, "snapshot", source["kind"] == "table") and not tally.failed:
-            tally.gone += store.mark_gone(source["name"], seen_ids, now)
+            tally.gone += _mark_gone_guarded(store, source, seen_ids, now, tally)
         store.db.commit()
-    except Exception as error:  # a source-level failure: keep what was stored, report it
-        store.db.commit()
-        tally.failed += 1
-        tally.errors.append(f"来源 {source['name']}：{error}")
-        log.exception("pull of %s failed", source["name"])
+    except sqlite3.Error as error:  # the store itself failed (locked, full, damaged): no source can go on
+        raise store_error(store.path, error) from None
+    except WenzhengError as error:  # a source-level failure: keep what was stored, report it
+        _keep_going(store, tally, f"来源 {source['name']}：{error}")
+    except Exception as error:  # a bug: keep what was stored, say so briefly (traceback with --debug)
+        log.debug("pull of %s failed", source["name"], exc_info=True)
+        _keep_going(store, tally, f"来源 {source['name']}：{bug_notice(error)}")
     finally:
         context.close()
     store.finish_pull(pull_id, datetime.now(SHANGHAI), tally.as_dict())
     return tally
+
+
+def _keep_going(store: Store, tally: Tally, message: str) -> None:
+    store.db.commit()
+    tally.failed += 1
+    tally.errors.append(message)
+
+
+def _mark_gone_guarded(store: Store, source: dict, seen_ids: list[str], now: datetime, tally: Tally) -> int:
+    """Mark what a snapshot no longer lists as gone, unless that is too much to believe.
+
+    A header-only or half-written export would otherwise mark every case gone
+    (exit 0); a source declared ``complete_snapshot`` is trusted as it is.
+    """
+    share = source.get("gone_guard")  # declared by snapshot kinds (sources/table.py)
+    if share is not None and not source.get("complete_snapshot") and share < 1:
+        present = set(seen_ids)
+        active = store.active_ids(source["name"])
+        missing = sum(1 for sid in active if sid not in present)
+        if active and missing > share * len(active):
+            tally.failed += 1
+            tally.errors.append(
+                f"来源 {source['name']}：本次导出缺少库中 {missing} / {len(active)} 条留言"
+                f"（超过 {share:.0%}），未标记为消失。若导出确实完整，请在该来源设置 'complete_snapshot': True")
+            return 0
+    return store.mark_gone(source["name"], seen_ids, now)
 
 
 def _store_item(store: Store, item, now: datetime, tally: Tally) -> str:
@@ -136,6 +176,8 @@ def _store_item(store: Store, item, now: datetime, tally: Tally) -> str:
     if isinstance(item, Gone):
         tally.gone += store.mark_gone_one(item.source, item.source_id, now)
         return "gone"
+    for problem in item.extra.get("problems", ()):
+        tally.warnings.append(f"来源 {item.source} · 条目 {item.source_id}：{problem}（已保留此条）")
     outcome = store.upsert(item, now)
     setattr(tally, outcome, getattr(tally, outcome) + 1)
     return outcome

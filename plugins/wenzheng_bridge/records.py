@@ -13,6 +13,8 @@ from dataclasses import field as dc_field  # "field" is a record attribute (topi
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from .errors import WenzhengError
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 #: The four petition types of the platform, in display order.
@@ -32,6 +34,19 @@ class Reply:
 
     def key(self, index: int) -> str:
         return self.reply_id or str(index)
+
+
+@dataclass
+class Supplement:
+    """A resident's later post in their own thread (网友补充): more facts, a correction, a nudge."""
+
+    text: str
+    time: datetime | None = None
+
+
+#: Engagement counters: kept current in the store, never written to the change history
+#: (a view count moves on every visit; history would be noise).
+COUNTERS = ("views", "reply_count", "likes", "dislikes")
 
 
 @dataclass
@@ -56,6 +71,7 @@ class Petition:
     state: str = ""  # platform state as shown, e.g. 办结 / 已回复
     places: list[str] = dc_field(default_factory=list)
     replies: list[Reply] = dc_field(default_factory=list)
+    supplements: list[Supplement] = dc_field(default_factory=list)
     extra: dict = dc_field(default_factory=dict)
     # What the store knows about the record (first_seen, last_changed, gone_since);
     # not content, so never part of the fingerprint.
@@ -67,11 +83,12 @@ class Petition:
         return f"{self.source}-{self.source_id}"
 
     def content_fields(self) -> dict:
-        """The fields whose change is recorded as history (not replies)."""
+        """The fields whose change is recorded as history (not replies, not counters)."""
         data = asdict(self)
-        data.pop("replies")
-        data.pop("seen")
+        for name in ("replies", "seen", *COUNTERS):
+            data.pop(name)
         data["posted"] = iso(self.posted)
+        data["supplements"] = [{"text": s.text, "time": iso(s.time)} for s in self.supplements]
         return data
 
     def fingerprint(self) -> str:
@@ -79,7 +96,7 @@ class Petition:
         return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
 
-class SourceError(ValueError):
+class SourceError(WenzhengError, ValueError):
     """Bad input: names the source, the item and the field at fault."""
 
     def __init__(self, source: str, item: str, field_name: str, problem: str):

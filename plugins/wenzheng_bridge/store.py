@@ -1,7 +1,9 @@
 """SQLite store: what was pulled, every change seen, and per-source fetch state.
 
 History is never overwritten: each observed change of a petition or a reply is
-a row in ``changes`` with the time it was seen. WAL mode lets a build read a
+a row in ``changes`` with the time it was seen. Engagement counters (views,
+reply count, likes) are kept current in place without a change row: they move
+on every visit and would bury the edits that matter. WAL mode lets a build read a
 consistent snapshot while a pull writes, and a batch is one transaction, so a
 killed pull loses at most the batch in flight.
 """
@@ -10,12 +12,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .records import Petition, Reply, from_iso, iso
+from .errors import StoreError
+from .records import COUNTERS, Petition, Reply, Supplement, from_iso, iso
 
 # Each entry moves the schema one version up; never edit a released one.
 MIGRATIONS: list[str] = [
@@ -69,13 +71,20 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (level1, level2, level3)
     );
     """,
+    # 2: residents' later posts in their own thread (网友补充), JSON list of {text, time}
+    """
+    ALTER TABLE petitions ADD COLUMN supplements TEXT NOT NULL DEFAULT '[]';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 _PETITION_COLUMNS = (
     "url board department type field title body author posted views reply_count "
-    "likes dislikes state places extra"
+    "likes dislikes state places extra supplements"
 ).split()
+# Counters are brought up to date in place: no change record, and a source that does not
+# show one (None) leaves the stored value alone.
+_CONTENT_COLUMNS = tuple(c for c in _PETITION_COLUMNS if c not in COUNTERS)
 
 
 class Store:
@@ -89,20 +98,21 @@ class Store:
     @contextmanager
     def open(cls, path: str | Path, readonly: bool = False) -> Iterator["Store"]:
         path = Path(path)
-        if readonly:
-            if not path.exists():
-                raise FileNotFoundError(f"数据库不存在：{path}（请先运行 wenzheng pull）")
-            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-        db.row_factory = sqlite3.Row
+        if path.is_dir():
+            raise StoreError(path, "这是一个文件夹，不是数据库文件", "把 WENZHENG_STORE 设为一个 .sqlite3 文件的路径")
+        if readonly and not path.exists():
+            raise StoreError(path, "数据库不存在", "请先运行 wenzheng pull")
+        try:
+            db = _connect(path, readonly)
+        except sqlite3.Error as error:
+            raise store_error(path, error) from None
         store = cls(db, path)
         try:
             if not readonly:
-                store.migrate()
+                try:
+                    store.migrate()
+                except sqlite3.Error as error:
+                    raise store_error(path, error) from None
             yield store
         finally:
             db.close()
@@ -111,7 +121,7 @@ class Store:
     def migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise RuntimeError(f"数据库 {self.path} 的版本 {version} 比本程序新（{SCHEMA_VERSION}）")
+            raise StoreError(self.path, f"版本 {version} 比本程序新（{SCHEMA_VERSION}）", "请升级 wenzheng_bridge")
         for number in range(version, SCHEMA_VERSION):
             with self.db:
                 self.db.executescript("BEGIN;" + MIGRATIONS[number] + f";PRAGMA user_version={number + 1};COMMIT;")
@@ -152,21 +162,21 @@ class Store:
         if row["gone_since"]:
             self._change(pid, seen, "back", None)
             changed = True
+        current = dict(zip(_PETITION_COLUMNS, values))
         if row["fingerprint"] != fingerprint:
-            diff = {
-                col: [row[col], new]
-                for col, new in zip(_PETITION_COLUMNS, values)
-                if row[col] != new
-            }
-            self._change(pid, seen, "edited", diff)
-            assignments = ", ".join(f"{col}=?" for col in _PETITION_COLUMNS)
+            diff = {col: [row[col], current[col]] for col in _CONTENT_COLUMNS if row[col] != current[col]}
+            if diff:  # an empty diff: only the fingerprint's recipe changed (an older store)
+                self._change(pid, seen, "edited", diff)
+                changed = True
+            assignments = ", ".join(f"{col}=?" for col in _CONTENT_COLUMNS)
             self.db.execute(
                 f"UPDATE petitions SET {assignments}, fingerprint=?, last_changed=? WHERE id=?",
-                (*values, fingerprint, seen, pid),
+                (*(current[c] for c in _CONTENT_COLUMNS), fingerprint, seen if diff else row["last_changed"], pid),
             )
-            changed = True
         changed |= self._store_replies(pid, petition.replies, seen, announce=True)
-        self.db.execute("UPDATE petitions SET last_seen=?, gone_since=NULL WHERE id=?", (seen, pid))
+        counters = ", ".join(f"{col}=COALESCE(?, {col})" for col in COUNTERS)
+        self.db.execute(f"UPDATE petitions SET {counters}, last_seen=?, gone_since=NULL WHERE id=?",
+                        (*(current[c] for c in COUNTERS), seen, pid))
         return "updated" if changed else "unchanged"
 
     def _store_replies(self, pid: int, replies: list[Reply], seen: str, announce: bool) -> bool:
@@ -207,10 +217,12 @@ class Store:
     def mark_gone(self, source: str, present_ids: Iterable[str], seen_at: datetime) -> int:
         """Record that petitions of ``source`` not in ``present_ids`` disappeared."""
         present = set(present_ids)
-        rows = self.db.execute(
-            "SELECT source_id FROM petitions WHERE source=? AND gone_since IS NULL", (source,)
-        ).fetchall()
-        return sum(self.mark_gone_one(source, r[0], seen_at) for r in rows if r[0] not in present)
+        return sum(self.mark_gone_one(source, sid, seen_at) for sid in self.active_ids(source) if sid not in present)
+
+    def active_ids(self, source: str) -> list[str]:
+        """Ids of the source's petitions not marked gone."""
+        return [r[0] for r in self.db.execute(
+            "SELECT source_id FROM petitions WHERE source=? AND gone_since IS NULL", (source,))]
 
     def mark_gone_one(self, source: str, source_id: str, seen_at: datetime) -> int:
         row = self.db.execute(
@@ -228,6 +240,37 @@ class Store:
         return self.db.execute(
             "SELECT 1 FROM petitions WHERE source=? AND source_id=?", (source, source_id)
         ).fetchone() is not None
+
+    def title_of(self, source: str, source_id: str) -> str | None:
+        row = self.db.execute(
+            "SELECT title FROM petitions WHERE source=? AND source_id=?", (source, source_id)
+        ).fetchone()
+        return row[0] if row else None
+
+    def activity(self, source: str) -> list[tuple[str, str | None]]:
+        """(source id, last activity as ISO) of each petition of ``source`` not gone.
+
+        Activity is the post, a reply or a 网友补充, as the source dated them
+        (not when we saw them: a first import of old threads is not activity).
+        """
+        rows = self.db.execute(
+            "SELECT p.source_id, p.posted, p.supplements, MAX(r.time) FROM petitions p"
+            " LEFT JOIN replies r ON r.petition_id = p.id"
+            " WHERE p.source=? AND p.gone_since IS NULL GROUP BY p.id",
+            (source,),
+        ).fetchall()
+        out = []
+        for source_id, posted, supplements, replied in rows:
+            times = [t for t in (posted, replied, *(s.get("time") for s in json.loads(supplements or "[]"))) if t]
+            out.append((source_id, iso(max(map(from_iso, times))) if times else None))
+        return out
+
+    def state_keys(self, source: str, prefix: str) -> list[str]:
+        """Fetch-state keys of ``source`` starting with ``prefix``."""
+        rows = self.db.execute(
+            "SELECT key FROM fetch_state WHERE source=? AND substr(key, 1, ?)=?", (source, len(prefix), prefix)
+        )
+        return [r[0] for r in rows]
 
     def fingerprint_of(self, source: str, source_id: str) -> str | None:
         row = self.db.execute(
@@ -355,11 +398,43 @@ class Store:
         }
 
 
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+    try:
+        db.execute("PRAGMA user_version").fetchone()  # a file that is not SQLite fails here, not mid-pull
+    except sqlite3.Error:
+        db.close()
+        raise
+    db.row_factory = sqlite3.Row
+    return db
+
+
+def store_error(path: Path | str, error: sqlite3.Error) -> StoreError:
+    """An SQLite failure as the user can act on it: which file, what is wrong, what to do."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return StoreError(path, "正被另一个程序写入（数据库被锁定）",
+                          "等另一个 wenzheng pull、命令或构建结束后再试")
+    if "not a database" in text or "malformed" in text or "encrypted" in text:
+        return StoreError(path, "不是有效的 SQLite 数据库文件（或已损坏）",
+                          "检查 WENZHENG_STORE 是否指向了别的文件；损坏的库可从备份恢复")
+    if "unable to open" in text or "readonly" in text or "read-only" in text:
+        return StoreError(path, "无法打开或写入", "检查路径所在文件夹是否存在、是否有读写权限")
+    return StoreError(path, f"SQLite 出错：{error}")
+
+
 def _petition_values(p: Petition) -> tuple:
     return (
         p.url, p.board, p.department, p.type, p.field, p.title, p.body, p.author, iso(p.posted),
         p.views, p.reply_count, p.likes, p.dislikes, p.state,
         json.dumps(p.places, ensure_ascii=False), json.dumps(p.extra, ensure_ascii=False, sort_keys=True),
+        json.dumps([{"text": s.text, "time": iso(s.time)} for s in p.supplements], ensure_ascii=False),
     )
 
 
@@ -372,6 +447,8 @@ def _petition_from_row(row: sqlite3.Row, replies: list[sqlite3.Row]) -> Petition
     data["posted"] = from_iso(data["posted"])
     data["places"] = json.loads(data["places"] or "[]")
     data["extra"] = json.loads(data["extra"] or "{}")
+    data["supplements"] = [Supplement(s["text"], from_iso(s.get("time")))
+                           for s in json.loads(data["supplements"] or "[]")]
     seen = {k: row[k] for k in ("first_seen", "last_seen", "last_changed", "gone_since")}
     return Petition(
         source=row["source"],

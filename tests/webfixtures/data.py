@@ -43,6 +43,8 @@ class Post:
     author: str
     time: datetime
     text: str
+    edited: str = ""  # Discuz!'s edit note, e.g. "本帖最后由 A0001 于 2019-12-21 10:02 编辑"
+    html: str = ""  # the message as Discuz! renders rich text ([p] paragraphs), instead of ``text``
 
 
 @dataclass
@@ -56,6 +58,7 @@ class Thread:
     type_name: str = ""
     likes: int = 0
     state: str = ""
+    field: str = ""  # the topic (领域), as the 人民网 list API's domainName
 
     @property
     def first(self) -> Post:
@@ -70,8 +73,8 @@ class Thread:
         return len(self.posts) - 1
 
 
-# Platform type names as a message board shows them (投诉/求助 are mapped by the adapters).
-_PLATFORM_TYPE = {"诉求": "投诉", "咨询": "咨询", "建议": "建议", "举报": "举报"}
+# Platform type names as the 人民网 领导留言板 shows them (mapped by the adapters).
+_PLATFORM_TYPE = {"诉求": "投诉/求助", "咨询": "咨询", "建议": "建言", "举报": "举报"}
 
 
 @dataclass
@@ -80,6 +83,7 @@ class ForumData:
 
     boards: dict[int, str] = field(default_factory=dict)
     threads: dict[int, Thread] = field(default_factory=dict)
+    announcement: str = ""  # a forum announcement: a row at the top of every board's first page
 
     @classmethod
     def from_sample(cls, copies: int = 1, limit: int | None = None) -> "ForumData":
@@ -119,4 +123,4 @@ def _thread(tid: int, fid: int, p: Petition, copy: int) -> Thread:
     type_ = _PLATFORM_TYPE[infer_type(p.title, p.body)]
     state = "已办结" if p.replies else "办理中"
     return Thread(tid=tid, fid=fid, subject=p.title, posts=posts, views=(p.likes or 0) * 10 + int(p.source_id) % 97,
-                  type_name=type_, likes=p.likes or 0, state=state)
+                  type_name=type_, likes=p.likes or 0, state=state, field=p.field)

@@ -72,11 +72,32 @@ def _pager(fid: int, page: int, pages: int, show_total: bool = True) -> str:
             + f"</label>{nxt}</div>")
 
 
+def _type_label(t: Thread) -> str:
+    """The thread-type label before a list row's title: <em>[<a ...>咨询</a>]</em>."""
+    if not t.type_name:
+        return ""
+    return (f'<em>[<a href="forum.php?mod=forumdisplay&amp;fid={t.fid}&amp;filter=typeid&amp;'
+            f'typeid={_TYPE_IDS.get(t.type_name, 9)}">{escape(t.type_name)}</a>]</em> ')
+
+
+_TYPE_IDS = {"咨询": 1, "投诉": 2, "建议": 3, "举报": 4, "求助": 5}
+
+
+def _announcement(text: str) -> str:
+    """X3.4's announcement row: no ``*thread_`` id, a link to mod=announcement."""
+    return ('<tbody>\n<tr>\n<td class="icn"><a href="forum.php?mod=announcement&amp;id=1#1" target="_blank">'
+            '<img src="static/image/common/ann_icon.gif" alt="公告" /></a></td>\n'
+            f'<th><strong class="xst">公告: <a href="forum.php?mod=announcement&amp;id=1#1" target="_blank">'
+            f'{escape(text)}</a></strong></th>\n<td class="by"><cite><a href="home.php?mod=space&amp;uid=1" c="1">'
+            'admin</a></cite>\n<em>2019-12-1</em></td>\n<td class="num">&nbsp;</td>\n<td class="by">&nbsp;</td>\n'
+            '</tr>\n</tbody>\n')
+
+
 def _row(t: Thread, now: datetime, titles: bool) -> str:
     kind = "stickthread" if t.sticky else "normalthread"
     icon = '<img src="static/image/common/pin_1.gif" alt="本版置顶" />' if t.sticky else ""
     return (
-        f'<tbody id="{kind}_{t.tid}">\n<tr>\n<td class="icn">{icon}</td>\n<th class="common">'
+        f'<tbody id="{kind}_{t.tid}">\n<tr>\n<td class="icn">{icon}</td>\n<th class="common">{_type_label(t)}'
         f'<a href="forum.php?mod=viewthread&amp;tid={t.tid}&amp;extra=page%3D1" onclick="atarget(this)" '
         f'class="s xst">{escape(t.subject)}</a></th>\n'
         f'<td class="by"><cite><a href="home.php?mod=space&amp;username={escape(t.first.author)}" c="1">'
@@ -104,7 +125,8 @@ def board_page(data: ForumData, fid: int, page: int, now: datetime, charset: str
     rows = (sticky if page == 1 else []) + normal[(page - 1) * per_page: page * per_page]
     separator = ('<tbody id="separatorline" class="emptb"><tr class="ts"><td>&nbsp;</td>'
                  '<th><a href="javascript:;">版块主题</a></th></tr></tbody>\n') if sticky and page == 1 else ""
-    body = "".join(_row(t, now, titles) for t in rows if t.sticky) + separator + "".join(
+    notice = _announcement(data.announcement) if data.announcement and page == 1 else ""
+    body = notice + "".join(_row(t, now, titles) for t in rows if t.sticky) + separator + "".join(
         _row(t, now, titles) for t in rows if not t.sticky)
     return (
         _head(name, charset)
@@ -121,6 +143,26 @@ def board_page(data: ForumData, fid: int, page: int, now: datetime, charset: str
 
 def _message(text: str) -> str:
     return "<br />\r\n".join(escape(line) for line in text.split("\n"))
+
+
+def _post_message(post) -> str:
+    """A post's message as Discuz! renders it: the edit note first, then the text (or rich HTML)."""
+    note = f'<i class="pstatus"> {escape(post.edited)} </i><br />\r\n<br />\r\n' if post.edited else ""
+    return note + (post.html or _message(post.text))
+
+
+def cutstr(text: str, length: int) -> str:
+    """Discuz! ``cutstr`` on UTF-8: a CJK character counts 2, the cut ends in " ..."."""
+    width, out = 0, []
+    for char in text:
+        width += 2 if ord(char) > 0x7F else 1
+        if width > length - 3:  # room for the dot, as cutstr keeps it within the length
+            return "".join(out) + " ..."
+        out.append(char)
+    return text
+
+
+SUBJECT_CUT = 80  # viewthread.php: $thread['short_subject'] = cutstr($thread['subject'], 80)
 
 
 POSTS_PER_PAGE = 10
@@ -155,19 +197,41 @@ def thread_page(data: ForumData, tid: int, now: datetime, charset: str = "utf-8"
             f'<img class="authicn vm" src="static/image/common/online_member.gif" />\n'
             f'<em id="authorposton{post.pid}">发表于 {stamp}</em></div></div></div>\n'
             f'<div class="pct"><div class="pcb"><div class="t_fsz"><table cellspacing="0" cellpadding="0"><tr>'
-            f'<td class="t_f" id="postmessage_{post.pid}">\n{_message(post.text)}</td></tr></table></div></div></div>'
+            f'<td class="t_f" id="postmessage_{post.pid}">\r\n{_post_message(post)}</td></tr></table></div></div></div>'
             f"</td></tr></table></div>\n"
         )
     return (
         _head(f"{t.subject} - {board}", charset)
-        + f'<div id="pt" class="bm cl"><div class="z"><a href="./" class="nvhm">问政论坛</a> <em>&rsaquo;</em> '
-        f'<a href="forum.php?mod=forumdisplay&amp;fid={t.fid}">{escape(board)}</a></div></div>\n'
+        # X3.4's breadcrumb: home, 论坛, the board, then the thread itself (its title cut by cutstr).
+        + f'<div id="pt" class="bm cl"><div class="z"><a href="./" class="nvhm" title="首页">问政论坛</a>'
+        f'<em>&raquo;</em><a href="forum.php">论坛</a> <em>&rsaquo;</em> '
+        f'<a href="forum.php?mod=forumdisplay&amp;fid={t.fid}">{escape(board)}</a> <em>&rsaquo;</em> '
+        f'<a href="forum.php?mod=viewthread&amp;tid={tid}">{escape(cutstr(t.subject, SUBJECT_CUT))}</a>'
+        f"</div></div>\n"
         f'<div id="postlist" class="pl bm"><table cellspacing="0" cellpadding="0"><tr>'
         f'<td class="pls ptn pbn"><div class="hm ptn"><span class="xg1">查看:</span> <span class="xi1">{t.views}</span>'
         f'<span class="pipe">|</span><span class="xg1">回复:</span> <span class="xi1">{t.replies}</span></div></td>'
-        f'<td class="plc ptm pbn vwthd"><h1 class="ts"><span id="thread_subject">{escape(t.subject)}</span></h1>'
+        f'<td class="plc ptm pbn vwthd"><h1 class="ts">\n{_thread_type(t)}'
+        f'<span id="thread_subject">{escape(t.subject)}</span>\n</h1>'
         f"</td></tr></table>\n" + "".join(posts) + _thread_pager(tid, page, pages) + "</div></body></html>\n"
     )
+
+
+def _thread_type(t: Thread) -> str:
+    if not t.type_name:
+        return ""
+    return (f'<a href="forum.php?mod=forumdisplay&amp;fid={t.fid}&amp;filter=typeid&amp;'
+            f'typeid={_TYPE_IDS.get(t.type_name, 9)}">[{escape(t.type_name)}]</a>\n')
+
+
+def deleted_thread(charset: str = "utf-8") -> str:
+    """What Discuz! answers (HTTP 200) for a thread that was deleted or is hidden for review."""
+    return (_head("提示信息", charset)
+            + '<div id="ct" class="wp cm cl"><div class="nfl"><div class="f_c altw">'
+            '<div id="messagetext" class="alert_error"><p>抱歉，指定的主题不存在或已被删除或正在被审核</p>'
+            '<script type="text/javascript">if(history.length > (BROWSER.ie ? 0 : 1)) {} </script>'
+            '<p class="alert_btnleft"><a href="javascript:history.back()">[ 点击这里返回上一页 ]</a></p>'
+            "</div></div></div></div></body></html>\n")
 
 
 def cut_bytes(text: str, limit: int = DESCRIPTION_BYTES) -> str:
@@ -230,26 +294,39 @@ def atom(data: ForumData, fid: int, base: str) -> str:
             f"  <updated>{updated}</updated>\n" + entries + "</feed>\n")
 
 
-def json_item(data: ForumData, t: Thread) -> dict:
-    """One list item of a leader-message-board API (people.com.cn style field names)."""
+def json_item(data: ForumData, t: Thread, cut: int | None = None) -> dict:
+    """One item of a leader-message-board API (the 人民网 list API's field names).
+
+    ``cut``: the list shortens a longer body to this many characters plus "…", as the real list does.
+    """
     reply = t.posts[1] if t.replies else None
+    content = t.first.text
+    if cut is not None and len(content) > cut:
+        content = content[:cut] + "…"
     return {
-        "tid": t.tid, "subject": t.subject, "content": t.first.text, "nickName": t.first.author,
-        "dateline": int(t.first.time.timestamp()), "domainName": data.boards[t.fid], "typeName": t.type_name,
-        "stateInfo": t.state, "answerContent": reply.text if reply else "",
+        "tid": t.tid, "subject": t.subject, "content": content, "nickName": t.first.author,
+        "dateline": int(t.first.time.timestamp()), "forumName": data.boards[t.fid], "domainName": t.field,
+        "typeName": t.type_name, "stateInfo": t.state, "answerContent": reply.text if reply else "",
         "answerDateline": int(reply.time.timestamp()) if reply else None,
         "answerOrganization": "A市网络发言人办公室" if reply else "", "favNum": t.likes,
     }
 
 
-def json_list(data: ForumData, last_item: int | None, size: int = PER_PAGE, fid: int | None = None) -> str:
+def json_list(data: ForumData, last_item: int | None, size: int = PER_PAGE, fid: int | None = None,
+              cut: int | None = None) -> str:
     """Cursor paging by tid: the ``size`` newest items with tid below ``last_item``."""
     rows = sorted((t for t in data.threads.values() if fid is None or t.fid == fid), key=lambda t: t.tid,
                   reverse=True)
     if last_item is not None:
         rows = [t for t in rows if t.tid < last_item]
-    page = [json_item(data, t) for t in rows[:size]]
+    page = [json_item(data, t, cut) for t in rows[:size]]
     return json.dumps({"resultCode": 200, "resultMsg": "success", "responseData": page}, ensure_ascii=False)
+
+
+def json_detail(data: ForumData, tid: int) -> str:
+    """The detail endpoint: the whole item (full body, the reply)."""
+    item = json_item(data, data.threads[tid])
+    return json.dumps({"resultCode": 200, "resultMsg": "success", "responseData": item}, ensure_ascii=False)
 
 
 def fixed_now(data: ForumData) -> datetime:

@@ -5,7 +5,9 @@ Routes (Discuz! X3.4 URLs plus two extras):
   /forum.php?mod=viewthread&tid=T             thread page (each fetch adds a view, as Discuz! does)
   /forum.php?mod=rss&fid=N                    RSS 2.0 of the board
   /atom.xml?fid=N                             Atom feed of the board
-  /api/threads?fid=N&lastItem=T&pageSize=S    leader-message-board list JSON
+  /api/threads?fid=N&lastItem=T&pageSize=S    leader-message-board list JSON (GET, or POST with a
+                                              form or JSON body; ``json_post_only`` answers GET 405)
+  /api/thread?tid=T                           the item's detail JSON (GET or POST tid=T)
   /robots.txt                                 ``server.robots`` (404 when None)
 
 Every 200 carries an ETag (and feeds a Last-Modified); a matching
@@ -36,7 +38,7 @@ class Rule:
     """One fault: ``kind`` for requests containing ``match``, ``times`` times (None = always)."""
 
     KINDS = ("status", "slow", "truncate", "truncate_close", "reset", "invalid_xml", "wrong_charset",
-             "redirect_loop", "empty_feed", "garbage", "replace")
+             "redirect_loop", "empty_feed", "garbage", "replace", "drip")
     match: str
     kind: str
     times: int | None = None
@@ -72,10 +74,22 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):  # quiet
         pass
 
-    def do_GET(self):
+    def do_POST(self):
+        """Parameters from a form or a JSON body, merged over the query (the list API takes POST)."""
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode("utf-8")
+        if "json" in (self.headers.get("Content-Type") or ""):
+            posted = {k: str(v) for k, v in json.loads(raw or "{}").items()}
+        else:
+            posted = {k: v[-1] for k, v in parse_qs(raw).items()}
+        self.do_GET(posted)
+
+    def do_GET(self, posted: dict | None = None):
         fixture = self.server.fixture
         parts = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        if posted is not None:
+            query = {**query, **posted, "_method": "POST"}
         entry = LoggedRequest(parts.path, query, {k.lower(): v for k, v in self.headers.items()})
         with fixture.lock:
             fixture.log.append(entry)
@@ -117,6 +131,16 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        if rule and rule.kind == "drip":  # one byte every ``seconds``: each read succeeds, the whole never ends
+            try:
+                for index in range(len(body)):
+                    self.wfile.write(body[index:index + 1])
+                    self.wfile.flush()
+                    time.sleep(rule.seconds)
+            except OSError:
+                pass  # the client gave up
+            self.close_connection = True
+            return
         if rule and rule.kind == "truncate":  # promised more than sent
             self.wfile.write(body[: len(body) // 2])
             self.wfile.flush()
@@ -182,6 +206,8 @@ class FixtureServer:
     per_page: int = render.PER_PAGE
     show_total: bool = True  # the pager's <span title="共 N 页">; False leaves only "page repeats" to stop on
     robots: str | None = "User-agent: *\nDisallow: /admin.php\n"
+    json_cut: int | None = None  # the list API shortens bodies longer than this to N chars + "…"
+    json_post_only: bool = False  # the list API answers a GET with 405, as the real endpoint does
     delay: float = 0.0  # seconds before every response (for kill tests)
     port: int = 0  # 0 = any free port
     rules: list[Rule] = field(default_factory=list)
@@ -239,7 +265,9 @@ class FixtureServer:
             with self.lock:
                 logged = [r for r in self.log if r.path != path]
                 stats = {"requests": len(logged), "conditional": sum(r.conditional for r in logged),
-                         "not_modified": sum(r.status == 304 for r in logged)}
+                         "not_modified": sum(r.status == 304 for r in logged),
+                         "lists": sum(r.query.get("mod") == "forumdisplay" for r in logged),
+                         "threads": sum(r.query.get("mod") == "viewthread" for r in logged)}
             return 200, "application/json", json.dumps(stats).encode(), None
         if path == "/robots.txt":
             if self.robots is None:
@@ -251,6 +279,8 @@ class FixtureServer:
             return self._page(200, html, text, rule)
         if path == "/forum.php" and q.get("mod") == "viewthread":
             tid = int(q["tid"])
+            if tid not in self.data.threads:
+                return self._page(200, html, render.deleted_thread(self.charset), rule)
             with self.lock:
                 self.data.threads[tid].views += 1  # Discuz! counts every view
             text = render.thread_page(self.data, tid, self.now, self.charset, self.titles, int(q.get("page", 1)))
@@ -266,9 +296,14 @@ class FixtureServer:
             text = render.atom(self.data, int(q["fid"]), self.base)
             return self._page(200, "application/atom+xml; charset=utf-8", text, rule, xml=True)
         if path == "/api/threads":
+            if self.json_post_only and q.get("_method") != "POST":
+                return 405, "text/html; charset=utf-8", b"<h1>405 Method Not Allowed</h1>", None
             last = int(q["lastItem"]) if q.get("lastItem") else None
             fid = int(q["fid"]) if q.get("fid") else None
-            text = render.json_list(self.data, last, int(q.get("pageSize", render.PER_PAGE)), fid)
+            text = render.json_list(self.data, last, int(q.get("pageSize", render.PER_PAGE)), fid, self.json_cut)
+            return self._page(200, "application/json; charset=utf-8", text, rule)
+        if path == "/api/thread":
+            text = render.json_detail(self.data, int(q["tid"]))
             return self._page(200, "application/json; charset=utf-8", text, rule)
         raise KeyError(path)
 

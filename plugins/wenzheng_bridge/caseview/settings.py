@@ -82,6 +82,13 @@ def _positive(value) -> str | None:
     return None if value > 0 else "应为正整数"
 
 
+def _names_check(value: dict) -> str | None:
+    for key, name in value.items():
+        if not isinstance(key, str) or not key or not isinstance(name, str) or not name:
+            return f"的键和值都应为非空文字，实际是 {key!r}: {name!r}"
+    return None
+
+
 OPTIONS: dict[str, Option] = {
     "WENZHENG_REPLY_LIMITS": Option(
         dict, {}, "reply limits in working days, merged over the defaults "
@@ -89,6 +96,16 @@ OPTIONS: dict[str, Option] = {
     ),
     "WENZHENG_MIN_RANK_SAMPLE": Option(
         int, 30, "petitions a department needs before it is ranked (below: listed, not ranked)", _positive,
+    ),
+    "WENZHENG_UNIT_ALIASES": Option(
+        dict, {}, "replying-unit variants folded onto one name, added to caseview.units.DEFAULT_ALIASES: "
+        "a name ending with a key ends with its value instead ('住建局': '住房和城乡建设局'); a whole name works too",
+        _names_check,
+    ),
+    "WENZHENG_GAZETTEER": Option(
+        dict, {}, "place name -> the district/county/city it is in, added to sources.places.DEFAULT_GAZETTEER; "
+        "qualifies generic units (镇党委 -> X镇党委); coded names such as A3区 are known without it",
+        _names_check,
     ),
     "WENZHENG_TRENDING": Option(
         dict, {}, f"trending weights and gravity, merged over {DEFAULT_TRENDING}", _numbers_check(DEFAULT_TRENDING),

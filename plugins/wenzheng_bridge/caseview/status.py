@@ -114,7 +114,7 @@ def _reply_evidence(petition: Petition) -> str:
     reply = timed[0] if timed else petition.replies[0]
     kind = "答复" if reply.final else "阶段性答复"
     when = f"{reply.time:%Y-%m-%d %H:%M}" if reply.time else "时间不详"
-    return f"{when} {kind}（第 {reply.key(petition.replies.index(reply))} 条回复）"
+    return f"{when} {kind}（第 {petition.replies.index(reply) + 1} 条回复）"
 
 
 def _closed_time(petition: Petition) -> datetime | None:

@@ -10,7 +10,8 @@ from .model import Case, Clock, Event
 from .settings import DEFAULT_TRENDING, merged, setting
 from .status import clock, deadline, decide, first_reply_time, reply_limit
 from .trending import PlaceRepeats, score
-from .units import reply_addressee, replying_unit
+from ..sources.places import Gazetteer
+from .units import UnitReader, reply_addressee
 from .workdays import WorkCalendar, local_date
 
 
@@ -43,6 +44,8 @@ class CaseBuilder:
         # Counted as the stream goes, or beforehand (trending.KnownRepeats) for a slice of the store.
         self.repeats = repeats or PlaceRepeats(self.weights["place_window_days"])
         self._limits: dict[tuple[str, str], int] = {}  # (board, type) -> working days
+        self.units = UnitReader(setting(settings, "WENZHENG_UNIT_ALIASES"),
+                                Gazetteer(setting(settings, "WENZHENG_GAZETTEER")))
 
     def reply_limit(self, petition: Petition) -> int:
         """``status.reply_limit``, worked out once per board and type of a build."""
@@ -61,7 +64,7 @@ class CaseBuilder:
         due = deadline(petition, limit, self.calendar)
         replied_at = first_reply_time(petition)
         verdict = decide(petition, followups, articles, due, self.now)
-        unit, unit_how = replying_unit(petition)
+        unit, unit_how = self.units.replying_unit(petition)
         overdue = self._overdue_days(due, replied_at, bool(petition.replies))
         case = Case(
             petition=petition, status=verdict.status, evidence=verdict.evidence,

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..cli import Command
+from . import Command
 from ..pull import pull
 from ..store import Store
 
@@ -41,6 +41,10 @@ def _pull(args, settings) -> int:
     out.print(table)
     failed = False
     for name, tally in results.items():
+        for warning in tally.warnings[:50]:
+            console.print(f"[yellow]注意[/yellow] {warning}", highlight=False)
+        if len(tally.warnings) > 50:
+            console.print(f"……另有 {len(tally.warnings) - 50} 条注意事项（来源 {name}）")
         for error in tally.errors[:50]:
             console.print(f"[red]错误[/red] {error}", highlight=False)
         if len(tally.errors) > 50:

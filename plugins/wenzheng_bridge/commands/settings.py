@@ -4,7 +4,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from ..cli import Command
+from . import Command
 from ..config import REQUIRED
 from ..settings import all_options
 from ..sources import KINDS, adapter_class

@@ -23,6 +23,7 @@ from ..caseview.status import ACTIVE_KINDS
 from ..records import SHANGHAI
 from ..sources.common import parse_datetime
 from ..trust.sanitize import spreadsheet_cell
+from ..urls import case_url
 
 #: Section key -> heading, in display order.
 SECTIONS = {
@@ -280,7 +281,6 @@ def write_budget_page(build) -> None:
     if not settings.get("WENZHENG_NEWSROOM_PAGES", True):
         return
     from ..caseview.view import build_now
-    from ..site.pages import case_url
 
     # The build's hot topics (over public cases) are reused: grouping every case again
     # costs seconds per ten thousand cases; gated cases still rank in the other sections.

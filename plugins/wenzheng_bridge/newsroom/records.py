@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 
 from ..records import FOLLOWUP_KINDS, SHANGHAI, FollowUp, NewsroomRecords
 from ..sources.common import parse_datetime
 from ..trust.sanitize import output_text
+from .articles import article_refs, attach_cases
+from .caseindex import CaseIndex, RecordError, content_dir
 
 SUFFIX = ".txt"
 
@@ -46,15 +47,6 @@ _FIELD_LABELS = {"date": "日期", "kind": "类型", "who": "人员", "note": "�
 _KEY = re.compile(r"[a-z0-9][a-z0-9_]*-[^\s/|,，]+")
 
 
-class RecordError(ValueError):
-    """A newsroom record or article that cannot be read: names file, line and field."""
-
-    def __init__(self, path: Path | str, line: int | None, field: str, problem: str):
-        self.path, self.line, self.field, self.problem = str(path), line, field, problem
-        where = f"第 {line} 行 · " if line else ""
-        super().__init__(f"编辑部记录 {path} · {where}字段 {field}：{problem}")
-
-
 @dataclass
 class Entry(FollowUp):
     """One line of a record file, as written (kinds include takedown and cleared)."""
@@ -67,10 +59,6 @@ class Entry(FollowUp):
 
 
 # -- where things are --------------------------------------------------------
-def content_dir(settings: dict) -> Path:
-    return Path(settings.get("WENZHENG_BASE") or ".") / settings.get("PATH", "content")
-
-
 def records_dir(settings: dict) -> Path:
     return content_dir(settings) / settings.get("WENZHENG_NEWSROOM_DIR", "newsroom")
 
@@ -110,7 +98,7 @@ def parse_line(text: str, case: str, path: Path, number: int) -> Entry | None:
                  url=values["url"], origin=f"{path}:{number}")
 
 
-def read_file(path: Path, index: "CaseIndex | None" = None) -> list[Entry]:
+def read_file(path: Path, index: CaseIndex | None = None) -> list[Entry]:
     """The entries of one record file; with ``index``, its case must be in the store."""
     case = path.name[: -len(SUFFIX)]
     if not _KEY.fullmatch(case):
@@ -129,7 +117,7 @@ def read_file(path: Path, index: "CaseIndex | None" = None) -> list[Entry]:
     return entries
 
 
-def read_all(settings: dict, index: "CaseIndex | None" = None) -> list[Entry]:
+def read_all(settings: dict, index: CaseIndex | None = None) -> list[Entry]:
     """Every entry of every record file, in file order then line order."""
     folder = records_dir(settings)
     if not folder.is_dir():
@@ -153,45 +141,6 @@ def _fold(entries: Iterable[Entry], records: NewsroomRecords) -> NewsroomRecords
     return records
 
 
-# -- case keys ------------------------------------------------------------------
-class CaseIndex:
-    """The case keys the store knows, to check records and resolve bare source ids."""
-
-    def __init__(self, keys: Iterable[tuple[str, str]]):
-        """``keys``: (case key, source id) pairs."""
-        self.keys: set[str] = set()
-        self.by_id: dict[str, list[str]] = {}
-        for key, source_id in keys:
-            self.keys.add(key)
-            self.by_id.setdefault(source_id, []).append(key)
-
-    @classmethod
-    def from_store(cls, store) -> "CaseIndex":
-        # Only the keys: reading 95k petitions with their replies just to check names would be slow.
-        return cls(store.case_keys())
-
-    @classmethod
-    def from_settings(cls, settings: dict) -> "CaseIndex":
-        from ..store import Store
-
-        with Store.open(settings["WENZHENG_STORE"], readonly=True) as store:
-            return cls.from_store(store)
-
-    def resolve(self, name: str) -> str | None:
-        """Full key for ``tipdm-2549`` or a bare ``2549`` that only one source has; None if unknown."""
-        name = name.strip()
-        if name in self.keys:
-            return name
-        matches = self.by_id.get(name, [])
-        return matches[0] if len(matches) == 1 else None
-
-    def explain(self, name: str) -> str:
-        matches = self.by_id.get(name.strip(), [])
-        if len(matches) > 1:
-            return f"编号 {name} 不唯一（{'、'.join(sorted(matches))}），请写完整的案件编号"
-        return f"数据库中没有案件 {name}"
-
-
 # -- the one entry point ------------------------------------------------------------
 def load(settings: dict, articles: Iterable | None = None, index: CaseIndex | None = None) -> NewsroomRecords:
     """Everything the newsroom decided, read from content/ (and the given Pelican articles).
@@ -202,8 +151,6 @@ def load(settings: dict, articles: Iterable | None = None, index: CaseIndex | No
     index = index or CaseIndex.from_settings(settings)
     records = _fold(read_all(settings, index), NewsroomRecords())
     if articles is not None:
-        from .articles import article_refs, attach_cases
-
         records.articles = article_refs(attach_cases(articles, index))
     return records
 

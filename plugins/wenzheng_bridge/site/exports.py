@@ -30,7 +30,9 @@ from typing import Iterable, Iterator
 from ..caseview.model import Case
 from ..records import SHANGHAI
 from ..trust.sanitize import spreadsheet_cell
-from .sitemap import absolute, case_path, case_updated
+from ..urls import absolute
+from .pages import case_updated
+from .sitemap import case_path
 from .slugs import Slugs
 
 log = logging.getLogger(__name__)
@@ -52,7 +54,7 @@ OPEN311_FIELDS = (
 )
 
 CSV_COLUMNS = (
-    "id", "url", "title", "board", "department", "unit", "type", "field", "status",
+    "id", "url", "title", "board", "board_inferred", "department", "unit", "type", "type_inferred", "field", "status",
     "posted", "deadline", "updated", "first_reply", "reply_working_days", "overdue_days",
     "likes", "body", "replies",
 )
@@ -83,9 +85,12 @@ def case_record(case: Case, settings: dict) -> dict:
         "title": p.title,
         "body": p.body,
         "board": p.board,
+        # Evidence when the tool inferred it (推断), "" when the source gave it.
+        "board_inferred": _inferred(p, "board"),
         "department": case.department,
         "unit": case.unit,
         "type": p.type,
+        "type_inferred": _inferred(p, "type"),
         "field": p.field,
         "status": case.status,
         "status_evidence": case.evidence,
@@ -112,6 +117,10 @@ def case_record(case: Case, settings: dict) -> dict:
             {"title": a.title, "url": _link(settings, a.url), "date": iso(a.date)} for a in case.articles
         ],
     }
+
+
+def _inferred(petition, fact: str) -> str:
+    return str((petition.extra.get("inferred") or {}).get(fact, ""))
 
 
 def csv_row(case: Case, settings: dict, record: dict | None = None) -> dict:

@@ -27,8 +27,9 @@ from urllib.parse import urlsplit
 from ..caseview.model import Case, Event
 from ..records import SHANGHAI
 from .exports import public_cases
-from .pages import DIMENSION
-from .sitemap import absolute, case_path, case_updated, site_root
+from ..urls import absolute, site_root
+from .pages import DIMENSION, case_updated
+from .sitemap import case_path
 from .slugs import Slugs
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,6 @@
 """Jinja filters of the theme (registered through JINJA_FILTERS by the plugin)."""
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from functools import lru_cache
 
@@ -9,7 +8,6 @@ from ..records import SHANGHAI
 from ..trust.sanitize import safe_url
 from .search import index_value
 
-_BLANK_LINES = re.compile(r"\n\s*\n+|\r\n\s*\r\n")
 #: A case's dates appear on its page and on six index pages: format each once.
 _cached = lru_cache(maxsize=1 << 16)
 
@@ -43,13 +41,9 @@ def iso_datetime(value: datetime | None) -> str:
 
 def paragraphs(text: str | None) -> list[str]:
     """Plain source text as paragraphs: the template escapes each one (never |safe)."""
-    text = (text or "").strip()
-    if not text:
-        return []
-    blocks = [block.strip() for block in _BLANK_LINES.split(text)]
-    if len(blocks) == 1:
-        blocks = [line.strip() for line in text.splitlines()]
-    return [block for block in blocks if block]
+    # Every line is its own paragraph: numbered points (一、二、1. 2.) written one per line
+    # inside a paragraph must not run together.
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def year(value: datetime | None) -> str:

@@ -14,7 +14,9 @@ from datetime import datetime
 from typing import Callable, Iterable
 
 from ..caseview.model import STATUSES, Case
+from ..caseview.unranked import why_unranked
 from ..records import SHANGHAI, TYPES
+from ..urls import case_url
 from .settings import setting
 from .slugs import Slugs
 
@@ -64,13 +66,17 @@ class Row:
         return self.posted.astimezone(SHANGHAI).strftime("%Y-%m") if self.posted else ""
 
 
-def case_url(key: str) -> str:
-    return f"cases/{key}/"
+def case_updated(case: Case | Row) -> datetime | None:
+    """When the case last changed: its latest timeline event, else its post (a Row knows it)."""
+    if isinstance(case, Row):
+        return case.updated
+    times = [e.time for e in case.timeline if e.time]
+    if case.petition.posted:
+        times.append(case.petition.posted)
+    return max(times).astimezone(SHANGHAI) if times else None
 
 
 def row_of(case: Case) -> Row:
-    from .sitemap import case_updated
-
     p = case.petition
     reply = case.clocks.get("reply")
     return Row(
@@ -364,8 +370,11 @@ def write_dimension(build, site: SiteData, dimension: Dimension) -> None:
         heading = f"{dimension.label}：{label(value)}"
         write_index(build, site, rows, site.url(dimension.name, value), heading,
                     dimension=dimension, value=value, scorecard=scorecards.get(value))
+    unranked = why_unranked({v: len(rows) for v, rows in groups.items() if v}, site.figures.min_sample,
+                            len(groups.get("", [])), dimension.label) if scorecards else ""
     build.render("groups", f"{dimension.prefix}/index.html", dimension=dimension, groups=groups,
-                 scorecards=scorecards, ranking=site.figures.ranking(scorecards) if scorecards else [])
+                 scorecards=scorecards, ranking=site.figures.ranking(scorecards) if scorecards else [],
+                 unranked=unranked)
 
 
 def write_archive(build, site: SiteData) -> None:

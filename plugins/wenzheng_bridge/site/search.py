@@ -61,7 +61,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import NamedTuple
 
-from .pages import case_url
+from ..errors import WenzhengError
+from ..urls import case_url
 
 log = logging.getLogger(__name__)
 
@@ -321,7 +322,7 @@ def _executable() -> Path:
     return get_executable()
 
 
-class SearchIndexError(RuntimeError):
+class SearchIndexError(WenzhengError, RuntimeError):
     """Pagefind failed; the previous index is left in place."""
 
 

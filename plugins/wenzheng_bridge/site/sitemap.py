@@ -1,4 +1,4 @@
-"""sitemap.xml of the public pages, and the URL helpers feeds and exports share.
+"""sitemap.xml of the public pages.
 
 Only pages written by this build are listed (never a stale file left in the
 output folder from an earlier build), and of the case pages only those of
@@ -15,7 +15,8 @@ from xml.sax.saxutils import escape
 
 from ..caseview.model import Case
 from ..records import SHANGHAI
-from .pages import Row, case_url
+from ..urls import absolute, case_url
+from .pages import case_updated
 
 log = logging.getLogger(__name__)
 
@@ -30,32 +31,6 @@ PRIVATE_PREFIXES = ("drafts/", "newsroom/", "theme/", "pagefind/")
 def case_path(case: Case) -> str:
     """The case page's URL relative to the site root (the generator's rule)."""
     return case_url(case.key)
-
-
-def site_root(settings: dict) -> str:
-    """Absolute root of the published site, for links that leave it (feeds, sitemap, data).
-
-    SITEURL is relative in development builds, so FEED_DOMAIN (Pelican's own
-    setting for absolute feed links) stands in for it there.
-    """
-    siteurl = settings.get("SITEURL") or ""
-    if siteurl.startswith(("http://", "https://")):
-        return siteurl.rstrip("/")
-    return (settings.get("FEED_DOMAIN") or siteurl).rstrip("/")
-
-
-def absolute(settings: dict, path: str) -> str:
-    return f"{site_root(settings)}/{path.lstrip('/')}"
-
-
-def case_updated(case: Case | Row) -> datetime | None:
-    """When the case last changed: its latest timeline event, else its post (a Row knows it)."""
-    if isinstance(case, Row):
-        return case.updated
-    times = [e.time for e in case.timeline if e.time]
-    if case.petition.posted:
-        times.append(case.petition.posted)
-    return max(times).astimezone(SHANGHAI) if times else None
 
 
 def write_sitemap(build) -> list[Path]:

@@ -33,7 +33,8 @@ from ..forking import can_fork, pool, worker_count
 from ..store import Store
 from .exports import ExportPart, Exporter, case_lines, write_part
 from .feeds import FeedCollector, case_feed, case_feed_path
-from .pages import Row, case_url, row_of
+from ..urls import case_url
+from .pages import Row, row_of
 from .slugs import Slugs
 from .writing import write_if_changed
 

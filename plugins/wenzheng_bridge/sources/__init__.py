@@ -6,10 +6,11 @@ the one place kinds are declared; a new kind is a module plus a line here.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from importlib import import_module
 from pathlib import Path
 
-from ..config import validate
+from ..config import Option, validate
 from .settings import COMMON_OPTIONS
 
 #: kind -> "module:Class" (imported on use, so a kind's dependencies load only when needed)
@@ -26,6 +27,15 @@ def adapter_class(kind: str):
     return getattr(import_module(module), name)
 
 
+def _any_kind_options() -> dict[str, Option]:
+    """Every kind's options, none required: what an entry of unknown kind can still be checked against."""
+    options: dict[str, Option] = {}
+    for kind in KINDS:
+        for key, option in adapter_class(kind).options.items():
+            options.setdefault(key, replace(option, default=None) if option.required else option)
+    return {**options, **COMMON_OPTIONS, "kind": replace(COMMON_OPTIONS["kind"], type=object)}
+
+
 def validate_sources(raw: list, base: Path) -> tuple[list[dict], list[str]]:
     """Check each WENZHENG_SOURCES entry against its kind's options."""
     sources, problems, names = [], [], set()
@@ -37,7 +47,9 @@ def validate_sources(raw: list, base: Path) -> tuple[list[dict], list[str]]:
         where = f"WENZHENG_SOURCES[{index}]（{entry.get('name', '?')}）"
         kind = entry.get("kind")
         if kind not in KINDS:
+            # Still check the rest, so one run names every mistake of the entry.
             problems.append(f"{where}: 'kind' 应为 {' / '.join(KINDS)} 之一，实际是 {kind!r}")
+            problems += validate(entry, _any_kind_options(), where)[1]
             continue
         cls = adapter_class(kind)
         values, found = validate(entry, {**COMMON_OPTIONS, **cls.options}, where)

@@ -1,12 +1,18 @@
 """Feed source: RSS 2.0 and Atom through feedparser.
 
-A Discuz! RSS item carries only the first ~250 bytes of the post, so for an
-item linking to a Discuz! thread whose description is cut the thread page is
-opened (through the forum source's parser) for the full text and the
-spokesperson replies. The feed itself is fetched with a conditional GET; an
-unchanged feed costs one 304. An empty feed is never taken as the truth:
-Discuz! can answer the first request after a cache expiry with no items, so
-nothing is marked gone and its validators are not kept.
+A Discuz! RSS item carries only the first ~250 bytes of the post and nothing
+about replies, so the thread page of a Discuz! item is opened (through the
+forum source's parser) whenever the item is new or changed, for the full text,
+the spokesperson replies and the 网友补充; threads the feed listed before are
+read again by the recheck policy (recheck.py), since a reply or an edit never
+shows in the feed. A Discuz! thread of a forum that is also pulled as a
+``forum`` source (same root URL) is stored as that source's case, under the
+same key and canonical URL, so one thread is one case with one history.
+
+The feed itself is fetched with a conditional GET; an unchanged feed costs one
+304. An empty feed is never taken as the truth: Discuz! can answer the first
+request after a cache expiry with no items, so nothing is marked gone and its
+validators are not kept.
 """
 from __future__ import annotations
 
@@ -20,13 +26,16 @@ import feedparser
 
 from ..config import Option
 from ..fetching import FetchError, http_url_problem
-from ..records import SHANGHAI, Petition, SourceError
-from .common import clean_text, html_to_text, infer_type, places
-from .forum import read_thread, thread_petition
+from ..records import SHANGHAI, Gone, Petition, SourceError
+from . import recheck
+from .common import clean_text, html_to_text, petition_type, places
+from .forum import forum_root, open_thread, thread_url
 
 _TID = re.compile(r"[?&]tid=(\d+)")
+_DISCUZ_THREAD = re.compile(r"^(.*/)forum\.php\?(?:.*&)?mod=viewthread(?:&.*)?$")
+_DISCUZ_REWRITTEN = re.compile(r"^(.*/)thread-(\d+)-\d+-\d+\.html$")  # Discuz! with URL rewriting on
+_LISTED = "listed:"  # fetch-state key prefix: Discuz! threads this feed has listed -> "root#tid"
 _DECLARED = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)["'][^"']*["']""")
-_CUT = ("...", "…", "……")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
@@ -86,9 +95,9 @@ def entry_title(entry, atom: bool) -> str:
 def entry_id(entry) -> str:
     """A Discuz! thread id when the link has one, else the feed's id (hashed if not URL-safe)."""
     link = entry.get("link", "")
-    match = _TID.search(link)
+    match = _TID.search(link) or _DISCUZ_REWRITTEN.match(link)
     if match:
-        return match[1]
+        return match[match.lastindex]
     raw = entry.get("id") or link or entry.get("title", "")
     tail = re.search(r"(\d+)(?:\.html?)?/?$", raw)
     if _SAFE_ID.match(raw):
@@ -103,9 +112,12 @@ class FeedSource:
     snapshot = False  # a feed lists only the newest items: absence never means gone
     options = {
         "url": Option((str, list), doc="RSS / Atom URL, or a list of them", check=_urls_problem),
-        "full_text": Option(str, "auto", "open Discuz! thread pages: auto (when the description is cut) / always / never",
-                            check=_full_text_problem),
+        "full_text": Option(str, "auto", "open Discuz! thread pages: auto or always (new and changed items, and "
+                            "rechecks) / never (the feed's summary only)", check=_full_text_problem),
         "spokespersons": Option((dict, list), {}, "spokesperson accounts (-> replying unit) on opened thread pages"),
+        "notice_accounts": Option(list, [], "accounts whose items are notices, not petitions (a Discuz! feed lists "
+                                  "the admins' sticky threads too, and cannot mark them)"),
+        **recheck.RECHECK_OPTIONS,
     }
 
     def __init__(self, config: dict, base: Path):
@@ -113,11 +125,14 @@ class FeedSource:
         self.name = config["name"]
         self.urls = [config["url"]] if isinstance(config["url"], str) else list(config["url"])
 
-    def items(self, context) -> Iterator[Petition | SourceError]:
+    def items(self, context) -> Iterator[Petition | SourceError | Gone]:
+        opened: set[tuple[str, str]] = set()  # (root, tid) of threads read this pull
         for url in self.urls:
-            yield from self._feed(context, url)
+            yield from self._feed(context, url, opened)
+        if self.config["full_text"] != "never":
+            yield from self._rechecks(context, opened)
 
-    def _feed(self, context, url: str) -> Iterator[Petition | SourceError]:
+    def _feed(self, context, url: str, opened: set) -> Iterator[Petition | SourceError | Gone]:
         try:
             page = context.fetch(url, conditional=True)
             if page.not_modified:
@@ -131,7 +146,8 @@ class FeedSource:
             return
         errors = 0
         for index, entry in enumerate(parsed.entries, start=1):
-            for outcome in self._entry(context, entry, f"{url} 第 {index} 条", parsed.version.startswith("atom")):
+            for outcome in self._entry(context, entry, f"{url} 第 {index} 条", opened,
+                                       parsed.version.startswith("atom")):
                 errors += isinstance(outcome, SourceError)
                 yield outcome
         if parsed.bozo:  # what could be read was imported; say what was wrong with the rest
@@ -140,11 +156,14 @@ class FeedSource:
         if parsed.entries and not errors:
             context.remember(page)
 
-    def _entry(self, context, entry, item: str, atom: bool = False) -> Iterator[Petition | SourceError]:
+    def _entry(self, context, entry, item: str, opened: set,
+               atom: bool = False) -> Iterator[Petition | SourceError | Gone]:
         title = entry_title(entry, atom)
         if not title:
             yield SourceError(self.name, item, "title", "条目没有标题")
             return
+        if clean_text(entry.get("author")) in self.config["notice_accounts"]:
+            return  # an admin's notice
         source_id = entry_id(entry)
         item = f"{item}（编号 {source_id}）"
         summary = entry.content[0].value if entry.get("content") else entry.get("summary", "")
@@ -159,11 +178,15 @@ class FeedSource:
             yield SourceError(self.name, item, "pubDate", f"无法识别的时间 {raw!r}")
             return
         petition = self._from_entry(entry, source_id, title, summary, posted)
-        if self._wants_page(entry, summary):
-            petition = self._with_thread(context, petition, item)
-            if isinstance(petition, SourceError):
+        thread = self._discuz(entry.get("link", ""))
+        if thread:
+            root, tid = thread
+            opened.add(thread)
+            petition = self._open(context, root, tid, item, petition.board)
+            if not isinstance(petition, Petition):
                 yield petition
                 return
+            context.set_state(f"{_LISTED}{root}#{tid}", True)
         yield petition
         context.set_state(state_key, signature)
 
@@ -172,28 +195,49 @@ class FeedSource:
         tags = entry.get("tags") or []
         board = clean_text(tags[0].get("term")) if tags else ""
         board = self.config["board_map"].get(board, board) or self.config["board"]
+        type_, inferred = petition_type("", {}, title, body)  # feeds carry no petition type: the rule applies
         return Petition(
             source=self.name, source_id=source_id, title=title, body=body, posted=posted,
             url=entry.get("link", ""), board=board, department=self.config["department"],
-            type=infer_type(title, body),  # feeds carry no petition type: the documented rule applies
+            type=type_, extra={"inferred": inferred},
             author=clean_text(entry.get("author")), places=places(title + "\n" + body),
         )
 
-    def _wants_page(self, entry, summary: str) -> bool:
-        if self.config["full_text"] == "never" or "mod=viewthread" not in entry.get("link", ""):
-            return False
-        cut = summary.rstrip().endswith(_CUT)  # Discuz! cutstr() marks a cut with " ..."
-        return self.config["full_text"] == "always" or cut
+    def _discuz(self, link: str) -> tuple[str, str] | None:
+        """(forum root, tid) of a Discuz! thread link whose page is to be read, else None."""
+        if self.config["full_text"] == "never":
+            return None
+        rewritten = _DISCUZ_REWRITTEN.match(link)
+        if rewritten:
+            return rewritten[1], rewritten[2]
+        match = _DISCUZ_THREAD.match(link)
+        tid = _TID.search(link) if match else None
+        return (match[1], tid[1]) if tid else None
 
-    def _with_thread(self, context, petition: Petition, item: str) -> Petition | SourceError:
-        try:
-            thread = read_thread(context, petition.url, self.name, item)
-        except FetchError as error:
-            return SourceError(self.name, item, "帖子页", f"{error.url}：{error.problem}（订阅源只有摘要）")
-        except SourceError as error:
-            return error
-        full = thread_petition({**self.config, "board": petition.board}, petition.source_id, petition.url, thread)
-        full.board = petition.board or full.board
-        full.posted = full.posted or petition.posted
-        full.author = full.author or petition.author
-        return full
+    def _forum(self, context, root: str) -> dict | None:
+        """The forum source configured for the same forum, if any: its cases are this thread's one case."""
+        return next((source for source in context.settings.get("WENZHENG_SOURCES", [])
+                     if source.get("kind") == "forum" and forum_root(source.get("url", "")) == root), None)
+
+    def _stored_as(self, context, root: str) -> str:
+        forum = self._forum(context, root)
+        return forum["name"] if forum else self.name
+
+    def _open(self, context, root: str, tid: str, item: str, board: str = "") -> Petition | SourceError | Gone:
+        config = {**self.config, "store_as": self._stored_as(context, root)}
+        return open_thread(context, config, tid, thread_url(root, tid), item, board=board, note="（订阅源只有摘要）")
+
+    def _rechecks(self, context, opened: set) -> Iterator[Petition | SourceError | Gone]:
+        """Threads this feed listed before, read again by the recheck policy (a feed shows no reply)."""
+        listed: dict[str, set[str]] = {}
+        for key in context.store.state_keys(self.name, _LISTED):
+            root, _, tid = key[len(_LISTED):].rpartition("#")
+            listed.setdefault(root, set()).add(tid)
+        for root, tids in listed.items():
+            forum = self._forum(context, root)
+            if forum and forum.get("enabled", True):
+                continue  # the forum source rechecks the same cases by the same policy
+            done = {tid for r, tid in opened if r == root}
+            for tid in recheck.due(context, self._stored_as(context, root), done, among=tids,
+                                   cursor=f"{recheck.CURSOR}:{root}"):
+                yield self._open(context, root, tid, f"帖子 {tid}（复查）")

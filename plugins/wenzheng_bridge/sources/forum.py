@@ -9,9 +9,17 @@ changed thread. Paging ends at ``共 N 页`` or when a page repeats (Discuz!
 answers a page past the end with page 1).
 
 The thread page gives the exact post time and full text; the first post is
-the petition, posts by the configured spokesperson accounts are its replies.
-Relative dates ("3 小时前", "昨天 10:20", "5 天前") are resolved against the
-fetch time, preferring the absolute date Discuz! puts in the span's title.
+the petition, posts by the configured spokesperson accounts are its replies,
+later posts by the petition's own author are its 网友补充. Relative dates
+("3 小时前", "昨天 10:20", "5 天前") are resolved against the fetch time,
+preferring the absolute date Discuz! puts in the span's title.
+
+The board is the list page's board name (its ``h1``); a thread page read on
+its own (a recheck, a feed item) names it in the breadcrumb's board link, the
+one before the thread's own link, which ends the breadcrumb on X3.4. Sticky
+threads (``stickthread_``: the admins' notices) and announcements are not
+petitions and are skipped. Edits change nothing on the list but the title, so
+stored threads are read again by the recheck policy (recheck.py).
 """
 from __future__ import annotations
 
@@ -26,8 +34,9 @@ from bs4 import BeautifulSoup
 
 from ..config import Option
 from ..fetching import FetchError, http_url_problem
-from ..records import SHANGHAI, Petition, Reply, SourceError
-from .common import clean_text, infer_type, normalise_type, parse_datetime, places, to_int
+from ..records import SHANGHAI, Gone, Petition, Reply, SourceError, Supplement
+from . import recheck
+from .common import clean_text, parse_datetime, petition_type, places, to_int
 
 _RELATIVE = [
     (re.compile(r"(\d+)\s*秒前"), lambda now, m: now - timedelta(seconds=int(m[1]))),
@@ -42,6 +51,15 @@ _RELATIVE = [
 _TOTAL_PAGES = re.compile(r"共\s*(\d+)\s*页")
 _ROW_ID = re.compile(r"^(normal|stick)thread_(\d+)$")
 _POST_ID = re.compile(r"^post_(\d+)$")
+_BOARD_LINK = re.compile(r"mod=forumdisplay&(?:amp;)?fid=(\d+)|(?:^|/)forum-(\d+)-\d+\.html")
+_THREAD_LINK = re.compile(r"mod=viewthread|(?:^|/)thread-\d+-")
+_TYPE_LINK = re.compile(r"filter=typeid")
+# Discuz!'s message for a deleted (or hidden) thread: a 200 page, not a 404.
+_DELETED = "指定的主题不存在或已被删除或正在被审核"
+# Block elements whose ends are line breaks in the text (<p> from the editor, <li> of lists).
+_BLOCKS = ["p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"]
+_BLOCK_END = "\x00"
+_BLOCK_ENDS = re.compile(r"\x00(?:[ \t]*\x00)*")
 
 
 def _day(now: datetime, back: int, hour, minute) -> datetime:
@@ -115,6 +133,10 @@ class ThreadPage:
     board: str
     posts: list[PostData] = field(default_factory=list)
     pages: int | None = None  # 共 N 页 of the thread's own pager
+    type_name: str = ""  # the thread type label before the title: [咨询]
+    fid: int | None = None  # the board's id, from the breadcrumb's board link
+    views: int | None = None  # 查看 / 回复 above the first post
+    replies: int | None = None
 
 
 def _soup(html: str) -> BeautifulSoup:
@@ -186,6 +208,8 @@ def parse_thread(html: str, now: datetime, source: str = "", item: str = "") -> 
     _whole(html, source, item)
     soup = _soup(html)
     subject = soup.find(id="thread_subject")
+    if subject is None and _DELETED in html:
+        raise ThreadGone(item)
     posts = []
     for div in soup.find_all("div", id=_POST_ID):
         pid = _POST_ID.match(div["id"])[1]
@@ -203,9 +227,36 @@ def parse_thread(html: str, now: datetime, source: str = "", item: str = "") -> 
         raise SourceError(source, item, "thread_subject", "不是 Discuz! 帖子页（找不到标题）")
     if not posts:
         raise SourceError(source, item, "postmessage", "帖子页没有可读的楼层")
+    board, fid = _crumb_board(soup)
+    page = ThreadPage(clean_text(subject.get_text()), board, posts, _page_count(soup), fid=fid)
+    heading = subject.find_parent("h1")
+    label = heading.find("a", href=_TYPE_LINK) if heading else None
+    page.type_name = clean_text(label.get_text()).strip("[]【】") if label else ""
+    counts = soup.select("div.hm span.xi1")
+    if len(counts) >= 2:
+        page.views, page.replies = to_int(counts[0].get_text()), to_int(counts[1].get_text())
+    return page
+
+
+def _crumb_board(soup) -> tuple[str, int | None]:
+    """The board (name, fid) in a thread page's breadcrumb: the last board link, never the thread's own.
+
+    X3.4 ends the breadcrumb with the thread (its title, cut with " ..."); the
+    board link before it points at forumdisplay (or forum-N-1.html when rewritten).
+    """
     crumbs = soup.select("#pt .z a")
-    board = clean_text(crumbs[-1].get_text()) if len(crumbs) > 1 else ""
-    return ThreadPage(clean_text(subject.get_text()), board, posts, _page_count(soup))
+    boards = [a for a in crumbs if _BOARD_LINK.search(a.get("href", ""))]
+    if boards:
+        fid = _BOARD_LINK.search(boards[-1]["href"])
+        return clean_text(boards[-1].get_text()), int(fid[1] or fid[2])
+    rest = crumbs[:-1] if crumbs and _THREAD_LINK.search(crumbs[-1].get("href", "")) else crumbs
+    return (clean_text(rest[-1].get_text()) if len(rest) > 1 else ""), None
+
+
+def board_name(config: dict, fid: int | None, shown: str) -> str:
+    """A board's name: the source's ``boards`` setting for its fid, else the name the forum shows."""
+    names = config.get("boards") or {}
+    return (names.get(fid) or names.get(str(fid)) or shown) if fid is not None else shown
 
 
 def read_thread(context, url: str, source: str, item: str, max_pages: int = 20) -> ThreadPage:
@@ -223,24 +274,62 @@ def read_thread(context, url: str, source: str, item: str, max_pages: int = 20) 
     return thread
 
 
+class ThreadGone(Exception):
+    """Discuz! says the thread does not exist (deleted, or hidden for review)."""
+
+
+def open_thread(context, config: dict, tid: str, url: str, item: str, row: ThreadRow | None = None,
+                board: str = "", note: str = "") -> Petition | SourceError | Gone:
+    """Read a thread (all its pages) as a petition, or the error or disappearance to report.
+
+    Shared by the forum source (list rows, rechecks) and the feed source
+    (Discuz! items); ``note`` is added to a fetch error's message.
+    """
+    source = config["name"]
+    try:
+        thread = read_thread(context, url, source, item)
+    except FetchError as error:
+        return SourceError(source, item, "帖子页", f"{error.url}：{error.problem}{note}")
+    except ThreadGone:
+        return Gone(config.get("store_as") or source, str(tid))
+    except SourceError as error:
+        return error
+    return thread_petition(config, tid, url, thread, row, board)
+
+
 def _message_text(tag) -> str:
+    """A post's text with its line structure: <br> and block ends are line breaks.
+
+    Line breaks in the HTML source are only whitespace (Discuz! writes
+    ``<br />\r\n``), so they become spaces first, or every line would double.
+    """
     if tag is None:
         return ""
     for junk in tag.select("i.pstatus, div.quote, script, style, .tip"):
         junk.decompose()
+    for text in tag.find_all(string=True):
+        if "\n" in text or "\r" in text:
+            text.replace_with(re.sub(r"[\r\n]+", " ", str(text)))
     for br in tag.find_all("br"):
         br.replace_with("\n")
-    return clean_text(tag.get_text())
+    for block in tag.find_all(_BLOCKS):  # marked, so two adjacent blocks make one break, not two
+        block.insert_before(_BLOCK_END)
+        block.append(_BLOCK_END)
+    return clean_text(_BLOCK_ENDS.sub("\n", tag.get_text()))
 
 
 def _spokespersons(value) -> dict[str, str]:
     return dict(value) if isinstance(value, dict) else {name: "" for name in value}
 
 
-def thread_petition(config: dict, tid: str, url: str, page: ThreadPage, row: ThreadRow | None = None) -> Petition:
-    """The petition a thread page shows: first post = petition, spokesperson posts = replies.
+def thread_petition(config: dict, tid: str, url: str, page: ThreadPage, row: ThreadRow | None = None,
+                    board: str = "") -> Petition:
+    """The petition a thread page shows: first post = petition, spokesperson posts = replies,
+    the author's own later posts = 网友补充.
 
-    Shared with the feed source, which opens Discuz! thread pages for the full text.
+    ``board`` (the list page's board name, a feed item's category) wins over the
+    breadcrumb's. ``config["store_as"]`` names the source the case is stored under
+    (a feed item of a forum that is also pulled as a forum is that forum's case).
     """
     spokes = _spokespersons(config.get("spokespersons", {}))
     first, later = page.posts[0], page.posts[1:]
@@ -250,16 +339,31 @@ def thread_petition(config: dict, tid: str, url: str, page: ThreadPage, row: Thr
               final=(i == len(answers) - 1))  # earlier answers are interim
         for i, p in enumerate(answers)
     ]
-    board = page.board or config["board"]
+    own = [Supplement(p.text, p.time) for p in later if p.author == first.author and p.author not in spokes]
+    board = board or board_name(config, page.fid, page.board) or config["board"]
     board = config["board_map"].get(board, board) or config["board"]
-    type_ = normalise_type(row.type_name if row else "", config["type_map"]) or infer_type(page.title, first.text)
+    label = (row.type_name if row else "") or page.type_name
+    type_, inferred = petition_type(label, config["type_map"], page.title, first.text)
+    views = row.views if row and row.views is not None else page.views
+    replies_shown = row.replies if row and row.replies is not None else page.replies
     return Petition(
-        source=config["name"], source_id=str(tid), title=page.title, body=first.text,
+        source=config.get("store_as") or config["name"], source_id=str(tid), title=page.title, body=first.text,
         posted=first.time or (row.posted if row else None), url=url, board=board,
         department=config["department"], type=type_, author=first.author,
-        views=row.views if row else None, reply_count=row.replies if row else len(later),
-        places=places(page.title + "\n" + first.text), replies=replies,
+        views=views, reply_count=replies_shown if replies_shown is not None else len(later),
+        places=places(page.title + "\n" + first.text), replies=replies, supplements=own,
+        extra={"inferred": inferred} if inferred else {},
     )
+
+
+def forum_root(url: str) -> str:
+    """A forum's root URL, ending in "/" (where forum.php lives)."""
+    return url if url.endswith("/") else url + "/"
+
+
+def thread_url(root: str, tid: str) -> str:
+    """The canonical address of a thread: the one both the forum and the feed source store."""
+    return urljoin(root, f"forum.php?mod=viewthread&tid={tid}")
 
 
 def _fids_problem(value) -> str | None:
@@ -280,24 +384,29 @@ class ForumSource:
         "fids": Option(list, doc="board ids (fid) to pull", check=_fids_problem),
         "spokespersons": Option((dict, list), {}, "spokesperson accounts (-> replying unit); their posts are replies"),
         "max_pages": Option(int, 500, "stop after this many list pages per board"),
+        "boards": Option(dict, {}, "board name per fid, instead of the name the list page shows"),
+        **recheck.RECHECK_OPTIONS,
     }
 
     def __init__(self, config: dict, base: Path):
         self.config = config
         self.name = config["name"]
-        self.root = config["url"] if config["url"].endswith("/") else config["url"] + "/"
+        self.root = forum_root(config["url"])
 
     def board_url(self, fid: int, page: int) -> str:
         return urljoin(self.root, f"forum.php?mod=forumdisplay&fid={fid}&page={page}")
 
     def thread_url(self, tid: str) -> str:
-        return urljoin(self.root, f"forum.php?mod=viewthread&tid={tid}")
+        return thread_url(self.root, tid)
 
-    def items(self, context) -> Iterator[Petition | SourceError]:
+    def items(self, context) -> Iterator[Petition | SourceError | Gone]:
+        opened: set[str] = set()
         for fid in self.config["fids"]:
-            yield from self._board(context, fid)
+            yield from self._board(context, fid, opened)
+        for tid in recheck.due(context, self.name, opened):
+            yield self._thread(context, tid, None, "")
 
-    def _board(self, context, fid: int) -> Iterator[Petition | SourceError]:
+    def _board(self, context, fid: int, opened: set[str]) -> Iterator[Petition | SourceError | Gone]:
         complete_key = f"board:{fid}:complete"
         walked_before = context.state(complete_key, False)
         seen_pages: set[tuple] = set()
@@ -328,11 +437,14 @@ class ForumSource:
             seen_pages.add(key)
             changed, errors = 0, 0
             for row in board.rows:
+                if row.sticky:
+                    continue  # the admins' notices, not petitions
                 state_key = f"thread:{row.tid}"
-                if context.state(state_key) == row.signature:
+                if context.state(state_key) == row.signature and not self._retitled(context, row):
                     continue
-                changed += not row.sticky
-                outcome = self._thread(context, row, board.board)
+                changed += 1
+                opened.add(row.tid)
+                outcome = self._thread(context, row.tid, row, board_name(self.config, fid, board.board))
                 yield outcome
                 if isinstance(outcome, SourceError):
                     errors += 1
@@ -352,15 +464,10 @@ class ForumSource:
         if clean and not walked_before:
             context.set_state(complete_key, True)
 
-    def _thread(self, context, row: ThreadRow, board: str) -> Petition | SourceError:
-        url = self.thread_url(row.tid)
-        item = f"帖子 {row.tid}"
-        try:
-            thread = read_thread(context, url, self.name, item)
-        except FetchError as error:
-            return SourceError(self.name, item, "帖子页", f"{error.url}：{error.problem}")
-        except SourceError as error:
-            return error
-        if not thread.board:
-            thread.board = board
-        return thread_petition(self.config, row.tid, url, thread, row)
+    def _retitled(self, context, row: ThreadRow) -> bool:
+        """The list shows an edited title (the only edit a list shows)."""
+        stored = context.store.title_of(self.name, row.tid)
+        return stored is not None and stored != row.subject
+
+    def _thread(self, context, tid: str, row: ThreadRow | None, board: str) -> Petition | SourceError | Gone:
+        return open_thread(context, self.config, tid, self.thread_url(tid), f"帖子 {tid}", row, board)

@@ -21,11 +21,12 @@ COMMON_OPTIONS: dict[str, Option] = {
     "board_map": Option(dict, {}, "source board name -> board name shown on the site"),
     "department": Option(str, "", "target department when the source does not give one"),
     "type_map": Option(dict, {}, "platform type name -> 建议/咨询/举报/诉求 (added to the defaults)"),
+    "gazetteer": Option(dict, {}, "place name -> district/county/city, added to WENZHENG_GAZETTEER and the defaults"),
     "charset": Option(str, "", "override the charset of fetched pages"),
     "rate_limit": Option((int, float), 1.0, "requests per second to one host (0 = no limit)", _positive),
     "enabled": Option(bool, True, "pull this source"),
     # Fetching (web kinds only; see fetching.py)
-    "timeout": Option((int, float), 10.0, "seconds to wait for a server before a retry", _positive),
+    "timeout": Option((int, float), 10.0, "seconds one request may take in all (a deadline, not per read)", _positive),
     "retries": Option(int, 3, "retries after a 5xx, a timeout or a dropped connection", _positive),
     "backoff": Option((int, float), 1.0, "first wait between retries in seconds (doubles each time)", _positive),
     "robots": Option(bool, True, "obey robots.txt"),

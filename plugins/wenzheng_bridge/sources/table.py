@@ -7,14 +7,15 @@ empty trailing rows. Rows with the same id across files merge into one petition.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 from typing import Iterator
 
 from ..config import Option
 from ..records import Petition, Reply, SourceError
-from .common import (HTML_FIELDS_OPTION, clean_text, infer_type, normalise_type, parse_datetime, places,
-                     text_reader, to_int)
+from .common import HTML_FIELDS_OPTION, clean_text, petition_type, read_time, text_reader, to_int
+from .places import Gazetteer
 
 # Record field -> column header. A header ending in "?" is optional: files
 # without it are fine; a missing required header is an error for that file.
@@ -46,6 +47,10 @@ def _paths_check(value) -> str | None:
     return None if value and all(isinstance(p, str) for p in value) else "应为非空的文件路径列表"
 
 
+def _share_check(value) -> str | None:
+    return None if 0 < value <= 1 else "应在 0 和 1 之间（例如 0.5 表示一半）"
+
+
 class TableSource:
     #: Cells are plain text (a ``<b>`` in a cell is shown as ``<b>``) unless the source
     #: names a column's field in its ``html_fields`` option.
@@ -54,8 +59,16 @@ class TableSource:
         "paths": Option(list, doc="CSV / XLSX files, relative to pelicanconf.py", check=_paths_check),
         "columns": Option(dict, {}, "record field -> header (added to the defaults; '?' = optional)"),
         "labels": Option(str, "", "XLSX/CSV of the field tree (一级分类, 二级分类, 三级分类)"),
-        "board_from_district": Option(bool, False, "board = first district/county named in the title"),
-        "encoding": Option(str, "utf-8-sig", "CSV encoding"),
+        "board_from_places": Option(bool, False, "board = the most local district/county/city the title (else the "
+                                    "body) names, read with the gazetteer; marked as inferred with the words"),
+        "board_from_district": Option(bool, False, "older rule: board = first coded district/county (A3区) in the "
+                                      "title, else the body (临G5县 reads as G5县); marked as inferred"),
+        "encoding": Option(str, "", "CSV encoding ('' = detect: UTF-8, UTF-8 with BOM, GB18030)"),
+        "sheet": Option((str, int), "", "XLSX sheet: its name, or its number counting from 1 ('' = the first)"),
+        "date_formats": Option(list, [], "extra time formats (strptime, e.g. '%d.%m.%Y %H:%M'), tried first"),
+        "complete_snapshot": Option(bool, False, "the export always lists every case: trust it even when most cases vanish"),
+        "gone_guard": Option((int, float), 0.5, "refuse a pull that would mark more than this share of the source's cases gone",
+                             _share_check),
         "html_fields": HTML_FIELDS_OPTION,
     }
 
@@ -73,13 +86,14 @@ class TableSource:
         self.name = config["name"]
         self.base = base
         self.columns = {**DEFAULT_COLUMNS, **config["columns"]}
+        self.gazetteer = Gazetteer(config.get("gazetteer"))
         self.text = text_reader(set(self.html_fields) | set(config["html_fields"]))
 
     def labels(self) -> list[tuple[str, str, str]]:
         """The field tree, when configured (the list of fields)."""
         if not self.config["labels"]:
             return []
-        rows = read_rows(self.base / self.config["labels"], self.config["encoding"])
+        rows = self._rows(self.base / self.config["labels"], sheet="")
         next(rows, None)
         return [
             tuple((clean_text(c) if c is not None else "") for c in (list(row) + ["", "", ""])[:3])
@@ -93,9 +107,20 @@ class TableSource:
             yield from self._file(self.base / path, merged)
         yield from merged.values()
 
+    def _rows(self, path: Path, sheet=None) -> Iterator[tuple[int, tuple]]:
+        """The file's rows; an unreadable file is one SourceError naming it and what to try."""
+        try:
+            yield from read_rows(path, self.config["encoding"], self.config["sheet"] if sheet is None else sheet)
+        except TableError as error:
+            raise SourceError(self.name, str(path), error.option, error.problem) from None
+
     def _file(self, path: Path, merged: dict[str, Petition]) -> Iterator[SourceError]:
-        rows = read_rows(path, self.config["encoding"])
-        header = next(rows, (0, None))[1]
+        rows = self._rows(path)
+        try:
+            header = next(rows, (0, None))[1]
+        except SourceError as error:
+            yield error
+            return
         if not header:
             yield SourceError(self.name, path.name, "表头", "文件为空")
             return
@@ -109,6 +134,12 @@ class TableSource:
             elif not optional:
                 yield SourceError(self.name, path.name, field_name, f"表中缺少映射的列“{column}”")
                 return
+        try:
+            yield from self._lines(path, rows, where, merged)
+        except SourceError as error:  # the file broke part way (a truncated XLSX): what was read is kept
+            yield error
+
+    def _lines(self, path: Path, rows, where: dict[str, int], merged: dict[str, Petition]) -> Iterator[SourceError]:
         for line, row in rows:
             cells = {k: (row[i] if i < len(row) else None) for k, i in where.items()}
             try:
@@ -132,14 +163,22 @@ class TableSource:
             raise SourceError(self.name, "", self.columns["source_id"].rstrip("?"),
                               f"编号 {source_id[:40]!r} 含有不能用于网址的字符（只允许文字、数字、-、_ 和 .）")
 
-        def when(key):
+        problems: list[str] = []
+        date_only: list[str] = []
+
+        def when(key, label):
             raw = cells.get(key)
             if raw is None or str(raw).strip() == "":
                 return None
             try:
-                return parse_datetime(raw)
+                moment, bare = read_time(raw, self.config["date_formats"])
             except ValueError as error:
-                raise SourceError(self.name, f"编号 {source_id}", self.columns[key].rstrip("?"), str(error))
+                # One odd cell must not drop the whole petition: keep it, time unknown, and say so.
+                problems.append(f"字段 {self.columns[key].rstrip('?')}：{error}，时间留空（可用 date_formats 指定格式）")
+                return None
+            if bare:
+                date_only.append(label)
+            return moment
 
         def number(key):
             try:
@@ -153,17 +192,23 @@ class TableSource:
         replies = []
         reply_text = self.text("reply_text", cells.get("reply_text"))
         if reply_text:
-            replies.append(Reply(text=reply_text, time=when("reply_time"),
+            replies.append(Reply(text=reply_text, time=when("reply_time", "reply:1"),
                                  unit=self.text("reply_unit", cells.get("reply_unit")), reply_id="1"))
         board = self.text("board", cells.get("board"))
         board = self.config["board_map"].get(board, board)
-        if not board and self.config["board_from_district"]:
-            match = _DISTRICT.search(title) or _DISTRICT.search(body[:300])
-            board = match.group(0) if match else ""
-        type_ = normalise_type(clean_text(cells.get("type")), self.config["type_map"]) or infer_type(title, body)
-        return Petition(
+        type_, inferred = petition_type(clean_text(cells.get("type")), self.config["type_map"], title, body)
+        if not board and self.config["board_from_places"]:
+            board, evidence = self.gazetteer.area(title, body)
+            if board:
+                inferred["board"] = evidence
+        elif not board and self.config["board_from_district"]:
+            for where, text in (("标题", title), ("正文", body[:300])):
+                if match := _DISTRICT.search(text):
+                    board, inferred["board"] = match.group(0), f"{where}“{match.group(0)}”"
+                    break
+        petition = Petition(
             source=self.name, source_id=source_id, title=title, body=body,
-            posted=when("posted"), url=clean_text(cells.get("url")),
+            posted=when("posted", "posted"), url=clean_text(cells.get("url")),
             board=board or self.config["board"],
             department=self.text("department", cells.get("department")) or self.config["department"],
             type=type_, field=self.text("field", cells.get("field")),
@@ -171,8 +216,14 @@ class TableSource:
             views=number("views"), likes=number("likes"), dislikes=number("dislikes"),
             reply_count=len(replies) if reply_text else None,
             state=self.text("state", cells.get("state")),
-            places=places(title + "\n" + body), replies=replies,
+            places=self.gazetteer.places(title + "\n" + body), replies=replies,
+            extra={"inferred": inferred} if inferred else {},
         )
+        if problems:
+            petition.extra["problems"] = problems
+        if date_only:
+            petition.extra["date_only"] = date_only
+        return petition
 
 
 def _merge(kept: Petition, other: Petition) -> None:
@@ -189,29 +240,101 @@ def _merge(kept: Petition, other: Petition) -> None:
         kept.replies = other.replies
 
 
-def read_rows(path: Path, encoding: str = "utf-8-sig") -> Iterator[tuple[int, tuple]]:
-    """Yield (line number, cells) of the first sheet or the CSV, streaming."""
+class TableError(Exception):
+    """A file that cannot be read as a table: the problem and the option that may help."""
+
+    def __init__(self, problem: str, option: str = "文件"):
+        self.problem, self.option = problem, option
+        super().__init__(problem)
+
+
+# Excel writes control characters in cells as _xHHHH_ (ECMA-376 ST_Xstring); openpyxl keeps them.
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def unescape_excel(value):
+    if isinstance(value, str) and "_x" in value:
+        return _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+    return value
+
+
+def read_rows(path: Path, encoding: str = "", sheet: str | int = "") -> Iterator[tuple[int, tuple]]:
+    """Yield (line number, cells) of a sheet or the CSV, streaming; TableError when unreadable."""
+    if path.is_file() and path.stat().st_size == 0:
+        raise TableError("文件是空的（0 字节）；请重新导出")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        yield from _xlsx_rows(path)
+        rows = _xlsx_rows(path, sheet)
     else:
-        with open(path, newline="", encoding=encoding) as handle:
-            for line, row in enumerate(csv.reader(handle), start=1):
-                yield line, tuple(row)
+        rows = _csv_rows(path, encoding)
+    for line, row in rows:
+        yield line, tuple(unescape_excel(c) for c in row)
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple]]:
+def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, tuple]]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise TableError(f"无法读取文件：{error.strerror or error}") from None
+    if b"\x00" in data[:65536]:
+        raise TableError("不是文本表格（含二进制内容）；CSV 须为文本，Excel 文件须以 .xlsx 结尾")
+    text = _decode(data, encoding)
+    try:
+        # newline="": a quoted cell keeps its own line breaks (paragraphs, numbered points)
+        for line, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+            yield line, tuple(row)
+    except csv.Error as error:
+        raise TableError(f"CSV 格式有误：{error}") from None
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    """The declared encoding, or the first of UTF-8 (with or without BOM) and GB18030 that fits."""
+    for name in ([encoding] if encoding else _ENCODINGS):
+        try:
+            return data.decode(name)
+        except UnicodeDecodeError as error:
+            if encoding:
+                raise TableError(f"不是 {encoding} 编码（第 {error.start} 字节起无法解码）；"
+                                 f"请改正来源的 'encoding' 设置（如 'gb18030' 或 'utf-8'），或删去它自动识别",
+                                 "encoding") from None
+        except LookupError:
+            raise TableError(f"未知的编码 {encoding!r}", "encoding") from None
+    raise TableError("既不是 UTF-8 也不是 GB18030 编码；请在来源设置 'encoding' 指定文件的编码", "encoding")
+
+
+def _xlsx_rows(path: Path, sheet: str | int) -> Iterator[tuple[int, tuple]]:
     from openpyxl import load_workbook
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
     try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # zipfile, XML and openpyxl errors alike: the file is not a whole workbook
+        raise TableError(f"无法读取 Excel 文件（{type(error).__name__}: {error}）；文件可能不完整或已损坏，请重新导出") from None
+    try:
+        worksheet = _sheet(workbook, sheet)
         empty = 0
-        for line, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
-            if all(c is None or str(c).strip() == "" for c in row):
-                empty += 1
-                if empty >= EMPTY_ROWS_END_SHEET:
-                    return
-                continue
-            empty = 0
-            yield line, row
+        try:
+            for line, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                if all(c is None or str(c).strip() == "" for c in row):
+                    empty += 1
+                    if empty >= EMPTY_ROWS_END_SHEET:
+                        return
+                    continue
+                empty = 0
+                yield line, row
+        except Exception as error:
+            raise TableError(f"Excel 文件读到一半出错（{type(error).__name__}: {error}）；文件可能不完整，请重新导出") from None
     finally:
         workbook.close()
+
+
+def _sheet(workbook, sheet: str | int):
+    names = workbook.sheetnames
+    if sheet in ("", None):
+        if not names:
+            raise TableError("Excel 文件中没有工作表")
+        return workbook.worksheets[0]
+    if isinstance(sheet, int) and 1 <= sheet <= len(names):
+        return workbook.worksheets[sheet - 1]
+    if sheet in names:
+        return workbook[sheet]
+    raise TableError(f"没有工作表 {sheet!r}（共 {len(names)} 张：{'、'.join(names)}）", "sheet")

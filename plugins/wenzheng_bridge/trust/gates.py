@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 from ..records import NewsroomRecords, Petition
+from ..urls import case_url
 from .settings import OPTIONS
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,6 @@ def withdraw_gated(build) -> list[str]:
     development build reuses it: without this, a case taken down or gated after it
     was published would keep its page and its feed there. Returns the removed folders.
     """
-    from ..site.pages import case_url
-
     output = Path(build.output_path).resolve()
     removed = []
     for case in build.all_cases:

@@ -132,4 +132,5 @@ def prepare_petition(petition: Petition) -> Petition:
         url=safe_url(petition.url),
         places=[output_text(p) for p in petition.places],
         replies=[_reply(r) for r in petition.replies],
+        supplements=[replace(s, text=output_text(s.text)) for s in petition.supplements],
     )

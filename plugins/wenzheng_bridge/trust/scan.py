@@ -53,6 +53,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import WenzhengError
 from ..forking import can_fork, pool, worker_count
 from . import masking
 from .masking import KIND_LABELS, find
@@ -102,7 +103,7 @@ class Leak:
         return f"{self.path} 第 {self.line} 行第 {self.column} 列：未打码的{KIND_LABELS[self.kind]} {self.masked}"
 
 
-class PersonalDataLeak(RuntimeError):
+class PersonalDataLeak(WenzhengError, RuntimeError):
     """Unmasked personal data in the output folder; the build must fail."""
 
     def __init__(self, leaks: list[Leak], folder: Path):

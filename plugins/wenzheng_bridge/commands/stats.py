@@ -7,11 +7,12 @@ from datetime import date
 from rich.console import Console
 from rich.table import Table
 
-from ..cli import Command
+from . import Command
 from ..store import Store
-from .model import STATUSES
-from .stats import DIMENSIONS, Stats, stats
-from .view import build_now, cases
+from ..caseview.model import STATUSES
+from ..caseview.stats import DIMENSIONS, UNLABELLED, Stats, stats
+from ..caseview.unranked import why_unranked
+from ..caseview.view import build_now, cases
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -91,13 +92,14 @@ def _ranking_table(result: Stats, rows: int) -> Table:
         rank = str(item.rank) if item.rank else "样本不足"
         table.add_row(rank, item.group.name, str(item.group.count), item.group.on_time_rate,
                       f"{100 * item.low:.1f}–{100 * item.high:.1f}")
-    if not result.rankings:
-        table.caption = "尚无可识别的答复部门"
+    sizes = {name: group.count for name, group in result.by["department"].items() if name != UNLABELLED}
+    unlabelled = result.by["department"].get(UNLABELLED)
+    table.caption = why_unranked(sizes, result.min_sample, unlabelled.count if unlabelled else 0) or None
     return table
 
 
 def _topics_table(settings: dict, records, now, args) -> Table:
-    from .topics import topics
+    from ..caseview.topics import topics
 
     found = topics(_stream(settings, records, now, args), settings)
     table = Table(title="热点话题")

@@ -1,7 +1,7 @@
 """The newsroom's commands: budget, claim, followup, draft, drafts, takedown, clear.
 
 Commands that record a decision append one line to the case's plain-text
-record under content/newsroom/ (see records.py); a hand edit works the same.
+record under content/newsroom/ (see newsroom/records.py); a hand edit works the same.
 """
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ..cli import Command
+from . import Command
+from ..errors import WenzhengError
 from ..records import FOLLOWUP_KINDS, NewsroomRecords
 from ..sources.common import parse_datetime
-from . import records as nr
+from ..newsroom import records as nr
 
 
-class CommandError(ValueError):
+class CommandError(WenzhengError, ValueError):
     """A mistake on the command line: shown as is, exit status 2."""
 
 
@@ -61,7 +62,7 @@ def load_index(settings: dict) -> nr.CaseIndex:
 def load_newsroom(settings: dict) -> Newsroom:
     from ..caseview.view import cases
     from ..store import Store
-    from .articles import read_articles
+    from ..newsroom.articles import read_articles
 
     index = load_index(settings)
     records = nr.load(settings, articles=read_articles(settings), index=index)
@@ -167,8 +168,8 @@ def _budget_arguments(parser) -> None:
 
 @_guarded
 def _budget(args, settings) -> int:
-    from ..site.pages import case_url
-    from .budget import Filters, make_budget, print_budget, write_csv
+    from ..urls import case_url
+    from ..newsroom.budget import Filters, make_budget, print_budget, write_csv
 
     try:
         filters = Filters.parse(board=args.board, department=args.department, type=args.type, field=args.field,
@@ -198,7 +199,7 @@ def _drafts_arguments(parser) -> None:
 def report_drafts(outcomes, console: Console) -> None:
     from rich.table import Table
 
-    from .drafts import ACTIONS
+    from ..newsroom.drafts import ACTIONS
 
     table = Table(title=f"稿件（{outcomes[0].path.parent if outcomes else ''}）")
     for column in ("稿件", "案件", "结果", "新情况"):
@@ -216,7 +217,7 @@ def report_drafts(outcomes, console: Console) -> None:
 
 @_guarded
 def _draft(args, settings) -> int:
-    from .drafts import write_draft
+    from ..newsroom.drafts import write_draft
 
     newsroom = load_newsroom(settings)
     keys = list(dict.fromkeys(resolve(newsroom.index, name) for name in args.cases))
@@ -231,8 +232,8 @@ def _draft(args, settings) -> int:
 
 @_guarded
 def _drafts(args, settings) -> int:
-    from .budget import make_budget
-    from .drafts import auto_groups, write_draft
+    from ..newsroom.budget import make_budget
+    from ..newsroom.drafts import auto_groups, write_draft
 
     if args.auto <= 0:
         raise CommandError("--auto 应为正整数")

@@ -1,0 +1,24 @@
+"""Addresses of public pages: the lowest layer, so every job that links to a page (budget, gates,
+feeds, exports, search) shares one rule without importing the site generator."""
+from __future__ import annotations
+
+
+def case_url(key: str) -> str:
+    """A case page's URL relative to the site root."""
+    return f"cases/{key}/"
+
+
+def site_root(settings: dict) -> str:
+    """Absolute root of the published site, for links that leave it (feeds, sitemap, data).
+
+    SITEURL is relative in development builds, so FEED_DOMAIN (Pelican's own
+    setting for absolute feed links) stands in for it there.
+    """
+    siteurl = settings.get("SITEURL") or ""
+    if siteurl.startswith(("http://", "https://")):
+        return siteurl.rstrip("/")
+    return (settings.get("FEED_DOMAIN") or siteurl).rstrip("/")
+
+
+def absolute(settings: dict, path: str) -> str:
+    return f"{site_root(settings)}/{path.lstrip('/')}"
