@@ -15,7 +15,8 @@ Usage (the corpus is read from a checkout, never committed here; see bench/READM
      a second CSV uses the payloads as ids (留言编号), which must be refused;
    - forum and feed: the Discuz! fixture forum of tests/webfixtures on 127.0.0.1,
      one board per payload (board name, thread title, first post, spokesperson reply
-     carry it); the forum source walks the boards, the feed source reads their RSS.
+     carry it); the forum source walks the boards; the feed source reads the RSS of
+     650 other boards on a second fixture forum (not a forum source of the project).
 3. Pull, then one full Pelican build (search index included).
 4. Checks: each payload's text on its case page (title, body, reply, board) and in
    data/cases.json, compared without whitespace and after the project's masking
@@ -104,7 +105,7 @@ def table_rows(texts: list[str]) -> list[list[str]]:
              f"http://x.example/{t}"] for i, t in enumerate(texts)]
 
 
-def make_project(hands: dict[str, list[str]], server) -> Path:
+def make_project(hands: dict[str, list[str]], forum, feed) -> Path:
     from wenzheng_bridge.pull import pull
     from wenzheng_bridge.settings import load
 
@@ -122,9 +123,9 @@ def make_project(hands: dict[str, list[str]], server) -> Path:
     sources = [
         {"name": "table", "kind": "table", "paths": ["data/xss.csv"], "board": "A3区"},
         {"name": "ids", "kind": "table", "paths": ["data/ids.csv"], "board": "A3区"},
-        {"name": "forum", "kind": "forum", "url": server.base, "spokespersons": {SPOKESPERSON: "网络发言人"},
+        {"name": "forum", "kind": "forum", "url": forum.base, "spokespersons": {SPOKESPERSON: "网络发言人"},
          "fids": [FORUM_FID + i for i in range(len(hands["forum"]))], **fast},
-        {"name": "feed", "kind": "feed", "url": [server.rss_url(FEED_FID + i) for i in range(len(hands["feed"]))],
+        {"name": "feed", "kind": "feed", "url": [feed.rss_url(FEED_FID + i) for i in range(len(hands["feed"]))],
          "spokespersons": {SPOKESPERSON: "网络发言人"}, **fast},
     ]
     with open(project / "pelicanconf.py", "a", encoding="utf-8") as conf:
@@ -309,15 +310,15 @@ def main(argv: list[str] | None = None) -> int:
     payloads, counts = read_corpus(args.corpus)
     hands, variants = dealt(payloads, args.per_source, args.depth)
     data = hostile_forum(FORUM_FID, hands["forum"], SPOKESPERSON)
-    feed = hostile_forum(FEED_FID, hands["feed"], SPOKESPERSON)
-    data.boards.update(feed.boards)
-    data.threads.update(feed.threads)
+    # The feed's forum is another site: a feed of a forum that is also a forum source is read as that
+    # source's threads (one case per thread), and the feed's own path (RSS title, description) is the point.
+    feed_data = hostile_forum(FEED_FID, hands["feed"], SPOKESPERSON)
     result = {"corpus_files": counts, "payloads_read": len(payloads), "nested_variants": variants,
               "per_source": {k: len(v) for k, v in hands.items()},
               "nested_per_source": {k: sum("&amp;" in t or "&lt;" in t for t in v) for k, v in hands.items()}}
     started = time.monotonic()
-    with FixtureServer(data) as server:
-        project, result["pull"] = make_project(hands, server)
+    with FixtureServer(data) as forum, FixtureServer(feed_data) as feed:
+        project, result["pull"] = make_project(hands, forum, feed)
     result["pull_seconds"] = round(time.monotonic() - started)
     print(json.dumps(result, ensure_ascii=False), flush=True)
     started = time.monotonic()
