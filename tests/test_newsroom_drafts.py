@@ -65,7 +65,9 @@ def test_several_cases_of_one_topic_share_a_draft(settings):
     meta = front_matter(text)
     assert meta["Cases"] == "tipdm-360101, tipdm-360107, tipdm-360108"
     assert meta["Title"] == "【零距离问政】魅力之城油烟等 3 件留言"
-    assert "3 条网友留言先后反映“魅力之城油烟”相关的问题。其中 0 条已获答复，3 条逾期未复。" in text
+    # fj3 has no reply columns: the draft must not tell readers nobody answered.
+    assert ("3 条网友留言先后反映“魅力之城油烟”相关的问题。其中 0 条已获答复，0 条逾期未复，"
+            "3 条答复情况不明（来源数据不含答复信息）。") in text
     assert text.count("### ") == 6  # each case under 网友反映 and under 部门答复
     assert "[3] 网友留言" in text and outcome.slug == nd.slug_for([c.key for c in chosen])
 
@@ -79,8 +81,9 @@ def test_newsroom_notes_are_masked_and_source_markup_is_inert(settings):
     assert "zhang@example.com" not in text
     # Shown as typed, escaped for Markdown: the words stay, no tag is made.
     assert "<script" not in text and "&lt;script>alert(1)&lt;/script>" in text
-    # A draft is written to be published: the note marked 公开 is there, the reporter's name is not.
-    assert "- 2020-01-20 00:00 实地走访：店主电话" in text and "张三" not in text
+    # A draft is written to be published: the note marked 公开 is there, the reporter's name is not;
+    # a date-only record shows its date alone (no invented 00:00).
+    assert "- 2020-01-20 实地走访：店主电话" in text and "张三" not in text
 
 
 def test_rerun_refreshes_untouched_keeps_edited_and_reports_new_facts(settings):
@@ -99,7 +102,7 @@ def test_rerun_refreshes_untouched_keeps_edited_and_reports_new_facts(settings):
     kept = nd.write_draft(settings, [later["tipdm-360105"]], NOW)
     assert kept.action == "kept" and edited.read_text(encoding="utf-8") == text
     assert kept.new_facts == ["[tipdm-360105] 状态：跟进中",
-                              "[tipdm-360105] 2020-01-28 00:00 部门已处理（王五）：城管已约谈商户"]
+                              "[tipdm-360105] 2020-01-28 部门已处理（王五）：城管已约谈商户"]
     refreshed = nd.write_draft(settings, [later["tipdm-35462"]], NOW)
     assert refreshed.action == "refreshed" and refreshed.new_facts == []
     new_text = refreshed.path.read_text(encoding="utf-8")

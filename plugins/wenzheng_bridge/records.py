@@ -20,6 +20,10 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: The four petition types of the platform, in display order.
 TYPES = ("建议", "咨询", "举报", "诉求")
 
+#: Derived case statuses, in display order (the case view derives them; sources map platform
+#: states onto them). 答复情况不明: the source carries no reply data for the case.
+STATUS_NAMES = ("待回复", "逾期未复", "已回复", "跟进中", "已见报", "已解决", "未解决", "答复情况不明")
+
 
 @dataclass
 class Reply:

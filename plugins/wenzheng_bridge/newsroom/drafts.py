@@ -96,7 +96,10 @@ def day(value: datetime | None) -> str:
 
 
 def stamp(value: datetime) -> str:
-    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    """``2019-05-09 09:49``; a record with a date and no time (midnight) as the date alone."""
+    local = value.astimezone(SHANGHAI)
+    return local.strftime("%Y-%m-%d") if (local.hour, local.minute, local.second) == (0, 0, 0) \
+        else local.strftime("%Y-%m-%d %H:%M")
 
 
 def _joined(values) -> str:
@@ -113,6 +116,10 @@ def _reply_sentence(case: Case) -> str:
                 and not clock.running else "")
         late = f"，超过答复时限 {case.overdue_days} 个工作日" if case.overdue_days else ""
         return f"{plain(case.unit) or '相关部门'}于{day(first.time)}作出答复{took}{late}。"
+    if case.replied:  # the platform's state says so, without the reply itself
+        return f"平台状态为“{plain(case.platform_state)}”，来源数据未给出答复内容。"
+    if not case.reply_known:
+        return "来源数据不含答复信息，无法判断部门是否已答复。"
     if case.overdue_days:
         return f"这条留言已超过答复时限 {case.overdue_days} 个工作日，仍未获答复。"
     return "目前仍在答复期限内，尚未答复。"
@@ -138,11 +145,13 @@ def lead(cases: list[Case], topic: str = "") -> str:
                 + _reply_sentence(case) + _newsroom_sentence(case))
     dates = sorted(c.petition.posted for c in cases if c.petition.posted)
     span = f"{day(dates[0])}至{day(dates[-1])}，" if dates else ""
-    replied = sum(1 for c in cases if c.petition.replies)
-    overdue = sum(1 for c in cases if not c.petition.replies and c.overdue_days)
+    replied = sum(1 for c in cases if c.replied)
+    overdue = sum(1 for c in cases if not c.replied and c.overdue_days)
+    unknown = sum(1 for c in cases if not c.reply_known)
+    unknown_text = f"，{unknown} 条答复情况不明（来源数据不含答复信息）" if unknown else ""
     subject = f"“{topic}”相关的问题" if topic else f"“{plain(cases[0].petition.title)}”等问题"
     return (f"{span}{len(cases)} 条网友留言先后反映{subject}。其中 {replied} 条已获答复，"
-            f"{overdue} 条逾期未复。" + "".join(_newsroom_sentence(c) for c in cases))
+            f"{overdue} 条逾期未复{unknown_text}。" + "".join(_newsroom_sentence(c) for c in cases))
 
 
 def _heading(case: Case, number: int, many: bool) -> str:
@@ -164,7 +173,7 @@ def _reply_section(cases: list[Case]) -> list[str]:
         if len(cases) > 1:
             out += [f"### {number}. {plain(case.petition.title)}", ""]
         if not case.petition.replies:
-            out += [f"（尚无答复。{_reply_sentence(case)}）", ""]
+            out += [f"（{'' if case.replied or not case.reply_known else '尚无答复。'}{_reply_sentence(case)}）", ""]
         for reply in case.petition.replies:
             kind = "" if reply.final else "（阶段性答复）"
             out += [quote(reply.text), ">", f"> —— {reply.unit or case.unit or '答复单位未注明'}，{day(reply.time)}{kind}", ""]
@@ -181,7 +190,7 @@ def _timeline_section(cases: list[Case]) -> list[str]:
             detail = ""
             if event.kind not in ("posted", "reply", "interim_reply") and event.text:
                 detail = f"：{plain(event.text)}"
-            events.append((event.time, f"- {stamp(event.time)}　{tag}{event.label}{who}{detail}"))
+            events.append((event.order, f"- {stamp(event.time)}　{tag}{event.label}{who}{detail}"))
     out += [text for _, text in sorted(events, key=lambda e: e[0])] or ["- （暂无）"]
     return out + [""]
 

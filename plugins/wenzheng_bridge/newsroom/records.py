@@ -160,6 +160,46 @@ def _fold(entries: Iterable[Entry], records: NewsroomRecords) -> NewsroomRecords
     return records
 
 
+def check_dates(entries: list[Entry], settings: dict) -> None:
+    """No record after the build's now, none before its petition was posted (RecordError naming the line).
+
+    A date without a time is compared as a day: a visit logged for the day of the post is fine.
+    """
+    if not entries:
+        return
+    from ..caseview.view import build_now
+
+    now = build_now(settings)
+    posted = _posted_times(settings, {entry.case for entry in entries})
+    for entry in entries:
+        path, _, line = entry.origin.rpartition(":")
+        when = entry.date.astimezone(SHANGHAI)
+        day_only = (when.hour, when.minute, when.second) == (0, 0, 0)
+        shown = f"{when:%Y-%m-%d}" if day_only else f"{when:%Y-%m-%d %H:%M}"
+        local_now = now.astimezone(SHANGHAI)
+        if (when.date() > local_now.date()) if day_only else (when > now):
+            raise RecordError(path, int(line), "日期", f"{shown} 晚于数据截至时间 {local_now:%Y-%m-%d %H:%M}"
+                              "（记录的日期不能在将来，请核对年份）")
+        start = posted.get(entry.case)
+        if start is not None:
+            start = start.astimezone(SHANGHAI)
+            if (when.date() < start.date()) if day_only else (when < start):
+                raise RecordError(path, int(line), "日期",
+                                  f"{shown} 早于留言发布时间 {start:%Y-%m-%d %H:%M}（请核对日期）")
+
+
+def _posted_times(settings: dict, keys: set[str]) -> dict:
+    """When each named case was posted, from the store (empty without one)."""
+    from ..store import Store
+
+    path = settings.get("WENZHENG_STORE")
+    if not path or not Path(path).exists():
+        return {}
+    with Store.open(path, readonly=True) as store:
+        found = {key: store.petition(key) for key in keys}
+    return {key: petition.posted for key, petition in found.items() if petition is not None}
+
+
 # -- the one entry point ------------------------------------------------------------
 def load(settings: dict, articles: Iterable | None = None, index: CaseIndex | None = None) -> NewsroomRecords:
     """Everything the newsroom decided, read from content/ (and the given Pelican articles).
@@ -168,7 +208,9 @@ def load(settings: dict, articles: Iterable | None = None, index: CaseIndex | No
     on each article. Raises RecordError naming file, line and field.
     """
     index = index or CaseIndex.from_settings(settings)
-    records = _fold(read_all(settings, index), NewsroomRecords())
+    entries = read_all(settings, index)
+    check_dates(entries, settings)
+    records = _fold(entries, NewsroomRecords())
     if articles is not None:
         records.articles = article_refs(attach_cases(articles, index))
     return records

@@ -55,6 +55,7 @@ OPEN311_FIELDS = (
 
 CSV_COLUMNS = (
     "id", "url", "title", "board", "board_inferred", "department", "unit", "type", "type_inferred", "field", "status",
+    "platform_state",
     "posted", "deadline", "updated", "first_reply", "reply_working_days", "overdue_days",
     "likes", "body", "replies",
 )
@@ -94,6 +95,9 @@ def case_record(case: Case, settings: dict) -> dict:
         "field": p.field,
         "status": case.status,
         "status_evidence": case.evidence,
+        "platform_state": case.platform_state,  # the platform's own word, as it wrote it
+        "reply_known": case.reply_known,  # false: the source carries no reply data (答复情况不明)
+        "late": case.late,  # the one lateness rule; null when it cannot be known
         "posted": iso(p.posted),
         "deadline": iso(case.deadline),
         "updated": iso(case_updated(case)),
@@ -149,6 +153,8 @@ def open311_request(case: Case, slugs: Slugs) -> dict:
     """One case as a GeoReport v2 service request."""
     p = case.petition
     notes = case.status + (f"：{case.evidence}" if case.evidence else "")
+    if case.platform_state:
+        notes += f"；平台状态：{case.platform_state}"
     return {
         "service_request_id": case.key,
         "status": "closed" if case.status in CLOSED_STATUSES else "open",
@@ -318,7 +324,7 @@ def _chunks(pieces) -> Iterator[str | bytes]:
             yield piece
         else:
             piece.seek(0)
-            yield from iter(lambda: piece.read(1 << 20), b"")
+            yield from iter(lambda file=piece: file.read(1 << 20), b"")
 
 
 def _link(settings: dict, url: str) -> str:

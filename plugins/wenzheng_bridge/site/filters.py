@@ -54,7 +54,13 @@ def days(value) -> str:
     return "—" if value is None else f"{value:g}"
 
 
+def pct(value) -> str:
+    """A share as the site prints it: "97.31%", or "—" when it has no base."""
+    return "—" if value in (None, "—") else f"{value}%"
+
+
 FILTERS = {
+    "pct": pct,
     "cn_datetime": cn_datetime,
     "cn_date": cn_date,
     "iso_datetime": iso_datetime,

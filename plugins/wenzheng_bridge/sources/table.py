@@ -39,6 +39,11 @@ DEFAULT_COLUMNS = {
     "state": "状态?",
 }
 EMPTY_ROWS_END_SHEET = 500
+#: Which columns carry each fact (sources.settings.FACTS): a file without any of them cannot
+#: tell us that fact, so its rows say so (``extra["knows"]``) and the case view does not guess.
+FACT_COLUMNS = {"replies": ("reply_text",), "reply_times": ("reply_time",),
+                "departments": ("department", "reply_unit"), "types": ("type",),
+                "engagement": ("likes", "dislikes", "views")}
 _DISTRICT = re.compile(r"[A-Z]\d+[区县]")
 _SAFE_ID = re.compile(r"[\w.\-]{1,64}")
 
@@ -140,6 +145,7 @@ class TableSource:
             yield error
 
     def _lines(self, path: Path, rows, where: dict[str, int], merged: dict[str, Petition]) -> Iterator[SourceError]:
+        knows = sorted(fact for fact, columns in FACT_COLUMNS.items() if any(c in where for c in columns))
         for line, row in rows:
             cells = {k: (row[i] if i < len(row) else None) for k, i in where.items()}
             try:
@@ -148,44 +154,62 @@ class TableSource:
                 error.item = f"{path.name} 第 {line} 行 {error.item}".strip()
                 yield SourceError(self.name, error.item, error.field, error.problem)
                 continue
+            petition.extra["knows"] = knows
             if petition.source_id in merged:
                 _merge(merged[petition.source_id], petition)
             else:
                 merged[petition.source_id] = petition
 
+    def _time(self, raw, key: str, problems: list[str]) -> tuple | None:
+        """(time, date only?) of a cell; None when empty or unreadable (the problem is noted)."""
+        if raw is None or str(raw).strip() == "":
+            return None
+        try:
+            return read_time(raw, self.config["date_formats"])
+        except ValueError as error:
+            # One odd cell must not drop the whole petition: keep it, time unknown, and say so.
+            problems.append(f"字段 {self.columns[key].rstrip('?')}：{error}，时间留空（可用 date_formats 指定格式）")
+            return None
+
+    def _board(self, given: str, title: str, body: str, inferred: dict) -> str:
+        """The row's board, else one read from the text (the evidence goes into ``inferred``)."""
+        board = self.config["board_map"].get(given, given)
+        if board:
+            return board
+        if self.config["board_from_places"]:
+            board, evidence = self.gazetteer.area(title, body)
+            if board:
+                inferred["board"] = evidence
+            return board
+        if self.config["board_from_district"]:
+            for where, text in (("标题", title), ("正文", body[:300])):
+                if match := _DISTRICT.search(text):
+                    inferred["board"] = f"{where}“{match.group(0)}”"
+                    return match.group(0)
+        return ""
+
     def _petition(self, cells: dict) -> Petition:
-        source_id = clean_text(cells.get("source_id"))
-        if source_id.endswith(".0"):
-            source_id = source_id[:-2]
+        source_id = clean_text(cells.get("source_id")).removesuffix(".0")  # Excel's numbers: 2549.0
         if not source_id:
             raise SourceError(self.name, "", "source_id", "缺少编号")
         if not _SAFE_ID.fullmatch(source_id):  # the id is part of the case's URL and file name
             raise SourceError(self.name, "", self.columns["source_id"].rstrip("?"),
                               f"编号 {source_id[:40]!r} 含有不能用于网址的字符（只允许文字、数字、-、_ 和 .）")
-
         problems: list[str] = []
         date_only: list[str] = []
 
         def when(key, label):
-            raw = cells.get(key)
-            if raw is None or str(raw).strip() == "":
-                return None
-            try:
-                moment, bare = read_time(raw, self.config["date_formats"])
-            except ValueError as error:
-                # One odd cell must not drop the whole petition: keep it, time unknown, and say so.
-                problems.append(f"字段 {self.columns[key].rstrip('?')}：{error}，时间留空（可用 date_formats 指定格式）")
-                return None
-            if bare:
+            found = self._time(cells.get(key), key, problems)
+            if found and found[1]:
                 date_only.append(label)
-            return moment
+            return found[0] if found else None
 
         def number(key):
             try:
                 return to_int(cells.get(key))
             except ValueError:
                 raise SourceError(self.name, f"编号 {source_id}", self.columns[key].rstrip("?"),
-                                  f"不是数字：{cells.get(key)!r}")
+                                  f"不是数字：{cells.get(key)!r}") from None
 
         title = self.text("title", cells.get("title"))
         body = self.text("body", cells.get("body"))
@@ -194,18 +218,8 @@ class TableSource:
         if reply_text:
             replies.append(Reply(text=reply_text, time=when("reply_time", "reply:1"),
                                  unit=self.text("reply_unit", cells.get("reply_unit")), reply_id="1"))
-        board = self.text("board", cells.get("board"))
-        board = self.config["board_map"].get(board, board)
         type_, inferred = petition_type(clean_text(cells.get("type")), self.config["type_map"], title, body)
-        if not board and self.config["board_from_places"]:
-            board, evidence = self.gazetteer.area(title, body)
-            if board:
-                inferred["board"] = evidence
-        elif not board and self.config["board_from_district"]:
-            for where, text in (("标题", title), ("正文", body[:300])):
-                if match := _DISTRICT.search(text):
-                    board, inferred["board"] = match.group(0), f"{where}“{match.group(0)}”"
-                    break
+        board = self._board(self.text("board", cells.get("board")), title, body, inferred)
         petition = Petition(
             source=self.name, source_id=source_id, title=title, body=body,
             posted=when("posted", "posted"), url=clean_text(cells.get("url")),
@@ -238,6 +252,8 @@ def _merge(kept: Petition, other: Petition) -> None:
             kept.extra["other_fields"].append(other.field)
     if other.replies and not kept.replies:
         kept.replies = other.replies
+    # Two files together know what either knows.
+    kept.extra["knows"] = sorted(set(kept.extra.get("knows", [])) | set(other.extra.get("knows", [])))
 
 
 class TableError(Exception):
