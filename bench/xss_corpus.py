@@ -85,7 +85,7 @@ def dealt(payloads: list[str], per_source: int, depth: int, seed: int = 11) -> t
     every = list(dict.fromkeys(payloads + variants))
     random.Random(seed).shuffle(every)
     hands = {name: every[index::3][:per_source] for index, name in enumerate(("table", "forum", "feed"))}
-    for name, hand in hands.items():  # a small corpus: deal again from the start
+    for hand in hands.values():  # a small corpus: deal again from the start
         hand += every[: per_source - len(hand)]
     return hands, len(variants)
 

@@ -7,7 +7,6 @@ source declares HTML goes through one nh3 parse: tags dropped, entities decoded 
 from __future__ import annotations
 
 import html
-import re
 from datetime import datetime
 from pathlib import Path
 
