@@ -22,6 +22,7 @@ from ..caseview.settings import DEFAULT_TRENDING, merged
 from ..caseview.status import ACTIVE_KINDS
 from ..records import SHANGHAI
 from ..sources.common import parse_datetime
+from ..trust.sanitize import spreadsheet_cell
 from ..urls import case_url
 
 #: Section key -> heading, in display order.
@@ -236,11 +237,11 @@ def csv_text(budget: Budget, case_url) -> str:
     writer.writerow(CSV_COLUMNS)
     for line in budget.lines():
         case, p = line.case, line.case.petition
-        writer.writerow([
+        writer.writerow(map(spreadsheet_cell, [
             SECTIONS[line.section], line.rank, case.key, p.title, p.board, case.department, p.type, p.field,
             case.status, p.posted.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if p.posted else "",
             line.age_days, "；".join(line.reasons), line.topic, case.gate_reason, case_url(case.key), p.url,
-        ])
+        ]))
     return out.getvalue()
 
 
