@@ -10,8 +10,8 @@ import pytest
 
 from wenzheng_bridge.caseview.view import cases
 from wenzheng_bridge.newsroom import records as nr
-from wenzheng_bridge.newsroom.budget import (REPEAT_MIN, SECTIONS, FilterError, Filters, case_link, cell, make_budget,
-                                             print_budget, store_growth, write_csv)
+from wenzheng_bridge.newsroom.budget import (REPEAT_MIN, SECTIONS, FilterError, Filters, case_link, csv_text,
+                                             make_budget, print_budget, store_growth, write_csv)
 from wenzheng_bridge.records import SHANGHAI
 from wenzheng_bridge.store import Store
 
@@ -185,9 +185,15 @@ def test_csv_opens_in_excel_and_wps(budget, world, tmp_path):
     assert held["状态"] == "跟进中" and held["栏目"] == "认领跟进中"
 
 
-def test_csv_cells_cannot_run_formulas():
-    assert [cell(v) for v in ("=HYPERLINK(1)", "+1", "-2", "@SUM(A1)", "普通", 3)] == [
-        "'=HYPERLINK(1)", "'+1", "'-2", "'@SUM(A1)", "普通", "3"]
+def test_csv_cells_cannot_run_formulas(budget, world):
+    """A title starting like a formula reaches the CSV as text (the rule itself: trust/sanitize.py)."""
+    from dataclasses import replace
+
+    line = next(budget.lines())
+    petition = replace(line.case.petition, title="=HYPERLINK(\"http://x\")", url="@SUM(A1)")
+    tricked = replace(budget, sections={"claimed": [replace(line, case=replace(line.case, petition=petition))]})
+    row = next(csv.DictReader(io.StringIO(csv_text(tricked, case_link(world[0])))))
+    assert row["标题"] == "'=HYPERLINK(\"http://x\")" and row["原帖"] == "'@SUM(A1)"
 
 
 def test_terminal_view_fits_80_columns(budget):

@@ -80,7 +80,8 @@ def test_newsroom_notes_are_masked_and_source_markup_is_inert(settings):
     text = outcome.path.read_text(encoding="utf-8")
     assert "13912345678" not in text and "139****5678" in text
     assert "zhang@example.com" not in text
-    assert "<script" not in text and "alert(1)" not in text
+    # Shown as typed, escaped for Markdown: the words stay, no tag is made.
+    assert "<script" not in text and "&lt;script>alert(1)&lt;/script>" in text
     # A draft is written to be published: the note marked 公开 is there, the reporter's name is not;
     # a date-only record shows its date alone (no invented 00:00).
     assert "- 2020-01-20　实地走访：店主电话" in text and "张三" not in text  # on the timeline

@@ -35,6 +35,7 @@ from ..caseview.settings import DEFAULT_TRENDING, merged
 from ..caseview.trending import PlaceRepeats
 from ..records import FOLLOWUP_KINDS, SHANGHAI
 from ..sources.common import parse_datetime
+from ..trust.sanitize import spreadsheet_cell
 from ..urls import absolute, case_url
 from .records import holder, next_due
 
@@ -412,8 +413,6 @@ def _line(section: str, rank: int, case: Case, why: list[str], picker: _Picker, 
 # -- outputs -------------------------------------------------------------------------
 CSV_COLUMNS = ("栏目", "排名", "案件编号", "标题", "状态", "记者", "最近进展", "下一步期限", "理由", "板块", "部门",
                "类型", "领域", "留言时间", "天数", "话题", "不公开原因", "案件页", "原帖")
-#: A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def case_link(settings: dict):
@@ -428,12 +427,6 @@ def case_link(settings: dict):
     return lambda key: (output / case_url(key) / "index.html").as_uri()
 
 
-def cell(value) -> str:
-    """A CSV cell Excel and WPS show as text: a leading formula character is escaped with '."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def csv_text(budget: Budget, link) -> str:
     """The budget as CSV for the desk's spreadsheet: CRLF rows (BOM added by the writer).
 
@@ -444,7 +437,7 @@ def csv_text(budget: Budget, link) -> str:
     writer.writerow(CSV_COLUMNS)
     for line in budget.lines():
         case, p = line.case, line.case.petition
-        writer.writerow([cell(value) for value in (
+        writer.writerow([spreadsheet_cell(value) for value in (
             SECTIONS[line.section], line.rank, case.key, p.title, case.status, line.reporter, line.last_step,
             local_day(line.due), "；".join(line.reasons), p.board, case.department, p.type, p.field,
             p.posted.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if p.posted else "", line.age_days,
