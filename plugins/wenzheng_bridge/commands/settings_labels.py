@@ -68,6 +68,7 @@ LABELS = {
     "board_from_places": "板块取标题（其次正文）中最具体的区、县、市（按地名表识别），并标为推断",
     "board_from_district": "板块取留言中提到的区县",
     "labels": "领域标签表（一、二、三级分类）文件",
+    "html_fields": "内容为 HTML 的记录字段（读成文字一次：去掉标签、解码实体）；其余字段都是纯文字，原样显示",
     "encoding": "CSV 编码（留空则自动识别：UTF-8、带 BOM 的 UTF-8、GB18030）",
     "sheet": "XLSX 工作表：名称，或从 1 起的序号（留空为第一张）",
     "date_formats": "额外的时间格式（strptime 格式，如 '%d.%m.%Y %H:%M'），优先尝试",
