@@ -82,7 +82,7 @@ def test_case_page_shows_the_case(site, view):
     replied = [c for c in view["public"] if c.petition.replies and c.overdue_days and c.clocks["reply"].working_days]
     case = replied[0]
     tree = doc(site, f"cases/{case.key}/")
-    assert text(tree.select("h1[data-pagefind-meta=title]")[0]) == case.petition.title
+    assert text(tree.select("h1[data-pagefind-meta^='title:']")[0]) == case.petition.title
     assert tree.select("[data-pagefind-body]")
     badge = tree.select(".case-status .badge")[0]
     assert text(badge) == case.status and f"badge-{case.status_class}" in badge.get("class")

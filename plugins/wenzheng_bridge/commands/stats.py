@@ -13,7 +13,7 @@ from ..caseview.model import STATUSES
 from ..caseview.stats import DIMENSIONS, UNLABELLED, Stats, stats
 from ..caseview.unranked import why_unranked
 from ..caseview.view import build_now, cases
-from ..records import TYPES
+from ..records import SHANGHAI, TYPES
 from ..store import Store
 
 PARTIAL = "（不完整）"
@@ -23,10 +23,10 @@ YEARLY_FIELDS = 6
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from", dest="start", type=date.fromisoformat, metavar="YYYY-MM-DD",
-                        help="只统计此日起发布的留言")
+                        help="只统计此日起发布的留言（含当天）")
     parser.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD",
-                        help="只统计此日之前（不含此日）发布的留言")
-    parser.add_argument("--rows", type=int, default=12, help="每张表最多显示的行数（默认 12）")
+                        help="只统计此日及以前发布的留言（含当天，与 budget --until 相同）")
+    parser.add_argument("--rows", type=int, default=12, metavar="行数", help="每张表最多显示的行数（默认 12）")
     parser.add_argument("--topics", action="store_true", help="同时列出热点话题（需分词，较慢）")
 
 
@@ -44,8 +44,9 @@ def _in_period(case, start: date | None, end: date | None) -> bool:
         return True
     if posted is None:
         return False
-    day = posted.date()
-    return (start is None or day >= start) and (end is None or day < end)
+    day = posted.astimezone(SHANGHAI).date()
+    # Both ends inclusive, Beijing days: like ``budget --since/--until``.
+    return (start is None or day >= start) and (end is None or day <= end)
 
 
 def _stream(settings: dict, records, now, args):

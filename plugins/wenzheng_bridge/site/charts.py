@@ -46,6 +46,9 @@ def _pyplot():
         "axes.spines.top": False,
         "axes.spines.right": False,
         "axes.unicode_minus": False,
+        # Labels are names from the sources: "$…$" in a board or field name is text, not TeX
+        # (mathtext would reword it, or stop the build on "a$\\foo$b").
+        "text.parse_math": False,
     })
     return pyplot
 

@@ -8,7 +8,8 @@ Files (under the output folder):
 
 Text is the masked plain text the case view hands out, as data: a petition
 that quotes "<A4区…>" keeps its words (markup is escaped where HTML is made,
-never stripped from data). Each file is streamed case by
+never stripped from data); a CSV cell that a spreadsheet would read as a
+formula (``=HYPERLINK(…)``) starts with ``'``. Each file is streamed case by
 case, so 100,000 cases never sit in memory as one document.
 """
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Iterable, Iterator
 
 from ..caseview.model import Case
 from ..records import SHANGHAI
+from ..trust.sanitize import spreadsheet_cell
 from ..urls import absolute
 from .pages import case_updated
 from .sitemap import case_path
@@ -135,7 +137,7 @@ def csv_row(case: Case, settings: dict, record: dict | None = None) -> dict:
         "reply_working_days": reply_clock.get("working_days"),
         "replies": "\n\n".join(r["text"] for r in record["replies"]),
     }
-    return {column: flat[column] for column in CSV_COLUMNS}
+    return {column: spreadsheet_cell(flat[column]) for column in CSV_COLUMNS}
 
 
 def service_code(case: Case, slugs: Slugs) -> str:

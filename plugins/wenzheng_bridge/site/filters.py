@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from ..records import SHANGHAI
 from ..trust.sanitize import safe_url
+from .search import index_value
 
 #: A case's dates appear on its page and on six index pages: format each once.
 _cached = lru_cache(maxsize=1 << 16)
@@ -67,4 +68,5 @@ FILTERS = {
     "days": days,
     "year": year,
     "web_url": safe_url,
+    "index_value": index_value,
 }
