@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from references import official_workday
+from references import official_workday, working_days_between
 from wenzheng_bridge.caseview.workdays import WorkCalendar, end_of_day, local_date
 from wenzheng_bridge.records import SHANGHAI
 
@@ -119,3 +119,13 @@ def test_local_date_is_the_shanghai_date_whatever_the_machine_zone(zone, monkeyp
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_calendar_grown_backwards_keeps_the_later_years_right():
+    # Asked about 2020 first, then about 2018: the earlier years are put in front of the table.
+    calendar = WorkCalendar()
+    assert not calendar.is_workday(date(2020, 10, 1))  # National Day
+    assert calendar.between(date(2018, 9, 28), date(2018, 10, 9)) == working_days_between(date(2018, 9, 28),
+                                                                                           date(2018, 10, 9))
+    assert calendar.is_workday(date(2020, 10, 10)) and not calendar.is_workday(date(2020, 10, 8))  # 调休
+    assert calendar.add(date(2020, 9, 30), 1) == date(2020, 10, 9)
