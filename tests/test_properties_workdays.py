@@ -129,3 +129,7 @@ def test_a_calendar_grown_backwards_keeps_the_later_years_right():
                                                                                            date(2018, 10, 9))
     assert calendar.is_workday(date(2020, 10, 10)) and not calendar.is_workday(date(2020, 10, 8))  # 调休
     assert calendar.add(date(2020, 9, 30), 1) == date(2020, 10, 9)
+    # And grown forwards again, two years on: 2022's National Day and its make-up Saturday 10-08.
+    assert not calendar.is_workday(date(2022, 10, 1)) and calendar.is_workday(date(2022, 10, 8))
+    assert calendar.between(date(2022, 9, 30), date(2022, 10, 10)) == working_days_between(date(2022, 9, 30),
+                                                                                            date(2022, 10, 10))
