@@ -5,6 +5,7 @@ The output is read back with the standard library's HTML parser, not with nh3
 """
 from __future__ import annotations
 
+import html
 from html.parser import HTMLParser
 
 from hypothesis import given, settings
@@ -38,20 +39,21 @@ ATTRIBUTES = st.sampled_from([
     ("style", "background:url(javascript:alert(1))"), ("class", "x"), ("title", "标题"), ("srcdoc", "<b>x</b>"),
 ])
 TEXT = st.text(st.sampled_from("路灯坏了<>&\"' ;=/abc&lt;script&gt;&#60;"), max_size=12)
+MARKUP_TEXT = st.text(st.sampled_from("路灯坏了<>\"' ;=/abc"), max_size=12)  # no entities
 
 
 @st.composite
-def html_fragments(draw, depth: int = 0) -> str:
+def html_fragments(draw, depth: int = 0, text=TEXT) -> str:
     parts = []
     for _ in range(draw(st.integers(0, 4))):
         if depth < 3 and draw(st.booleans()):
             tag = draw(st.sampled_from(TAG_NAMES))
             attrs = "".join(f' {name}="{value}"' for name, value in draw(st.lists(ATTRIBUTES, max_size=2)))
-            inner = draw(html_fragments(depth + 1))
+            inner = draw(html_fragments(depth + 1, text))
             closed = draw(st.booleans())  # unclosed tags are common in forum posts
             parts.append(f"<{tag}{attrs}>{inner}" + (f"</{tag}>" if closed else ""))
         else:
-            parts.append(draw(TEXT))
+            parts.append(draw(text))
     return "".join(parts)
 
 
@@ -81,15 +83,24 @@ def test_article_html_keeps_only_article_tags_and_harmless_links(fragment):
 
 
 @settings(max_examples=500, deadline=None)
-@given(html_fragments())
-def test_plain_text_of_any_fragment_holds_no_tag(fragment):
-    # Entities are decoded and cleaned again, so even &lt;script&gt; cannot come back as a tag.
+@given(html_fragments(text=MARKUP_TEXT))
+def test_plain_text_of_any_fragment_holds_none_of_its_tags(fragment):
     assert Tags(html_to_text(fragment)).seen == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("路灯<b>“原则上”</b>&amp;<script>alert(1)</script>"), max_size=40))
+def test_escaped_text_is_decoded_exactly_once(text):
+    # What the source escaped is what the resident typed: it comes out as those characters, once
+    # decoded (never a second time: that would turn typed text into markup).
+    assert html_to_text(html.escape(text, quote=False)) == text
 
 
 def test_known_attacks_from_real_forum_posts():
     assert sanitize_html('<p onclick="x()">路灯<script>alert(1)</script>坏了</p>') == "<p>路灯坏了</p>"
-    assert html_to_text("&lt;script&gt;alert(1)&lt;/script&gt;路灯") == "路灯"
+    assert html_to_text("<script>alert(1)</script>路灯") == "路灯"
+    # Escaped markup is text the resident typed: kept as characters, escaped by every writer.
+    assert html_to_text("&lt;script&gt;alert(1)&lt;/script&gt;路灯") == "<script>alert(1)</script>路灯"
     assert sanitize_article_html('<a href="javascript:alert(1)">看这里</a>') == '<a rel="noopener noreferrer">看这里</a>'
     assert safe_url("javascript:alert(1)") == "" and safe_url(" JAVASCRIPT:alert(1)") == ""
     assert safe_url("https://wz.example.cn/t/1") == "https://wz.example.cn/t/1"
