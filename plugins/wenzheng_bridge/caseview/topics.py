@@ -269,9 +269,9 @@ def _topics(found: list, keys: list[str], scores: np.ndarray, engagement: np.nda
         member_keys = [keys[m] for m in sorted(members, reverse=True)]  # the store yields oldest first
         result.append(Topic(id="", label=label_of(label_terms), members=member_keys, heat=heat,
                             terms=list(label_terms), engagement=round(engaged, 2)))
+    for topic in result:  # named for its first petition: the same topic keeps its page from build to build
+        topic.id = "t-" + topic.members[-1]
     result.sort(key=lambda t: (-t.heat, -len(t.members), t.label))
-    for number, topic in enumerate(result, start=1):
-        topic.id = f"t{number:04d}"
     return result
 
 

@@ -1,0 +1,65 @@
+"""Hot-topic pages of the site built from the real sample: one count per topic everywhere."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from browser import site_build
+from wenzheng_bridge.caseview.topics import topics
+from wenzheng_bridge.caseview.view import cases as case_views
+from wenzheng_bridge.newsroom.articles import read_articles
+from wenzheng_bridge.newsroom.records import load as load_records
+from wenzheng_bridge.store import Store
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return site_build(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def public(site):
+    settings = site.settings
+    records = load_records(settings, articles=read_articles(settings))
+    with Store.open(settings["WENZHENG_STORE"], readonly=True) as store:
+        return [case for case in case_views(store, settings, records=records) if case.public]
+
+
+def doc(site, url: str) -> BeautifulSoup:
+    return BeautifulSoup(site.page(url).read_bytes(), "lxml")
+
+
+def listed(tree) -> list[tuple[str, str, int]]:
+    """(label, href, count) of each topic in a topic list."""
+    found = []
+    for item in tree.select(".topic-list li"):
+        link = item.find("a")
+        if link:
+            count = int(re.match(r"(\d+) 件留言", item.select_one(".count").get_text()).group(1))
+            found.append((link.get_text(), link.get("href").split("topics/", 1)[1], count))
+    return found
+
+
+def test_every_topic_page_lists_as_many_cases_as_every_link_to_it_says(site, public):
+    everything = listed(doc(site, "topics/"))
+    home = listed(doc(site, ""))
+    assert everything and home and home == everything[:len(home)]  # the hottest, same labels and counts
+    # The topics of the public cases, grouped here by the case view: the same groups as the pages.
+    expected = {t.label: set(t.members) for t in topics(public, site.settings)}
+    for label, href, count in everything:
+        page = doc(site, "topics/" + href)
+        keys = [a.get("href").rstrip("/").rsplit("/", 1)[-1] for a in page.select(".case-list a.case-title")]
+        assert len(keys) == count, label
+        assert f"共 {count} 件留言" in page.get_text()
+        assert set(keys) == expected[label], label
+        assert "待审未公开" not in page.get_text()  # topics are grouped over public cases only
+
+
+def test_the_competition_topics_have_pages_named_for_the_estate_and_the_college(site):
+    labels = [label for label, _, _ in listed(doc(site, "topics/"))]
+    assert any(label.startswith("魅力之城小区 · ") for label in labels), labels
+    assert any(label.startswith("经济学院 · ") for label in labels), labels
