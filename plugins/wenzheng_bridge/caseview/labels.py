@@ -3,7 +3,7 @@
 "魅力之城小区 · 油烟扰民", not a pair of strong words ("滨河·景园"). The name
 is a term that names a place or an organisation (a name with the word that
 closes it, such as 魅力之城小区, 经济学院, 劳动东路, or letters and Chinese
-together, such as 58同城, 3号线) found in at least half of the members; of
+together, such as 58同城, 3号线) found in most (more than half) of the members; of
 those, the most widely shared, and of equally shared ones the longest. The
 issue is the most widely shared specific term that is not the name (rarer
 terms first on a tie), joined with the next one when members write them side
@@ -36,7 +36,7 @@ def label_terms(docs: list[list[str]], df: dict[str, int], n: int) -> list[str]:
     shared = Counter(term for words in docs for term in set(words))
     half = len(docs) / 2
     idf = {term: math.log((1 + n) / (1 + df.get(term, 0))) for term in shared}
-    names = [t for t, count in shared.items() if count >= half and is_name(t)]
+    names = [t for t, count in shared.items() if count > half and is_name(t)]
     name = max(names, key=lambda t: (shared[t], len(t), idf[t], t), default="")
     issues = [t for t in shared if t not in STOPWORDS and not COARSE_PLACE.match(t) and not is_name(t)
               and not (name and (t in name or name in t))]

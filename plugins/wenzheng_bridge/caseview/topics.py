@@ -21,7 +21,11 @@ Method (DESIGN.md, "Trending and hot topics"):
    group of at least ``min_size`` petitions is a topic. A component above
    ``max_size`` (single links chain loosely related petitions at scale) is
    split into its dense communities, which keeps tight clusters inside it
-   whole. Steps 3-4 are whole-array work: ``grouping.py``.
+   whole. A group whose majority names one place or organisation keeps only
+   the petitions that name it (the others, linked in through the issue
+   alone, are a group of their own if enough), and is joined by the
+   petitions in no group that name it too. Steps 3-4 are whole-array
+   work: ``grouping.py``.
 5. Label: the name most of its petitions share (an estate, company, school
    or road: a name-closing term or a letters-and-Chinese name in at least
    half of them) and the issue (the most widely shared specific term, with
@@ -50,7 +54,7 @@ from .grouping import Matrix
 from .model import Case
 from .settings import DEFAULT_TOPICS, merged
 from .termcache import TermCache, cache_path, text_key
-from .labels import label_of, label_terms
+from .labels import is_name, label_of, label_terms
 from .terms import TermStream, terms  # noqa: F401 (terms: the method, imported from here)
 from .trending import COARSE_PLACE
 
@@ -213,7 +217,66 @@ def _grouped_inherited() -> list[list[int]]:
 def _grouped(corpus: _Corpus, options: dict) -> list[list[int]]:
     """Member rows of each group: the part of ``topics`` that does not change with "now"."""
     matrix = _matrix(corpus, options)
-    return [members.tolist() for members in grouping.groups(matrix, options) if _anchored(members, matrix)]
+    named = matrix.anchor & np.array([is_name(word) for word in corpus.words], dtype=bool)
+    found = []
+    for group in grouping.groups(matrix, options):
+        for members, name in _by_name(group, matrix, named, int(options["min_size"])):
+            if _anchored(members, matrix):
+                found.append((members, name))
+    return [members.tolist() for members in _with_namesakes(found, matrix)]
+
+
+def _with_namesakes(found: list[tuple[np.ndarray, int]], matrix: Matrix) -> list[np.ndarray]:
+    """Named groups joined by the petitions in no group that name the same place or organisation.
+
+    A petition about the estate that uses other words for the problem (噪音
+    rather than 油烟) can miss the links; naming the estate is evidence enough.
+    """
+    assigned = np.zeros(matrix.rows, dtype=bool)
+    for members, _ in found:
+        assigned[members] = True
+    names = np.array([name for _, name in found if name >= 0], dtype=np.int64)
+    if not names.size:
+        return [members for members, _ in found]
+    rows = np.repeat(np.arange(matrix.rows), np.diff(matrix.indptr))
+    hit = np.isin(matrix.indices, names) & ~assigned[rows]
+    namesakes: dict[int, list[int]] = {}
+    for term, row in zip(matrix.indices[hit].tolist(), rows[hit].tolist()):
+        namesakes.setdefault(term, []).append(row)
+    result = []
+    for members, name in found:
+        extra = [row for row in namesakes.pop(name, []) if not assigned[row]] if name >= 0 else []
+        assigned[extra] = True
+        result.append(np.sort(np.concatenate((members, np.array(extra, dtype=members.dtype)))) if extra else members)
+    return result
+
+
+def _terms_of(members: np.ndarray, matrix: Matrix) -> tuple[np.ndarray, np.ndarray]:
+    """(term, member row) of every term occurrence of the members."""
+    lengths = matrix.indptr[members + 1] - matrix.indptr[members]
+    positions = grouping.ranges(matrix.indptr[members], matrix.indptr[members + 1])
+    return matrix.indices[positions], np.repeat(members, lengths)
+
+
+def _by_name(members: np.ndarray, matrix: Matrix, named: np.ndarray, min_size: int
+             ) -> list[tuple[np.ndarray, int]]:
+    """(members, name term or -1): a group whose majority shares a name, split by naming it or not.
+
+    Petitions about one estate or company name it; a petition linked in only
+    through the issue (油烟 from another street) is another story. The others
+    stay a group of their own when they are enough.
+    """
+    found, owner = _terms_of(members, matrix)
+    candidates = found[named[found]]
+    if not candidates.size:
+        return [(members, -1)]
+    counts = np.bincount(candidates)
+    name = int(counts.argmax())
+    if counts[name] * 2 <= members.size:
+        return [(members, -1)]
+    naming = np.isin(members, owner[found == name])
+    parts = [(members[naming], name), (members[~naming], -1)]
+    return [(part, term) for part, term in parts if part.size >= min_size]
 
 
 #: Share of a topic's petitions that must have one anchor term in common.
@@ -222,8 +285,7 @@ ANCHORED_SHARE = 0.6
 
 def _anchored(members: np.ndarray, matrix: Matrix) -> bool:
     """Whether most members share one specific term: the name or the issue a reader would say."""
-    positions = grouping.ranges(matrix.indptr[members], matrix.indptr[members + 1])
-    found = matrix.indices[positions]
+    found, _ = _terms_of(members, matrix)
     counts = np.bincount(found[matrix.anchor[found]])
     return counts.size > 0 and counts.max() >= ANCHORED_SHARE * members.size
 
