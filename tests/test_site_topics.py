@@ -63,3 +63,12 @@ def test_the_competition_topics_have_pages_named_for_the_estate_and_the_college(
     labels = [label for label, _, _ in listed(doc(site, "topics/"))]
     assert any(label.startswith("魅力之城小区 · ") for label in labels), labels
     assert any(label.startswith("经济学院 · ") for label in labels), labels
+
+
+def test_the_budget_gives_each_topic_the_count_of_its_page(site):
+    pages = {label: count for label, _, count in listed(doc(site, "topics/"))}
+    budget = doc(site, "newsroom/budget/").get_text()
+    named = re.findall(r"属于话题“([^”]+)”（(\d+) 件）", budget)
+    assert named
+    for label, count in named:
+        assert pages[label] == int(count), label
