@@ -37,7 +37,7 @@ def test_the_labelled_set_covers_the_whole_sample(measured):
 def test_purity_and_recall_on_the_labelled_topics(measured):
     labelled, _, _, per_topic = measured
     purity, recall = quality.means(per_topic, labelled.names)
-    assert purity >= 0.84 and recall >= 0.76
+    assert purity >= 0.78 and recall >= 0.70  # 0.84 and 0.76 measured; 0.78 and 0.70 with other Leiden seeds
     held = [n for n in labelled.names if labelled.part[n] == "heldout"]
     purity, recall = quality.means(per_topic, held)
     assert purity >= 0.77 and recall >= 0.64

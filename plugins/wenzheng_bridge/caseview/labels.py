@@ -19,6 +19,7 @@ from .terms import STOPWORDS, SUFFIXES
 from .trending import COARSE_PLACE
 
 _LATIN = re.compile(r"[A-Za-z0-9]")
+_COUNTY_CITY = re.compile(r"^[A-Z]\d+县市$")  # "A8县市": a county-level city, as coarse as a county
 SEPARATOR = " · "
 
 
@@ -38,7 +39,7 @@ def label_terms(docs: list[list[str]], df: dict[str, int], n: int) -> list[str]:
     idf = {term: math.log((1 + n) / (1 + df.get(term, 0))) for term in shared}
     names = [t for t, count in shared.items() if count > half and is_name(t)]
     name = max(names, key=lambda t: (shared[t], len(t), idf[t], t), default="")
-    issues = [t for t in shared if t not in STOPWORDS and not COARSE_PLACE.match(t) and not is_name(t)
+    issues = [t for t in shared if t not in STOPWORDS and not coarse(t) and not is_name(t)
               and not (name and (t in name or name in t))]
     issues.sort(key=lambda t: (-shared[t], -idf[t], t))
     issue = _phrase(issues[:2], docs, shared, half) if issues else ""
@@ -47,11 +48,16 @@ def label_terms(docs: list[list[str]], df: dict[str, int], n: int) -> list[str]:
 
 def is_name(term: str) -> bool:
     """A place's or an organisation's name: closed by a suffix word, or letters and Chinese together."""
-    if COARSE_PLACE.match(term):
+    if coarse(term):
         return False
     if any(term.endswith(suffix) and len(term) > len(suffix) for suffix in SUFFIXES):
         return True
     return bool(_LATIN.search(term)) and not term.isascii()
+
+
+def coarse(term: str) -> bool:
+    """A whole province, city, district or county: too coarse to make a topic."""
+    return bool(COARSE_PLACE.match(term) or _COUNTY_CITY.match(term))
 
 
 def _phrase(top: list[str], docs: list[list[str]], shared: Counter, half: float) -> str:

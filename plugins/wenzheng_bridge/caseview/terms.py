@@ -31,7 +31,7 @@ STOPWORDS = frozenset("""
 处理 解决 有关 咨询 建议 投诉 举报 诉求 市民 居民 群众 百姓 老百姓 网友 本人 谢谢 感谢 麻烦 帮助
 加快 尽快 加大 加强 呼吁 恳请 强烈 请求 何时 什么 怎么办 怎么回事 能不能 可不可以 应该 需要 不能 无法
 得到 希望能 早日 尽早 力度 落实 重视 关注 及时 积极 合理 不合理 一些 几点 一点 有点 很多 太多 多年
-哪些 哪里 多少 怎样 怎么样 是不是 有没有 至今 仍然 依然 导致 造成 影响 存在 出现 发生 提出 反应 回复 答复 说法 事宜 事项 工作 方面
+县市 县县 市县 区县 哪些 哪里 多少 怎样 怎么样 是不是 有没有 至今 仍然 依然 导致 造成 影响 存在 出现 发生 提出 反应 回复 答复 说法 事宜 事项 工作 方面
 """.split())
 # Single characters that end a name rather than belong to it ("之" belongs: 魅力之城).
 _SEPARATORS = frozenset("的了在是和与及或把被给向对从到也都就还又很才这那其个上下里中")
@@ -91,6 +91,10 @@ def _mixed(tokens: list[str]) -> list[str]:
     found = []
     for i, token in enumerate(tokens):
         if not _LATIN.match(token):
+            continue
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if after[:1] in _PLACE_ENDS and not _single(after):  # jieba's 县市, 县县: "A8" + "县市" is A8县
+            found.append(token + after[0])
             continue
         run = []
         for following in tokens[i + 1:i + 4]:

@@ -54,9 +54,8 @@ from .grouping import Matrix
 from .model import Case
 from .settings import DEFAULT_TOPICS, merged
 from .termcache import TermCache, cache_path, text_key
-from .labels import is_name, label_of, label_terms
+from .labels import coarse, is_name, label_of, label_terms
 from .terms import TermStream, terms  # noqa: F401 (terms: the method, imported from here)
-from .trending import COARSE_PLACE
 
 
 @dataclass
@@ -317,7 +316,7 @@ def _anchors(words: list[str], df: np.ndarray, n: int, options: dict) -> np.ndar
     """Which terms may link two petitions: specific ones (rare enough, not a whole city or county)."""
     limit = min(int(options["max_posting"]), max(int(options["anchor_min"]), float(options["anchor_share"]) * n))
     anchor = df <= limit
-    anchor[[i for i, word in enumerate(words) if COARSE_PLACE.match(word)]] = False
+    anchor[[i for i, word in enumerate(words) if coarse(word)]] = False
     return anchor
 
 
