@@ -6,27 +6,15 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from browser import site_build
+from test_site_pages import site, view  # noqa: F401 (the shared build and its case view)
 from wenzheng_bridge.caseview.topics import topics
-from wenzheng_bridge.caseview.view import cases as case_views
-from wenzheng_bridge.newsroom.articles import read_articles
-from wenzheng_bridge.newsroom.records import load as load_records
-from wenzheng_bridge.store import Store
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return site_build(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def public(site):
-    settings = site.settings
-    records = load_records(settings, articles=read_articles(settings))
-    with Store.open(settings["WENZHENG_STORE"], readonly=True) as store:
-        return [case for case in case_views(store, settings, records=records) if case.public]
+def public(view):
+    return view["public"]
 
 
 def doc(site, url: str) -> BeautifulSoup:
