@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 OUTPUT := output
 PORT ?= 8000
 
-.PHONY: setup demo test browser html publish serve devserver clean bench screenshots
+.PHONY: setup demo test browser html publish serve devserver clean clean-store bench screenshots
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -47,8 +47,20 @@ screenshots: setup browser
 html: setup
 	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT)
 
+# The public site. The output folder is kept between builds (unchanged files keep their
+# mtimes), so whatever `make html` left there (the newsroom's budget, drafts) is deleted
+# first and the result is checked before anything can be synced. A published article
+# naming a gated case (举报, 待审) stops the build.
+PRIVATE := newsroom drafts
 publish: setup
+	rm -rf $(addprefix $(OUTPUT)/,$(PRIVATE))
 	$(PELICAN) content -s publishconf.py -o $(OUTPUT)
+	@for name in $(PRIVATE); do \
+	  if [ -e "$(OUTPUT)/$$name" ]; then echo "错误：正式构建的输出中仍有编辑部内部文件夹 $(OUTPUT)/$$name，不能发布" >&2; exit 1; fi; \
+	done
+	@if grep -rl --include='*.html' 'class="draft-notice"' $(OUTPUT) >&2; then \
+	  echo "错误：正式构建的输出中有草稿页面（见上），不能发布" >&2; exit 1; fi
+	@echo "正式网站已生成：$(CURDIR)/$(OUTPUT)（不含编辑部内部页面和草稿）"
 
 serve:
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(OUTPUT)
@@ -60,5 +72,11 @@ bench: setup
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python bench/run.py
 
+# Removes the built site only. The store (data/*.sqlite3) keeps every pull's history,
+# which cannot be pulled again once a platform deletes a post: `make clean-store` removes it.
 clean:
-	rm -rf $(OUTPUT) data/*.sqlite3*
+	rm -rf $(OUTPUT)
+
+clean-store:
+	@echo "删除数据库 data/*.sqlite3（全部抓取历史，无法恢复）"
+	rm -f data/*.sqlite3 data/*.sqlite3-wal data/*.sqlite3-shm

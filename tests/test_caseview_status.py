@@ -26,9 +26,9 @@ def petitions(sample_store):
         return {p.key: p for p in store.petitions()}
 
 
-def follow(kind: str, *day, who="张晓", note="", url="") -> FollowUp:
+def follow(kind: str, *day, who="张晓", note="", url="", public=False) -> FollowUp:
     return FollowUp(case=KEY, kind=kind, date=at(*day), who=who, note=note, url=url,
-                    origin=f"content/newsroom/{KEY}.txt:1")
+                    origin=f"content/newsroom/{KEY}.txt:1", public=public)
 
 
 def build(petition, records=None, settings=NOW):
@@ -57,12 +57,13 @@ def test_followups_move_the_status(petitions):
     records = NewsroomRecords(followups={KEY: [follow("claimed", 2019, 5, 10), follow("visited", 2019, 5, 14)]})
     case = build(petition, records)
     assert case.status == "跟进中"
-    assert "实地走访" in case.evidence and "张晓" in case.evidence and f"{KEY}.txt:1" in case.evidence
+    # Evidence is shown to readers: what and when, never the reporter or the record's file and line.
+    assert case.evidence == "2019-05-14 实地走访"
     # Reply 05-09 (Thursday) to claim 05-10 (Friday): one working day.
     assert case.clocks["followup"].working_days == 1
     assert case.clocks["followup"].running is False
 
-    records.followups[KEY].append(follow("resolved", 2019, 6, 3, note="道路已通车"))
+    records.followups[KEY].append(follow("resolved", 2019, 6, 3, note="道路已通车", public=True))
     case = build(petition, records)
     assert case.status == "已解决" and "道路已通车" in case.evidence
     assert case.clocks["resolution"].running is False
@@ -73,7 +74,7 @@ def test_followups_move_the_status(petitions):
     assert build(petition, records).status == "跟进中"
     records.followups[KEY].append(follow("unresolved", 2019, 8, 1, note="部门称无法解决"))
     case = build(petition, records)
-    assert case.status == "未解决" and "部门称无法解决" in case.evidence
+    assert case.status == "未解决" and case.evidence == "2019-08-01 未解决"  # an internal note stays inside
     assert case.clocks["resolution"].calendar_days is None
 
 

@@ -33,7 +33,7 @@ def sample_records() -> NewsroomRecords:
         followups={RESOLVED: [
             FollowUp(case=RESOLVED, kind="visited", date=day, who="记者 李明", note="到魅力之城小区实地查看油烟"),
             FollowUp(case=RESOLVED, kind="resolved", date=day + timedelta(days=20), who="记者 李明",
-                     note="商铺已加装排烟管道"),
+                     note="商铺已加装排烟管道", public=True),
         ]},
         articles={RESOLVED: [ArticleRef(title="魅力之城油烟扰民追踪", url="column/meili/",
                                          date=day + timedelta(days=3), slug="meili")]},

@@ -79,7 +79,10 @@ def test_case_feed_follows_its_timeline(written):
     feed = parse(build, feeds.case_feed_path(case))
     assert [e.title.split("｜")[-1] for e in feed.entries] == [e.label for e in case.timeline]
     assert feed.entries[-1].link == f"https://wenzheng.example.org/cases/{RESOLVED}/"
-    assert "商铺已加装排烟管道" in feed.entries[-1].summary
+    assert "商铺已加装排烟管道" in feed.entries[-1].summary  # a note the record marked public
+    # The internal note of the visit and the reporter's name stay in the newsroom.
+    text = (build.output_path / feeds.case_feed_path(case)).read_text(encoding="utf-8")
+    assert "实地查看油烟" not in text and "李明" not in text and "实地走访" in text
     assert feed.feed.link == f"https://wenzheng.example.org/cases/{RESOLVED}/"
 
 
@@ -142,13 +145,16 @@ def test_event_ids_survive_new_events(written, sample_store, tmp_path):
 def test_built_site_feeds_parse_and_stay_public(tmp_path_factory):
     from browser import site_build
     from wenzheng_bridge.store import Store
+    from wenzheng_bridge.trust.accusation import accusation_hold
 
     site = site_build(tmp_path_factory)
     public = {c["id"] for c in json.loads((site.output / "data" / "cases.json").read_text("utf-8"))["cases"]}
     with Store.open(site.settings["WENZHENG_STORE"], readonly=True) as store:
         every = {p.key: p for p in store.petitions()}
     gated = set(every) - public
-    assert gated and all(every[k].type == "举报" for k in gated)  # the demo gates its 举报 posts
+    # The demo gates its 举报 posts and the accusations against named people (待审).
+    assert gated and all(every[k].type == "举报" or accusation_hold(every[k]) for k in gated)
+    assert any(every[k].type != "举报" for k in gated)
     files = sorted(site.output.rglob("*.atom.xml"))
     case_feeds = [f for f in files if f.parent.parent.name == "cases"]
     assert {f.parent.name for f in case_feeds} == public

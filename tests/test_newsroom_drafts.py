@@ -72,13 +72,14 @@ def test_several_cases_of_one_topic_share_a_draft(settings):
 
 def test_newsroom_notes_are_masked_and_source_markup_is_inert(settings):
     followup(settings, "tipdm-360102",
-             "2020-01-20 | visited | 张三 | 店主电话 13912345678，<script>alert(1)</script> 邮箱 zhang@example.com")
+             "2020-01-20 | visited | 张三 | 公开：店主电话 13912345678，<script>alert(1)</script> 邮箱 zhang@example.com")
     outcome = nd.write_draft(settings, [views(settings)["tipdm-360102"]], NOW)
     text = outcome.path.read_text(encoding="utf-8")
     assert "13912345678" not in text and "139****5678" in text
     assert "zhang@example.com" not in text
     assert "<script" not in text and "alert(1)" not in text
-    assert "- 2020-01-20 00:00 实地走访（张三）" in text
+    # A draft is written to be published: the note marked 公开 is there, the reporter's name is not.
+    assert "- 2020-01-20 00:00 实地走访：店主电话" in text and "张三" not in text
 
 
 def test_rerun_refreshes_untouched_keeps_edited_and_reports_new_facts(settings):
@@ -92,7 +93,7 @@ def test_rerun_refreshes_untouched_keeps_edited_and_reports_new_facts(settings):
     text = edited.read_text(encoding="utf-8").replace(nd.NOTES_PLACEHOLDER, "记者王五：商户说下月装净化器。")
     edited.write_text(text, encoding="utf-8")
     followup(settings, "tipdm-360105", "2020-01-28 | acted | 王五 | 城管已约谈商户")
-    followup(settings, "tipdm-35462", "2020-01-29 | resolved | 李四 | 辅道已开工")
+    followup(settings, "tipdm-35462", "2020-01-29 | resolved | 李四 | 公开：辅道已开工")
     later = views(settings, NOW.replace(day=3))
     kept = nd.write_draft(settings, [later["tipdm-360105"]], NOW)
     assert kept.action == "kept" and edited.read_text(encoding="utf-8") == text

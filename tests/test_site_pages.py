@@ -407,7 +407,7 @@ def test_rebuild_is_identical_and_keeps_mtimes(rebuilt):
 
 #: Follow-ups recorded by hand for tipdm-2549 (answered 2019-05-10): claimed, visited, resolved.
 FOLLOWUPS = ("2019-05-13 09:00 | claimed | 张记者 | 去小区看看\n"
-             "2019-05-15 | visited | 张记者 | 业委会已召开业主大会\n"
+             "2019-05-15 | visited | 张记者 | 公开：业委会已召开业主大会\n"
              "2019-05-20 | resolved | 张记者 | 停车收费按业主大会表决执行\n")
 
 
@@ -452,7 +452,9 @@ def test_followups_show_on_the_case_page_and_indexes(changed):
     labels = [text(li.select(".event-label")[0]) for li in tree.select(".timeline li")]
     assert labels == ["网友留言", "超过答复期限", "部门答复", "记者认领", "实地走访", "已解决"]
     timeline = text(tree.select(".timeline")[0])
-    assert "张记者" in timeline and "业委会已召开业主大会" in timeline
+    # The note marked 公开 is shown; the reporter's name and the internal notes are not.
+    assert "业委会已召开业主大会" in timeline
+    assert "张记者" not in timeline and "去小区看看" not in timeline and "停车收费按业主大会表决执行" not in timeline
     clocks = [text(li) for li in tree.select(".clocks li")]
     assert "答复后 1 个工作日记者跟进" in clocks  # 2019-05-10 (Fri) -> 2019-05-13 (Mon)
     assert any(c.startswith("留言到解决 ") and c.endswith(" 个工作日") for c in clocks), clocks

@@ -214,10 +214,11 @@ def test_personal_data_is_masked_in_every_output(xss_site):
 # -- output scan -----------------------------------------------------------------------------
 def _files(output: Path) -> dict[str, tuple]:
     """Every file the scan reads, with what tells a rewrite apart (size, mtime, ctime, inode)."""
-    from wenzheng_bridge.trust.scan import SKIPPED_SUFFIXES
+    from wenzheng_bridge.trust.scan import SKIPPED_SUFFIXES, VENDOR_FILES
 
     return {p.relative_to(output).as_posix(): (s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino)
-            for p in output.rglob("*") if p.is_file() and p.suffix not in SKIPPED_SUFFIXES and (s := p.stat())}
+            for p in output.rglob("*") if p.is_file() and p.suffix not in SKIPPED_SUFFIXES
+            and not VENDOR_FILES.fullmatch(p.relative_to(output).as_posix()) and (s := p.stat())}
 
 
 def _files_read(result: subprocess.CompletedProcess) -> int:

@@ -55,9 +55,9 @@ def test_review_all(make_settings):
 def test_bad_gate_settings_are_named_together(make_settings):
     with pytest.raises(ConfigError) as error:
         make_settings(WENZHENG_REVIEW_TYPES=["举报", "投诉信"], WENZHENG_REVIEW_BOARDS="书记信箱",
-                      WENZHENG_SCAN_KINDS=["mobile", "qq"])
+                      WENZHENG_SCAN_KINDS=["mobile", "weibo"])
     message = str(error.value)
-    assert "投诉信" in message and "WENZHENG_REVIEW_BOARDS" in message and "qq" in message
+    assert "投诉信" in message and "WENZHENG_REVIEW_BOARDS" in message and "weibo" in message
 
 
 def test_case_view_gates_the_real_sample(sample_store, make_settings):
@@ -72,4 +72,7 @@ def test_case_view_gates_the_real_sample(sample_store, make_settings):
     assert reports and all(not c.public and "举报" in c.gate_reason for c in reports)
     taken = [c for c in all_cases if c.key == "tipdm-360100"]
     assert len(taken) == 1 and not taken[0].public and taken[0].gate_reason == "已撤下：测试"
-    assert sum(c.public for c in all_cases) == len(all_cases) - len(reports) - (taken[0].petition.type != "举报")
+    held = [c for c in all_cases if c.gate_reason.startswith("待审：疑似指控具名人员")]
+    assert held and all(c.petition.type != "举报" and not c.public for c in held)
+    assert sum(c.public for c in all_cases) == (len(all_cases) - len(reports) - len(held)
+                                               - (taken[0].petition.type != "举报"))

@@ -85,7 +85,7 @@ def test_prepare_petition_sanitises_and_masks_every_text_field_and_keeps_the_ori
     assert out.body == "住星城小区5栋*单元***室\n身份证110***********002X"
     assert out.author == "139****0021"
     assert out.url == "" and out.board == "A3区"
-    assert out.replies[0].text == "已转交，联系电话0731-****5123"
+    assert out.replies[0].text == "已转交，联系电话0731-88665123"  # the office's own line, given in its reply
     assert out.replies[0].unit == "A3区城管局"
     # The store's record is untouched: text is kept as received, so it can be reprocessed.
     assert raw.title.startswith("<b>路灯</b>") and "13812345678" in raw.title

@@ -20,8 +20,9 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 from test_trust_masking import id_numbers, mobiles
 from wenzheng_bridge.trust import scan
-from wenzheng_bridge.trust.masking import find
-from wenzheng_bridge.trust.scan import PersonalDataLeak, manifest_path, scan_bytes, scan_folder, scan_output, scan_tree
+from wenzheng_bridge.trust.masking import KINDS, find
+from wenzheng_bridge.trust.scan import (PersonalDataLeak, Rules, manifest_path, scan_bytes, scan_folder, scan_output,
+                                        scan_tree)
 from wenzheng_bridge.site.writing import write_if_changed
 
 ID = "11010519491231002X"
@@ -74,6 +75,50 @@ def test_compressed_and_zipped_outputs_are_read(output):
 def test_full_width_digits_are_caught(output):
     (output / "data.json").write_text('{"t": "１３９７４８８００２１"}', "utf-8")
     assert [l.kind for l in scan_folder(output)] == ["mobile"]
+
+
+# Each kind the masker knows, unmasked as a page could carry it (written by hand), and its masked form.
+PLANTED = {
+    "mobile": ("<p>请回电1387745\n2191</p>", "<p>请回电138****\n2191</p>"),
+    "landline": ("<p>我家座机0731-84556677</p>", "<p>我家座机0731-****6677</p>"),
+    "id_card": ("<p>身份证4301 0219 8503 1200 18</p>", "<p>身份证430* **** **** **00 18</p>"),
+    "bank_card": ("<td>6228480012345671</td>", "<td>6228********5671</td>"),
+    "email": ('{"t": "zhangwei1985@163.com"}', '{"t": "z***@163.com"}'),
+    "wechat": ("<p>加我微信zhang_wei88</p>", "<p>加我微信z****_***88</p>"),
+    "qq": ("<p>QQ号123456789</p>", "<p>QQ号12*****89</p>"),
+    "plate": ("<p>车牌湘A12345违停</p>", "<p>车牌湘A****5违停</p>"),
+    "name": ("<p>您好，本人杨均，身份证号码*****</p>", "<p>您好，本人杨*，身份证号码*****</p>"),
+    "address": ("<p>星城小区5栋2单元301室</p>", "<p>星城小区5栋*单元***室</p>"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(PLANTED))
+def test_every_kind_the_masker_knows_is_caught_and_its_masked_form_passes(output, kind):
+    leaked, masked = PLANTED[kind]
+    (output / "page.html").write_text(leaked, "utf-8")
+    assert [l.kind for l in scan_folder(output)] == [kind]
+    (output / "page.html").write_text(masked, "utf-8")
+    assert scan_folder(output) == []
+
+
+def test_what_the_masker_leaves_alone_passes(output):
+    """A reply's office line, a declared public number, tracking numbers and counts are no leak."""
+    (output / "reply.html").write_text(
+        "<p>如有疑问请拨打K市公安局纪委投诉电话：0746—8362789。</p><p>快递单号4504351234560741</p>"
+        "<p>小区68栋5000余户，3栋105m2</p><p>市长热线0731-12345</p>", "utf-8")
+    (output / "chart.svg").write_text('<path d="M 144.57766 194.904422 L 186.82069 220.3664"/>', "utf-8")
+    assert scan_folder(output) == []
+    (output / "x.html").write_text("<p>我家电话0731-2345678</p>", "utf-8")  # a person, not an office
+    assert [l.kind for l in scan_folder(output)] == ["landline"]
+    settings = {"WENZHENG_PUBLIC_NUMBERS": ["0731-2345678"]}
+    scan_output(SimpleNamespace(settings=settings, output_path=output))
+
+
+def test_pagefind_bundles_are_not_read_but_its_index_is(output):
+    (output / "pagefind" / "pagefind-ui.js").write_text("/* by someone@example.com */", "utf-8")
+    assert scan_folder(output) == []
+    (output / "pagefind" / "fragment" / "zh_1.pf_fragment").write_bytes(gzip.compress("本人杨均，电话".encode()))
+    assert [l.kind for l in scan_folder(output)] == ["name"]
 
 
 def test_scan_can_be_switched_off(output):
@@ -129,6 +174,12 @@ _NOISE = st.one_of(
     st.integers(0, 10**30).map(str),  # dates, amounts, order numbers, long runs
     st.integers(0, 10**12).map(lambda n: str(n).translate(_FULL_WIDTH)),
     st.sampled_from(["0731-0000-00000000", "138****5678", "2019-02-28", "身份证", "+86", "－", "X"]),
+    # The cues of the other kinds, each with what may follow it (and look-alikes).
+    st.sampled_from(["本人杨均，", "我叫廖博。", "刘平积(", "王建国先生", "向张先生", "联系人：", "举报人：李鸣联",
+                     "微信号：", "wxid_abcd1234", "vx:zhang_wei88", "QQ号", "qq：", "扣扣", "QQ群", "@163.com",
+                     "zhang@qq.com", "湘A", "湘 A·", "楚DD", "粤B", "A市", "5栋", "2单元", "301室", "706房", "村3组",
+                     "15号", "5-2-301", "快递单号", "订单号", "余户", "m2", "元", "咨询电话", "您的电话", "拨打",
+                     "（0734-", "0746—", "—", "–", "\r\n", " \n", "wx", "Wx", "V信"]),
 )
 # Pieces next to each other or apart: a gap longer than the scan's context makes each window matter.
 _GAPS = st.sampled_from(["", "", "，", "\n", "。\n" + "路灯一直不亮" * 20])
@@ -138,7 +189,7 @@ _DOCUMENTS = st.lists(st.tuples(st.one_of(_NUMBERS, _NOISE), _GAPS).map("".join)
 def _expected(text: str) -> list[tuple[int, int, str, str]]:
     """What the detectors report when given the whole text, as (line, column, kind, masked)."""
     return [(text.count("\n", 0, f.start) + 1, f.start - text.rfind("\n", 0, f.start), f.kind, f.masked)
-            for f in find(text, ("id_card", "mobile"))]
+            for f in find(text, KINDS, Rules().options)]
 
 
 @hsettings(max_examples=400, deadline=None)

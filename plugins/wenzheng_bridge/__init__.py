@@ -70,6 +70,12 @@ def register() -> None:
     from .trust.sanitize import sanitize_content
 
     signals.content_object_init.connect(sanitize_content)
+    # article_generator_pretaxonomy: before categories and feeds, so a column article naming a
+    # gated case (举报, 待审) never reaches the column page or its feed.
+    from .newsroom.review import hold_gated_articles
+
+    # weak=False: the guarded wrapper has no other reference to keep it alive.
+    signals.article_generator_pretaxonomy.connect(user_errors(hold_gated_articles), weak=False)
     # get_writer: Pelican's own pages keep their mtime when their bytes did not change.
     signals.get_writer.connect(get_writer)
     # finalized: after every page is written, for the search index and output checks.

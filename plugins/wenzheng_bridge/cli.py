@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "drafts": "wenzheng_bridge.commands.newsroom:DRAFTS",
     "takedown": "wenzheng_bridge.commands.newsroom:TAKEDOWN",
     "clear": "wenzheng_bridge.commands.newsroom:CLEAR",
+    "restore": "wenzheng_bridge.commands.newsroom:RESTORE",
 }
 
 

@@ -143,7 +143,14 @@ class FollowUp:
     who: str = ""
     note: str = ""
     url: str = ""
-    origin: str = ""  # "file:line" of the record, for error messages and review
+    origin: str = ""  # "file:line" of the record, for error messages only: never in an output
+    #: The note may be printed on public pages (the record line marks it "公开："); otherwise
+    #: the note and the name stay in the newsroom and readers see only what happened and when.
+    public: bool = False
+
+    @property
+    def public_note(self) -> str:
+        return self.note if self.public else ""
 
 
 @dataclass

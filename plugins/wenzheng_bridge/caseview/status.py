@@ -103,10 +103,10 @@ def decide(petition: Petition, followups: list[FollowUp], articles: list[Article
 
 
 def _followup_evidence(item: FollowUp) -> str:
-    who = f"，{item.who}" if item.who else ""
-    note = f"：{item.note}" if item.note else ""
-    where = f"（{item.origin}）" if item.origin else ""
-    return f"{item.date:%Y-%m-%d} {FOLLOWUP_KINDS.get(item.kind, item.kind)}{who}{note}{where}"
+    # Shown to readers: what happened and when; the note only when the record made it public,
+    # never the reporter's name or the record's file and line.
+    note = f"：{item.public_note}" if item.public_note else ""
+    return f"{item.date:%Y-%m-%d} {FOLLOWUP_KINDS.get(item.kind, item.kind)}{note}"
 
 
 def _reply_evidence(petition: Petition) -> str:
@@ -114,6 +114,7 @@ def _reply_evidence(petition: Petition) -> str:
     reply = timed[0] if timed else petition.replies[0]
     kind = "答复" if reply.final else "阶段性答复"
     when = f"{reply.time:%Y-%m-%d %H:%M}" if reply.time else "时间不详"
+    # The position, not the source's reply id (a forum post id is internal to the source).
     return f"{when} {kind}（第 {petition.replies.index(reply) + 1} 条回复）"
 
 

@@ -57,7 +57,7 @@ class CaseBuilder:
 
     def build(self, raw: Petition) -> Case:
         public, gate_reason = trust.publication_gate(raw, self.records, self.settings)
-        petition = trust.prepare_petition(raw)
+        petition = trust.prepare_petition(raw, self.settings)
         followups = sorted(self.records.followups.get(raw.key, []), key=lambda f: f.date)
         articles = list(self.records.articles.get(raw.key, []))
         limit = self.reply_limit(petition)
@@ -112,8 +112,10 @@ class CaseBuilder:
             events.append(Event("deadline", case.deadline, "超过答复期限",
                                 text=f"{case.reply_limit} 个工作日内未答复"))
         for item in case.followups:
+            # Public: the kind and the date; a note only when marked public; no reporter's name.
             events.append(Event(item.kind, item.date, FOLLOWUP_KINDS.get(item.kind, item.kind),
-                                who=item.who, text=item.note, url=item.url))
+                                text=item.public_note,
+                                url=item.url if item.public or item.kind == "published" else ""))
         for article in case.articles:
             if article.status == "published" and article.date:
                 events.append(Event("published", article.date, "已见报", text=article.title, url=article.url))

@@ -1,4 +1,4 @@
-"""The newsroom's commands: budget, claim, followup, draft, drafts, takedown, clear.
+"""The newsroom's commands: budget, claim, followup, draft, drafts, takedown, restore, clear.
 
 Commands that record a decision append one line to the case's plain-text
 record under content/newsroom/ (see newsroom/records.py); a hand edit works the same.
@@ -88,10 +88,11 @@ def _date(text: str | None, settings: dict) -> datetime:
         raise CommandError(f"--date：无法识别的日期 {text!r}（应为 2026-11-20 或 2026-11-20 14:30）") from None
 
 
-def _record(settings: dict, args, kind: str, who: str = "", note: str = "", url: str = "") -> int:
-    key = resolve(load_index(settings), args.case)
+def _record(settings: dict, args, kind: str, who: str = "", note: str = "", url: str = "",
+            public: bool = False, key: str = "") -> int:
+    key = key or resolve(load_index(settings), args.case)
     entry = nr.Entry(case=key, kind=kind, date=_date(getattr(args, "date", None), settings),
-                     who=who, note=note, url=url)
+                     who=who, note=note, url=url, public=public)
     path = nr.append(settings, entry)
     Console().print(f"已记录：{key} · {nr.ALL_KINDS[kind]} · {nr.format_line(entry)}\n文件：{path}", highlight=False)
     return 0
@@ -113,15 +114,23 @@ def _followup_arguments(parser) -> None:
     _case_argument(parser)
     kinds = "、".join(f"{k}（{v}）" for k, v in FOLLOWUP_KINDS.items())
     parser.add_argument("--kind", required=True, help=f"跟进类型：{kinds}")
-    parser.add_argument("--note", required=True, help="发生了什么")
-    parser.add_argument("--who", default="", help="记者或编辑")
-    parser.add_argument("--url", default="", help="相关链接（报道、照片）")
+    parser.add_argument("--note", required=True, help="发生了什么（默认仅编辑部内部可见）")
+    parser.add_argument("--public", action="store_true",
+                        help="备注可以在公开网站上显示（记录中写作“公开：备注”）；否则读者只看到类型和日期")
+    parser.add_argument("--who", default="", help="记者或编辑（不会出现在公开网站上）")
+    parser.add_argument("--url", default="", help="相关链接；--kind published 必须写见报文章的链接")
 
 
-def _takedown_arguments(parser) -> None:
-    _case_argument(parser)
-    parser.add_argument("--reason", required=True, help="撤下理由（记录在案，供审核）")
-    parser.add_argument("--who", default="编辑部", help="决定撤下的编辑")
+def _decision_arguments(action: str, reason_required: bool = True):
+    """Arguments of a publication decision with a reason on file (takedown, restore)."""
+
+    def add(parser) -> None:
+        _case_argument(parser)
+        parser.add_argument("--reason", required=reason_required, default="",
+                            help=f"{action}的理由（记录在案，供审核）")
+        parser.add_argument("--who", default="编辑部", help=f"决定{action}的编辑")
+
+    return add
 
 
 def _clear_arguments(parser) -> None:
@@ -140,7 +149,10 @@ def _followup(args, settings) -> int:
     kind = {label: key for key, label in FOLLOWUP_KINDS.items()}.get(args.kind, args.kind)
     if kind not in FOLLOWUP_KINDS:
         raise CommandError(f"--kind：未知的跟进类型 {args.kind!r}（可用：{'、'.join(FOLLOWUP_KINDS)}）")
-    return _record(settings, args, kind, who=args.who, note=args.note, url=args.url)
+    if kind == "published" and not args.url.strip():
+        raise CommandError("--kind published 必须用 --url 写明见报文章的链接（如 /column/文章别名/）；"
+                           "没有文章的案件不能标为“已见报”")
+    return _record(settings, args, kind, who=args.who, note=args.note, url=args.url, public=args.public)
 
 
 @_guarded
@@ -151,8 +163,28 @@ def _takedown(args, settings) -> int:
 
 
 @_guarded
+def _restore(args, settings) -> int:
+    key = resolve(load_index(settings), args.case)
+    records = nr.load(settings)
+    if key not in records.takedowns:
+        raise CommandError(f"案件 {key} 目前没有被撤下，无需恢复")
+    code = _record(settings, args, "restored", who=args.who, note=args.reason, key=key)
+    Console().print(f"已撤销撤下（原理由：{records.takedowns[key]}）。下次构建时，案件按审核规则重新判断是否公开"
+                    "（举报类、待审的案件仍需 wenzheng clear）。", highlight=False)
+    return code
+
+
+@_guarded
 def _clear(args, settings) -> int:
-    return _record(settings, args, "cleared", who=args.who, note=args.note)
+    key = resolve(load_index(settings), args.case)
+    code = _record(settings, args, "cleared", who=args.who, note=args.note, key=key)
+    records = nr.load(settings)
+    if key in records.takedowns:
+        Console().print(f"[yellow]注意[/yellow] 案件 {key} 已被撤下（{records.takedowns[key]}）：撤下优先于审核通过，"
+                        f"案件仍不公开。如需恢复公开，请运行 wenzheng restore {key} --reason 理由", highlight=False)
+    else:
+        Console().print("审核通过：下次构建时该案件可以公开。", highlight=False)
+    return code
 
 
 # -- budget -----------------------------------------------------------------------------------
@@ -225,6 +257,11 @@ def _draft(args, settings) -> int:
     for case in chosen:
         if case.key in newsroom.records.takedowns:
             raise CommandError(f"案件 {case.key} 已撤下（{newsroom.records.takedowns[case.key]}），不生成稿件")
+    for case in chosen:
+        if not case.public:
+            Console(stderr=True).print(f"[yellow]警告[/yellow] 案件 {case.key} 未经审核，不能公开（{case.gate_reason}）。"
+                                       f"稿件已标注“待审”；审核通过（wenzheng clear {case.key}）前不得发布。",
+                                       highlight=False)
     outcome = write_draft(settings, chosen, newsroom.now, args.topic)
     report_drafts([outcome], Console())
     return 0
@@ -249,8 +286,11 @@ def _drafts(args, settings) -> int:
 
 BUDGET = Command("生成选题单：正在升温、新近解决、逾期待追、热点话题、认领跟进中（终端表格 + CSV）", _budget_arguments, _budget)
 CLAIM = Command("记者认领案件（写入 content/newsroom/ 下的记录）", _claim_arguments, _claim)
-FOLLOWUP = Command("记录跟进：走访、采访、部门处理、解决、未解决、重新跟进", _followup_arguments, _followup)
+FOLLOWUP = Command("记录跟进：走访、采访、见报（须附文章链接）、部门处理、解决、未解决、重新跟进",
+                   _followup_arguments, _followup)
 DRAFT = Command("为指定案件生成稿件草稿（多个案件合为一篇）", _draft_arguments, _draft)
 DRAFTS = Command("按选题单自动生成前 N 篇稿件草稿", _drafts_arguments, _drafts)
-TAKEDOWN = Command("撤下案件：下次构建时从所有公开输出中移除", _takedown_arguments, _takedown)
-CLEAR = Command("审核通过：准予公开（如举报类留言）", _clear_arguments, _clear)
+TAKEDOWN = Command("撤下案件：下次构建时从所有公开输出中移除", _decision_arguments("撤下"), _takedown)
+CLEAR = Command("审核通过：准予公开（如举报类、待审的留言；不解除撤下）", _clear_arguments, _clear)
+RESTORE = Command("恢复被撤下的案件（在记录中留下一行恢复记录）", _decision_arguments("恢复公开", reason_required=False),
+                  _restore)

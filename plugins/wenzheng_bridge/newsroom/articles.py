@@ -35,7 +35,7 @@ def case_names(article) -> list[str]:
     return [name for name in _SPLIT_CASES.split(str(raw)) if name]
 
 
-def _metadata_line(path: str, name: str) -> int | None:
+def metadata_line(path: str, name: str) -> int | None:
     """Line of the ``Cases:`` field in the article's file, so the error points at it."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
@@ -60,7 +60,7 @@ def attach_cases(articles: Iterable, index: CaseIndex) -> list:
             key = index.resolve(name)
             if key is None:
                 path = getattr(article, "source_path", "?")
-                error = RecordError(path, _metadata_line(path, name), "Cases", index.explain(name))
+                error = RecordError(path, metadata_line(path, name), "Cases", index.explain(name))
                 # The bundled article names sample cases: another store must not stop stats or the build.
                 logger.warning("专栏文章 %s 提到的案件 %s 不在数据库中，已略过（其余照常构建）：%s", path, name, error)
                 continue
@@ -116,3 +116,4 @@ def read_articles(settings: dict) -> list:
             articles.append(readers.read_file(base_path=str(base), path=str(path.relative_to(base)),
                                               content_class=Article, context={"localsiteurl": ""}))
     return articles
+

@@ -11,7 +11,11 @@ safe to run every morning:
   generated (a reply, a follow-up, a status) are reported instead.
 
 Text comes from ``Case.petition``, already masked by the trust layer; notes
-the newsroom typed are masked here as well.
+the newsroom typed are masked here as well. A draft is written to become a
+public article: it carries no reporter's name, no internal note (only notes
+the record marked 公开) and no record file or line. A draft of a case that may
+not be public (举报, 待审) says so in its front matter (``Review:``) and in a
+line at the top of its body.
 """
 from __future__ import annotations
 
@@ -116,9 +120,8 @@ def _reply_sentence(case: Case) -> str:
 
 def _newsroom_sentence(case: Case) -> str:
     parts = []
-    claims = [f for f in case.followups if f.kind == "claimed"]
-    if claims:
-        parts.append(f"本报记者{claims[-1].who}已介入跟进。")
+    if any(f.kind == "claimed" for f in case.followups):
+        parts.append("本报记者已介入跟进。")
     if case.articles:
         parts.append(f"本栏目曾于{day(case.articles[-1].date)}报道。")
     if case.status in ("已解决", "未解决"):
@@ -184,12 +187,22 @@ def _timeline_section(cases: list[Case]) -> list[str]:
 
 
 def _notes_section(cases: list[Case]) -> list[str]:
+    """The newsroom's follow-ups: kind and date; the note only when the record made it public."""
     out = ["## 记者手记", "", NOTES_PLACEHOLDER, ""]
     for case in cases:
         for item in case.followups:
             label = FOLLOWUP_KINDS.get(item.kind, item.kind)
-            out.append(f"- {stamp(item.date)} {label}（{item.who or '未署名'}）：{plain(item.note) or '—'}")
+            note = (plain(item.public_note) or "（内部备注，见编辑部记录）") if item.note else "—"
+            out.append(f"- {stamp(item.date)} {label}：{note}")
     return out + [""]
+
+
+REVIEW_LINE = "**【待审】本稿涉及未经审核、不能公开的案件：{cases}。审核通过（wenzheng clear）前不得发布。**"
+
+
+def review_note(cases: list[Case]) -> str:
+    """Why the draft may not be published yet ('' when every case is public)."""
+    return "；".join(f"{c.key}（{c.gate_reason}）" for c in cases if not c.public)
 
 
 def render(cases: list[Case], slug: str, date: datetime, topic: str = "") -> str:
@@ -211,7 +224,10 @@ def render(cases: list[Case], slug: str, date: datetime, topic: str = "") -> str
         f"Slug: {slug}",
         f"Summary: {summary.splitlines()[0]}",
     ]
-    body = (["", "## 导语", "", summary, ""] + _words_section(cases) + _reply_section(cases)
+    review = review_note(cases)
+    if review:
+        front.append(f"Review: 待审：{review}")
+    body = ([""] + ([REVIEW_LINE.format(cases=plain(review)), ""] if review else []) + ["## 导语", "", summary, ""] + _words_section(cases) + _reply_section(cases)
             + _timeline_section(cases) + _notes_section(cases))
     return "\n".join(front + body).rstrip() + "\n"
 

@@ -7,8 +7,13 @@ per line::
 
     # 零距离问政 · 案件 tipdm-2549 的编辑部记录
     2026-11-20 09:30 | claimed | 张三 | 今天下午去现场
-    2026-11-21 | visited | 张三 | 路灯仍未修复
+    2026-11-21 | visited | 张三 | 公开：路灯仍未修复
     2026-11-22 | takedown | 李编辑 | 当事人要求撤下
+    2026-11-25 | restored | 李编辑 | 当事人撤回要求
+
+A note is internal unless it starts with ``公开：`` (or ``公开:``): public pages
+show a follow-up's kind and date, and its note only when so marked; the name
+in the "who" field never leaves the newsroom.
 
 Fields: date (``YYYY-MM-DD`` with optional ``HH:MM``, Asia/Shanghai), kind
 (an English key or its Chinese label), who, note, and an optional URL.
@@ -36,12 +41,16 @@ from .caseindex import CaseIndex, RecordError, content_dir
 SUFFIX = ".txt"
 
 #: Decisions about publication, recorded in the same files as follow-ups.
-GATE_KINDS = {"takedown": "撤下", "cleared": "准予公开"}
+GATE_KINDS = {"takedown": "撤下", "restored": "恢复公开", "cleared": "准予公开"}
 ALL_KINDS = {**FOLLOWUP_KINDS, **GATE_KINDS}
 #: A hand-written line may use the Chinese label instead of the key.
 _KIND_BY_LABEL = {label: key for key, label in ALL_KINDS.items()}
 #: Kinds that mean nothing without these fields.
-_REQUIRED = {"claimed": ("who", "记者姓名"), "takedown": ("note", "撤下理由")}
+_REQUIRED = {"claimed": ("who", "记者姓名"), "takedown": ("note", "撤下理由"),
+             "published": ("url", "见报文章的链接（如 /column/文章/ 或 https://…）")}
+#: The note's prefix that makes it public (full- or half-width colon).
+PUBLIC_PREFIX = "公开："
+_PUBLIC = re.compile(r"^公开\s*[:：]\s*")
 _FIELDS = ("date", "kind", "who", "note", "url")
 _FIELD_LABELS = {"date": "日期", "kind": "类型", "who": "人员", "note": "备注", "url": "链接"}
 _KEY = re.compile(r"[a-z0-9][a-z0-9_]*-[^\s/|,，]+")
@@ -55,7 +64,7 @@ class Entry(FollowUp):
         # A reporter's note may quote a phone number or an address: it leaves the file
         # plain and masked, like any source text, so no page, feed or draft shows it raw.
         return FollowUp(case=self.case, kind=self.kind, date=self.date, who=output_text(self.who),
-                        note=output_text(self.note), url=self.url, origin=self.origin)
+                        note=output_text(self.note), url=self.url, origin=self.origin, public=self.public)
 
 
 # -- where things are --------------------------------------------------------
@@ -94,8 +103,15 @@ def parse_line(text: str, case: str, path: Path, number: int) -> Entry | None:
         raise RecordError(path, number, _FIELD_LABELS[name], f"{ALL_KINDS[kind]}必须写明{label}")
     if values["url"] and not re.match(r"^(https?://|/|[\w.-]+/)", values["url"]):
         raise RecordError(path, number, "链接", f"不是网址：{values['url']!r}")
-    return Entry(case=case, kind=kind, date=date, who=values["who"], note=values["note"],
-                 url=values["url"], origin=f"{path}:{number}")
+    note, public = split_public(values["note"])
+    return Entry(case=case, kind=kind, date=date, who=values["who"], note=note,
+                 url=values["url"], origin=f"{path}:{number}", public=public)
+
+
+def split_public(note: str) -> tuple[str, bool]:
+    """(note without the marker, marked public?) for a note as written in a record line."""
+    marker = _PUBLIC.match(note)
+    return (note[marker.end():], True) if marker else (note, False)
 
 
 def read_file(path: Path, index: CaseIndex | None = None) -> list[Entry]:
@@ -131,7 +147,10 @@ def read_all(settings: dict, index: CaseIndex | None = None) -> list[Entry]:
 def _fold(entries: Iterable[Entry], records: NewsroomRecords) -> NewsroomRecords:
     for entry in entries:
         if entry.kind == "takedown":
-            records.takedowns[entry.case] = entry.note
+            # The reason reaches the newsroom's budget page and CSV: masked like any note.
+            records.takedowns[entry.case] = output_text(entry.note)
+        elif entry.kind == "restored":
+            records.takedowns.pop(entry.case, None)
         elif entry.kind == "cleared":
             records.clearances.add(entry.case)
         else:
@@ -160,8 +179,9 @@ def format_line(entry: Entry) -> str:
     date = entry.date.astimezone(SHANGHAI)
     stamp = date.strftime("%Y-%m-%d") if (date.hour, date.minute) == (0, 0) else date.strftime("%Y-%m-%d %H:%M")
     # "|" separates fields: a note keeps its meaning with the full-width bar.
+    note = (PUBLIC_PREFIX if entry.public else "") + entry.note
     cells = [stamp, entry.kind] + [value.replace("|", "｜").replace("\n", " ").strip()
-                                   for value in (entry.who, entry.note, entry.url)]
+                                   for value in (entry.who, note, entry.url)]
     while len(cells) > 3 and not cells[-1]:
         cells.pop()
     return " | ".join(cells)

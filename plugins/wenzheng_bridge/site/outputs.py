@@ -9,6 +9,7 @@ from __future__ import annotations
 
 OUTPUTS: list[str] = [
     "wenzheng_bridge.trust.gates:withdraw_gated",
+    "wenzheng_bridge.trust.gates:withdraw_private",
     "wenzheng_bridge.site.search:write_search_page",
     "wenzheng_bridge.site.feeds:write_feeds",
     "wenzheng_bridge.site.exports:write_exports",

@@ -17,6 +17,12 @@ fixed rule instead, never from a pronunciation:
    (``board-7-…``), so it can never take the slug of a name that is one.
 
 The hash part keeps ``A1区`` and ``A1县`` apart and never changes for a name.
+
+Personal data never reaches an address: the rule works on the name as masked
+(``trust.masking.mask``; names reach here masked already, this holds for any
+caller), and a name that needed masking gets the hash alone (``市住建局13812345678``
+-> 8 hex digits, not ``138-5678-…``). The hash is of the masked name: a hash of the
+number itself could be reversed by trying every number.
 """
 from __future__ import annotations
 
@@ -24,6 +30,7 @@ import hashlib
 import re
 
 from ..caseview.model import STATUSES
+from ..trust.masking import mask
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _ASCII_RUN = re.compile(r"[A-Za-z0-9]+")
@@ -42,13 +49,13 @@ UNKNOWN = "unknown"
 
 def derived_slug(name: str) -> str:
     """The rule-based slug of ``name`` (steps 3 and 4 above)."""
-    name = name.strip()
+    name = mask(name.strip())
     if not name:
         return UNKNOWN
     if SLUG_RE.fullmatch(name):
         return name
     digest = hashlib.sha1(name.encode("utf-8")).hexdigest()
-    code = "-".join(run.lower() for run in _ASCII_RUN.findall(name))
+    code = "" if "*" in name else "-".join(run.lower() for run in _ASCII_RUN.findall(name))
     return f"{code}-{digest[:6]}" if code else digest[:8]
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..records import NewsroomRecords, Petition
 from ..urls import case_url
+from .accusation import accusation_hold
 from .settings import OPTIONS
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ def publication_gate(petition: Petition, records: NewsroomRecords, settings: dic
     """(public?, reason shown to the newsroom when not).
 
     A takedown always wins, even over a clearance: an editor who took a case
-    down on request must clear it again by removing the takedown record.
+    down on request undoes it with ``wenzheng restore`` (a "restored" line).
     """
     if petition.key in records.takedowns:
         return False, f"已撤下：{records.takedowns[petition.key]}"
@@ -37,7 +38,41 @@ def publication_gate(petition: Petition, records: NewsroomRecords, settings: dic
         return False, f"{petition.type}类留言，未经编辑审核不公开"
     if petition.board in _setting(settings, "WENZHENG_REVIEW_BOARDS"):
         return False, f"{petition.board}的留言须经编辑审核后公开"
+    if _setting(settings, "WENZHENG_HOLD_ACCUSATIONS"):
+        accusation = accusation_hold(petition)
+        if accusation:
+            return False, f"待审：疑似指控具名人员（{accusation.describe()}），类型为推断，须经编辑审核后公开"
     return True, ""
+
+
+def is_production(settings: dict) -> bool:
+    return bool(_setting(settings, "WENZHENG_PRODUCTION"))
+
+
+def withdraw_private(build) -> list[str]:
+    """OUTPUTS entry: in a production build, delete newsroom-only and draft folders from the output.
+
+    The output folder is kept between builds (publishconf.py does not empty it), so
+    a ``make html`` into the same folder would otherwise leave the story budget (with
+    unreviewed 举报) and the drafts there, ready to be synced to the public server.
+    """
+    if not is_production(build.settings):
+        return []
+    output = Path(build.output_path).resolve()
+    removed = []
+    for name in _setting(build.settings, "WENZHENG_PRIVATE_PATHS"):
+        target = (output / name).resolve()
+        if target != output and target.is_relative_to(output) and target.exists():
+            shutil.rmtree(target) if target.is_dir() else target.unlink()
+            removed.append(name)
+    if removed:
+        log.info("正式构建：已从输出目录删除编辑部内部文件夹 %s", "、".join(removed))
+    return removed
+
+
+def private_leftovers(output: Path, settings: dict) -> list[str]:
+    """Newsroom-only or draft paths present in an output folder (empty when safe to publish)."""
+    return [name for name in _setting(settings, "WENZHENG_PRIVATE_PATHS") if (Path(output) / name).exists()]
 
 
 def withdraw_gated(build) -> list[str]:

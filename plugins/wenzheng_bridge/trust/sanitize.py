@@ -22,13 +22,13 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import replace
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import nh3
 
-from ..records import Petition, Reply
+from ..records import Petition
 from ..sources.common import clean_text
-from .masking import mask
+from .masking import DEFAULT, Options, find, mask, public_numbers, writer_names_in
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote"}
 # Tags whose content is code or embedded documents, never resident's words: dropped whole.
@@ -104,29 +104,47 @@ def safe_url(url: str) -> str:
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
 
 
-def output_text(value: str) -> str:
+def public_url(url: str) -> str:
+    """``safe_url``, and "" when the link holds personal data (…?tel=13812345678, %E6%9C%AC%E4%BA%BA…).
+
+    Dropped, not masked: a masked address leads nowhere, and the case page names its source anyway.
+    """
+    url = safe_url(url)
+    return "" if url and (find(url) or find(unquote(url))) else url
+
+
+def output_text(value: str, options: Options = DEFAULT) -> str:
     """A source text field made fit for any output: plain, sanitised, masked."""
-    return mask(html_to_text(value))
+    return mask(html_to_text(value), options=options)
 
 
-def _reply(reply: Reply) -> Reply:
-    return replace(reply, text=output_text(reply.text), unit=output_text(reply.unit),
-                   author=output_text(reply.author))
+def prepare_petition(petition: Petition, settings: dict | None = None) -> Petition:
+    """A copy of the petition fit for output: every text a source gave is plain, safe and masked.
 
-
-def prepare_petition(petition: Petition) -> Petition:
-    """A copy of the petition fit for output: every text a source gave is plain, safe and masked."""
+    Every field that leaves the store is masked, names of boards, departments and units too
+    (a phone number in a department name would reach page addresses). A name the petition
+    gives as its writer's (本人杨均) is masked wherever it recurs, in the replies too; a
+    reply keeps the office contact it gives (masking.office_contact), and numbers listed in
+    WENZHENG_PUBLIC_NUMBERS stay everywhere.
+    """
+    public = public_numbers((settings or {}).get("WENZHENG_PUBLIC_NUMBERS"))
+    names = frozenset().union(*(writer_names_in(html_to_text(t)) for t in (
+        petition.title, petition.body, *(s.text for s in petition.supplements))))
+    text = Options(public_numbers=public, names=names)
+    own = replace(text, find_names=False)  # title and body: their names are ``names`` already
+    reply = replace(text, reply=True)
     return replace(
         petition,
-        title=output_text(petition.title),
-        body=output_text(petition.body),
-        author=output_text(petition.author),
-        board=html_to_text(petition.board),
-        department=html_to_text(petition.department),
-        field=html_to_text(petition.field),
-        state=html_to_text(petition.state),
-        url=safe_url(petition.url),
-        places=[output_text(p) for p in petition.places],
-        replies=[_reply(r) for r in petition.replies],
-        supplements=[replace(s, text=output_text(s.text)) for s in petition.supplements],
+        title=output_text(petition.title, own),
+        body=output_text(petition.body, own),
+        author=output_text(petition.author, text),
+        board=output_text(petition.board, text),
+        department=output_text(petition.department, text),
+        field=output_text(petition.field, text),
+        state=output_text(petition.state, text),
+        url=public_url(petition.url),
+        places=[output_text(p, text) for p in petition.places],
+        replies=[replace(r, text=output_text(r.text, reply), unit=output_text(r.unit, text),
+                         author=output_text(r.author, text)) for r in petition.replies],
+        supplements=[replace(s, text=output_text(s.text, text)) for s in petition.supplements],
     )

@@ -1,4 +1,6 @@
 """Settings of the trust layer, with their documented defaults."""
+import re
+
 from ..config import Option
 from ..records import TYPES
 from .masking import KINDS
@@ -18,6 +20,11 @@ def _kinds(value) -> str | None:
     return f"含未知的类别 {unknown}（可用：{', '.join(KINDS)}）" if unknown else None
 
 
+def _numbers(value) -> str | None:
+    bad = [v for v in value if not isinstance(v, str) or len(re.sub(r"\D", "", v)) < 5]
+    return f"含无效的号码 {bad}（应为至少 5 位数字的字符串，如 \"0746-8362789\"）" if bad else None
+
+
 OPTIONS: dict[str, Option] = {
     "WENZHENG_REVIEW_TYPES": Option(
         list, ["举报"], "petition types kept off public outputs until an editor clears the case", _types),
@@ -25,8 +32,21 @@ OPTIONS: dict[str, Option] = {
         list, [], "boards whose cases are kept off public outputs until an editor clears them", _strings),
     "WENZHENG_REVIEW_ALL": Option(
         bool, False, "every case needs an editor's clearance before it is public"),
+    "WENZHENG_HOLD_ACCUSATIONS": Option(
+        bool, True, "hold (待审) cases whose type was inferred and which accuse a named person, until cleared"),
+    "WENZHENG_PRODUCTION": Option(
+        bool, False, "the build is the public site (publishconf.py): newsroom-only and draft files are removed "
+                     "from the output, and a published article naming a gated case stops the build"),
+    "WENZHENG_PRIVATE_PATHS": Option(
+        list, ["newsroom", "drafts"], "output folders only the newsroom may see (removed in a production build)",
+        _strings),
     "WENZHENG_SCAN_OUTPUT": Option(
         bool, True, "after the build, scan every output file and fail on unmasked personal data"),
     "WENZHENG_SCAN_KINDS": Option(
-        list, ["id_card", "mobile"], "kinds of personal data the output scan fails the build on", _kinds),
+        list, list(KINDS), "kinds of personal data the output scan fails the build on (default: every kind "
+        "the masker knows)", _kinds),
+    "WENZHENG_PUBLIC_NUMBERS": Option(
+        list, [], "public phone numbers (a department's hotline, e.g. \"0746-8362789\") never masked, anywhere; "
+        "compared digit by digit. A landline a reply gives as its office's contact stays without being listed",
+        _numbers),
 }
