@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 OUTPUT := output
 PORT ?= 8000
 
-.PHONY: setup demo test browser html publish serve devserver clean clean-store bench screenshots
+.PHONY: setup demo test lint browser html publish serve devserver clean clean-store bench screenshots
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -36,6 +36,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-noto-cjk default-jre-headless; }
+
+# Static checks CI runs beside the tests: ruff (pyflakes, bugbear, complexity) and the import
+# layers of DESIGN.md (import-linter; contract in pyproject.toml).
+lint: setup
+	$(BIN)/ruff check plugins tests bench
+	PYTHONPATH=plugins $(BIN)/lint-imports
 
 test: setup browser
 	$(BIN)/python -m pytest

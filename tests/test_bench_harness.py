@@ -15,7 +15,6 @@ import statistics
 import subprocess
 import sys
 from collections import Counter
-from datetime import datetime
 from pathlib import Path
 
 import pytest

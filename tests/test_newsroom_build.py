@@ -80,7 +80,7 @@ def test_newsroom_workflow_through_full_builds(project_copy):
     published.write_text(published.read_text(encoding="utf-8").replace("Status: draft", "Status: published"),
                          encoding="utf-8")
     again = wenzheng(site, "draft", *meta(edited, "Cases").split(", "))
-    assert "编辑已修改，未覆盖" in again.stdout and f"记者认领（张三）：明天去现场" in again.stdout
+    assert "编辑已修改，未覆盖" in again.stdout and "记者认领（张三）：明天去现场" in again.stdout
     assert edited.read_text(encoding="utf-8") == edited_text
 
     # Development build: the budget page and CSV, the new statuses, the published draft.

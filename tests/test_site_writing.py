@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
 
 from wenzheng_bridge.site.generator import Build
 from wenzheng_bridge.site.writing import relative_root, write_if_changed

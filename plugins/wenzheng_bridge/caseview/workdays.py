@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_left
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from itertools import accumulate
 
 import chinese_calendar

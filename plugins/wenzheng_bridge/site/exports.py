@@ -316,7 +316,7 @@ def _chunks(pieces) -> Iterator[str | bytes]:
             yield piece
         else:
             piece.seek(0)
-            yield from iter(lambda: piece.read(1 << 20), b"")
+            yield from iter(lambda file=piece: file.read(1 << 20), b"")
 
 
 def _link(settings: dict, url: str) -> str:

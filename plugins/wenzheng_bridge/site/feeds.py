@@ -144,7 +144,7 @@ class FeedCollector:
 
     def finish(self, build) -> list[str]:
         """Write the collected feeds; returns every feed path, per-case ones included."""
-        settings, name, written = self.settings, self.settings.get("SITENAME", ""), []
+        name, written = self.settings.get("SITENAME", ""), []
         self.writer.newest = self.newest
 
         def save(path: str, title: str, link: str, heap: list) -> None:

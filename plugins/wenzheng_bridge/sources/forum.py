@@ -435,27 +435,9 @@ class ForumSource:
             if page_no > 1 and (key in seen_pages or not key):
                 break  # past the end: Discuz! shows page 1 again
             seen_pages.add(key)
-            changed, errors = 0, 0
-            for row in board.rows:
-                if row.sticky:
-                    continue  # the admins' notices, not petitions
-                state_key = f"thread:{row.tid}"
-                if context.state(state_key) == row.signature and not self._retitled(context, row):
-                    continue
-                changed += 1
-                opened.add(row.tid)
-                outcome = self._thread(context, row.tid, row, board_name(self.config, fid, board.board))
-                yield outcome
-                if isinstance(outcome, SourceError):
-                    errors += 1
-                else:
-                    context.set_state(state_key, row.signature)
-            if errors:
-                clean = False
-            else:
-                context.remember(page)  # only a page fully imported may be answered with a 304 next time
-            if board.pages and board.pages != context.state(f"board:{fid}:pages"):
-                context.set_state(f"board:{fid}:pages", board.pages)
+            changed, errors = yield from self._page_threads(context, fid, board, opened)
+            clean = clean and not errors
+            self._page_done(context, fid, page, board, errors)
             if walked_before and changed == 0:
                 return  # list is newest-first: an unchanged page means older pages are unchanged too
             if board.pages and page_no >= board.pages:
@@ -463,6 +445,32 @@ class ForumSource:
             page_no += 1
         if clean and not walked_before:
             context.set_state(complete_key, True)
+
+    @staticmethod
+    def _page_done(context, fid: int, page, board, errors: int) -> None:
+        if not errors:
+            context.remember(page)  # only a page fully imported may be answered with a 304 next time
+        if board.pages and board.pages != context.state(f"board:{fid}:pages"):
+            context.set_state(f"board:{fid}:pages", board.pages)
+
+    def _page_threads(self, context, fid: int, board, opened: set[str]):
+        """Yield the threads of a list page whose row changed; return (changed, errors)."""
+        changed, errors = 0, 0
+        for row in board.rows:
+            if row.sticky:
+                continue  # the admins' notices, not petitions
+            state_key = f"thread:{row.tid}"
+            if context.state(state_key) == row.signature and not self._retitled(context, row):
+                continue
+            changed += 1
+            opened.add(row.tid)
+            outcome = self._thread(context, row.tid, row, board_name(self.config, fid, board.board))
+            yield outcome
+            if isinstance(outcome, SourceError):
+                errors += 1
+            else:
+                context.set_state(state_key, row.signature)
+        return changed, errors
 
     def _retitled(self, context, row: ThreadRow) -> bool:
         """The list shows an edited title (the only edit a list shows)."""

@@ -182,16 +182,8 @@ class JsonApiSource:
         below = 0  # pages read below the watermark (already stored items)
         for _ in range(self.config["max_pages"]):
             cursor = walk["cursor"]
-            params = self.page_params(cursor)
-            url = self.page_url(cursor)
-            where = self._where(url, params)
-            try:
-                rows = self._rows(self._request(context, url, params), where)
-            except FetchError as error:
-                yield SourceError(self.name, where, "列表接口", error.problem)
-                return False
-            except SourceError as error:
-                yield error
+            where, rows = yield from self._list_page(context, cursor)
+            if rows is None:
                 return False
             if not rows:
                 return True
@@ -202,17 +194,10 @@ class JsonApiSource:
             stored = watermark is not None and first is not None and first <= watermark
             if stored and below >= revisit:
                 return True
-            for index, raw in enumerate(rows, start=1):
-                tid = self._tid(raw)
-                if tid is not None and watermark is not None and tid <= watermark and not stored:
-                    stored = True
-                    if below >= revisit:
-                        return True
-                if tid is not None and walk["top"] is None and not stored:
-                    walk["top"] = tid
-                yield from self._row(context, raw, tid, f"{where} 第 {index} 条")
-                if tid is not None:
-                    walk["cursor"] = tid
+            stored, crossed = yield from self._page_items(context, rows, where, walk, watermark, stored,
+                                                          enough=below >= revisit)
+            if crossed:
+                return True
             if walk["top"] is not None and not stored:
                 context.set_state("walk", walk)  # committed with the items above
             if self._tid(rows[-1]) is None:
@@ -227,6 +212,36 @@ class JsonApiSource:
         yield SourceError(self.name, self.config["url"], "max_pages",
                           f"已读 {self.config['max_pages']} 页仍未读完，本次停止（下次拉取从停下处继续）")
         return False
+
+    def _list_page(self, context, cursor):
+        """(where, rows) of the list page at ``cursor``; rows is None once its error was yielded."""
+        params = self.page_params(cursor)
+        url = self.page_url(cursor)
+        where = self._where(url, params)
+        try:
+            return where, self._rows(self._request(context, url, params), where)
+        except FetchError as error:
+            yield SourceError(self.name, where, "列表接口", error.problem)
+        except SourceError as error:
+            yield error
+        return where, None
+
+    def _page_items(self, context, rows: list, where: str, walk: dict, watermark: int | None, stored: bool,
+                    enough: bool):
+        """Yield a page's items; return (stored?, crossed?): crossed when the walk meets the watermark
+        with ``enough`` pages revisited, so the rest is known already."""
+        for index, raw in enumerate(rows, start=1):
+            tid = self._tid(raw)
+            if tid is not None and watermark is not None and tid <= watermark and not stored:
+                stored = True
+                if enough:
+                    return stored, True
+            if tid is not None and walk["top"] is None and not stored:
+                walk["top"] = tid
+            yield from self._row(context, raw, tid, f"{where} 第 {index} 条")
+            if tid is not None:
+                walk["cursor"] = tid
+        return stored, False
 
     def _stalled(self, where: str, cursor) -> SourceError:
         return SourceError(self.name, where, self.config["cursor_param"],

@@ -147,36 +147,53 @@ class TableSource:
             else:
                 merged[petition.source_id] = petition
 
+    def _time(self, raw, key: str, problems: list[str]) -> tuple | None:
+        """(time, date only?) of a cell; None when empty or unreadable (the problem is noted)."""
+        if raw is None or str(raw).strip() == "":
+            return None
+        try:
+            return read_time(raw, self.config["date_formats"])
+        except ValueError as error:
+            # One odd cell must not drop the whole petition: keep it, time unknown, and say so.
+            problems.append(f"字段 {self.columns[key].rstrip('?')}：{error}，时间留空（可用 date_formats 指定格式）")
+            return None
+
+    def _board(self, given: str, title: str, body: str, inferred: dict) -> str:
+        """The row's board, else one read from the text (the evidence goes into ``inferred``)."""
+        board = self.config["board_map"].get(given, given)
+        if board:
+            return board
+        if self.config["board_from_places"]:
+            board, evidence = self.gazetteer.area(title, body)
+            if board:
+                inferred["board"] = evidence
+            return board
+        if self.config["board_from_district"]:
+            for where, text in (("标题", title), ("正文", body[:300])):
+                if match := _DISTRICT.search(text):
+                    inferred["board"] = f"{where}“{match.group(0)}”"
+                    return match.group(0)
+        return ""
+
     def _petition(self, cells: dict) -> Petition:
-        source_id = clean_text(cells.get("source_id"))
-        if source_id.endswith(".0"):
-            source_id = source_id[:-2]
+        source_id = clean_text(cells.get("source_id")).removesuffix(".0")  # Excel's numbers: 2549.0
         if not source_id:
             raise SourceError(self.name, "", "source_id", "缺少编号")
-
         problems: list[str] = []
         date_only: list[str] = []
 
         def when(key, label):
-            raw = cells.get(key)
-            if raw is None or str(raw).strip() == "":
-                return None
-            try:
-                moment, bare = read_time(raw, self.config["date_formats"])
-            except ValueError as error:
-                # One odd cell must not drop the whole petition: keep it, time unknown, and say so.
-                problems.append(f"字段 {self.columns[key].rstrip('?')}：{error}，时间留空（可用 date_formats 指定格式）")
-                return None
-            if bare:
+            found = self._time(cells.get(key), key, problems)
+            if found and found[1]:
                 date_only.append(label)
-            return moment
+            return found[0] if found else None
 
         def number(key):
             try:
                 return to_int(cells.get(key))
             except ValueError:
                 raise SourceError(self.name, f"编号 {source_id}", self.columns[key].rstrip("?"),
-                                  f"不是数字：{cells.get(key)!r}")
+                                  f"不是数字：{cells.get(key)!r}") from None
 
         title = clean_text(cells.get("title"))
         body = clean_text(cells.get("body"))
@@ -185,18 +202,8 @@ class TableSource:
         if reply_text:
             replies.append(Reply(text=reply_text, time=when("reply_time", "reply:1"),
                                  unit=clean_text(cells.get("reply_unit")), reply_id="1"))
-        board = clean_text(cells.get("board"))
-        board = self.config["board_map"].get(board, board)
         type_, inferred = petition_type(clean_text(cells.get("type")), self.config["type_map"], title, body)
-        if not board and self.config["board_from_places"]:
-            board, evidence = self.gazetteer.area(title, body)
-            if board:
-                inferred["board"] = evidence
-        elif not board and self.config["board_from_district"]:
-            for where, text in (("标题", title), ("正文", body[:300])):
-                if match := _DISTRICT.search(text):
-                    board, inferred["board"] = match.group(0), f"{where}“{match.group(0)}”"
-                    break
+        board = self._board(clean_text(cells.get("board")), title, body, inferred)
         petition = Petition(
             source=self.name, source_id=source_id, title=title, body=body,
             posted=when("posted", "posted"), url=clean_text(cells.get("url")),

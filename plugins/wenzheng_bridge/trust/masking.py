@@ -300,10 +300,7 @@ def office_contact(text: str, start: int) -> bool:
     """Whether the reply presents the number at ``start`` as an office's contact (see the module doc)."""
     before = text[max(0, start - 16):start]
     before = _SENTENCE_END.split(before)[-1]
-    cue = None
-    for cue in _CONTACT_WORD.finditer(before):
-        pass
-    return cue is not None and not _PERSON_WORD.search(before)
+    return _CONTACT_WORD.search(before) is not None and not _PERSON_WORD.search(before)
 
 
 def _landline(doc: _Doc) -> Iterator[Finding]:

@@ -43,7 +43,7 @@ _SURNAME = rf"(?:{'|'.join(COMPOUND_SURNAMES)}|[{SURNAMES}])"
 # A given name: one or two Han characters that do not open a title (先生, 主任…) or a verb
 # phrase commonly following 本人 (checked again in Python, see _plausible).
 _NAME = rf"(?P<name>{_SURNAME}[{_HAN}]{{1,2}})"
-_END = rf"(?=[，,。、；;：:！!？?\s（(“”\"）)\-—]|[男女](?:[，,、\s]|$)|身份证|电话|手机|联系|出生|生于|今年|现年|家住|住在|户籍|系|是|现|$)"
+_END = r"(?=[，,。、；;：:！!？?\s（(“”\"）)\-—]|[男女](?:[，,、\s]|$)|身份证|电话|手机|联系|出生|生于|今年|现年|家住|住在|户籍|系|是|现|$)"
 _STRONG_END = r"(?=[，,\s]?(?:[男女][，,、\s]|[男女]$|今年|现年|\d{2}岁|电话|手机|身份证|联系))"
 _INTRO = re.compile(rf"(?:本人|我叫|我名叫|我的名字(?:叫|是))[:：\s]?{_NAME}{_END}")
 _INTRO_STRONG = re.compile(rf"我是{_NAME}{_STRONG_END}")
