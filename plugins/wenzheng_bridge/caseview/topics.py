@@ -324,12 +324,12 @@ def _topics(found: list, keys: list[str], scores: np.ndarray, engagement: np.nda
             engagement_weight: float) -> list[Topic]:
     """Topics with this build's heat (scores decay with "now"), hottest first."""
     result = []
-    for members, label_terms in found:
+    for members, named in found:
         engaged = float(engagement[members].sum())
         heat = round(len(members) + float(scores[members].sum()) + engagement_weight * math.log2(1 + engaged), 4)
         member_keys = [keys[m] for m in sorted(members, reverse=True)]  # the store yields oldest first
-        result.append(Topic(id="", label=label_of(label_terms), members=member_keys, heat=heat,
-                            terms=list(label_terms), engagement=round(engaged, 2)))
+        result.append(Topic(id="", label=label_of(named), members=member_keys, heat=heat,
+                            terms=list(named), engagement=round(engaged, 2)))
     for topic in result:  # named for its first petition: the same topic keeps its page from build to build
         topic.id = "t-" + topic.members[-1]
     result.sort(key=lambda t: (-t.heat, -len(t.members), t.label))
