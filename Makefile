@@ -56,9 +56,11 @@ html: setup
 # The public site. The output folder is kept between builds (unchanged files keep their
 # mtimes), so whatever `make html` left there (the newsroom's budget, drafts) is deleted
 # first and the result is checked before anything can be synced. A published article
-# naming a gated case (举报, 待审) stops the build.
+# naming a gated case (举报, 待审) stops the build; `wenzheng check` stops it earlier, naming
+# each article with a placeholder, a gated case or unmasked personal data.
 PRIVATE := newsroom drafts
 publish: setup
+	$(WZ) -s publishconf.py check
 	rm -rf $(addprefix $(OUTPUT)/,$(PRIVATE))
 	$(PELICAN) content -s publishconf.py -o $(OUTPUT)
 	@for name in $(PRIVATE); do \

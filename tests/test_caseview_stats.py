@@ -58,15 +58,19 @@ def test_reply_rate_reproducible_from_the_raw_sheets(views, sample_dir, fj4):
     for name in FILES:
         ids |= {str(r["留言编号"]) for r in raw_rows(sample_dir, name)}
     answered = {str(r["留言编号"]) for r in fj4 if r["答复意见"] and str(r["答复意见"]).strip()}
-    expected = f"{100 * len(answered) / len(ids):.2f}"
-    assert reply_rate(views) == expected == "18.63"
-    assert stats(views, NOW).total.reply_rate == expected
+    # Only sheets with reply columns can say whether a post was answered: fj4 alone (fj2, fj3 have none).
+    carried = {str(r["留言编号"]) for name in FILES for r in raw_rows(sample_dir, name) if "答复意见" in r}
+    assert len(carried) == 120 and len(ids) == 644
+    expected = f"{100 * len(answered & carried) / len(carried):.2f}"
+    assert reply_rate(views) == expected == "100.00"
+    total = stats(views, NOW).total
+    assert total.reply_rate == expected and (total.count, total.reply_base) == (644, 120)
     # Any order, any build: the same figure.
     assert reply_rate(reversed(views)) == expected
 
     posted_2019 = {str(r["留言编号"]) for name in FILES for r in raw_rows(sample_dir, name)
                    if raw_time(r["留言时间"]).year == 2019}
-    expected_2019 = f"{100 * len(posted_2019 & answered) / len(posted_2019):.2f}"
+    expected_2019 = f"{100 * len(posted_2019 & answered) / len(posted_2019 & carried):.2f}"
     assert reply_rate(views, date(2019, 1, 1), date(2020, 1, 1)) == expected_2019
     assert reply_rate(views, datetime(2030, 1, 1)) == "0.00"
 
@@ -81,7 +85,7 @@ def test_breakdowns_add_up(views):
     assert result.by["year"]["2019"].count == sum(1 for c in views if c.petition.posted.year == 2019)
     assert result.total.overdue == sum(1 for c in views if c.overdue_days > 0)
     figures = result.total.as_dict()
-    assert figures["reply_rate"] == "18.63" and figures["median_calendar_days"] == pytest.approx(9.95, abs=0.01)
+    assert figures["reply_rate"] == "100.00" and figures["reply_base"] == 120 and figures["median_calendar_days"] == pytest.approx(9.95, abs=0.01)
 
 
 def test_wilson_interval_reference_values():

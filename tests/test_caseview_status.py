@@ -101,9 +101,17 @@ def test_platform_state_banjie_resolves_only_with_evidence(petitions):
 
 
 def test_unanswered_within_and_past_the_limit(petitions):
-    # Posted Saturday 2019-10-12, never answered; its type is inferred, pinned to test the 7-day limit.
-    petition = replace(petitions["tipdm-31807"], type="诉求")
-    assert not petition.replies
+    # Posted Saturday 2019-10-12, in fj2 (no reply columns); its type is inferred, pinned to test the 7-day limit.
+    raw = replace(petitions["tipdm-31807"], type="诉求")
+    assert not raw.replies
+    # Its sheet cannot say nobody replied: no status that claims so, no deadline, no clock.
+    unknown = build(raw, settings={"WENZHENG_NOW": "2019-10-25T12:00:00+08:00"})
+    assert unknown.status == "答复情况不明" and "不含答复信息" in unknown.evidence
+    assert unknown.deadline is None and unknown.overdue_days == 0 and unknown.late is None
+    assert unknown.clocks["reply"].working_days is None
+    assert [e.kind for e in unknown.timeline] == ["posted"]
+    # The same post from a source that carries replies: unanswered is then a fact.
+    petition = replace(raw, extra={**raw.extra, "knows": ["replies", "reply_times"]})
     within = build(petition, settings={"WENZHENG_NOW": "2019-10-18T12:00:00+08:00"})
     assert within.status == "待回复" and within.overdue_days == 0
     assert within.clocks["reply"].running and within.clocks["reply"].working_days == 5

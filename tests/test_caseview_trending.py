@@ -62,7 +62,9 @@ def test_repeated_complaints_about_one_place(views):
 
 
 def test_overdue_counts_toward_the_score(petitions):
-    unanswered = petitions["tipdm-31807"]  # posted 2019-10-12, never answered
+    raw = petitions["tipdm-31807"]  # posted 2019-10-12, in fj2: its sheet carries no replies
+    assert CaseBuilder({"WENZHENG_NOW": "2019-11-29T12:00:00+08:00"}).build(raw).score_parts["overdue"] == 0
+    unanswered = replace(raw, extra={**raw.extra, "knows": ["replies", "reply_times"]})  # as if it did
     early = CaseBuilder({"WENZHENG_NOW": "2019-10-18T12:00:00+08:00"}).build(unanswered)
     late = CaseBuilder({"WENZHENG_NOW": "2019-11-29T12:00:00+08:00"}).build(unanswered)
     assert early.score_parts["overdue"] == 0

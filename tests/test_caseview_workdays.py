@@ -27,6 +27,14 @@ def at(*parts) -> datetime:
     return datetime(*parts, tzinfo=SHANGHAI)
 
 
+def with_replies(petition, **pinned):
+    """A real fj2 post (its sheet has no reply columns) as if its source carried replies.
+
+    ``pinned``: fields fixed for the test (an inferred type pinned to the limit under test).
+    """
+    return replace(petition, extra={**petition.extra, "knows": ["replies", "reply_times"]}, **pinned)
+
+
 def test_the_calendar_knows_the_2019_national_day_and_its_make_up_days():
     # The facts the tests below rest on, straight from the package.
     assert not chinese_calendar.is_workday(date(2019, 10, 1))
@@ -35,9 +43,8 @@ def test_the_calendar_knows_the_2019_national_day_and_its_make_up_days():
 
 
 def test_post_the_day_before_national_day_waits_out_the_holiday(petitions):
-    # 110409 is a real question (5 working days; its type pinned: the sheet has none, and the
-    # inference rule is not under test here); moved to 2019-09-30, the day before the holiday.
-    case = CaseBuilder(NOW).build(replace(petitions["110409"], type="咨询", posted=at(2019, 9, 30, 9, 32)))
+    # 110409 is a real 咨询 (5 working days); moved to 2019-09-30, the day before the holiday.
+    case = CaseBuilder(NOW).build(with_replies(petitions["110409"], type="咨询", posted=at(2019, 9, 30, 9, 32)))
     assert case.petition.type == "咨询" and case.reply_limit == 5
     # 10-08, 10-09, 10-10, 10-11 and the make-up Saturday 10-12.
     assert case.deadline == at(2019, 10, 12, 23, 59, 59)
@@ -45,7 +52,7 @@ def test_post_the_day_before_national_day_waits_out_the_holiday(petitions):
 
 def test_limit_spanning_make_up_sunday_and_holiday(petitions):
     # Real post, real date: 咨询 posted Friday 2019-09-27, never answered.
-    case = CaseBuilder(NOW).build(petitions["110409"])
+    case = CaseBuilder(NOW).build(with_replies(petitions["110409"]))
     assert case.petition.posted == at(2019, 9, 27, 9, 32, 44)
     # 09-29 (Sunday, 调休), 09-30, 10-08, 10-09, 10-10; Monday-Friday would say 10-04.
     assert case.deadline == at(2019, 10, 10, 23, 59, 59)
@@ -70,7 +77,7 @@ def test_uncovered_year_falls_back_to_weekdays_with_one_warning(petitions, caplo
         chinese_calendar.is_workday(date(2003, 3, 7))
     builder = CaseBuilder(NOW)
     with caplog.at_level(logging.WARNING, logger="wenzheng_bridge.caseview"):
-        cases = [builder.build(replace(petitions[key], posted=at(2003, 3, 7, 10, 0)))
+        cases = [builder.build(replace(with_replies(petitions[key]), posted=at(2003, 3, 7, 10, 0)))
                  for key in ("110409", "44289", "2554")]
     # Friday 2003-03-07 + 5 weekdays = Friday 03-14; + 7 weekdays = Tuesday 03-18.
     assert cases[0].deadline == at(2003, 3, 14, 23, 59, 59)
@@ -93,12 +100,13 @@ def test_working_day_counts_across_years():
 
 def test_limits_configurable_per_board_and_type(petitions, make_settings):
     settings = make_settings(WENZHENG_REPLY_LIMITS={"K4县/咨询": 3, "诉求": 10}, **NOW)
-    consult = CaseBuilder(settings).build(replace(petitions["110409"], type="咨询"))  # K4县 咨询
+    consult = CaseBuilder(settings).build(with_replies(petitions["110409"], type="咨询"))  # K4县, a question
     assert consult.reply_limit == 3
     # 09-29 (调休), 09-30, 10-08.
     assert consult.deadline == at(2019, 10, 8, 23, 59, 59)
     assert CaseBuilder(settings).build(petitions["44289"]).reply_limit == 10
-    assert CaseBuilder(settings).build(replace(petitions["2554"], type="咨询")).reply_limit == 5  # 咨询 elsewhere: the default
+    elsewhere = replace(petitions["2554"], type="咨询")  # 咨询 elsewhere: the default
+    assert CaseBuilder(settings).build(elsewhere).reply_limit == 5
 
 
 def test_bad_limits_are_named(make_settings):

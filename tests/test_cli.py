@@ -156,5 +156,29 @@ def test_a_malformed_newsroom_record_is_one_message_for_every_command(tmp_path):
     record = tmp_path / "content" / "newsroom" / "tipdm-2549.txt"
     record.parent.mkdir(parents=True)
     record.write_text("2020-01-15 | resolved | 李四 | 已完工 | ftp:/x\n", encoding="utf-8")
-    for command in (("stats",), ("budget", "--size", "3")):
-        assert_one_message(run(*command, cwd=tmp_path), "tipdm-2549.txt", "第 1 行", "链接")
+    assert_one_message(run("stats", cwd=tmp_path), "tipdm-2549.txt", "第 1 行", "链接")
+    # The desk goes on without that case's record, naming the file, the line and the field.
+    budget = run("budget", "--size", "3", "--csv", "-", cwd=tmp_path)
+    assert budget.returncode == 0 and "Traceback" not in budget.stderr
+    for needle in ("警告", "tipdm-2549.txt", "第 1 行", "链接", "略过该案件"):
+        assert needle in budget.stderr, (needle, budget.stderr)
+
+
+def test_settings_are_described_in_chinese(tmp_path):
+    import re
+
+    from wenzheng_bridge.commands.settings_labels import LABELS
+    from wenzheng_bridge.settings import all_options
+    from wenzheng_bridge.sources import KINDS, adapter_class
+    from wenzheng_bridge.sources.settings import COMMON_OPTIONS
+
+    names = [*all_options(), *COMMON_OPTIONS, *(n for kind in KINDS for n in adapter_class(kind).options)]
+    assert [name for name in names if name not in LABELS] == []
+    write_conf(tmp_path, "[]")
+    shown = subprocess.run([WENZHENG, "settings"], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                           env={**os.environ, "COLUMNS": "400"}).stdout
+    assert "尚无中文说明" not in shown
+    for name in ("WENZHENG_BUDGET_SIZE", "robots", "fids"):
+        row = next(line for line in shown.splitlines() if f" {name} " in line)
+        assert LABELS[name] in row and re.search(r"[\u4e00-\u9fff]", row)
+    assert "选题单每栏的条数" in shown and "lines per story budget section" not in shown

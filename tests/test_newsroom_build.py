@@ -76,7 +76,7 @@ def test_newsroom_workflow_through_full_builds(project_copy):
     edited_text = edited.read_text(encoding="utf-8").replace("（记者在此补充", "记者张三：明天去现场。（记者在此补充")
     edited.write_text(edited_text, encoding="utf-8")
     wenzheng(site, "claim", claimed_key, "--reporter", "张三", "--note", "明天去现场")
-    (content / "newsroom" / "tipdm-35462.txt").write_text("2020-01-15 | resolved | 李四 | 西辅道已开工\n", encoding="utf-8")
+    (content / "newsroom" / "tipdm-35462.txt").write_text("2020-01-08 | resolved | 李四 | 西辅道已开工\n", encoding="utf-8")
     published.write_text(published.read_text(encoding="utf-8").replace("Status: draft", "Status: published"),
                          encoding="utf-8")
     again = wenzheng(site, "draft", *meta(edited, "Cases").split(", "))
@@ -107,13 +107,13 @@ def test_newsroom_workflow_through_full_builds(project_copy):
 
     # A malformed hand edit stops the build, named ...
     record = content / "newsroom" / "tipdm-35462.txt"
-    record.write_text(record.read_text(encoding="utf-8") + "2020-01-16 | resolved | 李四 | 已完工 | ftp:/x\n",
+    record.write_text(record.read_text(encoding="utf-8") + "2020-01-09 | resolved | 李四 | 已完工 | ftp:/x\n",
                       encoding="utf-8")
     bad = pelican(site, "pelicanconf.py", "output")
     log = bad.stdout + bad.stderr
     assert bad.returncode == 2 and "tipdm-35462.txt" in log and "第 2 行" in log and "字段 链接" in log
     assert "Traceback" not in log
-    record.write_text("2020-01-15 | resolved | 李四 | 西辅道已开工\n", encoding="utf-8")
+    record.write_text("2020-01-08 | resolved | 李四 | 西辅道已开工\n", encoding="utf-8")
     (content / "articles" / "unknown.md").write_text(
         "Title: 不存在的案件\nDate: 2020-01-20\nCategory: 零距离问政\nCases: tipdm-999999\n\n正文\n", encoding="utf-8")
     missing = pelican(site, "pelicanconf.py", "output")

@@ -170,7 +170,10 @@ def test_drafting_a_held_accusation_warns_and_marks_the_draft(desk):
     review = re.search(r"^Review: (.*)$", text, re.M).group(1)
     assert review.startswith("待审：") and ACCUSED in review and "副局长" in review
     assert "**【待审】本稿涉及未经审核、不能公开的案件" in text.split("## 导语")[0]
-    assert "张三" not in text and "约当事人面谈" not in text and "本报记者已介入跟进" in text
+    # The claim's reporter is the byline (issue 14), and only there: no internal note, no other mention.
+    assert "Author: 张三" in text and "本报记者　张三" in text
+    rest = text.replace("Author: 张三", "").replace("本报记者　张三", "")
+    assert "张三" not in rest and "约当事人面谈" not in text and "本报记者已介入跟进" in text
     assert str(desk) not in text and ".txt" not in text
 
     public = run(desk, "draft", "360102")

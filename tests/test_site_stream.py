@@ -1,6 +1,7 @@
 """The site's pass over the store: slices, place repeats counted beforehand, page digests and "now"."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from wenzheng_bridge.caseview.settings import DEFAULT_TRENDING, merged
@@ -15,9 +16,14 @@ LATER_SAME_DAY = "2019-10-18T10:00:00+08:00"
 NEXT_MONDAY = "2019-10-21T09:00:00+08:00"
 
 
-def build_all(store_path: Path, now: str) -> dict:
+def build_all(store_path: Path, now: str, carried: bool = False) -> dict:
+    """Every sample case at ``now``; ``carried``: as if fj2 and fj3 had reply columns (unanswered)."""
     with Store.open(store_path, readonly=True) as store:
-        return {case.key: case for case in cases(store, {"WENZHENG_NOW": now})}
+        if not carried:
+            return {case.key: case for case in cases(store, {"WENZHENG_NOW": now})}
+        builder = CaseBuilder({"WENZHENG_NOW": now})
+        return {p.key: builder.build(replace(p, extra={**p.extra, "knows": ["replies", "reply_times"]}))
+                for p in store.petitions()}
 
 
 def test_slices_read_from_the_store_equal_the_stream(sample_store):
@@ -38,7 +44,7 @@ def test_slices_read_from_the_store_equal_the_stream(sample_store):
 
 def test_page_digest_ignores_what_moves_with_now_but_not_what_pages_show(sample_store, tmp_path):
     digests = Digests(None, "v1")
-    first, later, monday = (build_all(sample_store, now) for now in (NOW, LATER_SAME_DAY, NEXT_MONDAY))
+    first, later, monday = (build_all(sample_store, now, carried=True) for now in (NOW, LATER_SAME_DAY, NEXT_MONDAY))
 
     def digest(case) -> str:
         return digests.check(case, (), tmp_path)[0]

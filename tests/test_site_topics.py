@@ -52,11 +52,13 @@ def test_the_competition_topics_have_pages_named_for_the_estate_and_the_college(
 
 def test_the_budget_gives_each_topic_the_count_of_its_page(site):  # noqa: F811 (pytest fixtures imported above)
     pages = {label: count for label, _, count in listed(doc(site, "topics/"))}
-    budget = doc(site, "newsroom/budget/").get_text()
-    named = re.findall(r"属于话题“([^”]+)”（(\d+) 件）", budget)
-    assert named
+    budget = doc(site, "newsroom/budget/")
+    named = [re.match(r"(.+?)（(\d+) 件）", item.get_text()).groups() for item in budget.select("#budget-topics li")]
+    assert len(named) == len(pages)
     for label, count in named:
         assert pages[label] == int(count), label
+    for label, total in re.findall(r"所属话题“([^”]+)”[^（]*（共 (\d+) 件）", budget.get_text()):
+        assert pages[label] == int(total), label
 
 
 def test_topic_pages_validate(site):  # noqa: F811 (pytest fixtures imported above)

@@ -12,6 +12,7 @@ import sys
 from importlib import import_module
 
 from .commands import Command
+from .commands.parser import ChineseParser
 from .errors import WenzhengError, bug_notice
 
 COMMANDS: dict[str, str] = {
@@ -21,12 +22,14 @@ COMMANDS: dict[str, str] = {
     "stats": "wenzheng_bridge.commands.stats:STATS",
     "budget": "wenzheng_bridge.commands.newsroom:BUDGET",
     "claim": "wenzheng_bridge.commands.newsroom:CLAIM",
+    "unclaim": "wenzheng_bridge.commands.newsroom:UNCLAIM",
     "followup": "wenzheng_bridge.commands.newsroom:FOLLOWUP",
     "draft": "wenzheng_bridge.commands.newsroom:DRAFT",
     "drafts": "wenzheng_bridge.commands.newsroom:DRAFTS",
     "takedown": "wenzheng_bridge.commands.newsroom:TAKEDOWN",
     "clear": "wenzheng_bridge.commands.newsroom:CLEAR",
     "restore": "wenzheng_bridge.commands.newsroom:RESTORE",
+    "check": "wenzheng_bridge.commands.newsroom:CHECK",
 }
 
 
@@ -36,8 +39,8 @@ def load_command(name: str) -> Command:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="wenzheng", description="零距离问政：拉取问政留言、生成选题单与稿件、构建跟踪网站")
-    top.add_argument("-s", "--settings", default="pelicanconf.py", help="Pelican 设置文件（默认 pelicanconf.py）")
+    top = ChineseParser(prog="wenzheng", description="零距离问政：拉取问政留言、生成选题单与稿件、构建跟踪网站")
+    top.add_argument("-s", "--settings", default="pelicanconf.py", metavar="设置文件", help="Pelican 设置文件（默认 pelicanconf.py）")
     top.add_argument("-v", "--verbose", action="store_true", help="输出调试信息")
     top.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 调用栈（报告程序缺陷时用）")
     subs = top.add_subparsers(dest="command", required=True, metavar="命令")

@@ -20,6 +20,10 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: The four petition types of the platform, in display order.
 TYPES = ("建议", "咨询", "举报", "诉求")
 
+#: Derived case statuses, in display order (the case view derives them; sources map platform
+#: states onto them). 答复情况不明: the source carries no reply data for the case.
+STATUS_NAMES = ("待回复", "逾期未复", "已回复", "跟进中", "已见报", "已解决", "未解决", "答复情况不明")
+
 
 @dataclass
 class Reply:
@@ -130,6 +134,7 @@ FOLLOWUP_KINDS = {
     "resolved": "已解决",
     "unresolved": "未解决",
     "reopened": "重新跟进",
+    "unclaimed": "撤销认领",
 }
 
 
@@ -147,6 +152,8 @@ class FollowUp:
     #: The note may be printed on public pages (the record line marks it "公开："); otherwise
     #: the note and the name stay in the newsroom and readers see only what happened and when.
     public: bool = False
+    #: When the next step is due (the newsroom's own deadline; never on public pages).
+    due: datetime | None = None
 
     @property
     def public_note(self) -> str:
@@ -172,3 +179,5 @@ class NewsroomRecords:
     takedowns: dict[str, str] = dc_field(default_factory=dict)  # case -> reason
     clearances: set[str] = dc_field(default_factory=set)  # cases cleared for publication
     articles: dict[str, list[ArticleRef]] = dc_field(default_factory=dict)  # case -> articles
+    #: case -> why its record file could not be read (only when read leniently, for the desk's commands)
+    broken: dict[str, str] = dc_field(default_factory=dict)

@@ -75,6 +75,15 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE petitions ADD COLUMN supplements TEXT NOT NULL DEFAULT '[]';
     """,
+    # 3: engagement counters as seen at each pull where they moved (the budget's 正在升温)
+    """
+    CREATE TABLE counter_history (
+        petition_id INTEGER NOT NULL REFERENCES petitions (id),
+        seen_at TEXT NOT NULL,
+        views INTEGER, reply_count INTEGER, likes INTEGER, dislikes INTEGER
+    );
+    CREATE INDEX counter_history_petition ON counter_history (petition_id, seen_at);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -155,6 +164,7 @@ class Store:
             )
             pid = cur.lastrowid
             self._change(pid, seen, "new", None)
+            self._counters(pid, seen, dict(zip(_PETITION_COLUMNS, values)))
             self._store_replies(pid, petition.replies, seen, announce=False)
             return "new"
         pid = row["id"]
@@ -174,6 +184,8 @@ class Store:
                 (*(current[c] for c in _CONTENT_COLUMNS), fingerprint, seen if diff else row["last_changed"], pid),
             )
         changed |= self._store_replies(pid, petition.replies, seen, announce=True)
+        if any(current[c] is not None and current[c] != row[c] for c in COUNTERS):
+            self._counters(pid, seen, {c: row[c] if current[c] is None else current[c] for c in COUNTERS})
         counters = ", ".join(f"{col}=COALESCE(?, {col})" for col in COUNTERS)
         self.db.execute(f"UPDATE petitions SET {counters}, last_seen=?, gone_since=NULL WHERE id=?",
                         (*(current[c] for c in COUNTERS), seen, pid))
@@ -207,6 +219,46 @@ class Store:
                 )
                 changed = True
         return changed
+
+    def _counters(self, pid: int, seen: str, values: dict) -> None:
+        """Keep the counters as seen now: growth between pulls is measured from these rows."""
+        self.db.execute(f"INSERT INTO counter_history (petition_id, seen_at, {', '.join(COUNTERS)})"
+                        " VALUES (?, ?, ?, ?, ?, ?)", (pid, seen, *(values[c] for c in COUNTERS)))
+
+    def counter_growth(self) -> dict[str, dict[str, tuple[int, int, str]]]:
+        """case key -> counter -> (value at the pull before, value now, when the change was seen),
+        for the counters that moved at the last pull that moved any of them."""
+        try:
+            rows = self.db.execute(
+                f"SELECT p.case_key, h.seen_at, {', '.join('h.' + c for c in COUNTERS)} FROM counter_history h"
+                " JOIN petitions p ON p.id = h.petition_id ORDER BY h.petition_id, h.rowid DESC").fetchall()
+        except sqlite3.OperationalError:
+            return {}  # a store not yet migrated (opened read-only): no history to measure
+        growth: dict[str, dict[str, tuple[int, int, str]]] = {}
+        latest: dict[str, sqlite3.Row] = {}
+        for row in rows:
+            key = row["case_key"]
+            if key not in latest:
+                latest[key] = row
+                continue
+            if key in growth:
+                continue
+            now, before = latest[key], row
+            moved = {c: (before[c] or 0, now[c], now["seen_at"]) for c in COUNTERS
+                     if now[c] is not None and now[c] != (before[c] or 0)}
+            growth[key] = moved
+        return {key: moved for key, moved in growth.items() if moved}
+
+    def arrivals(self) -> set[str]:
+        """Case keys first seen by each source's latest finished pull, when that source was pulled
+        before (a first import is not news: everything in it is "new")."""
+        rows = self.db.execute(
+            "SELECT p.case_key FROM petitions p JOIN ("
+            "  SELECT source, MAX(id) AS last, COUNT(*) AS runs FROM pulls"
+            "  WHERE finished IS NOT NULL GROUP BY source) l ON l.source = p.source"
+            " JOIN pulls lp ON lp.id = l.last"
+            " WHERE l.runs > 1 AND p.first_seen >= lp.started")
+        return {row[0] for row in rows}
 
     def _change(self, pid: int, seen: str, kind: str, detail: dict | None) -> None:
         self.db.execute(

@@ -254,7 +254,7 @@ def rss(data: ForumData, fid: int, base: str, empty: bool = False, charset: str 
     items = "" if empty else "".join(
         f"    <item>\n      <title>{escape(t.subject)}</title>\n"
         f"      <link>{base}forum.php?mod=viewthread&amp;tid={t.tid}</link>\n"
-        f"      <description><![CDATA[{cut_bytes(t.first.text)}]]></description>\n"
+        f"      <description><![CDATA[{escape(cut_bytes(t.first.text), quote=False)}]]></description>\n"  # Discuz! keeps posts escaped
         f"      <category>{escape(name)}</category>\n      <author>{escape(t.first.author)}</author>\n"
         f"      <pubDate>{_rfc822(t.first.time)}</pubDate>\n    </item>\n"
         for t in newest

@@ -14,18 +14,30 @@ case on the next build. The API the story budget, drafts and site use:
     "followup", "resolution": working and calendar days), ``unit`` and
     ``unit_source`` (who replied), ``addressed_to``, ``department``,
     ``timeline``, ``score`` and ``score_parts``. ``now`` defaults to
-    WENZHENG_NOW, else the real time in Asia/Shanghai.
+    WENZHENG_NOW, else the real time in Asia/Shanghai. What the case's source
+    carries is ``knows`` (declared per source, narrowed per file at pull):
+    without reply data the status is 答复情况不明 and ``reply_known`` is False;
+    ``replied`` also counts a platform state such as 已办理 (``states.py``,
+    shown as ``platform_state``); ``late`` is the one lateness rule
+    (``status.lateness``), None when it cannot be known; ``as_of`` is the day
+    running clocks were measured to.
 
 ``stats(cases_iterable, settings) -> Stats``
     ``Stats.total`` (a ``Group``) and ``Stats.by[dimension][value]`` for the
-    dimensions board, department, type, field, year: count, reply rate,
-    on-time rate, overdue share, median and p90 reply time in working and
-    calendar days, counts by status, type and field (``Group.as_dict()``).
+    dimensions board, department, type, field, year: count, reply rate (over
+    ``reply_base``), on-time rate and overdue share (over ``timed_base``),
+    median and p90 reply time in working and calendar days (over the timed
+    replies), counts by status, type, field and source, inferred types, and
+    ``partial`` for an incomplete year (``Group.as_dict()``); ``Stats.now``.
     ``Stats.rankings``: departments by the Wilson lower bound of their
     on-time reply rate; below WENZHENG_MIN_RANK_SAMPLE listed with rank None.
 
 ``reply_rate(cases, start=None, end=None) -> str``
-    Reply rate of petitions posted in [start, end), two decimals ("97.31").
+    Reply rate of petitions posted in [start, end) whose source carries
+    reply data, two decimals ("97.31").
+
+``asof.as_of(settings) -> AsOf``
+    The build's now and the last pull, for 数据截至 on every page and the CLI.
 
 ``topics(cases_iterable, settings) -> list[Topic]``
     Hot topics (``id`` named for the first petition, ``label`` "name · issue",

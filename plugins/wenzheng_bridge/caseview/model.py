@@ -6,20 +6,13 @@ records; none of it is stored as truth.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from ..records import FollowUp, ArticleRef, Petition
+from ..records import SHANGHAI, STATUS_NAMES, ArticleRef, FollowUp, Petition
 
 #: Derived statuses in display order, with the CSS class each badge uses.
-STATUSES = {
-    "待回复": "pending",
-    "逾期未复": "overdue",
-    "已回复": "replied",
-    "跟进中": "following",
-    "已见报": "published",
-    "已解决": "resolved",
-    "未解决": "unresolved",
-}
+STATUSES = dict(zip(STATUS_NAMES, ("pending", "overdue", "replied", "following", "published", "resolved",
+                                   "unresolved", "unknown")))
 
 
 @dataclass(slots=True)
@@ -32,6 +25,12 @@ class Event:
     who: str = ""
     text: str = ""
     url: str = ""
+    date_only: bool = False  # a newsroom record with a date and no time: shown as a date, after timed events
+
+    @property
+    def order(self) -> tuple:
+        """Timeline order: by day (Asia/Shanghai); a date-only event after the timed events of its day."""
+        return (self.time.astimezone(SHANGHAI).date(), self.date_only, self.time)
 
 
 @dataclass(slots=True)
@@ -55,6 +54,14 @@ class Case:
     deadline: datetime | None = None
     reply_limit: int = 0  # working days the department had
     overdue_days: int = 0  # working days past the limit (unanswered, or answered late)
+    #: What the case's source carries for it (sources.settings.FACTS); no "replies": status 答复情况不明.
+    knows: frozenset = frozenset()
+    replied: bool = False  # a reply is on record, or the platform's state says it replied
+    reply_known: bool = True  # whether the case can count in reply-rate denominators
+    late: bool | None = None  # the one lateness rule (status.lateness); None: cannot be known
+    platform_state: str = ""  # the platform's own word (petition.state), shown as it is
+    type_inferred: bool = False  # the type was guessed from the text, not given by the source
+    as_of: date | None = None  # the day running clocks were measured to (pages say 数据截至)
     clocks: dict[str, Clock] = field(default_factory=dict)  # reply, followup, resolution
     timeline: list[Event] = field(default_factory=list)
     followups: list[FollowUp] = field(default_factory=list)

@@ -49,32 +49,56 @@ def wilson(successes: int, total: int, z: float = Z95) -> tuple[float, float]:
     return max(0.0, centre - margin), min(1.0, centre + margin)
 
 
+def rate(part: int, whole: int) -> str:
+    """``percent``, or "—" when nothing is known to take a share of."""
+    return percent(part, whole) if whole else "—"
+
+
 @dataclass
 class Group:
-    """Figures for one slice of the platform (the whole, a board, a year…)."""
+    """Figures for one slice of the platform (the whole, a board, a year…).
+
+    Each figure has its own base, and says so: the reply rate counts only
+    cases whose source carries reply data (``reply_base``); the on-time and
+    overdue shares only cases whose lateness is decided (``timed_base``: a
+    reply without a time, and a case still within its limit, are left out);
+    reply times only replies with a time.
+    """
 
     name: str
     count: int = 0
+    reply_base: int = 0  # cases whose source carries reply data (or whose platform state says)
     replied: int = 0
+    timed_base: int = 0  # cases whose lateness is decided: answered with a time, or past the limit
     on_time: int = 0  # replied within the limit
     overdue: int = 0  # unanswered past the limit, or answered late
+    type_inferred: int = 0  # cases whose type was inferred from the text
     statuses: Counter = field(default_factory=Counter)
     types: Counter = field(default_factory=Counter)
     fields: Counter = field(default_factory=Counter)
+    sources: Counter = field(default_factory=Counter)  # cases per source
+    reply_sources: Counter = field(default_factory=Counter)  # reply_base per source
     working: array = field(default_factory=lambda: array("d"))
     calendar: array = field(default_factory=lambda: array("d"))
+    partial: bool = False  # a period not complete (contains now, or an edge of the data)
 
     def add(self, case: Case) -> None:
         self.count += 1
         self.statuses[case.status] += 1
         self.types[case.petition.type or UNLABELLED] += 1
         self.fields[case.petition.field or UNLABELLED] += 1
-        if case.petition.replies:
-            self.replied += 1
-            if case.overdue_days == 0:
-                self.on_time += 1
-        if case.overdue_days > 0:
-            self.overdue += 1
+        source = case.petition.source
+        self.sources[source] += 1
+        self.type_inferred += bool(case.type_inferred)
+        if case.reply_known:
+            self.reply_base += 1
+            self.reply_sources[source] += 1
+            self.replied += bool(case.replied)
+            # Decided: answered (with a time) or past the limit; one still within it is neither yet.
+            if case.late or (case.replied and case.late is False):
+                self.timed_base += 1
+                self.on_time += bool(case.replied and case.late is False)
+                self.overdue += bool(case.late)
         reply = case.clocks.get("reply")
         if reply and not reply.running and reply.calendar_days is not None:
             self.working.append(reply.working_days)
@@ -82,15 +106,24 @@ class Group:
 
     @property
     def reply_rate(self) -> str:
-        return percent(self.replied, self.count)
+        return rate(self.replied, self.reply_base)
 
     @property
     def overdue_share(self) -> str:
-        return percent(self.overdue, self.count)
+        return rate(self.overdue, self.timed_base)
 
     @property
     def on_time_rate(self) -> str:
-        return percent(self.on_time, self.count)
+        return rate(self.on_time, self.timed_base)
+
+    @property
+    def timed_replies(self) -> int:
+        """Replies with a known time: the base of reply-time figures."""
+        return len(self.working)
+
+    def share(self, counter: Counter, value: str) -> str:
+        """Share of this group's cases with a type or field value."""
+        return percent(counter.get(value, 0), self.count)
 
     def median_working(self): return quantile(self.working, 0.5)
     def p90_working(self): return quantile(self.working, 0.9)
@@ -100,9 +133,11 @@ class Group:
     def as_dict(self) -> dict:
         """Plain figures for templates, JSON exports and the command line."""
         return {
-            "name": self.name, "count": self.count, "replied": self.replied,
-            "reply_rate": self.reply_rate, "on_time_rate": self.on_time_rate,
-            "overdue": self.overdue, "overdue_share": self.overdue_share,
+            "name": self.name, "count": self.count, "reply_base": self.reply_base, "replied": self.replied,
+            "reply_rate": self.reply_rate, "timed_base": self.timed_base, "on_time": self.on_time,
+            "on_time_rate": self.on_time_rate, "overdue": self.overdue, "overdue_share": self.overdue_share,
+            "timed_replies": self.timed_replies, "type_inferred": self.type_inferred, "partial": self.partial,
+            "sources": dict(self.sources), "reply_sources": dict(self.reply_sources),
             "median_working_days": self.median_working(), "p90_working_days": self.p90_working(),
             "median_calendar_days": self.median_calendar(), "p90_calendar_days": self.p90_calendar(),
             "statuses": dict(self.statuses), "types": dict(self.types), "fields": dict(self.fields),
@@ -125,6 +160,7 @@ class Stats:
     by: dict[str, dict[str, Group]]  # dimension -> value -> group
     rankings: list[Ranked]
     min_sample: int
+    now: datetime | None = None  # the build's now: every figure is as of then (数据截至)
 
     def groups(self, dimension: str) -> list[Group]:
         """Groups of one dimension, largest first (years in order)."""
@@ -154,22 +190,42 @@ def stats(cases_iterable: Iterable[Case], settings: dict) -> Stats:
             if group is None:
                 group = groups[value] = Group(value)
             group.add(case)
+    from .view import build_now
+
+    now = build_now(settings)
+    years = by["year"]
+    for name in partial_periods([y for y in years if y != UNLABELLED], str(now.astimezone(SHANGHAI).year)):
+        years[name].partial = True
     min_sample = setting(settings, "WENZHENG_MIN_RANK_SAMPLE")
     departments = [g for name, g in by["department"].items() if name != UNLABELLED]
-    return Stats(total, by, rank(departments, min_sample), min_sample)
+    return Stats(total, by, rank(departments, min_sample), min_sample, now)
+
+
+def partial_periods(periods: list[str], current: str) -> set[str]:
+    """Periods ("2019", "2019-05") not complete: the one holding now, and the first and last with data.
+
+    The data may start or stop inside its first and last period, so their
+    counts are not a rise or a drop; a period after now does not exist yet.
+    """
+    known = sorted(periods)
+    if not known:
+        return set()
+    return {p for p in (known[0], known[-1], current) if p in known}
 
 
 def rank(groups: list[Group], min_sample: int) -> list[Ranked]:
     """Rank by the Wilson lower bound of the on-time reply rate, so one fast reply never tops the table.
 
-    Groups below ``min_sample`` petitions follow, unranked, largest first.
+    Groups below ``min_sample`` petitions follow, unranked, largest first; the rate and its
+    interval are over the cases whose lateness is decided (``Group.timed_base``).
     """
-    scored = [Ranked(g, *wilson(g.on_time, g.count), rank=None) for g in groups]
+    scored = [Ranked(g, *wilson(g.on_time, g.timed_base), rank=None) for g in groups]
     eligible = sorted((r for r in scored if r.group.count >= min_sample),
                       key=lambda r: (-r.low, -r.group.count, r.group.name))
     for position, item in enumerate(eligible, start=1):
         item.rank = position
-    small = sorted((r for r in scored if r.group.count < min_sample), key=lambda r: (-r.group.count, r.group.name))
+    small = sorted((r for r in scored if r.group.count < min_sample),
+                   key=lambda r: (-r.group.count, r.group.name))
     return eligible + small
 
 
@@ -186,7 +242,8 @@ def reply_rate(cases: Iterable[Case], start: date | datetime | None = None,
                end: date | datetime | None = None) -> str:
     """Share of petitions posted in [start, end) that got a reply, to two decimals ("97.31").
 
-    With neither bound every case counts; with a bound, cases without a
+    Only cases whose source carries reply data count (``Case.reply_known``).
+    With neither bound every such case counts; with a bound, cases without a
     posting time are left out because they cannot be placed in the period.
     """
     start, end = _moment(start), _moment(end)
@@ -197,6 +254,7 @@ def reply_rate(cases: Iterable[Case], start: date | datetime | None = None,
             continue
         if (start and posted < start) or (end and posted >= end):
             continue
-        total += 1
-        replied += bool(case.petition.replies)
+        if case.reply_known:
+            total += 1
+            replied += bool(case.replied)
     return percent(replied, total)

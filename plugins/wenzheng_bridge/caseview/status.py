@@ -1,16 +1,22 @@
-"""Derived status, reply deadline and the three clocks of one case.
+"""Derived status, reply deadline, lateness and the three clocks of one case.
 
 The status is recomputed on every build from the store and the newsroom
 records (DESIGN.md, "Case status and clocks"); it is never stored as truth.
 Precedence, strongest first:
 
 1. the newsroom's last decisive follow-up: 已解决 (resolved), 未解决
-   (unresolved); a later "reopened" cancels both;
-2. a platform state containing 办结: 已解决 (unless the newsroom reopened it);
-3. a published column article naming the case, or a "published" follow-up: 已见报;
-4. a claim, visit, interview, department action or reopening: 跟进中;
-5. a reply from the department: 已回复;
-6. otherwise 逾期未复 past the reply limit, 待回复 within it.
+   (unresolved); a later "reopened" cancels both and makes the case 跟进中,
+   whatever the platform says or an earlier article reported;
+2. the platform's state, when it closes the case (已办结 → 已解决, 不予受理 → 未解决;
+   ``states.platform_status``);
+3. a published column article naming the case, or a "published" follow-up
+   that links one: 已见报;
+4. a claim, visit, interview, department action (or a "published" follow-up
+   without an article): 跟进中;
+5. a reply from the department, or a platform state that says it answered
+   (已办理): 已回复;
+6. a source that carries no reply data for the case: 答复情况不明;
+7. otherwise 逾期未复 past the reply limit (``lateness``), 待回复 within it.
 """
 from __future__ import annotations
 
@@ -20,10 +26,10 @@ from datetime import datetime
 from ..records import FOLLOWUP_KINDS, ArticleRef, FollowUp, Petition
 from .model import Clock
 from .settings import DEFAULT_REPLY_LIMITS, merged
+from .states import platform_status
 from .workdays import WorkCalendar, end_of_day, local_date
 
-ACTIVE_KINDS = ("claimed", "visited", "interviewed", "acted", "reopened")
-CLOSED_STATE = "办结"
+ACTIVE_KINDS = ("claimed", "visited", "interviewed", "acted", "reopened", "published")
 
 
 def reply_limit(petition: Petition, settings: dict) -> int:
@@ -68,37 +74,86 @@ def first_reply_time(petition: Petition) -> datetime | None:
     return min((r.time for r in petition.replies if r.time), default=None)
 
 
+@dataclass
+class Lateness:
+    """The one lateness rule, used by the status, the clocks, the timeline and every figure.
+
+    A reply limit of N working days is kept when the reply comes before the
+    (N+1)-th working day after the posting day begins: a reply on a day off
+    right after the deadline is on time, one on a 调休 working weekend day is
+    not. ``overdue_days`` counts the working days after the deadline day up to
+    the reply (or now while unanswered); ``late`` is None when it cannot be
+    known (no deadline, or a reply whose time the source does not give).
+    """
+
+    overdue_days: int = 0
+    late: bool | None = None
+
+
+def lateness(due: datetime | None, replied: bool, replied_at: datetime | None, now: datetime,
+             calendar: WorkCalendar) -> Lateness:
+    if due is None or (replied and replied_at is None):
+        return Lateness()
+    end = replied_at or now
+    days = calendar.between(local_date(due), local_date(end)) if end > due else 0
+    return Lateness(days, days > 0)
+
+
 def decide(petition: Petition, followups: list[FollowUp], articles: list[ArticleRef],
-           due: datetime | None, now: datetime) -> Verdict:
+           due: datetime | None, now: datetime, late: Lateness | None = None,
+           knows_replies: bool = True, state_map: dict | None = None) -> Verdict:
     """The status and the evidence that put the case there."""
     ordered = sorted(followups, key=lambda f: f.date)
+    closing, reopened = _decisive(ordered)
+    if closing is not None:
+        status = "已解决" if closing.kind == "resolved" else "未解决"
+        return Verdict(status, _followup_evidence(closing), closing.date if status == "已解决" else None)
+    published = [a for a in articles if a.status == "published"]
+    latest = max(published, key=lambda a: (a.date is not None, a.date or now)) if published else None
+    if reopened is not None and not (latest and latest.date and latest.date > reopened.date):
+        return Verdict("跟进中", "重新跟进：" + _followup_evidence(reopened))
+    platform = platform_status(petition.state, state_map)
+    if platform in ("已解决", "未解决") and reopened is None:  # a reopening outlives the platform's closure
+        resolved_at = _closed_time(petition) if platform == "已解决" else None
+        return Verdict(platform, f"平台状态为“{petition.state}”", resolved_at)
+    return _newsroom_verdict(ordered, latest) or _reply_verdict(petition, platform, due, late, knows_replies)
+
+
+def _decisive(ordered: list[FollowUp]) -> tuple[FollowUp | None, FollowUp | None]:
+    """The closing follow-up still standing, or the reopening that cancelled the last one."""
     closing, reopened = None, None
     for item in ordered:
         if item.kind in ("resolved", "unresolved"):
             closing, reopened = item, None
         elif item.kind == "reopened":
             closing, reopened = None, item
-    if closing is not None:
-        status = "已解决" if closing.kind == "resolved" else "未解决"
-        return Verdict(status, _followup_evidence(closing), closing.date if status == "已解决" else None)
-    if CLOSED_STATE in (petition.state or "") and reopened is None:
-        return Verdict("已解决", f"平台状态为“{petition.state}”", _closed_time(petition))
-    published = [a for a in articles if a.status == "published"]
-    if published:
-        latest = max(published, key=lambda a: (a.date is not None, a.date or now))
+    return closing, reopened
+
+
+def _newsroom_verdict(ordered: list[FollowUp], latest: ArticleRef | None) -> Verdict | None:
+    """已见报 from an article (or a follow-up linking one), 跟进中 from the newsroom's work; else None."""
+    if latest is not None:
         return Verdict("已见报", f"见报：《{latest.title}》 {latest.url}".strip())
-    marked = [f for f in ordered if f.kind == "published"]
-    if marked:
-        return Verdict("已见报", _followup_evidence(marked[-1]))
+    linked = [f for f in ordered if f.kind == "published" and f.url]
+    if linked:
+        return Verdict("已见报", _followup_evidence(linked[-1]) + f" {linked[-1].url}")
     active = [f for f in ordered if f.kind in ACTIVE_KINDS]
-    if active:
-        return Verdict("跟进中", _followup_evidence(active[-1]))
+    return Verdict("跟进中", _followup_evidence(active[-1])) if active else None
+
+
+def _reply_verdict(petition: Petition, platform: str | None, due: datetime | None, late: Lateness | None,
+                   knows_replies: bool) -> Verdict:
+    """已回复, 答复情况不明, 逾期未复 or 待回复: what the replies (or their absence) say."""
     if petition.replies:
         return Verdict("已回复", _reply_evidence(petition))
-    if due is not None and now > due:
-        return Verdict("逾期未复", f"答复期限 {due:%Y-%m-%d} 已过，尚无答复")
+    if platform == "已回复":
+        return Verdict("已回复", f"平台状态为“{petition.state}”（来源数据未给出答复内容和时间）")
+    if not knows_replies and platform is None:
+        return Verdict("答复情况不明", f"来源 {petition.source} 的这份数据不含答复信息，无法判断是否已答复")
     if due is None:
         return Verdict("待回复", "尚无答复（留言时间不明，无法计算期限）")
+    if late and late.late:
+        return Verdict("逾期未复", f"答复期限 {due:%Y-%m-%d} 已过，尚无答复")
     return Verdict("待回复", f"尚无答复，答复期限 {due:%Y-%m-%d}")
 
 

@@ -8,7 +8,9 @@ from .. import trust
 from ..records import FOLLOWUP_KINDS, SHANGHAI, NewsroomRecords, Petition, from_iso
 from .model import Case, Clock, Event
 from .settings import DEFAULT_TRENDING, merged, setting
-from .status import clock, deadline, decide, first_reply_time, reply_limit
+from ..sources.settings import FACTS, declared_knows
+from .states import platform_status
+from .status import clock, deadline, decide, first_reply_time, lateness, reply_limit
 from .trending import PlaceRepeats, score
 from ..sources.places import Gazetteer
 from .units import UnitReader, reply_addressee
@@ -46,6 +48,18 @@ class CaseBuilder:
         self._limits: dict[tuple[str, str], int] = {}  # (board, type) -> working days
         self.units = UnitReader(setting(settings, "WENZHENG_UNIT_ALIASES"),
                                 Gazetteer(setting(settings, "WENZHENG_GAZETTEER")))
+        self.sources = {s["name"]: s for s in settings.get("WENZHENG_SOURCES") or []
+                        if isinstance(s, dict) and "name" in s}
+        self._declared = {name: declared_knows(config) for name, config in self.sources.items()}
+
+    def knows(self, petition: Petition) -> frozenset:
+        """What the petition's source carries for it: declared per source, narrowed per file at pull."""
+        facts = self._declared.get(petition.source, frozenset(FACTS))
+        detected = petition.extra.get("knows") if petition.extra else None
+        return facts & frozenset(detected) if detected is not None else facts
+
+    def state_map(self, petition: Petition) -> dict:
+        return (self.sources.get(petition.source) or {}).get("state_map") or {}
 
     def reply_limit(self, petition: Petition) -> int:
         """``status.reply_limit``, worked out once per board and type of a build."""
@@ -60,37 +74,41 @@ class CaseBuilder:
         petition = trust.prepare_petition(raw, self.settings)
         followups = sorted(self.records.followups.get(raw.key, []), key=lambda f: f.date)
         articles = list(self.records.articles.get(raw.key, []))
+        knows = self.knows(petition)
+        state_map = self.state_map(petition)
+        platform = platform_status(petition.state, state_map)
+        replied = bool(petition.replies) or platform in ("已回复", "已解决")
+        # A source without reply data cannot say nobody replied: no deadline, no clock, no denominator.
+        reply_known = replied or "replies" in knows or platform is not None
         limit = self.reply_limit(petition)
-        due = deadline(petition, limit, self.calendar)
-        replied_at = first_reply_time(petition)
-        verdict = decide(petition, followups, articles, due, self.now)
+        due = deadline(petition, limit, self.calendar) if reply_known else None
+        replied_at = first_reply_time(petition) if "reply_times" in knows else None
+        late = lateness(due, replied, replied_at, self.now, self.calendar)
+        verdict = decide(petition, followups, articles, due, self.now, late, "replies" in knows, state_map)
         unit, unit_how = self.units.replying_unit(petition)
-        overdue = self._overdue_days(due, replied_at, bool(petition.replies))
+        inferred = (petition.extra or {}).get("inferred") or {}
         case = Case(
             petition=petition, status=verdict.status, evidence=verdict.evidence,
             unit=unit, unit_source=unit_how, addressed_to=reply_addressee(petition.replies),
             department=petition.department or unit, deadline=due, reply_limit=limit,
-            overdue_days=overdue, followups=followups, articles=articles,
-            public=public, gate_reason=gate_reason,
+            overdue_days=late.overdue_days, followups=followups, articles=articles,
+            public=public, gate_reason=gate_reason, knows=knows, replied=replied,
+            reply_known=reply_known, late=late.late, platform_state=petition.state,
+            type_inferred=bool(inferred.get("type")) if isinstance(inferred, dict) else "type" in inferred,
         )
-        case.clocks = self._clocks(petition, replied_at, followups, verdict.resolved_at, verdict.status)
-        case.timeline = self._timeline(petition, case, replied_at, verdict.resolved_at)
-        case.score, case.score_parts = score(petition, overdue, self.repeats.count(petition),
+        case.clocks = self._clocks(petition, replied_at, followups, verdict.resolved_at, case)
+        if case.clocks["reply"].running:
+            case.as_of = local_date(self.now)
+        case.timeline = self._timeline(petition, case, verdict)
+        case.score, case.score_parts = score(petition, late.overdue_days, self.repeats.count(petition),
                                              self.now, self.weights)
         return case
 
-    def _overdue_days(self, due: datetime | None, replied_at: datetime | None, replied: bool) -> int:
-        """Working days past the limit: until the reply, or until now while unanswered."""
-        if due is None or (replied and replied_at is None):
-            return 0
-        end = replied_at or self.now
-        return self.calendar.between(local_date(due), local_date(end)) if end > due else 0
-
-    def _clocks(self, petition: Petition, replied_at, followups, resolved_at, status) -> dict:
+    def _clocks(self, petition: Petition, replied_at, followups, resolved_at, case: Case) -> dict:
         """Post to reply, reply to first follow-up, post to resolution (empty when unknown)."""
         first_followup = followups[0].date if followups else None
-        reply_unknown = bool(petition.replies) and replied_at is None
-        resolution_unknown = status == "未解决" or (status == "已解决" and resolved_at is None)
+        reply_unknown = not case.reply_known or (case.replied and replied_at is None)
+        resolution_unknown = case.status == "未解决" or (case.status == "已解决" and resolved_at is None)
         return {
             "reply": Clock() if reply_unknown else clock(petition.posted, replied_at, self.now, self.calendar),
             "followup": clock(replied_at, first_followup, self.now, self.calendar)
@@ -99,7 +117,7 @@ class CaseBuilder:
             else clock(petition.posted, resolved_at, self.now, self.calendar),
         }
 
-    def _timeline(self, petition: Petition, case: Case, replied_at, resolved_at) -> list[Event]:
+    def _timeline(self, petition: Petition, case: Case, verdict) -> list[Event]:
         events: list[Event] = []
         if petition.posted:
             events.append(Event("posted", petition.posted, "网友留言", who=petition.author, text=petition.title,
@@ -108,21 +126,24 @@ class CaseBuilder:
             if reply.time:
                 kind, label = ("reply", "部门答复") if reply.final else ("interim_reply", "阶段性答复")
                 events.append(Event(kind, reply.time, label, who=reply.unit or case.unit, text=reply.text))
-        if case.deadline and case.deadline < self.now and (replied_at is None or replied_at > case.deadline):
+        if case.late:  # the one lateness rule: never a missed deadline the data cannot show
             events.append(Event("deadline", case.deadline, "超过答复期限",
                                 text=f"{case.reply_limit} 个工作日内未答复"))
         for item in case.followups:
             # Public: the kind and the date; a note only when marked public; no reporter's name.
+            local = item.date.astimezone(SHANGHAI)
             events.append(Event(item.kind, item.date, FOLLOWUP_KINDS.get(item.kind, item.kind),
                                 text=item.public_note,
-                                url=item.url if item.public or item.kind == "published" else ""))
+                                url=item.url if item.public or item.kind == "published" else "",
+                                date_only=(local.hour, local.minute, local.second) == (0, 0, 0)))
         for article in case.articles:
             if article.status == "published" and article.date:
                 events.append(Event("published", article.date, "已见报", text=article.title, url=article.url))
-        if resolved_at and "办结" in (petition.state or ""):
-            events.append(Event("resolved", resolved_at, "平台办结", text=petition.state))
+        if verdict.resolved_at and case.status == "已解决" and verdict.evidence.startswith("平台状态"):
+            events.append(Event("resolved", verdict.resolved_at, "平台办结", text=petition.state))
         gone = from_iso(petition.seen.get("gone_since")) if petition.seen else None
         if gone:
             events.append(Event("gone", gone, "原帖已从平台消失"))
-        events.sort(key=lambda e: e.time)
+        # A record with a date only happened some time that day: after the day's timed events.
+        events.sort(key=lambda e: e.order)
         return events

@@ -1,4 +1,4 @@
-"""The newsroom's commands: budget, claim, followup, draft, drafts, takedown, restore, clear.
+"""The newsroom's commands: budget, claim, unclaim, followup, draft, drafts, takedown, restore, clear.
 
 Commands that record a decision append one line to the case's plain-text
 record under content/newsroom/ (see newsroom/records.py); a hand edit works the same.
@@ -14,7 +14,7 @@ from rich.console import Console
 
 from . import Command
 from ..errors import WenzhengError
-from ..records import FOLLOWUP_KINDS, NewsroomRecords
+from ..records import FOLLOWUP_KINDS, SHANGHAI, NewsroomRecords
 from ..sources.common import parse_datetime
 from ..newsroom import records as nr
 
@@ -30,7 +30,7 @@ def _guarded(run):
         try:
             return run(args, settings)
         except (CommandError, nr.RecordError, FileNotFoundError) as error:
-            Console(stderr=True).print(f"[red]错误[/red] {error}", highlight=False)
+            Console(stderr=True, soft_wrap=True).print(f"[red]错误[/red] {error}", highlight=False)
             return 2
 
     return wrapper
@@ -46,6 +46,8 @@ class Newsroom:
     now: datetime
 
     def case(self, key: str):
+        if key in self.records.broken:
+            raise CommandError(f"案件 {key} 的编辑部记录有误，请先改正：{self.records.broken[key]}")
         return next(c for c in self.cases if c.key == key)
 
 
@@ -59,16 +61,29 @@ def load_index(settings: dict) -> nr.CaseIndex:
     return nr.CaseIndex.from_settings(settings)
 
 
+def warn_broken(records: NewsroomRecords) -> None:
+    """Name each record file the desk could not read; its case is left out, the rest goes on."""
+    for key, problem in records.broken.items():
+        Console(stderr=True, soft_wrap=True).print(f"[yellow]警告[/yellow] {problem}\n  案件 {key} 的编辑部记录有误，本次略过该案件；"
+                                   "其余照常（正式构建仍会因此停止，请改正）。", highlight=False)
+
+
+def lenient_records(settings: dict, index: nr.CaseIndex | None = None, **kwargs) -> NewsroomRecords:
+    records = nr.load(settings, index=index, lenient=True, **kwargs)
+    warn_broken(records)
+    return records
+
+
 def load_newsroom(settings: dict) -> Newsroom:
     from ..caseview.view import cases
     from ..store import Store
     from ..newsroom.articles import read_articles
 
     index = load_index(settings)
-    records = nr.load(settings, articles=read_articles(settings), index=index)
+    records = lenient_records(settings, index, articles=read_articles(settings))
     now = _now(settings)
     with Store.open(settings["WENZHENG_STORE"], readonly=True) as store:
-        views = list(cases(store, settings, records=records, now=now))
+        views = [case for case in cases(store, settings, records=records, now=now) if case.key not in records.broken]
     return Newsroom(index, records, views, now)
 
 
@@ -89,36 +104,54 @@ def _date(text: str | None, settings: dict) -> datetime:
 
 
 def _record(settings: dict, args, kind: str, who: str = "", note: str = "", url: str = "",
-            public: bool = False, key: str = "") -> int:
+            public: bool = False, key: str = "", due: datetime | None = None) -> int:
     key = key or resolve(load_index(settings), args.case)
     entry = nr.Entry(case=key, kind=kind, date=_date(getattr(args, "date", None), settings),
-                     who=who, note=note, url=url, public=public)
+                     who=who, note=note, url=url, public=public, due=due)
     path = nr.append(settings, entry)
     Console().print(f"已记录：{key} · {nr.ALL_KINDS[kind]} · {nr.format_line(entry)}\n文件：{path}", highlight=False)
     return 0
 
 
 def _case_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("case", help="案件编号，如 tipdm-2549（来源内唯一时可只写 2549）")
-    parser.add_argument("--date", help="日期，如 2026-11-20 或 2026-11-20 14:30（默认现在）")
+    parser.add_argument("case", metavar="案件", help="案件编号，如 tipdm-2549（来源内唯一时可只写 2549）")
+    parser.add_argument("--date", metavar="日期", help="日期，如 2026-11-20 或 2026-11-20 14:30（默认现在）")
 
 
-# -- claim / followup / takedown / clear ------------------------------------------------------
+def _record_of(settings: dict, key: str) -> list:
+    """The case's follow-ups as recorded; a broken record file stops the command naming it."""
+    records = nr.load(settings, lenient=True)
+    if key in records.broken:
+        raise CommandError(f"案件 {key} 的编辑部记录有误，请先改正：{records.broken[key]}")
+    return records.followups.get(key, [])
+
+
+# -- claim / unclaim / followup / takedown / clear --------------------------------------------
+FOLLOWUP_CHOICES = tuple(k for k in FOLLOWUP_KINDS if k not in ("claimed", "unclaimed"))
+
+
 def _claim_arguments(parser) -> None:
     _case_argument(parser)
-    parser.add_argument("--reporter", required=True, help="认领的记者")
-    parser.add_argument("--note", default="", help="备注")
+    parser.add_argument("--reporter", required=True, metavar="记者", help="认领的记者")
+    parser.add_argument("--note", default="", metavar="备注", help="备注")
+    parser.add_argument("--take", action="store_true", help="案件已由别人认领时，改由本人接手（记录中写明原认领人）")
+
+
+def _unclaim_arguments(parser) -> None:
+    _case_argument(parser)
+    parser.add_argument("--who", default="", metavar="人员", help="撤销认领的记者或编辑（默认为当前认领人）")
+    parser.add_argument("--note", default="", metavar="备注", help="原因")
 
 
 def _followup_arguments(parser) -> None:
     _case_argument(parser)
-    kinds = "、".join(f"{k}（{v}）" for k, v in FOLLOWUP_KINDS.items())
-    parser.add_argument("--kind", required=True, help=f"跟进类型：{kinds}")
-    parser.add_argument("--note", required=True, help="发生了什么（默认仅编辑部内部可见）")
+    parser.add_argument("--kind", required=True, metavar="类型", help=f"跟进类型：{nr.kind_choices(FOLLOWUP_CHOICES)}")
+    parser.add_argument("--note", required=True, metavar="备注", help="发生了什么（默认仅编辑部内部可见）")
     parser.add_argument("--public", action="store_true",
                         help="备注可以在公开网站上显示（记录中写作“公开：备注”）；否则读者只看到类型和日期")
-    parser.add_argument("--who", default="", help="记者或编辑（不会出现在公开网站上）")
-    parser.add_argument("--url", default="", help="相关链接；--kind published 必须写见报文章的链接")
+    parser.add_argument("--who", default="", metavar="人员", help="记者或编辑（不会出现在公开网站上）")
+    parser.add_argument("--url", default="", metavar="链接", help="相关链接；见报（published）必须写见报文章的链接")
+    parser.add_argument("--due", default="", metavar="期限", help="下一步的期限，如 2026-12-05（选题单按期限排序，逾期的排在最前）")
 
 
 def _decision_arguments(action: str, reason_required: bool = True):
@@ -126,33 +159,72 @@ def _decision_arguments(action: str, reason_required: bool = True):
 
     def add(parser) -> None:
         _case_argument(parser)
-        parser.add_argument("--reason", required=reason_required, default="",
+        parser.add_argument("--reason", required=reason_required, default="", metavar="理由",
                             help=f"{action}的理由（记录在案，供审核）")
-        parser.add_argument("--who", default="编辑部", help=f"决定{action}的编辑")
+        parser.add_argument("--who", default="编辑部", metavar="人员", help=f"决定{action}的编辑")
 
     return add
 
 
 def _clear_arguments(parser) -> None:
     _case_argument(parser)
-    parser.add_argument("--who", default="编辑部", help="审核通过的编辑")
-    parser.add_argument("--note", default="", help="审核意见")
+    parser.add_argument("--who", default="编辑部", metavar="人员", help="审核通过的编辑")
+    parser.add_argument("--note", default="", metavar="备注", help="审核意见")
 
 
 @_guarded
 def _claim(args, settings) -> int:
-    return _record(settings, args, "claimed", who=args.reporter, note=args.note)
+    key = resolve(load_index(settings), args.case)
+    reporter = args.reporter.strip()
+    if not reporter:
+        raise CommandError("--reporter：请写明认领的记者")
+    current = nr.holder(_record_of(settings, key))
+    note = args.note
+    if current is not None and current.who == reporter:
+        Console().print(f"案件 {key} 已由 {reporter} 于 {current.date.astimezone(SHANGHAI):%Y-%m-%d} 认领，无需重复认领。",
+                        highlight=False)
+        return 0
+    if current is not None:
+        since = f"{current.who} 于 {current.date.astimezone(SHANGHAI):%Y-%m-%d} 认领"
+        if not args.take:
+            raise CommandError(f"案件 {key} 已由 {since}，未改动。如需改由 {reporter} 接手，"
+                               f"请加 --take（记录中会写明原认领人），或先 wenzheng unclaim {key}")
+        note = f"接手（原认领：{current.who}）" + (f"；{note}" if note else "")
+        Console(stderr=True).print(f"[yellow]注意[/yellow] 案件 {key} 原由 {since}，现改由 {reporter} 接手。",
+                                   highlight=False)
+    return _record(settings, args, "claimed", who=reporter, note=note, key=key)
+
+
+@_guarded
+def _unclaim(args, settings) -> int:
+    key = resolve(load_index(settings), args.case)
+    current = nr.holder(_record_of(settings, key))
+    if current is None:
+        raise CommandError(f"案件 {key} 目前没有人认领，无需撤销")
+    return _record(settings, args, "unclaimed", who=args.who or current.who,
+                   note=args.note or f"撤销 {current.who} 的认领", key=key)
+
+
+def _due(text: str, settings: dict) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return parse_datetime(text)
+    except ValueError:
+        raise CommandError(f"--due：无法识别的日期 {text!r}（应为 2026-12-05）") from None
 
 
 @_guarded
 def _followup(args, settings) -> int:
-    kind = {label: key for key, label in FOLLOWUP_KINDS.items()}.get(args.kind, args.kind)
-    if kind not in FOLLOWUP_KINDS:
-        raise CommandError(f"--kind：未知的跟进类型 {args.kind!r}（可用：{'、'.join(FOLLOWUP_KINDS)}）")
+    kind = nr.kind_key(args.kind)
+    if kind not in FOLLOWUP_CHOICES:
+        hint = "（认领请用 wenzheng claim，撤销认领请用 wenzheng unclaim）" if kind in ("claimed", "unclaimed") else ""
+        raise CommandError(f"--kind：未知的跟进类型 {args.kind!r}{hint}（可用：{nr.kind_choices(FOLLOWUP_CHOICES)}）")
     if kind == "published" and not args.url.strip():
         raise CommandError("--kind published 必须用 --url 写明见报文章的链接（如 /column/文章别名/）；"
                            "没有文章的案件不能标为“已见报”")
-    return _record(settings, args, kind, who=args.who, note=args.note, url=args.url, public=args.public)
+    due = _due(args.due, settings)
+    return _record(settings, args, kind, who=args.who, note=args.note, url=args.url, public=args.public, due=due)
 
 
 @_guarded
@@ -165,7 +237,7 @@ def _takedown(args, settings) -> int:
 @_guarded
 def _restore(args, settings) -> int:
     key = resolve(load_index(settings), args.case)
-    records = nr.load(settings)
+    records = lenient_records(settings)
     if key not in records.takedowns:
         raise CommandError(f"案件 {key} 目前没有被撤下，无需恢复")
     code = _record(settings, args, "restored", who=args.who, note=args.reason, key=key)
@@ -178,7 +250,7 @@ def _restore(args, settings) -> int:
 def _clear(args, settings) -> int:
     key = resolve(load_index(settings), args.case)
     code = _record(settings, args, "cleared", who=args.who, note=args.note, key=key)
-    records = nr.load(settings)
+    records = lenient_records(settings)
     if key in records.takedowns:
         Console().print(f"[yellow]注意[/yellow] 案件 {key} 已被撤下（{records.takedowns[key]}）：撤下优先于审核通过，"
                         f"案件仍不公开。如需恢复公开，请运行 wenzheng restore {key} --reason 理由", highlight=False)
@@ -190,37 +262,39 @@ def _clear(args, settings) -> int:
 # -- budget -----------------------------------------------------------------------------------
 def _budget_arguments(parser) -> None:
     for name, label in (("board", "板块"), ("department", "部门"), ("type", "类型（建议/咨询/举报/诉求）"),
-                        ("field", "领域"), ("status", "状态（如 逾期未复）")):
-        parser.add_argument(f"--{name}", default="", help=f"只看这个{label}")
-    parser.add_argument("--since", default="", help="留言日期从（如 2019-01-01）")
-    parser.add_argument("--until", default="", help="留言日期到（含当天）")
-    parser.add_argument("--size", type=int, default=0, help="每栏条数（默认 WENZHENG_BUDGET_SIZE）")
-    parser.add_argument("--csv", default="budget.csv", help="CSV 文件路径（默认 budget.csv；写 - 则不写）")
+                        ("field", "领域"), ("status", "状态（如 逾期未复）"), ("reporter", "记者认领的案件")):
+        parser.add_argument(f"--{name}", default="", metavar=label[:2], help=f"只看{label}（写错时列出可用的值）")
+    parser.add_argument("--since", default="", metavar="日期", help="留言日期从（含当天，如 2019-01-01）")
+    parser.add_argument("--until", default="", metavar="日期", help="留言日期到（含当天，与 stats --to 相同）")
+    parser.add_argument("--size", type=int, default=0, metavar="条数", help="每栏条数（默认 WENZHENG_BUDGET_SIZE）")
+    parser.add_argument("--csv", default="budget.csv", metavar="文件", help="CSV 文件路径（默认 budget.csv；写 - 则不写）")
 
 
 @_guarded
 def _budget(args, settings) -> int:
-    from ..urls import case_url
-    from ..newsroom.budget import Filters, make_budget, print_budget, write_csv
+    from ..newsroom.budget import FilterError, Filters, case_link, make_budget, print_budget, store_growth, write_csv
 
+    if args.size < 0:
+        raise CommandError("--size 应为正整数")
     try:
         filters = Filters.parse(board=args.board, department=args.department, type=args.type, field=args.field,
-                                status=args.status, since=args.since, until=args.until)
-    except ValueError as error:
+                                status=args.status, reporter=args.reporter, since=args.since, until=args.until)
+        newsroom = load_newsroom(settings)
+        budget = make_budget(newsroom.cases, settings, newsroom.now, filters, size=args.size or None,
+                             **store_growth(settings))
+    except FilterError as error:
         raise CommandError(str(error)) from None
-    newsroom = load_newsroom(settings)
-    budget = make_budget(newsroom.cases, settings, newsroom.now, filters, size=args.size or None)
     print_budget(budget, Console())
     if args.csv != "-":
-        write_csv(budget, args.csv, case_url)
+        write_csv(budget, args.csv, case_link(settings))
         Console().print(f"CSV 已写入：{Path(args.csv).resolve()}", highlight=False)
     return 0
 
 
 # -- drafts -----------------------------------------------------------------------------------
 def _draft_arguments(parser) -> None:
-    parser.add_argument("cases", nargs="+", help="案件编号；多个案件写进同一篇稿件")
-    parser.add_argument("--topic", default="", help="话题名称（多个案件时用作标题）")
+    parser.add_argument("cases", nargs="+", metavar="案件", help="案件编号；多个案件写进同一篇稿件")
+    parser.add_argument("--topic", default="", metavar="话题", help="话题名称（多个案件时用作标题）")
 
 
 def _drafts_arguments(parser) -> None:
@@ -284,9 +358,30 @@ def _drafts(args, settings) -> int:
     return 0
 
 
-BUDGET = Command("生成选题单：正在升温、新近解决、逾期待追、热点话题、认领跟进中（终端表格 + CSV）", _budget_arguments, _budget)
-CLAIM = Command("记者认领案件（写入 content/newsroom/ 下的记录）", _claim_arguments, _claim)
-FOLLOWUP = Command("记录跟进：走访、采访、见报（须附文章链接）、部门处理、解决、未解决、重新跟进",
+@_guarded
+def _check(args, settings) -> int:
+    from ..newsroom.articles import read_articles
+    from ..newsroom.review import check_articles
+
+    published, problems = check_articles(settings, read_articles(settings))
+    if problems:
+        err = Console(stderr=True, soft_wrap=True)
+        err.print(f"[red]不能发布[/red]：{len(published)} 篇已发布的文章中发现 {len(problems)} 个问题：", highlight=False)
+        for problem in problems:
+            err.print(f"  - {problem}", highlight=False)
+        err.print("改正后再运行 wenzheng check；或把文章改回 Status: draft。", highlight=False)
+        return 2
+    Console().print(f"检查通过：{len(published)} 篇已发布的文章没有占位文字、待审案件或未打码的个人信息。", highlight=False)
+    return 0
+
+
+CHECK = Command("发布前检查已发布的专栏文章：占位文字、未经审核的案件、未打码的个人信息（make publish 先运行）",
+                lambda parser: None, _check)
+BUDGET = Command("生成选题单：认领跟进中、正在升温、新近解决、逾期待追、待回访（终端表格 + CSV）", _budget_arguments, _budget)
+CLAIM = Command("记者认领案件（写入 content/newsroom/ 下的记录；已由别人认领时须加 --take 接手）",
+                _claim_arguments, _claim)
+UNCLAIM = Command("撤销认领（记录中留下一行撤销记录）", _unclaim_arguments, _unclaim)
+FOLLOWUP = Command("记录跟进：走访、采访、见报（须附文章链接）、部门处理、解决、未解决、重新打开；--due 定下一步期限",
                    _followup_arguments, _followup)
 DRAFT = Command("为指定案件生成稿件草稿（多个案件合为一篇）", _draft_arguments, _draft)
 DRAFTS = Command("按选题单自动生成前 N 篇稿件草稿", _drafts_arguments, _drafts)

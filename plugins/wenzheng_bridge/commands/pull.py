@@ -16,7 +16,7 @@ OUTCOMES = {"new": "新增", "updated": "更新", "unchanged": "未变", "failed
 
 
 def _pull_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--source", help="只拉取这个来源")
+    parser.add_argument("--source", metavar="来源", help="只拉取这个来源")
 
 
 def _pull(args, settings) -> int:

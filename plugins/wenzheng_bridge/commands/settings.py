@@ -5,10 +5,16 @@ from rich.console import Console
 from rich.table import Table
 
 from . import Command
+from .settings_labels import label
 from ..config import REQUIRED
 from ..settings import all_options
 from ..sources import KINDS, adapter_class
 from ..sources.settings import COMMON_OPTIONS
+
+
+#: Python type names as the settings table shows them.
+TYPE_NAMES = {"str": "文字", "int": "整数", "float": "数字", "bool": "是/否", "list": "列表", "dict": "字典",
+              "tuple": "列表", "NoneType": "空"}
 
 
 def _table(title: str, options: dict, current: dict | None = None) -> Table:
@@ -18,7 +24,8 @@ def _table(title: str, options: dict, current: dict | None = None) -> Table:
     for name, option in options.items():
         types = option.type if isinstance(option.type, tuple) else (option.type,)
         default = "（必填）" if option.default is REQUIRED else repr(option.default)
-        table.add_row(name, " | ".join(t.__name__ for t in types), default, option.doc)
+        table.add_row(name, " 或 ".join(TYPE_NAMES.get(t.__name__, t.__name__) for t in types), default,
+                      label(name, option.doc))
     return table
 
 

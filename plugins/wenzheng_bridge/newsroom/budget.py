@@ -1,10 +1,22 @@
 """The story budget (选题单): what reporters should look at this morning, and why.
 
-Sections, each ranked: trending now, newly resolved, overdue and worth
-pressing, hot topics, claimed and in progress. Every line says why it ranks
-(the score's parts, working days overdue, its topic, who claimed it). Gated
-cases (举报, not cleared, taken down) stay in the budget, marked: the budget is
-for the newsroom only, never part of ``make publish``.
+Five sections, each answering one question, and a case appears in at most one
+(the first whose question it answers, in this order):
+
+- 认领跟进中: who holds it, the last step, the next step and its due date
+  (overdue next steps first);
+- 正在升温: engagement growing between pulls (likes, dislikes, views,
+  replies, from the store's counter history), repeated complaints about the
+  same place, a topic gaining posts;
+- 新近解决: resolved lately, to report back;
+- 逾期待追: longest overdue, weighted by public interest;
+- 待回访: 未解决, or resolved long ago with no visit since;
+- 不公开待处理: gated cases none of the above took, so an editor still sees
+  every case waiting for a clearance or kept down.
+
+Every reason is one plain sentence an editor can check against the case page.
+Gated cases (举报, not cleared, taken down) stay in the budget, marked: the
+budget is for the newsroom only, never part of ``make publish``.
 
 One ``Budget`` feeds three outputs: the terminal table and CSV of ``wenzheng
 budget``, and the newsroom-only page written during ``make html``.
@@ -13,31 +25,64 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Iterable
 
-from ..caseview.model import Case
+from ..caseview.model import STATUSES, Case
 from ..caseview.settings import DEFAULT_TRENDING, merged
-from ..caseview.status import ACTIVE_KINDS
-from ..records import SHANGHAI
+from ..caseview.trending import PlaceRepeats
+from ..records import FOLLOWUP_KINDS, SHANGHAI
 from ..sources.common import parse_datetime
-from ..urls import case_url
+from ..trust.sanitize import spreadsheet_cell
+from ..urls import absolute, case_url
+from .records import holder, next_due
 
-#: Section key -> heading, in display order.
+#: Section key -> heading, in display order (also the order a case is placed in).
 SECTIONS = {
+    "claimed": "认领跟进中",
     "trending": "正在升温",
     "resolved": "新近解决",
     "overdue": "逾期待追",
-    "topics": "热点话题",
-    "claimed": "认领跟进中",
+    "revisit": "待回访",
+    "hidden": "不公开待处理",
 }
-CLOSED = ("已解决", "未解决")
-CLOSED_KINDS = ("resolved", "unresolved")
-#: Score parts as the desk reads them.
-PART_LABELS = {"likes": "点赞", "replies": "跟帖", "views": "浏览", "overdue": "逾期", "repeat_place": "同地点重复投诉"}
-#: Cases of one topic listed in the topics section.
+QUESTIONS = {
+    "claimed": "谁在跟、做到哪一步、下一步何时到期",
+    "trending": "两次拉取之间关注度在上升的留言",
+    "resolved": "最近解决、可以回头报道的",
+    "overdue": "逾期最久、关注度最高、值得追问的",
+    "revisit": "未解决，或解决已久而从未回访的",
+    "hidden": "未列入以上各栏、不能公开的案件（举报、待审、撤下）：等编辑审核或决定",
+}
+#: Days after which a resolution is no longer news (新近解决) ...
+RECENT_DAYS = 30
+#: ... and after which a resolution nobody went back to needs a 回访.
+REVISIT_DAYS = 90
+#: A place counts as repeating from its second complaint within the window (the sample never reaches a third).
+REPEAT_MIN = 2
+#: Window of "recent" for repeats and topic growth, days.
+FRESH_DAYS = 30
+#: Kinds that count as going back to a case after its resolution.
+VISIT_KINDS = ("visited", "interviewed", "published", "reopened")
+#: Counters as the desk reads them, with their weight in the growth score.
+COUNTER_LABELS = {"likes": "点赞", "dislikes": "点踩", "reply_count": "跟帖", "views": "浏览"}
+GROWTH_WEIGHTS = {"likes": 1.0, "dislikes": 1.0, "reply_count": 5.0, "views": 0.01}
+#: Cases of one topic listed on the page.
 TOPIC_CASES = 5
+
+
+def number(value: int | float) -> str:
+    return f"{value:,.0f}"
+
+
+def local_day(value: datetime | None) -> str:
+    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d") if value else ""
+
+
+class FilterError(ValueError):
+    """A filter value the budget cannot use: names it and lists the valid ones."""
 
 
 @dataclass
@@ -49,37 +94,63 @@ class Filters:
     type: str = ""
     field: str = ""
     status: str = ""
+    reporter: str = ""
     since: date | None = None  # posted on or after
-    until: date | None = None  # posted on or before
+    until: date | None = None  # posted on or before (inclusive, like ``stats --to``)
 
     @classmethod
     def parse(cls, **values) -> "Filters":
-        """From command-line strings; dates as 2019-01-01. Raises ValueError naming the field."""
+        """From command-line strings; dates as 2019-01-01. Raises FilterError naming the field."""
         for name in ("since", "until"):
             text = values.get(name)
             if isinstance(text, str) and text:
                 try:
                     values[name] = parse_datetime(text).date()
                 except ValueError:
-                    raise ValueError(f"筛选条件 --{name}：无法识别的日期 {text!r}（应为 2019-01-01）") from None
-        return cls(**{k: v or cls.__dataclass_fields__[k].default for k, v in values.items()})
+                    raise FilterError(f"筛选条件 --{name}：无法识别的日期 {text!r}（应为 2019-01-01）") from None
+        made = cls(**{k: v or cls.__dataclass_fields__[k].default for k, v in values.items()})
+        if made.since and made.until and made.since > made.until:
+            raise FilterError(f"筛选条件 --since {made.since} 晚于 --until {made.until}：日期范围颠倒了")
+        return made
+
+    def check(self, cases: list[Case]) -> None:
+        """Refuse a value no case has (a typo gives an empty budget otherwise), listing the valid ones."""
+        def known(name: str, label: str, values: Iterable[str]) -> None:
+            wanted = getattr(self, name)
+            valid = list(dict.fromkeys(v for v in values if v))
+            valid = valid if name == "status" else sorted(valid)  # statuses keep their display order
+            if wanted and wanted not in valid:
+                shown = "、".join(valid[:40]) + ("……" if len(valid) > 40 else "")
+                raise FilterError(f"筛选条件 --{name}：没有{label} {wanted!r}（可用：{shown or '无'}）")
+
+        known("board", "板块", (c.petition.board for c in cases))
+        known("type", "类型", (c.petition.type for c in cases))
+        known("field", "领域", (c.petition.field for c in cases))
+        known("status", "状态", STATUSES)
+        known("reporter", "认领记者", (f.who for c in cases for f in c.followups if f.kind == "claimed"))
+        if self.department and not any(self.department in (c.department, c.petition.department, c.unit) for c in cases):
+            departments = sorted({c.department for c in cases if c.department})
+            raise FilterError(f"筛选条件 --department：没有部门 {self.department!r}"
+                              f"（可用：{'、'.join(departments[:40])}{'……' if len(departments) > 40 else ''}）")
 
     def match(self, case: Case) -> bool:
         p = case.petition
         posted = p.posted.astimezone(SHANGHAI).date() if p.posted else None
+        claim = holder(case.followups) if self.reporter else None
         return all((
             not self.board or p.board == self.board,
             not self.department or self.department in (case.department, p.department, case.unit),
             not self.type or p.type == self.type,
             not self.field or p.field == self.field,
             not self.status or case.status == self.status,
+            not self.reporter or (claim is not None and claim.who == self.reporter),
             not self.since or (posted is not None and posted >= self.since),
             not self.until or (posted is not None and posted <= self.until),
         ))
 
     def describe(self) -> str:
         labels = {"board": "板块", "department": "部门", "type": "类型", "field": "领域", "status": "状态",
-                  "since": "起", "until": "止"}
+                  "reporter": "记者", "since": "起", "until": "止"}
         parts = [f"{labels[k]}：{v}" for k, v in self.__dict__.items() if v]
         return "；".join(parts) or "全部案件"
 
@@ -92,8 +163,12 @@ class Line:
     rank: int
     case: Case
     reasons: list[str]
-    topic: str = ""  # topic label, in the topics section
+    topic: str = ""  # the case's hot topic, if any
     age_days: int = 0
+    reporter: str = ""  # who holds the case
+    last_step: str = ""  # the latest follow-up, as "2020-01-20 实地走访"
+    due: datetime | None = None  # the next step's due date
+    overdue_step: bool = False  # the next step is past due
 
     @property
     def gated(self) -> bool:
@@ -106,7 +181,7 @@ class Budget:
     filters: Filters
     total: int  # cases after filtering
     sections: dict[str, list[Line]] = field(default_factory=dict)
-    #: Every hot topic among the filtered cases: (label, members by score), hottest first.
+    #: Every hot topic among the filtered cases: (label, members by interest), hottest first.
     topics: list[tuple[str, list[Case]]] = field(default_factory=list)
 
     def lines(self) -> Iterable[Line]:
@@ -114,66 +189,66 @@ class Budget:
             yield from lines
 
 
-# -- reasons -------------------------------------------------------------------------
-def score_reason(case: Case) -> str:
-    """The score's parts, e.g. "热度 0.0213 = (1 + 点赞 9 + 逾期 30) × 时效 0.0005"."""
-    parts = [f"{PART_LABELS.get(name, name)} {value:g}" for name, value in case.score_parts.items()
-             if name in PART_LABELS and value]
-    decay = case.score_parts.get("decay")
-    formula = " + ".join(["1", *parts])
-    return f"热度 {case.score:.4g} = ({formula})" + (f" × 时效 {decay:.2g}" if decay is not None else "")
-
-
-def reasons(case: Case, settings: dict, topic: str = "", topic_size: int = 0) -> list[str]:
+# -- what the desk measures ------------------------------------------------------------
+def interest(case: Case) -> float:
+    """Public interest: what residents themselves did (likes, dislikes, replies, views)."""
     p = case.petition
-    found = [score_reason(case)]
-    if case.overdue_days:
-        found.append(f"逾期 {case.overdue_days} 个工作日" + ("（至今未复）" if not p.replies else "（答复迟到）"))
-    weight = merged(settings, "WENZHENG_TRENDING", DEFAULT_TRENDING)["repeat_place"]
-    if weight and case.score_parts.get("repeat_place"):
-        found.append(f"同一地点此前已有 {round(case.score_parts['repeat_place'] / weight)} 条留言")
-    if topic:
-        found.append(f"属于话题“{topic}”（{topic_size} 件）")
-    claims = [f for f in case.followups if f.kind == "claimed"]
-    if claims:
-        found.append(f"已认领：{claims[-1].who}（{claims[-1].date.astimezone(SHANGHAI):%Y-%m-%d}）")
-    if case.articles:
-        found.append(f"已见报：《{case.articles[-1].title}》")
-    if case.status in CLOSED:
-        found.append(f"{case.status}：{case.evidence}")
-    return found
+    return (p.likes or 0) + (p.dislikes or 0) + 5 * (p.reply_count or 0) + (p.views or 0) / 100
 
 
-# -- sections ------------------------------------------------------------------------
+def interest_sentence(case: Case) -> str:
+    p = case.petition
+    parts = [f"{COUNTER_LABELS[name]} {number(getattr(p, name))}" for name in COUNTER_LABELS if getattr(p, name)]
+    return "、".join(parts)
+
+
 def resolved_at(case: Case) -> datetime:
-    """When the case was resolved (its resolution clock's end), for "newly resolved"."""
+    """When the case was resolved: the newsroom's closing record, else the resolution clock's end."""
+    closing = [f.date for f in case.followups if f.kind in ("resolved", "unresolved")]
+    if closing:
+        return max(closing)
     clock = case.clocks.get("resolution")
     if case.petition.posted and clock and clock.calendar_days is not None and not clock.running:
         return case.petition.posted + timedelta(days=clock.calendar_days)
-    closing = [f.date for f in case.followups if f.kind in CLOSED_KINDS]
-    return max(closing) if closing else (case.petition.posted or datetime.min.replace(tzinfo=SHANGHAI))
+    return case.petition.posted or datetime.min.replace(tzinfo=SHANGHAI)
 
 
-
-def last_followup(case: Case) -> datetime:
-    return max(f.date for f in case.followups)
-
-
-def _by_score(cases: Iterable[Case]) -> list[Case]:
-    return sorted(cases, key=lambda c: (-c.score, c.key))
-
-
-def _topic_groups(cases: list[Case], groups) -> list[tuple[str, list[Case]]]:
-    """(label, member cases by score) for each hot topic, in the given (hottest first) order."""
-    by_key = {case.key: case for case in cases}
-    result = []
-    for label, keys in groups:
-        members = _by_score(by_key[k] for k in keys if k in by_key)
-        if members:
-            result.append((label, members))
-    return result
+def place_repeats(cases: list[Case], settings: dict) -> dict[str, tuple[int, str]]:
+    """case key -> (this is the n-th complaint within the window, the place), for repeating places."""
+    window = merged(settings, "WENZHENG_TRENDING", DEFAULT_TRENDING)["place_window_days"]
+    repeats = PlaceRepeats(window)
+    found: dict[str, tuple[int, str]] = {}
+    for case in sorted((c for c in cases if c.petition.posted), key=lambda c: c.petition.posted):
+        for place in case.petition.places:
+            nth = repeats.count_at(case.petition.posted, [place]) + 1
+            if nth >= REPEAT_MIN and nth > found.get(case.key, (0, ""))[0]:
+                found[case.key] = (nth, place)
+    return found
 
 
+def _window_words(days: float) -> str:
+    return {30: "一个月", 60: "两个月", 90: "三个月", 180: "半年", 365: "一年"}.get(int(days), f"{days:g} 天")
+
+
+def growth_sentences(moved: dict[str, tuple[int, int, str]]) -> list[str]:
+    return [f"{COUNTER_LABELS[name]} {number(new)}，比上次拉取{'多' if new > old else '少'} {number(abs(new - old))}"
+            for name, (old, new, _) in moved.items() if name in COUNTER_LABELS]
+
+
+def growth_score(moved: dict[str, tuple[int, int, str]]) -> float:
+    return sum(GROWTH_WEIGHTS[name] * max(new - old, 0) for name, (old, new, _) in moved.items()
+               if name in GROWTH_WEIGHTS)
+
+
+def last_step(case: Case) -> str:
+    steps = [f for f in case.followups if f.kind != "claimed"]
+    if not steps:
+        return ""
+    item = steps[-1]
+    return f"{local_day(item.date)} {FOLLOWUP_KINDS.get(item.kind, item.kind)}"
+
+
+# -- sections ------------------------------------------------------------------------
 def topic_groups(cases: list[Case], settings: dict) -> list[tuple[str, list[str]]]:
     """(label, case keys) of each hot topic, hottest first, from the case view's grouping.
 
@@ -185,97 +260,232 @@ def topic_groups(cases: list[Case], settings: dict) -> list[tuple[str, list[str]
     return [(topic.label, list(topic.members)) for topic in topics([c for c in cases if c.public], settings)]
 
 
-def make_budget(cases: Iterable[Case], settings: dict, now: datetime, filters: Filters | None = None,
-                size: int | None = None, groups: list[tuple[str, list[str]]] | None = None) -> Budget:
-    """Rank the (filtered) cases into the budget's sections, ``size`` lines each.
+def _topic_groups(cases: list[Case], groups) -> list[tuple[str, list[Case]]]:
+    """(label, member cases, most interest first) for each hot topic, in the given order."""
+    by_key = {case.key: case for case in cases}
+    result = []
+    for label, keys in groups:
+        members = sorted((by_key[k] for k in keys if k in by_key), key=lambda c: (-interest(c), c.key))
+        if members:
+            result.append((label, members))
+    return result
 
-    ``groups`` are the hot topics as (label, case keys); computed from the cases when None.
+
+class _Picker:
+    """Works out each section's candidates with their reasons and rank keys."""
+
+    def __init__(self, cases: list[Case], settings: dict, now: datetime, growth: dict, topics,
+                 arrivals: set[str]):
+        self.cases, self.settings, self.now, self.growth, self.arrivals = cases, settings, now, growth, arrivals
+        self.repeats = place_repeats(cases, settings)
+        self.window = merged(settings, "WENZHENG_TRENDING", DEFAULT_TRENDING)["place_window_days"]
+        self.topic_of: dict[str, tuple[str, list[Case]]] = {}
+        for label, members in topics:
+            for case in members:
+                self.topic_of.setdefault(case.key, (label, members))
+
+    def fresh(self, case: Case) -> bool:
+        posted = case.petition.posted
+        return posted is not None and self.now - posted <= timedelta(days=FRESH_DAYS)
+
+    def claimed(self, case: Case):
+        claim = holder(case.followups)
+        if claim is None:
+            return None
+        due = next_due(case.followups)
+        due_at = due.due if due and due.date >= claim.date else None
+        late = due_at is not None and due_at.astimezone(SHANGHAI).date() < self.now.astimezone(SHANGHAI).date()
+        why = [f"{claim.who} 于 {local_day(claim.date)} 认领"]
+        step = last_step(case)
+        why.append(f"最近进展：{step}" if step else "认领后尚无进展记录")
+        if due_at:
+            days = (self.now.astimezone(SHANGHAI).date() - due_at.astimezone(SHANGHAI).date()).days
+            why.append(f"下一步期限 {local_day(due_at)}，已过期 {days} 天" if late else f"下一步期限 {local_day(due_at)}")
+        # Overdue next steps first, then the nearest due date, then the longest without news.
+        key = (not late, due_at or datetime.max.replace(tzinfo=SHANGHAI), case.followups[-1].date)
+        return key, why
+
+    def trending(self, case: Case):
+        why, score = [], 0.0
+        moved = self.growth.get(case.key)
+        if moved:
+            why += growth_sentences(moved)
+            score += growth_score(moved)
+        if case.key in self.repeats and self.fresh(case):
+            nth, place = self.repeats[case.key]
+            why.append(f"同一地点（{place}）{_window_words(self.window)}内第 {nth} 次投诉")
+            score += 10 * (nth - REPEAT_MIN + 1)
+        if case.key in self.topic_of and (case.key in self.arrivals or self.fresh(case)):
+            label, members = self.topic_of[case.key]
+            pulled = sum(1 for c in members if c.key in self.arrivals)
+            new = sum(1 for c in members if self.fresh(c))
+            if case.key in self.arrivals and pulled >= 2:
+                why.append(f"所属话题“{label}”上次拉取新增 {pulled} 件（共 {len(members)} 件）")
+                score += 3 * pulled
+            elif self.fresh(case) and new >= 2:
+                why.append(f"所属话题“{label}”{FRESH_DAYS} 天内新增 {new} 件（共 {len(members)} 件）")
+                score += 3 * new
+        if score <= 0:
+            return None
+        return (-score, case.key), why
+
+    def resolved(self, case: Case):
+        if case.status != "已解决":
+            return None
+        at = resolved_at(case)
+        if self.now - at > timedelta(days=RECENT_DAYS):
+            return None
+        return (-at.timestamp(), case.key), [f"{local_day(at)} 已解决（依据：{case.evidence}）"]
+
+    def overdue(self, case: Case):
+        if case.status != "逾期未复" or not case.overdue_days:
+            return None
+        why = [f"逾期 {case.overdue_days} 个工作日仍未答复" + (f"（答复期限 {local_day(case.deadline)}）" if case.deadline else "")]
+        said = interest_sentence(case)
+        if said:
+            why.append(f"网友关注：{said}")
+        weight = case.overdue_days * (1 + math.log10(1 + interest(case)))
+        return (-weight, case.key), why
+
+    def revisit(self, case: Case):
+        if case.status == "未解决":
+            at = resolved_at(case)
+            return (at.timestamp(), case.key), [f"{local_day(at)} 记为未解决（依据：{case.evidence}），需要回访"]
+        if case.status != "已解决":
+            return None
+        at = resolved_at(case)
+        if self.now - at <= timedelta(days=REVISIT_DAYS):
+            return None
+        if any(f.kind in VISIT_KINDS and f.date > at for f in case.followups):
+            return None
+        months = (self.now - at).days // 30
+        return (-interest(case), at.timestamp(), case.key), [
+            f"{local_day(at)} 已解决，至今 {months} 个月没有回访" + (f"（网友关注：{interest_sentence(case)}）"
+                                                        if interest_sentence(case) else "")]
+
+
+    def hidden(self, case: Case):
+        if case.public:
+            return None
+        return (case.key,), [case.gate_reason]
+
+
+def make_budget(cases: Iterable[Case], settings: dict, now: datetime, filters: Filters | None = None,
+                size: int | None = None, groups: list[tuple[str, list[str]]] | None = None,
+                growth: dict | None = None, arrivals: set[str] | None = None) -> Budget:
+    """Place the (filtered) cases into the budget's sections, ``size`` lines each.
+
+    ``groups`` are the hot topics as (label, case keys), computed from the cases when None;
+    ``growth`` is the store's ``counter_growth()`` (counters that moved at the last pull),
+    ``arrivals`` its ``arrivals()`` (cases the last pull brought in).
     """
     filters = filters or Filters()
     size = size or settings.get("WENZHENG_BUDGET_SIZE", 15)
-    chosen = [case for case in cases if filters.match(case)]
+    everything = list(cases)
+    filters.check(everything)
+    chosen = [case for case in everything if filters.match(case)]
     topics = _topic_groups(chosen, topic_groups(chosen, settings) if groups is None else groups)
     budget = Budget(now=now, filters=filters, total=len(chosen), topics=topics)
-    topic_of: dict[str, tuple[str, int]] = {}
-    for label, members in topics:
-        for case in members:
-            topic_of.setdefault(case.key, (label, len(members)))
-    open_cases = [c for c in chosen if c.status not in CLOSED]
-    picks = {
-        "trending": _by_score(open_cases),
-        "resolved": sorted((c for c in chosen if c.status == "已解决"), key=resolved_at, reverse=True),
-        "overdue": sorted((c for c in chosen if c.status == "逾期未复"), key=lambda c: (-c.score, -c.overdue_days)),
-        "claimed": sorted((c for c in open_cases if any(f.kind in ACTIVE_KINDS for f in c.followups)),
-                          key=last_followup, reverse=True),
-    }
-
-    def line(section: str, rank: int, case: Case, topic: str = "", topic_size: int = 0) -> Line:
-        if not topic and case.key in topic_of:
-            topic, topic_size = topic_of[case.key]
-        age = (now - case.petition.posted).days if case.petition.posted else 0
-        return Line(section, rank, case, reasons(case, settings, topic, topic_size), topic, age)
-
-    for section in SECTIONS:
-        if section == "topics":
-            budget.sections[section] = [
-                line(section, rank, case, label, len(members))
-                for rank, (label, members) in enumerate(topics[:size], start=1)
-                for case in members[:TOPIC_CASES]
-            ]
-        else:
-            budget.sections[section] = [line(section, rank, case)
-                                        for rank, case in enumerate(picks[section][:size], start=1)]
+    picker = _Picker(chosen, settings, now, growth or {}, topics, arrivals or set())
+    candidates: dict[str, list] = {section: [] for section in SECTIONS}
+    for case in chosen:
+        for section in SECTIONS:
+            found = getattr(picker, section)(case)
+            if found is not None:
+                candidates[section].append((found[0], case, found[1]))
+                break  # one section per case: the first question it answers
+    for section, found in candidates.items():
+        found.sort(key=lambda item: item[0])
+        budget.sections[section] = [_line(section, rank, case, why, picker, now)
+                                    for rank, (_, case, why) in enumerate(found[:size], start=1)]
     return budget
 
 
+def _line(section: str, rank: int, case: Case, why: list[str], picker: _Picker, now: datetime) -> Line:
+    claim = holder(case.followups)
+    due = next_due(case.followups)
+    due_at = due.due if due and claim and due.date >= claim.date else None
+    reasons = list(why)
+    if case.articles:
+        reasons.append(f"本报已报道：《{case.articles[-1].title}》（{local_day(case.articles[-1].date)}）")
+    topic = picker.topic_of.get(case.key, ("", []))[0]
+    age = (now - case.petition.posted).days if case.petition.posted else 0
+    late = due_at is not None and due_at.astimezone(SHANGHAI).date() < now.astimezone(SHANGHAI).date()
+    return Line(section, rank, case, reasons, topic, age, claim.who if claim else "", last_step(case), due_at, late)
+
+
 # -- outputs -------------------------------------------------------------------------
-CSV_COLUMNS = ("栏目", "排名", "案件编号", "标题", "板块", "部门", "类型", "领域", "状态", "留言时间", "天数",
-               "理由", "话题", "不公开原因", "案件页", "原帖")
+CSV_COLUMNS = ("栏目", "排名", "案件编号", "标题", "状态", "记者", "最近进展", "下一步期限", "理由", "板块", "部门",
+               "类型", "领域", "留言时间", "天数", "话题", "不公开原因", "案件页", "原帖")
 
 
-def csv_text(budget: Budget, case_url) -> str:
-    """The budget as CSV for the desk's spreadsheet (BOM added by the writer)."""
+def case_link(settings: dict):
+    """key -> absolute URL of the case page: the site's address when it has one, else the built file."""
+    from pathlib import Path
+
+    from ..urls import site_root
+
+    if site_root(settings).startswith(("http://", "https://")):
+        return lambda key: absolute(settings, case_url(key))
+    output = Path(settings.get("OUTPUT_PATH") or "output").resolve()
+    return lambda key: (output / case_url(key) / "index.html").as_uri()
+
+
+def csv_text(budget: Budget, link) -> str:
+    """The budget as CSV for the desk's spreadsheet: CRLF rows (BOM added by the writer).
+
+    ``link`` maps a case key to its page's absolute URL (``case_link``).
+    """
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for line in budget.lines():
         case, p = line.case, line.case.petition
-        writer.writerow([
-            SECTIONS[line.section], line.rank, case.key, p.title, p.board, case.department, p.type, p.field,
-            case.status, p.posted.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if p.posted else "",
-            line.age_days, "；".join(line.reasons), line.topic, case.gate_reason, case_url(case.key), p.url,
-        ])
+        writer.writerow([spreadsheet_cell(value) for value in (
+            SECTIONS[line.section], line.rank, case.key, p.title, case.status, line.reporter, line.last_step,
+            local_day(line.due), "；".join(line.reasons), p.board, case.department, p.type, p.field,
+            p.posted.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if p.posted else "", line.age_days,
+            line.topic, case.gate_reason, link(case.key), p.url)])
     return out.getvalue()
 
 
-def write_csv(budget: Budget, path, case_url) -> None:
-    # utf-8-sig: Excel, the desk's spreadsheet, needs the BOM to read Chinese CSV.
+def write_csv(budget: Budget, path, link) -> None:
+    # utf-8-sig: Excel and WPS need the BOM to read Chinese CSV as UTF-8.
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        handle.write(csv_text(budget, case_url))
+        handle.write(csv_text(budget, link))
 
 
 def print_budget(budget: Budget, console) -> None:
-    """Rich tables, one per section."""
+    """One compact table per section, fitting an 80-column terminal: the reasons on their own row."""
     from rich.table import Table
 
     console.print(f"[bold]零距离问政 · 选题单[/bold]　{budget.now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
-                  f"　筛选：{budget.filters.describe()}（{budget.total} 件）")
+                  f"\n筛选：{budget.filters.describe()}（{budget.total} 件）", highlight=False)
     for section, lines in budget.sections.items():
-        table = Table(title=SECTIONS[section], show_lines=True, expand=True)
-        for name, options in (("#", {"justify": "right"}), ("案件", {"no_wrap": True}), ("标题", {"ratio": 3}),
-                              ("板块/部门", {"ratio": 1}), ("状态", {"no_wrap": True}), ("天数", {"justify": "right"}),
-                              ("为何上榜", {"ratio": 4})):
-            table.add_column(name, **options)
+        table = Table(title=f"{SECTIONS[section]}（{len(lines)}）：{QUESTIONS[section]}", expand=True,
+                      show_lines=True, title_justify="left")
+        table.add_column("#", justify="right", no_wrap=True, width=2)
+        table.add_column("案件", no_wrap=True, min_width=12)
+        table.add_column("状态", width=8, overflow="fold")  # 答复情况不明 folds onto two lines
+        table.add_column("标题 · 为何上榜", ratio=1, overflow="fold")
         for line in lines:
             case, p = line.case, line.case.petition
             status = case.status + ("\n[red]不公开[/red]" if line.gated else "")
-            why = "\n".join(line.reasons + ([f"[red]{case.gate_reason}[/red]"] if line.gated else []))
-            title = (f"[{line.topic}] " if section == "topics" else "") + p.title
-            table.add_row(str(line.rank), case.key, title, "／".join(x for x in (p.board, case.department) if x),
-                          status, str(line.age_days), why)
+            who = f"\n记者：{line.reporter}" if line.reporter else ""
+            why = "\n".join(f"· {reason}" for reason in line.reasons + ([case.gate_reason] if line.gated and case.gate_reason not in line.reasons else []))
+            table.add_row(str(line.rank), case.key + who, status, f"[bold]{_escape(p.title)}[/bold]\n{_escape(why)}")
         if not lines:
-            table.add_row("", "", "（暂无）", "", "", "", "")
+            table.add_row("", "", "", "（暂无）")
         console.print(table)
+    if budget.topics:
+        console.print("[bold]热点话题[/bold]　" + "；".join(f"{label}（{len(members)} 件）"
+                                                       for label, members in budget.topics[:10]), highlight=False)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
 
 
 def write_budget_page(build) -> None:
@@ -288,12 +498,26 @@ def write_budget_page(build) -> None:
     # The build's hot topics (over public cases) are reused: grouping every case again
     # costs seconds per ten thousand cases; gated cases still rank in the other sections.
     groups = [(topic.label, list(topic.members)) for topic in build.topics] if build.topics is not None else None
-    budget = make_budget(build.full_cases(), settings, build_now(settings), groups=groups)
+    budget = make_budget(build.full_cases(), settings, build_now(settings), groups=groups,
+                         **store_growth(settings))
     csv_as = settings.get("WENZHENG_BUDGET_CSV_SAVE_AS", "newsroom/budget/budget.csv")
-    build.write(csv_as, "\ufeff" + csv_text(budget, case_url))
+    build.write(csv_as, "\ufeff" + csv_text(budget, case_link(settings)))
     save_as = settings.get("WENZHENG_BUDGET_SAVE_AS", "newsroom/budget/index.html")
-    build.render("budget", save_as, budget=budget, sections=SECTIONS, case_url=case_url,
+    build.render("budget", save_as, budget=budget, sections=SECTIONS, questions=QUESTIONS, case_url=case_url,
                  csv_url=_relative(save_as, csv_as))
+
+
+def store_growth(settings: dict) -> dict:
+    """``make_budget``'s growth and arrivals, from the store's history (empty when there is no store)."""
+    from pathlib import Path
+
+    from ..store import Store
+
+    path = settings.get("WENZHENG_STORE")
+    if not path or not Path(path).exists():
+        return {}
+    with Store.open(path, readonly=True) as store:
+        return {"growth": store.counter_growth(), "arrivals": store.arrivals()}
 
 
 def _relative(page: str, target: str) -> str:

@@ -12,10 +12,14 @@ safe to run every morning:
 
 Text comes from ``Case.petition``, already masked by the trust layer; notes
 the newsroom typed are masked here as well. A draft is written to become a
-public article: it carries no reporter's name, no internal note (only notes
-the record marked 公开) and no record file or line. A draft of a case that may
-not be public (举报, 待审) says so in its front matter (``Review:``) and in a
-line at the top of its body.
+public article: its byline is the reporter holding the claim (or a
+placeholder), and it carries no internal note (only notes the record marked
+公开) and no record file or line. The status sentence is made from the case's
+one status, so a draft never says 尚未答复 and 已解决 together. 记者手记 is a
+placeholder left for the reporter; ``wenzheng check`` refuses a published
+article still carrying a placeholder. A draft of a case that may not be public
+(举报, 待审) says so in its front matter (``Review:``) and in a line at the top
+of its body.
 """
 from __future__ import annotations
 
@@ -40,6 +44,9 @@ ACTIONS = {
 }
 COLUMN = "零距离问政"
 NOTES_PLACEHOLDER = "（记者在此补充：现场走访、采访对象、部门回应、核实情况。）"
+BYLINE_PLACEHOLDER = "（记者署名）"
+#: Text a published article must not carry: ``wenzheng check`` refuses it.
+PLACEHOLDERS = (NOTES_PLACEHOLDER, BYLINE_PLACEHOLDER, "（记者在此补充")
 
 
 @dataclass
@@ -96,7 +103,10 @@ def day(value: datetime | None) -> str:
 
 
 def stamp(value: datetime) -> str:
-    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    """``2019-05-09 09:49``; a record with a date and no time (midnight) as the date alone."""
+    local = value.astimezone(SHANGHAI)
+    return local.strftime("%Y-%m-%d") if (local.hour, local.minute, local.second) == (0, 0, 0) \
+        else local.strftime("%Y-%m-%d %H:%M")
 
 
 def _joined(values) -> str:
@@ -104,7 +114,8 @@ def _joined(values) -> str:
     return "、".join(seen)
 
 
-def _reply_sentence(case: Case) -> str:
+def _reply_fact(case: Case) -> str:
+    """What the platform shows of the department's answer, one sentence (no status words)."""
     p = case.petition
     clock = case.clocks.get("reply")
     if p.replies:
@@ -113,20 +124,66 @@ def _reply_sentence(case: Case) -> str:
                 and not clock.running else "")
         late = f"，超过答复时限 {case.overdue_days} 个工作日" if case.overdue_days else ""
         return f"{plain(case.unit) or '相关部门'}于{day(first.time)}作出答复{took}{late}。"
-    if case.overdue_days:
+    if case.replied:  # the platform's state says so, without the reply itself
+        return f"平台状态为“{plain(case.platform_state)}”，来源数据未给出答复内容。"
+    acted = [f for f in case.followups if f.kind == "acted"]
+    if acted:
+        platform = "平台上尚无书面答复" if case.reply_known else "来源数据不含答复信息"
+        return f"{platform}，本报记录显示部门已于{day(acted[-1].date)}处理。"
+    return ""
+
+
+def status_sentence(case: Case) -> str:
+    """The case's state in one sentence that agrees with its status, its reply and its record."""
+    status = case.status
+    closing = [f for f in case.followups if f.kind in ("resolved", "unresolved")]
+    when = day(closing[-1].date) if closing else ""
+    if status == "已解决":
+        return f"{when + '，' if when else ''}问题已解决。" if when else f"问题已解决（{plain(case.evidence)}）。"
+    if status == "未解决":
+        return f"截至{when}，问题仍未解决。" if when else "问题仍未解决。"
+    if status == "答复情况不明":
+        return "来源数据不含答复信息，无法判断部门是否已答复。"
+    if status == "逾期未复":
         return f"这条留言已超过答复时限 {case.overdue_days} 个工作日，仍未获答复。"
-    return "目前仍在答复期限内，尚未答复。"
+    if status == "待回复":
+        limit = f"（期限至{day(case.deadline)}）" if case.deadline else ""
+        return f"目前仍在答复期限内{limit}，尚未答复。"
+    if status == "已见报" and case.articles:
+        return f"本栏目曾于{day(case.articles[-1].date)}报道。"
+    if status in ("已回复", "跟进中", "已见报"):
+        return ""  # the reply sentence and the newsroom sentence say it
+    return f"目前状态：{status}。"
 
 
 def _newsroom_sentence(case: Case) -> str:
     parts = []
-    if any(f.kind == "claimed" for f in case.followups):
+    if any(f.kind == "claimed" for f in case.followups) and case.status not in ("已解决", "未解决"):
         parts.append("本报记者已介入跟进。")
-    if case.articles:
+    if case.articles and case.status != "已见报":
         parts.append(f"本栏目曾于{day(case.articles[-1].date)}报道。")
-    if case.status in ("已解决", "未解决"):
-        parts.append(f"目前状态：{case.status}（{plain(case.evidence)}）。")
     return "".join(parts)
+
+
+def case_summary(case: Case) -> str:
+    """The reply, the status and the newsroom's part, without contradicting each other."""
+    return _reply_fact(case) + status_sentence(case) + _newsroom_sentence(case)
+
+
+def count_sentence(cases: list[Case]) -> str:
+    """"其中 3 件已获答复、2 件逾期未复" from the statuses, leaving out what is zero."""
+    from collections import Counter
+
+    replied = sum(1 for c in cases if c.replied or c.petition.replies)
+    statuses = Counter(c.status for c in cases)
+    parts = [f"{replied} 件已获答复"] if replied else []
+    parts += [f"{n} 件{status}" for status, n in statuses.most_common() if status not in ("已回复",)]
+    return f"其中 {'、'.join(parts)}。" if parts else ""
+
+
+def engagement(case: Case) -> int:
+    p = case.petition
+    return (p.likes or 0) + (p.dislikes or 0) + (p.reply_count or 0)
 
 
 def lead(cases: list[Case], topic: str = "") -> str:
@@ -134,28 +191,49 @@ def lead(cases: list[Case], topic: str = "") -> str:
         case = cases[0]
         p = case.petition
         where = f"{p.board}板块" if p.board else "问政平台"
-        return (f"{day(p.posted)}，网友在{where}留言，反映“{plain(p.title)}”。"
-                + _reply_sentence(case) + _newsroom_sentence(case))
+        return f"{day(p.posted)}，网友在{where}留言，反映“{plain(p.title)}”。" + case_summary(case)
     dates = sorted(c.petition.posted for c in cases if c.petition.posted)
     span = f"{day(dates[0])}至{day(dates[-1])}，" if dates else ""
-    replied = sum(1 for c in cases if c.petition.replies)
-    overdue = sum(1 for c in cases if not c.petition.replies and c.overdue_days)
     subject = f"“{topic}”相关的问题" if topic else f"“{plain(cases[0].petition.title)}”等问题"
-    return (f"{span}{len(cases)} 条网友留言先后反映{subject}。其中 {replied} 条已获答复，"
-            f"{overdue} 条逾期未复。" + "".join(_newsroom_sentence(c) for c in cases))
+    liked = max(cases, key=engagement)
+    most = (f"点赞最多的一条是“{plain(liked.petition.title)}”（点赞 {liked.petition.likes:,}）。"
+            if liked.petition.likes else "")
+    return f"{span}网友先后 {len(cases)} 次留言反映{subject}。{count_sentence(cases)}{most}"
 
 
 def _heading(case: Case, number: int, many: bool) -> str:
     p = case.petition
     prefix = f"{number}. " if many else ""
-    return f"### {prefix}{plain(p.title)}\n\n（{case.key}，{day(p.posted)}，{p.board or '未标注板块'}，{p.type or '未标注类型'}）"
+    likes = f"，点赞 {p.likes:,}" if p.likes else ""
+    return (f"### {prefix}{plain(p.title)}\n\n（{case.key}，{day(p.posted)}，{p.board or '未标注板块'}，"
+            f"{p.type or '未标注类型'}{likes}）")
+
+
+#: A topic draft quotes this many posts in full (the most engaged); it lists every one.
+QUOTED = 3
 
 
 def _words_section(cases: list[Case]) -> list[str]:
     out = ["## 网友反映", ""]
-    for number, case in enumerate(cases, start=1):
+    quoted = cases  # already most engaged first (render)
+    if len(cases) > QUOTED:
+        quoted = quoted[:QUOTED]
+        out += [f"以下摘录点赞、跟帖最多的 {QUOTED} 条，全部 {len(cases)} 条见“涉及的全部留言”。", ""]
+    for number, case in enumerate(quoted, start=1):
         out += [_heading(case, number, len(cases) > 1), "", quote(case.petition.body), ""]
     return out
+
+
+def _all_cases_section(cases: list[Case]) -> list[str]:
+    """Every case of a topic draft, one line each: date, title, status, likes."""
+    if len(cases) <= QUOTED:
+        return []
+    out = ["## 涉及的全部留言", ""]
+    for case in sorted(cases, key=lambda c: c.petition.posted or datetime.min.replace(tzinfo=SHANGHAI)):
+        p = case.petition
+        likes = f"，点赞 {p.likes:,}" if p.likes else ""
+        out.append(f"- {day(p.posted)}　{plain(p.title)}（{case.key}，{case.status}{likes}）")
+    return out + [""]
 
 
 def _reply_section(cases: list[Case]) -> list[str]:
@@ -164,7 +242,8 @@ def _reply_section(cases: list[Case]) -> list[str]:
         if len(cases) > 1:
             out += [f"### {number}. {plain(case.petition.title)}", ""]
         if not case.petition.replies:
-            out += [f"（尚无答复。{_reply_sentence(case)}）", ""]
+            missing = "平台上尚无答复。" if case.reply_known else "来源数据不含答复信息。"
+            out += [f"（{_reply_fact(case) or missing}）", ""]
         for reply in case.petition.replies:
             kind = "" if reply.final else "（阶段性答复）"
             out += [quote(reply.text), ">", f"> —— {reply.unit or case.unit or '答复单位未注明'}，{day(reply.time)}{kind}", ""]
@@ -181,20 +260,36 @@ def _timeline_section(cases: list[Case]) -> list[str]:
             detail = ""
             if event.kind not in ("posted", "reply", "interim_reply") and event.text:
                 detail = f"：{plain(event.text)}"
-            events.append((event.time, f"- {stamp(event.time)}　{tag}{event.label}{who}{detail}"))
+            events.append((event.order, f"- {stamp(event.time)}　{tag}{event.label}{who}{detail}"))
     out += [text for _, text in sorted(events, key=lambda e: e[0])] or ["- （暂无）"]
     return out + [""]
 
 
-def _notes_section(cases: list[Case]) -> list[str]:
-    """The newsroom's follow-ups: kind and date; the note only when the record made it public."""
-    out = ["## 记者手记", "", NOTES_PLACEHOLDER, ""]
+def _earlier_reports(cases: list[Case]) -> list[str]:
+    """The paper's own earlier articles on these cases, linked."""
+    seen: dict[str, object] = {}
     for case in cases:
-        for item in case.followups:
-            label = FOLLOWUP_KINDS.get(item.kind, item.kind)
-            note = (plain(item.public_note) or "（内部备注，见编辑部记录）") if item.note else "—"
-            out.append(f"- {stamp(item.date)} {label}：{note}")
+        for article in case.articles:
+            seen.setdefault(article.url or article.title, article)
+    if not seen:
+        return []
+    out = ["## 本报此前报道", ""]
+    for article in sorted(seen.values(), key=lambda a: a.date or datetime.min.replace(tzinfo=SHANGHAI)):
+        out.append(f"- {day(article.date)}　[{plain(article.title)}]({article.url})")
     return out + [""]
+
+
+def _notes_section() -> list[str]:
+    """Left for the reporter: what they saw and asked is theirs to write, not the timeline again."""
+    return ["## 记者手记", "", NOTES_PLACEHOLDER, ""]
+
+
+def byline(cases: list[Case]) -> str:
+    """The reporters holding the cases (their claims), or the placeholder ``check`` refuses."""
+    from .records import holder
+
+    names = _joined(claim.who for claim in (holder(c.followups) for c in cases) if claim)
+    return names or BYLINE_PLACEHOLDER
 
 
 REVIEW_LINE = "**【待审】本稿涉及未经审核、不能公开的案件：{cases}。审核通过（wenzheng clear）前不得发布。**"
@@ -210,6 +305,7 @@ def render(cases: list[Case], slug: str, date: datetime, topic: str = "") -> str
     first = cases[0].petition
     title = plain(first.title) if len(cases) == 1 else (topic or plain(first.title)) + f"等 {len(cases)} 件留言"
     summary = lead(cases, topic)
+    author = byline(cases)
     front = [
         f"Title: 【零距离问政】{title}",
         f"Date: {stamp(date)}",
@@ -222,13 +318,17 @@ def render(cases: list[Case], slug: str, date: datetime, topic: str = "") -> str
         f"Type: {_joined(c.petition.type for c in cases)}",
         f"Field: {_joined(c.petition.field for c in cases)}",
         f"Slug: {slug}",
+        f"Author: {author}",
         f"Summary: {summary.splitlines()[0]}",
     ]
+    # One numbering for every section: the most engaged posts first.
+    cases = sorted(cases, key=lambda c: (-engagement(c), c.petition.posted or datetime.min.replace(tzinfo=SHANGHAI)))
     review = review_note(cases)
     if review:
         front.append(f"Review: 待审：{review}")
-    body = ([""] + ([REVIEW_LINE.format(cases=plain(review)), ""] if review else []) + ["## 导语", "", summary, ""] + _words_section(cases) + _reply_section(cases)
-            + _timeline_section(cases) + _notes_section(cases))
+    body = ([""] + ([REVIEW_LINE.format(cases=plain(review)), ""] if review else [])
+            + [f"本报记者　{author}", "", "## 导语", "", summary, ""] + _words_section(cases) + _all_cases_section(cases)
+            + _reply_section(cases) + _timeline_section(cases) + _earlier_reports(cases) + _notes_section())
     return "\n".join(front + body).rstrip() + "\n"
 
 
@@ -302,11 +402,9 @@ def auto_candidate(case: Case) -> bool:
 
 def auto_groups(budget, count: int) -> list[tuple[list[Case], str]]:
     """The top ``count`` drafts from the budget: newly resolved, hot topics and trending, in turn."""
-    from .budget import TOPIC_CASES
-
     size = len(budget.sections.get("trending", [])) or count
-    topics = [([c for c in members if auto_candidate(c)][:TOPIC_CASES], label)
-              for label, members in budget.topics[:size]]
+    # A topic draft covers every case of the topic that may be drafted automatically.
+    topics = [([c for c in members if auto_candidate(c)], label) for label, members in budget.topics[:size]]
     queues = [
         [([line.case], "") for line in budget.sections.get("resolved", []) if auto_candidate(line.case)],
         [(members, label) for members, label in topics if members],

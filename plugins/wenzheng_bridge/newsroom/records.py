@@ -16,10 +16,15 @@ show a follow-up's kind and date, and its note only when so marked; the name
 in the "who" field never leaves the newsroom.
 
 Fields: date (``YYYY-MM-DD`` with optional ``HH:MM``, Asia/Shanghai), kind
-(an English key or its Chinese label), who, note, and an optional URL.
+(an English key, its Chinese label or a common word such as 走访), who, note,
+an optional URL and an optional due date of the next step (``YYYY-MM-DD``).
 ``#`` starts a comment line. The ``wenzheng`` commands append such lines; a
-hand edit works the same, and a malformed line stops the build naming the
-file, the line and the field.
+hand edit works the same. A malformed line stops the build naming the file,
+the line and the field; the desk's commands report it and leave that case's
+record out, so the rest of the desk goes on.
+
+Who holds a case: the last ``claimed`` line not followed by ``unclaimed``; a
+claim over someone else's (``wenzheng claim --take``) says so in its note.
 
 Column articles are the other half of the record: ``load`` reads the
 ``Cases:`` metadata of Pelican's articles so a published one puts 已见报 on
@@ -43,16 +48,39 @@ SUFFIX = ".txt"
 #: Decisions about publication, recorded in the same files as follow-ups.
 GATE_KINDS = {"takedown": "撤下", "restored": "恢复公开", "cleared": "准予公开"}
 ALL_KINDS = {**FOLLOWUP_KINDS, **GATE_KINDS}
-#: A hand-written line may use the Chinese label instead of the key.
-_KIND_BY_LABEL = {label: key for key, label in ALL_KINDS.items()}
+#: A hand-written line or a command may use the Chinese label, or a word reporters say, instead of the key.
+KIND_WORDS = {
+    **{label: key for key, label in ALL_KINDS.items()},
+    "认领": "claimed", "走访": "visited", "现场走访": "visited", "采访": "interviewed", "见报": "published",
+    "部门处理": "acted", "已处理": "acted", "解决": "resolved", "未解决": "unresolved", "重新打开": "reopened",
+    "重开": "reopened", "取消认领": "unclaimed", "撤下": "takedown", "恢复": "restored", "审核通过": "cleared",
+}
+
+
+def kind_key(text: str) -> str | None:
+    """The kind's key for an English key, its label or a common word; None when unknown."""
+    text = text.strip()
+    key = KIND_WORDS.get(text, text.lower())
+    return key if key in ALL_KINDS else None
+
+
+def kind_choices(kinds=None) -> str:
+    """The accepted kinds as a reporter reads them: "实地走访（走访、visited）、…"."""
+    kinds = kinds or ALL_KINDS
+    words = {}
+    for word, key in KIND_WORDS.items():
+        if word != ALL_KINDS[key]:
+            words.setdefault(key, []).append(word)
+    return "、".join(f"{ALL_KINDS[k]}（{'、'.join(words.get(k, []) + [k])}）" for k in kinds)
+
 #: Kinds that mean nothing without these fields.
 _REQUIRED = {"claimed": ("who", "记者姓名"), "takedown": ("note", "撤下理由"),
              "published": ("url", "见报文章的链接（如 /column/文章/ 或 https://…）")}
 #: The note's prefix that makes it public (full- or half-width colon).
 PUBLIC_PREFIX = "公开："
 _PUBLIC = re.compile(r"^公开\s*[:：]\s*")
-_FIELDS = ("date", "kind", "who", "note", "url")
-_FIELD_LABELS = {"date": "日期", "kind": "类型", "who": "人员", "note": "备注", "url": "链接"}
+_FIELDS = ("date", "kind", "who", "note", "url", "due")
+_FIELD_LABELS = {"date": "日期", "kind": "类型", "who": "人员", "note": "备注", "url": "链接", "due": "下一步期限"}
 _KEY = re.compile(r"[a-z0-9][a-z0-9_]*-[^\s/|,，]+")
 
 
@@ -64,7 +92,8 @@ class Entry(FollowUp):
         # A reporter's note may quote a phone number or an address: it leaves the file
         # plain and masked, like any source text, so no page, feed or draft shows it raw.
         return FollowUp(case=self.case, kind=self.kind, date=self.date, who=output_text(self.who),
-                        note=output_text(self.note), url=self.url, origin=self.origin, public=self.public)
+                        note=output_text(self.note), url=self.url, origin=self.origin, public=self.public,
+                        due=self.due)
 
 
 # -- where things are --------------------------------------------------------
@@ -86,7 +115,7 @@ def parse_line(text: str, case: str, path: Path, number: int) -> Entry | None:
     if len(parts) < 2 or len(parts) > len(_FIELDS):
         hint = "（分隔符请用半角 |，不是全角｜）" if len(parts) == 1 and "｜" in text else ""
         raise RecordError(path, number, "格式",
-                          f"应为“日期 | 类型 | 人员 | 备注 [| 链接]”，实际有 {len(parts)} 栏{hint}：{text}")
+                          f"应为“日期 | 类型 | 人员 | 备注 [| 链接 [| 下一步期限]]”，实际有 {len(parts)} 栏{hint}：{text}")
     values = dict(zip(_FIELDS, parts + [""] * (len(_FIELDS) - len(parts))))
     try:
         date = parse_datetime(values["date"]) if values["date"] else None
@@ -94,18 +123,23 @@ def parse_line(text: str, case: str, path: Path, number: int) -> Entry | None:
         date = None
     if date is None:
         raise RecordError(path, number, "日期", f"无法识别 {values['date']!r}（应为 2026-11-20 或 2026-11-20 14:30）")
-    kind = _KIND_BY_LABEL.get(values["kind"], values["kind"])
-    if kind not in ALL_KINDS:
-        known = "、".join(f"{k}（{v}）" for k, v in ALL_KINDS.items())
-        raise RecordError(path, number, "类型", f"未知的类型 {values['kind']!r}（可用：{known}）")
+    kind = kind_key(values["kind"])
+    if kind is None:
+        raise RecordError(path, number, "类型", f"未知的类型 {values['kind']!r}（可用：{kind_choices()}）")
     if kind in _REQUIRED and not values[_REQUIRED[kind][0]]:
         name, label = _REQUIRED[kind]
         raise RecordError(path, number, _FIELD_LABELS[name], f"{ALL_KINDS[kind]}必须写明{label}")
     if values["url"] and not re.match(r"^(https?://|/|[\w.-]+/)", values["url"]):
         raise RecordError(path, number, "链接", f"不是网址：{values['url']!r}")
+    due = None
+    if values["due"]:
+        try:
+            due = parse_datetime(values["due"])
+        except ValueError:
+            raise RecordError(path, number, "下一步期限", f"无法识别 {values['due']!r}（应为 2026-12-05）") from None
     note, public = split_public(values["note"])
     return Entry(case=case, kind=kind, date=date, who=values["who"], note=note,
-                 url=values["url"], origin=f"{path}:{number}", public=public)
+                 url=values["url"], origin=f"{path}:{number}", public=public, due=due)
 
 
 def split_public(note: str) -> tuple[str, bool]:
@@ -133,14 +167,25 @@ def read_file(path: Path, index: CaseIndex | None = None) -> list[Entry]:
     return entries
 
 
-def read_all(settings: dict, index: CaseIndex | None = None) -> list[Entry]:
-    """Every entry of every record file, in file order then line order."""
+def read_all(settings: dict, index: CaseIndex | None = None,
+             broken: dict[str, str] | None = None) -> list[Entry]:
+    """Every entry of every record file, in file order then line order.
+
+    With ``broken`` (the desk's commands), a file that cannot be read is noted there
+    (case -> the error naming file, line and field) and left out; without it (the build),
+    the first such file raises.
+    """
     folder = records_dir(settings)
     if not folder.is_dir():
         return []
     entries: list[Entry] = []
     for path in sorted(folder.glob(f"*{SUFFIX}")):
-        entries += read_file(path, index)
+        try:
+            entries += read_file(path, index)
+        except RecordError as error:
+            if broken is None:
+                raise
+            broken[path.name[: -len(SUFFIX)]] = str(error)
     return entries
 
 
@@ -160,18 +205,105 @@ def _fold(entries: Iterable[Entry], records: NewsroomRecords) -> NewsroomRecords
     return records
 
 
+def check_dates(entries: list[Entry], settings: dict) -> None:
+    """No record after the build's now, none before its petition was posted (RecordError naming the line).
+
+    A date without a time is compared as a day: a visit logged for the day of the post is fine.
+    """
+    if not entries:
+        return
+    from ..caseview.view import build_now
+
+    now = build_now(settings)
+    posted = _posted_times(settings, {entry.case for entry in entries})
+    for entry in entries:
+        path, _, line = entry.origin.rpartition(":")
+        when = entry.date.astimezone(SHANGHAI)
+        day_only = (when.hour, when.minute, when.second) == (0, 0, 0)
+        shown = f"{when:%Y-%m-%d}" if day_only else f"{when:%Y-%m-%d %H:%M}"
+        local_now = now.astimezone(SHANGHAI)
+        if (when.date() > local_now.date()) if day_only else (when > now):
+            raise RecordError(path, int(line), "日期", f"{shown} 晚于数据截至时间 {local_now:%Y-%m-%d %H:%M}"
+                              "（记录的日期不能在将来，请核对年份）")
+        start = posted.get(entry.case)
+        if start is not None:
+            start = start.astimezone(SHANGHAI)
+            if (when.date() < start.date()) if day_only else (when < start):
+                raise RecordError(path, int(line), "日期",
+                                  f"{shown} 早于留言发布时间 {start:%Y-%m-%d %H:%M}（请核对日期）")
+
+
+def _posted_times(settings: dict, keys: set[str]) -> dict:
+    """When each named case was posted, from the store (empty without one)."""
+    from ..store import Store
+
+    path = settings.get("WENZHENG_STORE")
+    if not path or not Path(path).exists():
+        return {}
+    with Store.open(path, readonly=True) as store:
+        found = {key: store.petition(key) for key in keys}
+    return {key: petition.posted for key, petition in found.items() if petition is not None}
+
+
+def _dated_or_broken(entries: list[Entry], settings: dict, broken: dict[str, str]) -> list[Entry]:
+    """The entries whose file passes ``check_dates``; a file that does not is noted in ``broken``."""
+    try:
+        check_dates(entries, settings)
+        return entries
+    except RecordError:
+        pass  # find each file at fault (rare: only then checked one case at a time)
+    by_case: dict[str, list[Entry]] = {}
+    for entry in entries:
+        by_case.setdefault(entry.case, []).append(entry)
+    kept = []
+    for case, mine in by_case.items():
+        try:
+            check_dates(mine, settings)
+            kept += mine
+        except RecordError as error:
+            broken[case] = str(error)
+    return kept
+
+
 # -- the one entry point ------------------------------------------------------------
-def load(settings: dict, articles: Iterable | None = None, index: CaseIndex | None = None) -> NewsroomRecords:
+def load(settings: dict, articles: Iterable | None = None, index: CaseIndex | None = None,
+         lenient: bool = False) -> NewsroomRecords:
     """Everything the newsroom decided, read from content/ (and the given Pelican articles).
 
     Checks every named case against the store; sets ``article.wenzheng_cases``
-    on each article. Raises RecordError naming file, line and field.
+    on each article. Raises RecordError naming file, line and field; ``lenient``
+    (the desk's commands) notes a bad file in ``records.broken`` instead, so one
+    typo does not stop the desk (the build stays strict).
     """
     index = index or CaseIndex.from_settings(settings)
-    records = _fold(read_all(settings, index), NewsroomRecords())
+    records = NewsroomRecords()
+    entries = read_all(settings, index, records.broken if lenient else None)
+    if lenient:
+        entries = _dated_or_broken(entries, settings, records.broken)
+    else:
+        check_dates(entries, settings)
+    _fold(entries, records)
     if articles is not None:
         records.articles = article_refs(attach_cases(articles, index))
     return records
+
+
+# -- assignments --------------------------------------------------------------------
+def holder(followups: Iterable[FollowUp]) -> FollowUp | None:
+    """The claim in force: the last ``claimed`` not followed by ``unclaimed``."""
+    current = None
+    for item in sorted(followups, key=lambda f: f.date):
+        if item.kind == "claimed":
+            current = item
+        elif item.kind == "unclaimed":
+            current = None
+    return current
+
+
+def next_due(followups: Iterable[FollowUp]) -> FollowUp | None:
+    """The latest follow-up that set a due date for the next step (None when none did)."""
+    dated = [f for f in followups if f.due is not None]
+    return max(dated, key=lambda f: f.date) if dated else None
 
 
 # -- writing ------------------------------------------------------------------------
@@ -180,8 +312,9 @@ def format_line(entry: Entry) -> str:
     stamp = date.strftime("%Y-%m-%d") if (date.hour, date.minute) == (0, 0) else date.strftime("%Y-%m-%d %H:%M")
     # "|" separates fields: a note keeps its meaning with the full-width bar.
     note = (PUBLIC_PREFIX if entry.public else "") + entry.note
+    due = entry.due.astimezone(SHANGHAI).strftime("%Y-%m-%d") if entry.due else ""
     cells = [stamp, entry.kind] + [value.replace("|", "｜").replace("\n", " ").strip()
-                                   for value in (entry.who, note, entry.url)]
+                                   for value in (entry.who, note, entry.url, due)]
     while len(cells) > 3 and not cells[-1]:
         cells.pop()
     return " | ".join(cells)

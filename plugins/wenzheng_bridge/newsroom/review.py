@@ -9,6 +9,7 @@ and feeds are made.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -93,3 +94,65 @@ def _hold(article, reasons: list[tuple[str, str]], production: bool) -> None:
     logger.warning("文章《%s》（%s）涉及不能公开的案件 %s：本次按草稿处理，不公开", article.title, path, cases)
     article.status = "draft"
     article.wenzheng_held = reasons
+    if not hasattr(article, "category"):
+        # Pelican writes every draft with its category; a published article may have none
+        # (this site turns category pages off, so readers assign no default).
+        from pelican.urlwrappers import Category
+
+        article.category = Category(article.settings.get("DEFAULT_CATEGORY") or "misc", article.settings)
+
+
+# -- wenzheng check: the column's articles before ``make publish`` ---------------------------
+@dataclass(frozen=True)
+class Problem:
+    """One reason an article may not be published, with the line an editor should look at."""
+
+    path: str
+    title: str
+    line: int | None
+    problem: str
+
+    def __str__(self) -> str:
+        where = f" · 第 {self.line} 行" if self.line else ""
+        return f"文章《{self.title}》（{self.path}{where}）：{self.problem}"
+
+
+def check_articles(settings: dict, articles: Iterable) -> tuple[list, list[Problem]]:
+    """(published articles, their problems): a placeholder left in, a case that may not be
+    public (举报, 待审, taken down; or its record unreadable), unmasked personal data."""
+    from ..trust.masking import KIND_LABELS, public_numbers
+    from ..trust.scan import DEFAULT_KINDS, scan_bytes
+    from .drafts import PLACEHOLDERS
+
+    published = [a for a in articles if getattr(a, "status", "published") not in ("draft",)]
+    problems: list[Problem] = []
+    kinds = tuple(settings.get("WENZHENG_SCAN_KINDS", DEFAULT_KINDS))
+    numbers = public_numbers(settings.get("WENZHENG_PUBLIC_NUMBERS"))
+    named: dict[int, list[str]] = {}
+    index = CaseIndex.from_settings(settings) if Path(settings.get("WENZHENG_STORE") or "").exists() else None
+    for article in published:
+        path = getattr(article, "source_path", "?")
+        title = str(getattr(article, "title", path))
+        data = Path(path).read_bytes()
+        lines = data.decode("utf-8", errors="replace").splitlines()
+        for number, text in enumerate(lines, start=1):
+            left = next((p for p in PLACEHOLDERS if p in text), None)
+            if left:
+                problems.append(Problem(path, title, number, f"仍有占位文字“{left}”，请补写或删去"))
+        for leak in scan_bytes(data, path, kinds, numbers):
+            problems.append(Problem(path, title, leak.line, f"未打码的{KIND_LABELS[leak.kind]} {leak.masked}"))
+        if index is not None:
+            named[id(article)] = [key for key in map(index.resolve, case_names(article)) if key]
+    try:
+        gated = case_gates(settings, {key for keys in named.values() for key in keys}) if named else {}
+    except RecordError as error:
+        problems.append(Problem(error.path, "（编辑部记录）", error.line, f"记录有误，无法判断案件能否公开：{error}"))
+        gated = {}
+    for article in published:
+        for key in named.get(id(article), []):
+            if key in gated:
+                path = getattr(article, "source_path", "?")
+                problems.append(Problem(path, str(article.title), metadata_line(path, key),
+                                        f"涉及不能公开的案件 {key}（{gated[key]}）：请先审核（wenzheng clear {key}）"
+                                        "或从 Cases: 中删去"))
+    return published, problems

@@ -46,6 +46,9 @@ def _pyplot():
         "axes.spines.top": False,
         "axes.spines.right": False,
         "axes.unicode_minus": False,
+        # Labels are names from the sources: "$…$" in a board or field name is text, not TeX
+        # (mathtext would reword it, or stop the build on "a$\\foo$b").
+        "text.parse_math": False,
     })
     return pyplot
 
@@ -64,8 +67,8 @@ def _svg(figure) -> str:
 
 
 def bar_chart(labels: list[str], values: list[float], xlabel: str = "", ylabel: str = "",
-              horizontal: bool = False) -> str:
-    """Bars with their values written at the ends."""
+              horizontal: bool = False, partial: frozenset[int] = frozenset()) -> str:
+    """Bars with their values written at the ends; ``partial`` bars (incomplete periods) hatched and pale."""
     pyplot = _pyplot()
     height = max(2.4, 0.32 * len(labels) + 1) if horizontal else 3.4
     figure, axes = pyplot.subplots(figsize=(7, height))
@@ -78,21 +81,32 @@ def bar_chart(labels: list[str], values: list[float], xlabel: str = "", ylabel: 
         bars = axes.bar(positions, values, color=COLOURS[0])
         axes.set_xticks(positions, labels, rotation=45 if len(labels) > 8 else 0,
                         ha="right" if len(labels) > 8 else "center")
-    axes.bar_label(bars, labels=[_number(v) for v in values], padding=2, fontsize=8)
+    for index in partial:
+        bars[index].set(facecolor="#f3d6d6", edgecolor=COLOURS[0], hatch="//")
+    axes.bar_label(bars, labels=[_number(v) + ("（不完整）" if i in partial else "") for i, v in enumerate(values)],
+                   padding=2, fontsize=8)
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)
     return _svg(figure)
 
 
 def line_chart(labels: list[str], series: dict[str, list[float | None]], ylabel: str = "",
-               every: int = 1) -> str:
-    """One line per series over ``labels`` (gaps where a value is None)."""
+               every: int = 1, partial: frozenset[int] = frozenset()) -> str:
+    """One line per series over ``labels`` (gaps where a value is None).
+
+    Points of ``partial`` periods (incomplete: the current one, the edges of the data) are
+    hollow and not joined to the line, so an incomplete period is never drawn as a drop.
+    """
     pyplot = _pyplot()
     figure, axes = pyplot.subplots(figsize=(7, 3.4))
     positions = list(range(len(labels)))
     for colour, (name, values) in zip(COLOURS * len(series), series.items()):
-        axes.plot(positions, [float("nan") if v is None else v for v in values],
+        values = [float("nan") if v is None else v for v in values]
+        axes.plot(positions, [float("nan") if i in partial else v for i, v in enumerate(values)],
                   marker="o", markersize=3, color=colour, label=name)
+        if partial:
+            axes.plot(sorted(partial), [values[i] for i in sorted(partial)], linestyle="none", marker="o",
+                      markersize=5, markerfacecolor="white", color=colour)
     ticks = positions[::every]
     axes.set_xticks(ticks, [labels[i] for i in ticks], rotation=45 if every > 1 or len(labels) > 8 else 0,
                     ha="right" if every > 1 or len(labels) > 8 else "center")

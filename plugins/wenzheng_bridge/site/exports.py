@@ -8,7 +8,8 @@ Files (under the output folder):
 
 Text is the masked plain text the case view hands out, as data: a petition
 that quotes "<A4区…>" keeps its words (markup is escaped where HTML is made,
-never stripped from data). Each file is streamed case by
+never stripped from data); a CSV cell that a spreadsheet would read as a
+formula (``=HYPERLINK(…)``) starts with ``'``. Each file is streamed case by
 case, so 100,000 cases never sit in memory as one document.
 """
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Iterable, Iterator
 
 from ..caseview.model import Case
 from ..records import SHANGHAI
+from ..trust.sanitize import spreadsheet_cell
 from ..urls import absolute
 from .pages import case_updated
 from .sitemap import case_path
@@ -53,6 +55,7 @@ OPEN311_FIELDS = (
 
 CSV_COLUMNS = (
     "id", "url", "title", "board", "board_inferred", "department", "unit", "type", "type_inferred", "field", "status",
+    "platform_state",
     "posted", "deadline", "updated", "first_reply", "reply_working_days", "overdue_days",
     "likes", "body", "replies",
 )
@@ -92,6 +95,9 @@ def case_record(case: Case, settings: dict) -> dict:
         "field": p.field,
         "status": case.status,
         "status_evidence": case.evidence,
+        "platform_state": case.platform_state,  # the platform's own word, as it wrote it
+        "reply_known": case.reply_known,  # false: the source carries no reply data (答复情况不明)
+        "late": case.late,  # the one lateness rule; null when it cannot be known
         "posted": iso(p.posted),
         "deadline": iso(case.deadline),
         "updated": iso(case_updated(case)),
@@ -131,7 +137,7 @@ def csv_row(case: Case, settings: dict, record: dict | None = None) -> dict:
         "reply_working_days": reply_clock.get("working_days"),
         "replies": "\n\n".join(r["text"] for r in record["replies"]),
     }
-    return {column: flat[column] for column in CSV_COLUMNS}
+    return {column: spreadsheet_cell(flat[column]) for column in CSV_COLUMNS}
 
 
 def service_code(case: Case, slugs: Slugs) -> str:
@@ -147,6 +153,8 @@ def open311_request(case: Case, slugs: Slugs) -> dict:
     """One case as a GeoReport v2 service request."""
     p = case.petition
     notes = case.status + (f"：{case.evidence}" if case.evidence else "")
+    if case.platform_state:
+        notes += f"；平台状态：{case.platform_state}"
     return {
         "service_request_id": case.key,
         "status": "closed" if case.status in CLOSED_STATUSES else "open",

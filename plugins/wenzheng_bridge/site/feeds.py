@@ -63,6 +63,8 @@ def write_feeds(build) -> list[str]:
     per-case feeds already written); given full cases in ``build.cases`` it does both here.
     """
     collector = build.streamed.get("feeds") if getattr(build, "streamed", None) else None
+    if hasattr(build, "own"):  # a board or department left with no public case loses its feed too
+        build.own("feeds/board", "feeds/department")
     if collector is None:
         collector = FeedCollector(build.settings)
         for case in public_cases(build):

@@ -61,7 +61,7 @@ class Figures:
         name = value or UNLABELLED
         group = self.stats.by[dimension][name]
         ranked = self._ranking(dimension).get(name)
-        low, high = (ranked.low, ranked.high) if ranked else wilson(group.on_time, group.count)
+        low, high = (ranked.low, ranked.high) if ranked else wilson(group.on_time, group.timed_base)
         return Scorecard(name, group, low, high, ranked.rank if ranked else None, self.min_sample)
 
     def ranking(self, scorecards: dict[str, Scorecard]) -> list[tuple[str, Scorecard]]:

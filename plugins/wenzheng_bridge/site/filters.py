@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from ..records import SHANGHAI
 from ..trust.sanitize import safe_url
+from .search import index_value
 
 #: A case's dates appear on its page and on six index pages: format each once.
 _cached = lru_cache(maxsize=1 << 16)
@@ -53,7 +54,13 @@ def days(value) -> str:
     return "—" if value is None else f"{value:g}"
 
 
+def pct(value) -> str:
+    """A share as the site prints it: "97.31%", or "—" when it has no base."""
+    return "—" if value in (None, "—") else f"{value}%"
+
+
 FILTERS = {
+    "pct": pct,
     "cn_datetime": cn_datetime,
     "cn_date": cn_date,
     "iso_datetime": iso_datetime,
@@ -61,4 +68,5 @@ FILTERS = {
     "days": days,
     "year": year,
     "web_url": safe_url,
+    "index_value": index_value,
 }

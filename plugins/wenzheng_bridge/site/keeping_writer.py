@@ -10,8 +10,14 @@ moves only what changed.
 from __future__ import annotations
 
 import os
+from datetime import datetime, timezone
 
 from pelican.writers import Writer
+
+#: The <updated> of a feed with no entry. feedgenerator would put the build's clock there, so
+#: an empty column feed changed on every build (a rewrite, and a full build differing from an
+#: incremental one); nothing in it was ever updated, so a fixed instant says the truth.
+EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 class KeepingWriter(Writer):
@@ -36,6 +42,12 @@ class KeepingWriter(Writer):
             return super().write_feed(*args, **kwargs)
         finally:
             self._restore()
+
+    def _create_new_feed(self, *args, **kwargs):
+        feed = super()._create_new_feed(*args, **kwargs)
+        latest = feed.latest_post_date
+        feed.latest_post_date = lambda: latest() if feed.items else EMPTY_FEED_UPDATED
+        return feed
 
     def _restore(self) -> None:
         pending, self._pending = self._pending, []

@@ -51,6 +51,12 @@ class Row:
     score: float = 0.0
     topic: str = ""
     public: bool = True
+    # What statistics need to give each figure its base (see caseview.stats.Group).
+    source: str = ""
+    replied: bool = False
+    reply_known: bool = True
+    late: bool | None = None
+    type_inferred: bool = False
 
     @property
     def petition(self) -> "Row":
@@ -86,6 +92,8 @@ def row_of(case: Case) -> Row:
         reply_days=reply.working_days if reply is not None and not reply.running else None,
         replies=len(p.replies), clocks={"reply": reply} if reply is not None else {},
         updated=case_updated(case), score=case.score, topic=case.topic, public=case.public,
+        source=p.source, replied=case.replied, reply_known=case.reply_known, late=case.late,
+        type_inferred=case.type_inferred,
     )
 
 
@@ -197,6 +205,7 @@ class SiteData:
 
     def load(self, rows: Iterable[Row], stats, topics) -> "SiteData":
         """``rows``: one per case (gated ones included), public or not."""
+        from ..caseview.asof import as_of
         from .figures import Figures
 
         rows = sorted(rows, key=_age_key)
@@ -209,6 +218,7 @@ class SiteData:
         self.stats = stats
         self.topics = topics
         self.figures = Figures(stats)
+        self.as_of = as_of(self.settings, getattr(stats, "now", None))
         self.groups = {d.name: _group(self.rows, d) for d in DIMENSIONS}
         self.months = _by(self.rows, lambda r: r.month or UNKNOWN_LABEL)
         return self

@@ -5,8 +5,17 @@ everything (a FINALIZER), as its own process (the ``pagefind_extended`` CLI)
 over exactly the case pages of this build's public cases, named by a glob:
 never the listings, never a gated case, never a stale page an earlier build
 left in the output folder. The theme marks what is indexed on a case page
-(``data-pagefind-body``), its title (``data-pagefind-meta="title"``) and the
+(``data-pagefind-body``), its title (``data-pagefind-meta="title:…"``) and the
 board, status and year filters (``data-pagefind-filter``).
+
+Filter and meta values are written through ``index_value``: Pagefind's UI puts
+a filter label into the page as HTML (Svelte ``{@html}``), and Pagefind decodes
+entities in a filter value twice before storing it (its parser's
+``get_attribute_pair`` and again in the filter loop), so no escaping of a
+board name called ``<img src=x onerror=…>`` survives to the label. A value
+therefore carries no ``<``, ``>`` or ``&`` at all (their fullwidth forms
+instead): it is the same text however often it is decoded, and the UI shows
+it as the literal words. The case page itself shows the exact text, escaped.
 
 Memory: Pagefind holds every page it indexes until it writes the bundle, and
 building the index about doubles that: measured here, 0.7 GB for 2,000 case
@@ -57,6 +66,10 @@ from ..urls import case_url
 
 log = logging.getLogger(__name__)
 
+#: Characters that make markup (tags, entities) in a search filter or meta value -> fullwidth forms.
+_MARKUP = str.maketrans({"<": "\uff1c", ">": "\uff1e", "&": "\uff06"})
+_SPACE = re.compile(r"\s+")
+
 BUNDLE = "pagefind"
 SEARCH_PAGE = "search/index.html"
 #: Kept beside the bundle: the digest of the inputs it was built from.
@@ -80,6 +93,15 @@ class Page(NamedTuple):
 class Shard(NamedTuple):
     folder: str  # relative to the output folder
     pages: list[Page]
+
+
+def index_value(text) -> str:
+    """A filter or meta value for Pagefind (Jinja filter ``index_value``): one line, no markup characters.
+
+    The template escapes it for the attribute as usual; this makes it text the
+    Pagefind UI cannot render as HTML whatever entity decoding happens on the way.
+    """
+    return _SPACE.sub(" ", str(text or "")).strip().translate(_MARKUP)
 
 
 def write_search_page(build) -> None:

@@ -12,7 +12,9 @@ fixed rule instead, never from a pronunciation:
 4. else the name's ASCII letters and digits (lowercased, the anonymised
    place code of the sample data such as ``a1`` in ``A1区``) joined by ``-``
    to the first 6 hex digits of the SHA-1 of the UTF-8 name, or 8 hex digits
-   when the name has no ASCII at all (``城乡建设`` -> ``4101444f``). An ASCII
+   when the name has no ASCII at all (``城乡建设`` -> ``4101444f``); the ASCII part
+   is cut to ``MAX_CODE`` characters, so a long name never makes a file name too
+   long for the file system (255 bytes) — the hash still tells names apart. An ASCII
    name that is not a slug (``Board 7``) gets the same treatment
    (``board-7-…``), so it can never take the slug of a name that is one.
 
@@ -43,6 +45,8 @@ BUILTIN: dict[str, str] = {
     "诉求": "complaint",
     **STATUSES,
 }
+#: At most this many characters of a name's ASCII letters and digits in its slug.
+MAX_CODE = 40
 #: Slug of an empty name (a case without department or field).
 UNKNOWN = "unknown"
 
@@ -52,10 +56,10 @@ def derived_slug(name: str) -> str:
     name = mask(name.strip())
     if not name:
         return UNKNOWN
-    if SLUG_RE.fullmatch(name):
+    if SLUG_RE.fullmatch(name) and len(name) <= MAX_CODE:
         return name
     digest = hashlib.sha1(name.encode("utf-8")).hexdigest()
-    code = "" if "*" in name else "-".join(run.lower() for run in _ASCII_RUN.findall(name))
+    code = "" if "*" in name else "-".join(run.lower() for run in _ASCII_RUN.findall(name))[:MAX_CODE].rstrip("-")
     return f"{code}-{digest[:6]}" if code else digest[:8]
 
 

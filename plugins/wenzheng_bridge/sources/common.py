@@ -1,9 +1,13 @@
-"""Rules every adapter shares: dates, types, places, whitespace."""
+"""Rules every adapter shares: dates, types, places, whitespace, HTML fields to text."""
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, datetime, timedelta
 
+import nh3
+
+from ..config import Option
 from ..records import SHANGHAI, TYPES
 from .places import DEFAULT as DEFAULT_GAZETTEER
 from .places import Gazetteer
@@ -166,3 +170,47 @@ def to_int(value) -> int | None:
     if number != number or number in (float("inf"), float("-inf")):  # int() would raise OverflowError
         raise ValueError(f"不是有限的数：{value!r}")
     return int(number)
+
+
+# Tags whose content is code or an embedded document, never a resident's words: dropped whole.
+# (svg and math are only unwrapped: an unclosed <svg> would otherwise swallow the rest of a post.)
+DROPPED_WITH_CONTENT = {"script", "style", "noscript", "template", "iframe", "object", "embed",
+                        "textarea", "select", "head", "title"}
+_BREAKS = re.compile(r"<br\s*/?>|</?(?:p|div|li|tr|h[1-6]|blockquote)(?:\s[^>]*)?>", re.I)
+
+
+def html_to_text(value) -> str:
+    """Plain text of a field that carries HTML: ONE nh3 (html5ever) parse, entities decoded once.
+
+    Only for fields a source declares as HTML (``html_fields`` of its adapter:
+    a Discuz! post, a feed description, a table or JSON column so declared).
+    What the HTML escaped is text: ``&lt;b&gt;`` becomes the characters ``<b>``
+    and stays them; the writers escape text where they write it. Decoding is
+    never repeated: a second round would turn what a resident typed (and the
+    forum showed literally) into markup, and delete it or, worse, run it.
+    """
+    if value is None or value == "":
+        return ""
+    text = nh3.clean(_BREAKS.sub("\n", str(value)), tags=set(), clean_content_tags=DROPPED_WITH_CONTENT)
+    return clean_text(html.unescape(text))
+
+
+#: Record fields a table or JSON source reads as text; its ``html_fields`` option may declare some HTML.
+TEXT_FIELDS = ("title", "body", "author", "reply_text", "reply_unit", "board", "department", "field", "state")
+
+
+def _html_fields_problem(value) -> str | None:
+    unknown = set(value) - set(TEXT_FIELDS)
+    return f"未知的字段 {sorted(unknown)}（可用：{sorted(TEXT_FIELDS)}）" if unknown else None
+
+
+#: The ``html_fields`` option of sources whose values are plain text unless declared (table, JSON).
+HTML_FIELDS_OPTION = Option(list, [], "record fields whose values are HTML (read as text once: tags dropped, "
+                            "entities decoded); every other field is plain text, shown as it is",
+                            check=_html_fields_problem)
+
+
+def text_reader(declared):
+    """How a source reads one field: ``html_to_text`` for the fields it declared HTML, else ``clean_text``."""
+    declared = set(declared)
+    return lambda name, value: (html_to_text if name in declared else clean_text)(value)

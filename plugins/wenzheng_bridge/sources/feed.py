@@ -28,8 +28,8 @@ from ..config import Option
 from ..fetching import FetchError, http_url_problem
 from ..records import SHANGHAI, Gone, Petition, SourceError
 from . import recheck
-from .common import clean_text, petition_type, places
-from .forum import forum_root, html_text, open_thread, thread_url
+from .common import clean_text, html_to_text, petition_type, places
+from .forum import forum_root, open_thread, thread_url
 
 _TID = re.compile(r"[?&]tid=(\d+)")
 _DISCUZ_THREAD = re.compile(r"^(.*/)forum\.php\?(?:.*&)?mod=viewthread(?:&.*)?$")
@@ -58,7 +58,10 @@ def parse_feed(text: str, source: str = "", item: str = "") -> feedparser.FeedPa
     """
     data = _DECLARED.sub(r'\1"utf-8"', text, count=1).encode("utf-8", errors="replace")
     try:
-        parsed = feedparser.parse(data, response_headers={"content-type": "application/xml; charset=utf-8"})
+        # No cleaning by feedparser: it guesses that an RSS title holding "<img …>" is HTML and rewrites
+        # it, deleting what a resident typed. Titles stay text; descriptions get the one nh3 step.
+        parsed = feedparser.parse(data, response_headers={"content-type": "application/xml; charset=utf-8"},
+                                  sanitize_html=False, resolve_relative_uris=False)
     except Exception as error:  # feedparser's own crashes on hostile input (e.g. &#xD800;) are bad input too
         raise SourceError(source, item, "XML", f"订阅源无法解析：{type(error).__name__}: {error}") from None
     if not parsed.get("version") and not parsed.entries:
@@ -80,6 +83,15 @@ def _raw(entry, key: str) -> str:
     return dict.get(entry, key) or ""
 
 
+def entry_title(entry, atom: bool) -> str:
+    """An item's title as text. RSS titles are text (feedparser's "looks like HTML" is a guess, not the
+    feed's word); an Atom title is HTML only when the feed says so (``type="html"`` or ``"xhtml"``)."""
+    kind = (entry.get("title_detail") or {}).get("type", "text/plain")
+    if atom and kind in ("text/html", "application/xhtml+xml"):
+        return html_to_text(entry.get("title"))
+    return clean_text(entry.get("title"))
+
+
 def entry_id(entry) -> str:
     """A Discuz! thread id when the link has one, else the feed's id (hashed if not URL-safe)."""
     link = entry.get("link", "")
@@ -94,6 +106,9 @@ def entry_id(entry) -> str:
 
 
 class FeedSource:
+    #: An item's description (or Atom content) is HTML, read as text once; its title, category
+    #: and author are text (feedparser decodes the XML once). Opened thread pages: as the forum.
+    html_fields = ("body", "reply_text")
     snapshot = False  # a feed lists only the newest items: absence never means gone
     options = {
         "url": Option((str, list), doc="RSS / Atom URL, or a list of them", check=_urls_problem),
@@ -131,7 +146,8 @@ class FeedSource:
             return
         errors = 0
         for index, entry in enumerate(parsed.entries, start=1):
-            for outcome in self._entry(context, entry, f"{url} 第 {index} 条", opened):
+            for outcome in self._entry(context, entry, f"{url} 第 {index} 条", opened,
+                                       parsed.version.startswith("atom")):
                 errors += isinstance(outcome, SourceError)
                 yield outcome
         if parsed.bozo:  # what could be read was imported; say what was wrong with the rest
@@ -140,8 +156,9 @@ class FeedSource:
         if parsed.entries and not errors:
             context.remember(page)
 
-    def _entry(self, context, entry, item: str, opened: set) -> Iterator[Petition | SourceError | Gone]:
-        title = clean_text(entry.get("title"))
+    def _entry(self, context, entry, item: str, opened: set,
+               atom: bool = False) -> Iterator[Petition | SourceError | Gone]:
+        title = entry_title(entry, atom)
         if not title:
             yield SourceError(self.name, item, "title", "条目没有标题")
             return
@@ -174,7 +191,7 @@ class FeedSource:
         context.set_state(state_key, signature)
 
     def _from_entry(self, entry, source_id: str, title: str, summary: str, posted) -> Petition:
-        body = html_text(summary)
+        body = html_to_text(summary)
         tags = entry.get("tags") or []
         board = clean_text(tags[0].get("term")) if tags else ""
         board = self.config["board_map"].get(board, board) or self.config["board"]

@@ -297,11 +297,6 @@ def open_thread(context, config: dict, tid: str, url: str, item: str, row: Threa
     return thread_petition(config, tid, url, thread, row, board)
 
 
-def html_text(html: str) -> str:
-    """Plain text of an HTML fragment (feed descriptions), line breaks kept."""
-    return _message_text(_soup(f"<div>{html}</div>").div) if html and "<" in html else clean_text(html)
-
-
 def _message_text(tag) -> str:
     """A post's text with its line structure: <br> and block ends are line breaks.
 
@@ -377,6 +372,11 @@ def _fids_problem(value) -> str | None:
 
 class ForumSource:
     """Discuz! X3.4 boards: ``url`` is the forum root, ``fids`` the boards to pull."""
+
+    #: Post bodies (the petition and its replies) are HTML, read as text once by the thread
+    #: parser: Discuz! escapes what residents type, so ``&lt;b&gt;`` in a post is the text ``<b>``.
+    #: Titles, board names and accounts are read from the page's text.
+    html_fields = ("body", "reply_text")
 
     snapshot = False  # a list walk stops early; absence from it never means a post is gone
     options = {

@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from ..config import Option
 from ..fetching import FetchError, http_url_problem
 from ..records import SHANGHAI, Petition, Reply, SourceError
-from .common import clean_text, petition_type, places, read_time, to_int
+from .common import HTML_FIELDS_OPTION, clean_text, petition_type, places, read_time, text_reader, to_int
 
 # Record field -> JSON key (DESIGN.md "Leader message board JSON", the 人民网 list API's
 # real keys: forumName is the board, domainName the topic (领域)); "" = not in this API.
@@ -85,6 +85,8 @@ def is_cut(text: str) -> bool:
 
 
 class JsonApiSource:
+    #: JSON strings are plain text unless the source names the field in its ``html_fields`` option.
+    html_fields: tuple[str, ...] = ()
     snapshot = False  # a walk stops at the watermark: absence never means gone
     options = {
         "url": Option(str, doc="list API URL (may carry fixed query parameters such as fid)", check=http_url_problem),
@@ -107,6 +109,7 @@ class JsonApiSource:
         "revisit_days": Option(int, 60, "reopen open items posted in the last N days (with detail_url)", _not_negative),
         "revisit_limit": Option(int, 50, "at most this many detail requests for reopening per pull", _not_negative),
         "max_pages": Option(int, 10000, "stop a walk after this many pages", _at_least_one),
+        "html_fields": HTML_FIELDS_OPTION,
     }
 
     def __init__(self, config: dict, base: Path):
@@ -114,6 +117,7 @@ class JsonApiSource:
         self.name = config["name"]
         self.fields = {**DEFAULT_FIELDS, **config["fields"]}
         self.type_map = {**DEFAULT_TYPE_MAP, **config["type_map"]}
+        self.text = text_reader(set(self.html_fields) | set(config["html_fields"]))
 
     # -- requests -----------------------------------------------------------
     def page_params(self, cursor: int | None) -> dict:
@@ -372,29 +376,29 @@ class JsonApiSource:
             raise problem from None
 
     def _petition(self, raw: dict, tid: int) -> Petition:
-        title = clean_text(self._get(raw, "title"))
+        title = self.text("title", self._get(raw, "title"))
         if not title:
             error = ValueError("缺少标题")
             error.field_name = self.fields["title"]
             raise error
-        body = clean_text(self._get(raw, "body"))
+        body = self.text("body", self._get(raw, "body"))
         date_only: list[str] = []
         posted = self._time(raw, "posted", "posted", date_only)
         replies = []
-        answer = clean_text(self._get(raw, "reply_text"))
+        answer = self.text("reply_text", self._get(raw, "reply_text"))
         if answer:
             replies.append(Reply(text=answer, time=self._time(raw, "reply_time", "reply:1", date_only),
-                                 unit=clean_text(self._get(raw, "reply_unit")), reply_id="1"))
-        board = clean_text(self._get(raw, "board"))
+                                 unit=self.text("reply_unit", self._get(raw, "reply_unit")), reply_id="1"))
+        board = self.text("board", self._get(raw, "board"))
         board = self.config["board_map"].get(board, board) or self.config["board"]
         type_, inferred = petition_type(clean_text(self._get(raw, "type")), self.type_map, title, body)
         url = clean_text(self._get(raw, "url")) or (self.config["item_url"].format(tid=tid) if self.config["item_url"] else "")
         petition = Petition(
             source=self.name, source_id=str(tid), title=title, body=body, posted=posted, url=url, board=board,
-            department=clean_text(self._get(raw, "department")) or self.config["department"],
+            department=self.text("department", self._get(raw, "department")) or self.config["department"],
             type=type_, extra={"inferred": inferred} if inferred else {},
-            field=clean_text(self._get(raw, "field")),
-            author=clean_text(self._get(raw, "author")), state=clean_text(self._get(raw, "state")),
+            field=self.text("field", self._get(raw, "field")),
+            author=self.text("author", self._get(raw, "author")), state=self.text("state", self._get(raw, "state")),
             likes=self._value(raw, "likes", to_int), dislikes=self._value(raw, "dislikes", to_int),
             views=self._value(raw, "views", to_int),
             reply_count=len(replies), places=places(title + "\n" + body), replies=replies,

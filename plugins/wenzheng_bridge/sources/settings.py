@@ -14,6 +14,51 @@ def _positive(value) -> str | None:
     return None if value >= 0 else "不能为负数"
 
 
+#: Facts a source may carry; a case view says nothing a source cannot know (no reply data: no
+#: "nobody replied"). Keys are what ``knows`` lists; values name them for readers.
+FACTS = {"replies": "答复", "reply_times": "答复时间", "departments": "部门", "types": "类型",
+         "engagement": "点赞浏览等互动数据"}
+
+
+def _facts_check(value) -> str | None:
+    unknown = [f for f in value if f not in FACTS]
+    return f"含未知的事实 {unknown}（可用：{'、'.join(FACTS)}）" if unknown else None
+
+
+def _state_map_check(value) -> str | None:
+    from ..records import STATUS_NAMES
+
+    bad = {k: v for k, v in value.items() if not isinstance(k, str) or v not in STATUS_NAMES}
+    return f"的值应为 {'、'.join(STATUS_NAMES)} 之一，实际有 {bad}" if bad else None
+
+
+def declared_knows(config: dict) -> frozenset[str]:
+    """The facts a source carries: its ``knows`` option, else what its kind can carry.
+
+    A table's own columns narrow this per file at pull time (``Petition.extra["knows"]``); a
+    forum or feed knows replies only when its spokesperson accounts are named.
+    """
+    if config.get("knows") is not None:
+        return frozenset(config["knows"])
+    kind = config.get("kind")
+    if kind in ("feed", "forum"):
+        spokes = config.get("spokespersons") or {}
+        facts = {"engagement"} if kind == "forum" else set()
+        if spokes and config.get("full_text") != "never":
+            facts |= {"replies", "reply_times"}
+            if isinstance(spokes, dict) and any(spokes.values()):
+                facts.add("departments")
+        return frozenset(facts)
+    if kind == "json":
+        fields = config.get("fields") or {}
+        facts = set(FACTS)
+        for fact, field in (("replies", "reply_text"), ("reply_times", "reply_time"), ("types", "type")):
+            if fields.get(field) == "":
+                facts.discard(fact)
+        return frozenset(facts)
+    return frozenset(FACTS)
+
+
 COMMON_OPTIONS: dict[str, Option] = {
     "name": Option(str, doc="source name; prefix of case ids", check=_slug),
     "kind": Option(str, doc="table / feed / forum / json"),
@@ -25,6 +70,10 @@ COMMON_OPTIONS: dict[str, Option] = {
     "charset": Option(str, "", "override the charset of fetched pages"),
     "rate_limit": Option((int, float), 1.0, "requests per second to one host (0 = no limit)", _positive),
     "enabled": Option(bool, True, "pull this source"),
+    "knows": Option(list, None, "facts the source carries: replies, reply_times, departments, types, "
+                    "engagement (default per kind; a table's columns narrow it per file)", _facts_check),
+    "state_map": Option(dict, {}, "platform state (e.g. 已办理) -> our status, added to the default "
+                        "vocabulary of platform states", _state_map_check),
     # Fetching (web kinds only; see fetching.py)
     "timeout": Option((int, float), 10.0, "seconds one request may take in all (a deadline, not per read)", _positive),
     "retries": Option(int, 3, "retries after a 5xx, a timeout or a dropped connection", _positive),

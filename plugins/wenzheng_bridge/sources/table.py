@@ -14,7 +14,7 @@ from typing import Iterator
 
 from ..config import Option
 from ..records import Petition, Reply, SourceError
-from .common import clean_text, petition_type, read_time, to_int
+from .common import HTML_FIELDS_OPTION, clean_text, petition_type, read_time, text_reader, to_int
 from .places import Gazetteer
 
 # Record field -> column header. A header ending in "?" is optional: files
@@ -39,7 +39,13 @@ DEFAULT_COLUMNS = {
     "state": "状态?",
 }
 EMPTY_ROWS_END_SHEET = 500
+#: Which columns carry each fact (sources.settings.FACTS): a file without any of them cannot
+#: tell us that fact, so its rows say so (``extra["knows"]``) and the case view does not guess.
+FACT_COLUMNS = {"replies": ("reply_text",), "reply_times": ("reply_time",),
+                "departments": ("department", "reply_unit"), "types": ("type",),
+                "engagement": ("likes", "dislikes", "views")}
 _DISTRICT = re.compile(r"[A-Z]\d+[区县]")
+_SAFE_ID = re.compile(r"[\w.\-]{1,64}")
 
 
 def _paths_check(value) -> str | None:
@@ -51,6 +57,9 @@ def _share_check(value) -> str | None:
 
 
 class TableSource:
+    #: Cells are plain text (a ``<b>`` in a cell is shown as ``<b>``) unless the source
+    #: names a column's field in its ``html_fields`` option.
+    html_fields: tuple[str, ...] = ()
     options = {
         "paths": Option(list, doc="CSV / XLSX files, relative to pelicanconf.py", check=_paths_check),
         "columns": Option(dict, {}, "record field -> header (added to the defaults; '?' = optional)"),
@@ -65,6 +74,7 @@ class TableSource:
         "complete_snapshot": Option(bool, False, "the export always lists every case: trust it even when most cases vanish"),
         "gone_guard": Option((int, float), 0.5, "refuse a pull that would mark more than this share of the source's cases gone",
                              _share_check),
+        "html_fields": HTML_FIELDS_OPTION,
     }
 
     @staticmethod
@@ -82,6 +92,7 @@ class TableSource:
         self.base = base
         self.columns = {**DEFAULT_COLUMNS, **config["columns"]}
         self.gazetteer = Gazetteer(config.get("gazetteer"))
+        self.text = text_reader(set(self.html_fields) | set(config["html_fields"]))
 
     def labels(self) -> list[tuple[str, str, str]]:
         """The field tree, when configured (the list of fields)."""
@@ -134,6 +145,7 @@ class TableSource:
             yield error
 
     def _lines(self, path: Path, rows, where: dict[str, int], merged: dict[str, Petition]) -> Iterator[SourceError]:
+        knows = sorted(fact for fact, columns in FACT_COLUMNS.items() if any(c in where for c in columns))
         for line, row in rows:
             cells = {k: (row[i] if i < len(row) else None) for k, i in where.items()}
             try:
@@ -142,6 +154,7 @@ class TableSource:
                 error.item = f"{path.name} 第 {line} 行 {error.item}".strip()
                 yield SourceError(self.name, error.item, error.field, error.problem)
                 continue
+            petition.extra["knows"] = knows
             if petition.source_id in merged:
                 _merge(merged[petition.source_id], petition)
             else:
@@ -179,6 +192,9 @@ class TableSource:
         source_id = clean_text(cells.get("source_id")).removesuffix(".0")  # Excel's numbers: 2549.0
         if not source_id:
             raise SourceError(self.name, "", "source_id", "缺少编号")
+        if not _SAFE_ID.fullmatch(source_id):  # the id is part of the case's URL and file name
+            raise SourceError(self.name, "", self.columns["source_id"].rstrip("?"),
+                              f"编号 {source_id[:40]!r} 含有不能用于网址的字符（只允许文字、数字、-、_ 和 .）")
         problems: list[str] = []
         date_only: list[str] = []
 
@@ -195,25 +211,25 @@ class TableSource:
                 raise SourceError(self.name, f"编号 {source_id}", self.columns[key].rstrip("?"),
                                   f"不是数字：{cells.get(key)!r}") from None
 
-        title = clean_text(cells.get("title"))
-        body = clean_text(cells.get("body"))
+        title = self.text("title", cells.get("title"))
+        body = self.text("body", cells.get("body"))
         replies = []
-        reply_text = clean_text(cells.get("reply_text"))
+        reply_text = self.text("reply_text", cells.get("reply_text"))
         if reply_text:
             replies.append(Reply(text=reply_text, time=when("reply_time", "reply:1"),
-                                 unit=clean_text(cells.get("reply_unit")), reply_id="1"))
+                                 unit=self.text("reply_unit", cells.get("reply_unit")), reply_id="1"))
         type_, inferred = petition_type(clean_text(cells.get("type")), self.config["type_map"], title, body)
-        board = self._board(clean_text(cells.get("board")), title, body, inferred)
+        board = self._board(self.text("board", cells.get("board")), title, body, inferred)
         petition = Petition(
             source=self.name, source_id=source_id, title=title, body=body,
             posted=when("posted", "posted"), url=clean_text(cells.get("url")),
             board=board or self.config["board"],
-            department=clean_text(cells.get("department")) or self.config["department"],
-            type=type_, field=clean_text(cells.get("field")),
-            author=clean_text(cells.get("author")),
+            department=self.text("department", cells.get("department")) or self.config["department"],
+            type=type_, field=self.text("field", cells.get("field")),
+            author=self.text("author", cells.get("author")),
             views=number("views"), likes=number("likes"), dislikes=number("dislikes"),
             reply_count=len(replies) if reply_text else None,
-            state=clean_text(cells.get("state")),
+            state=self.text("state", cells.get("state")),
             places=self.gazetteer.places(title + "\n" + body), replies=replies,
             extra={"inferred": inferred} if inferred else {},
         )
@@ -236,6 +252,8 @@ def _merge(kept: Petition, other: Petition) -> None:
             kept.extra["other_fields"].append(other.field)
     if other.replies and not kept.replies:
         kept.replies = other.replies
+    # Two files together know what either knows.
+    kept.extra["knows"] = sorted(set(kept.extra.get("knows", [])) | set(other.extra.get("knows", [])))
 
 
 class TableError(Exception):

@@ -1,15 +1,24 @@
-"""Sanitising source text at the output boundary (nh3), then masking personal data.
+"""Making source text fit for output: plain text kept as text and masked; HTML cleaned by nh3.
 
-The store keeps text exactly as received (so it can be reprocessed when these
-rules improve); this module is the ONE step every output goes through:
+Text is text and HTML is HTML (DESIGN.md, trust rules). Each source adapter
+declares which of its input fields carry HTML (``html_fields``) and turns them
+into text once, when it reads them (``sources.common.html_to_text``, one nh3
+parse, entities decoded once; Discuz! thread pages through their own parser).
+The store therefore holds plain text in every field, and this module is the
+ONE step every output goes through:
 
-- ``prepare_petition`` turns each text field of a petition into plain text
-  (forum posts arrive as HTML with <br>, <img>, <script>…), then masks personal
-  data. Plain text is then escaped by Jinja autoescape in the theme, and by the
-  XML/JSON/CSV writers of feeds and exports; no template may mark it ``|safe``.
+- ``prepare_petition`` masks personal data in each text field and tidies
+  whitespace. It never strips ``<``, ``&`` or anything that looks like markup:
+  a resident who typed ``<b>“原则上”</b>`` sees exactly that. Every writer
+  escapes text where it writes it: Jinja autoescape in the theme (no template
+  marks source text ``|safe``), the XML/JSON/CSV writers of feeds and exports,
+  and the search index's filter and meta values (site/search.py), which
+  Pagefind's UI would otherwise render as HTML.
 - ``sanitize_html`` is for the rare output that keeps source formatting as HTML.
+- ``spreadsheet_cell`` keeps a CSV cell from being read as a formula.
 - ``safe_url`` keeps only http(s) links, because autoescape does not stop a
-  ``javascript:`` URL placed in an ``href``.
+  ``javascript:`` URL placed in an ``href``; ``public_url`` also drops a link
+  that carries personal data.
 - ``sanitize_content`` (signal ``content_object_init``) cleans the HTML Pelican
   renders from the editors' Markdown: column articles quote residents (drafts
   are made from cases), and Markdown turns ``[看这里](javascript:…)`` in a quote
@@ -19,22 +28,16 @@ rules improve); this module is the ONE step every output goes through:
 """
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import replace
 from urllib.parse import unquote, urlsplit
 
 import nh3
 
 from ..records import Petition
-from ..sources.common import clean_text
+from ..sources.common import DROPPED_WITH_CONTENT, clean_text, html_to_text  # noqa: F401 (html_to_text: part of this API)
 from .masking import DEFAULT, Options, find, mask, public_numbers, writer_names_in
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote"}
-# Tags whose content is code or embedded documents, never resident's words: dropped whole.
-# (svg and math are only unwrapped: an unclosed <svg> would otherwise swallow the rest of a post.)
-DROPPED_WITH_CONTENT = {"script", "style", "noscript", "template", "iframe", "object", "embed",
-                        "textarea", "select", "head", "title"}
 ARTICLE_TAGS = ALLOWED_TAGS | {
     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "u", "s", "del", "ins", "sub", "sup", "q", "cite", "dl", "dt",
     "dd", "a", "img", "figure", "figcaption", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
@@ -45,8 +48,6 @@ ARTICLE_ATTRIBUTES = {
     "a": {"href"}, "img": {"src", "alt", "width", "height"}, "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"}, "ol": {"start"}, "time": {"datetime"}, "abbr": set(),
 }
-_BREAKS = re.compile(r"<br\s*/?>|</?(?:p|div|li|tr|h[1-6]|blockquote)(?:\s[^>]*)?>", re.I)
-_MAX_ROUNDS = 4
 
 
 def sanitize_html(fragment: str) -> str:
@@ -75,25 +76,6 @@ def sanitize_content(content) -> None:
             content._summary = content.metadata["summary"]
 
 
-def html_to_text(value: str) -> str:
-    """Plain text of a source field that may hold HTML: tags gone, entities decoded.
-
-    Repeated until nothing changes, so markup smuggled in as entities
-    (``&lt;script&gt;``) is decoded and then removed too: the result holds no
-    tag even if some output forgot to escape it.
-    """
-    if not value or ("<" not in value and "&" not in value):
-        return value or ""
-    text = value
-    for _ in range(_MAX_ROUNDS):
-        previous = text
-        text = html.unescape(nh3.clean(_BREAKS.sub("\n", text), tags=set(),
-                                       clean_content_tags=DROPPED_WITH_CONTENT))
-        if text == previous:
-            break
-    return clean_text(text)
-
-
 def safe_url(url: str) -> str:
     """The URL if it is an absolute http(s) link, else "" (javascript:, data:, vbscript: …)."""
     url = (url or "").strip()
@@ -113,13 +95,36 @@ def public_url(url: str) -> str:
     return "" if url and (find(url) or find(unquote(url))) else url
 
 
+#: A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(…), +cmd|…, @SUM…).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value):
+    """A CSV cell that Excel or WPS shows as text: a text starting like a formula gets a leading ``'``.
+
+    OWASP's advice for CSV injection; numbers and empty cells pass unchanged.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def plain_text(value: str) -> str:
+    """A plain-text field as it is: whitespace tidied, never stripped of ``<``, ``&`` or anything else.
+
+    Every writer escapes it where it is written (Jinja autoescape, the XML/JSON/CSV
+    writers, Pagefind's filter and meta attributes: site/search.py).
+    """
+    return clean_text(value)
+
+
 def output_text(value: str, options: Options = DEFAULT) -> str:
-    """A source text field made fit for any output: plain, sanitised, masked."""
-    return mask(html_to_text(value), options=options)
+    """A plain-text field made fit for any output: masked, kept as text (escaped by each writer)."""
+    return mask(plain_text(value), options=options)
 
 
 def prepare_petition(petition: Petition, settings: dict | None = None) -> Petition:
-    """A copy of the petition fit for output: every text a source gave is plain, safe and masked.
+    """A copy of the petition fit for output: every text a source gave kept as text, and masked.
 
     Every field that leaves the store is masked, names of boards, departments and units too
     (a phone number in a department name would reach page addresses). A name the petition
@@ -128,7 +133,7 @@ def prepare_petition(petition: Petition, settings: dict | None = None) -> Petiti
     WENZHENG_PUBLIC_NUMBERS stay everywhere.
     """
     public = public_numbers((settings or {}).get("WENZHENG_PUBLIC_NUMBERS"))
-    names = frozenset().union(*(writer_names_in(html_to_text(t)) for t in (
+    names = frozenset().union(*(writer_names_in(plain_text(t)) for t in (
         petition.title, petition.body, *(s.text for s in petition.supplements))))
     text = Options(public_numbers=public, names=names)
     own = replace(text, find_names=False)  # title and body: their names are ``names`` already

@@ -72,7 +72,8 @@ from .writer_names import CUES as NAME_CUES
 log = logging.getLogger(__name__)
 
 SKIPPED_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".avif", ".bmp",
-                    ".woff", ".woff2", ".ttf", ".otf", ".eot", ".wasm", ".mp3", ".mp4", ".webm"}
+                    ".woff", ".woff2", ".ttf", ".otf", ".eot", ".wasm", ".mp3", ".mp4", ".webm",
+                    ".sha256"}  # the search index's input digest: hex digits that can look like a phone number
 #: Files the search indexer ships as they are (its UI scripts carry their authors' e-mails):
 #: no text of a petition is written into them. Its index and fragments are scanned.
 VENDOR_FILES = re.compile(r"pagefind/pagefind(?:-[a-z-]+)?\.(?:js|css)")
