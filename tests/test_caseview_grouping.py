@@ -44,18 +44,43 @@ def test_components_match_union_find_on_random_graphs():
         assert all(labels[min(group)] == min(group) for group in label_sets(labels))
 
 
-def test_a_long_chain_is_split_at_its_weak_links_and_small_groups_stay_whole():
-    # Rows 0-249: a chain whose every 10th link is weak (0.2), the rest strong (0.5); rows 250-254 a
-    # group of five tied at 0.19, under max_size, which a raised threshold must not touch.
-    src = list(range(249)) + [250, 251, 252, 253]
-    dst = list(range(1, 250)) + [251, 252, 253, 254]
-    cosine = [0.2 if (i + 1) % 10 == 0 else 0.5 for i in range(249)] + [0.19] * 4
-    links = Links(np.array(src, dtype=np.int32), np.array(dst, dtype=np.int32), np.array(cosine, dtype=np.float32))
-    labels = split_components(255, links, DEFAULT_TOPICS)
-    groups = label_sets(labels)
-    assert {250, 251, 252, 253, 254} in groups
-    chain = [g for g in groups if max(g) < 250]
-    assert [len(g) for g in chain] == [10] * 25  # 0.18 -> 0.26 drops exactly the weak links
-    # Without a size limit the chain is one group.
-    whole = label_sets(split_components(255, links, {**DEFAULT_TOPICS, "max_size": 1000}))
-    assert set(range(250)) in whole
+def clique(rows: list[int], cosine: float) -> list[tuple[int, int, float]]:
+    return [(a, b, cosine) for i, a in enumerate(rows) for b in rows[i + 1:]]
+
+
+def test_a_chained_group_is_cut_between_its_clusters_and_tight_clusters_stay_whole():
+    # 30 clusters of 8 petitions, all pairs linked inside; 10 of them tight at 0.5, 20 only at
+    # 0.22 (the former method raised the whole chain's threshold to 0.26 and dissolved those into
+    # singletons). Each cluster is chained to the next by one weak link (0.1): 240 rows, above max_size.
+    edges = []
+    for k in range(30):
+        edges += clique(list(range(8 * k, 8 * k + 8)), 0.5 if k % 3 == 0 else 0.22)
+        if k:
+            edges.append((8 * k - 1, 8 * k, 0.1))
+    # A loose group of five under max_size (a chain at 0.09) and three rows alone.
+    edges += [(240 + i, 241 + i, 0.09) for i in range(4)]
+    src, dst, cosine = (np.array(column) for column in zip(*edges))
+    links = Links(src.astype(np.int32), dst.astype(np.int32), cosine.astype(np.float32))
+    groups = label_sets(split_components(248, links, DEFAULT_TOPICS))
+    for k in range(30):
+        assert set(range(8 * k, 8 * k + 8)) in groups
+    assert {245} in groups and {246} in groups and {247} in groups
+    assert all(len(g) <= DEFAULT_TOPICS["max_size"] for g in groups)
+
+
+def test_a_chain_without_clusters_falls_apart_rather_than_being_one_topic():
+    # 250 petitions each linked only to the next at 0.2: nothing in it is dense.
+    src = np.arange(249, dtype=np.int32)
+    links = Links(src, src + 1, np.full(249, 0.2, dtype=np.float32))
+    groups = label_sets(split_components(250, links, DEFAULT_TOPICS))
+    assert max(len(g) for g in groups) < 20
+
+
+def test_splitting_is_deterministic():
+    rng = np.random.default_rng(5)
+    src = rng.integers(0, 400, 3000).astype(np.int32)
+    dst = rng.integers(0, 400, 3000).astype(np.int32)
+    keep = src < dst
+    links = Links(src[keep], dst[keep], rng.uniform(0.08, 0.6, keep.sum()).astype(np.float32))
+    first = split_components(400, links, DEFAULT_TOPICS)
+    assert np.array_equal(first, split_components(400, links, DEFAULT_TOPICS))

@@ -8,6 +8,7 @@ import pytest
 
 from wenzheng_bridge.caseview import cases, topics
 from wenzheng_bridge.caseview.termcache import FILENAME
+from wenzheng_bridge.caseview.topics import body_length
 from wenzheng_bridge.caseview.terms import TermStream
 from wenzheng_bridge.store import Store
 
@@ -91,7 +92,7 @@ def test_an_edited_petition_is_segmented_again(views, tmp_path, segmented, group
     segmented.clear()
     groupings.clear()
     found = topics(edited, settings)
-    assert segmented == [title, body[:160]]
+    assert segmented == [title, body[:body_length(NOW)]]
     assert groupings == [len(views)]  # a changed text: grouped again, from the cached terms
     assert shape(found) == shape(topics(edited, NOW))
     topic_of = {key: t.label for t in found for key in t.members}

@@ -8,6 +8,11 @@ def case_url(key: str) -> str:
     return f"cases/{key}/"
 
 
+def topic_url(topic_id: str) -> str:
+    """A hot topic's page URL relative to the site root."""
+    return f"topics/{topic_id}/"
+
+
 def site_root(settings: dict) -> str:
     """Absolute root of the published site, for links that leave it (feeds, sitemap, data).
 

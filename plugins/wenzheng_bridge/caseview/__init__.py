@@ -40,8 +40,10 @@ case on the next build. The API the story budget, drafts and site use:
     The build's now and the last pull, for 数据截至 on every page and the CLI.
 
 ``topics(cases_iterable, settings) -> list[Topic]``
-    Hot topics (``id``, ``label``, ``members`` case keys, ``heat``), hottest
-    first; jieba terms, TF-IDF cosine, inverted-index blocking. With
+    Hot topics (``id`` named for the first petition, ``label`` "name · issue",
+    ``members`` case keys, ``size``, ``heat`` with engagement), hottest first;
+    jieba terms, TF-IDF cosine through shared specific terms, Leiden
+    communities (``topics.py`` has the method). With
     ``WENZHENG_BASE`` in ``settings`` each text's terms and the last grouping
     are cached in ``WENZHENG_CACHE_DIR`` (``termcache.py``): a rebuild
     segments only new or edited petitions, and regroups only when a text changed.

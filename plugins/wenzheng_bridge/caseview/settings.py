@@ -29,15 +29,17 @@ DEFAULT_TRENDING = {
 #: Hot-topic grouping: TF-IDF cosine on jieba terms, candidates found through
 #: an inverted index of each petition's strongest terms.
 DEFAULT_TOPICS = {
-    "threshold": 0.18,  # cosine similarity at or above which two petitions are linked
+    "threshold": 0.08,  # cosine similarity at or above which two petitions are linked
     "min_size": 3,  # smallest group reported as a topic
-    "max_size": 200,  # a larger group is split again with a stricter threshold
-    "split_step": 0.08,  # how much stricter each split is
+    "max_size": 200,  # a larger community is split again at twice the density
+    "split_density": 0.06,  # a community's summed link cosine per pair of petitions must pass this
     "top_terms": 8,  # strongest terms per petition used to find candidates
-    "max_posting": 400,  # a term shared by more petitions than this finds no candidates
+    "anchor_share": 0.005,  # a term in more than this share of petitions is too generic to link two
+    "anchor_min": 40,  # ... unless it is in at most this many (small stores)
+    "max_posting": 400,  # a term shared by more petitions than this finds no candidates at all
     "candidates": 60,  # candidates scored per petition (those sharing most strong terms)
-    "body_chars": 160,  # characters of the body read after the title
-    "label_terms": 2,  # terms in a topic's label
+    "body_chars": 80,  # characters of the body read after the title
+    "engagement_weight": 2.0,  # topic heat added each time the members' likes, replies and views double
 }
 
 

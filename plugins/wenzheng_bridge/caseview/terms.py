@@ -22,18 +22,30 @@ import rjieba
 from ..forking import can_fork
 from .termcache import TermCache, text_key
 
-# Words that say nothing about the place or the problem in a petition.
+# Words that say nothing about the place or the problem in a petition: politeness, the
+# request itself (请加快…, 建议, 希望) and the vocabulary of every complaint.
 STOPWORDS = frozenset("""
 问题 反映 领导 您好 你好 尊敬 希望 请问 情况 政府 相关 部门 我们 你们 他们 没有 现在 一个 进行 什么
 为什么 怎么 可以 已经 这个 那个 这些 这样 还是 但是 因为 所以 如果 就是 不是 目前 要求 能否 是否 请求
 关于 对于 以及 或者 而且 并且 自己 大家 非常 严重 多次 一直 今年 去年 时候 期间 之前 以后 一下 如何
 处理 解决 有关 咨询 建议 投诉 举报 诉求 市民 居民 群众 百姓 老百姓 网友 本人 谢谢 感谢 麻烦 帮助
+加快 尽快 加大 加强 呼吁 恳请 强烈 请求 何时 什么 怎么办 怎么回事 能不能 可不可以 应该 需要 不能 无法
+得到 希望能 早日 尽早 力度 落实 重视 关注 及时 积极 合理 不合理 一些 几点 一点 有点 很多 太多 多年
+县市 县县 市县 区县 哪些 哪里 多少 怎样 怎么样 是不是 有没有 至今 仍然 依然 导致 造成 影响 存在 出现 发生 提出 反应 回复 答复 说法 事宜 事项 工作 方面
 """.split())
 # Single characters that end a name rather than belong to it ("之" belongs: 魅力之城).
-_SEPARATORS = frozenset("的了在是和与及或把被给向对从到也都就还又很才这那其个")
+_SEPARATORS = frozenset("的了在是和与及或把被给向对从到也都就还又很才这那其个上下里中")
 _CJK = re.compile(r"^[\u4e00-\u9fa5]+$")
-
-
+# Letters and digits that belong to a name when Chinese follows (58同城, A3区, K9县, 3号线, 5G).
+_LATIN = re.compile(r"^[A-Za-z0-9]+$")
+_PLACE_ENDS = frozenset("省市区县镇乡村")
+# Words that close a name: the word before them plus them is the name a reader knows
+# (魅力之城 + 小区, 经济 + 学院, 劳动 + 东路).
+SUFFIXES = frozenset("""
+小区 花园 家园 公寓 新城 新村 名苑 华庭 国际 广场 大厦 商城 市场 公司 集团 学院 大学 学校 中学 小学 幼儿园
+医院 卫生院 公园 景区 社区 东路 西路 南路 北路 中路 大道 大街 路段 街道 高速 酒店 宾馆 工厂 砖厂 煤矿 石场
+采石场 水库 工业园 物流园 车站 火车站 高铁站 驾校 网吧 会所 银行 电厂
+""".split())
 
 
 def terms(title: str, body: str, body_chars: int) -> list[str]:
@@ -46,6 +58,8 @@ def _words(text: str) -> list[str]:
     tokens = [t for t in segment(text) if t.strip()]
     result = [t for t in tokens if len(t) >= 2 and _CJK.match(t) and t not in STOPWORDS]
     result += _rejoined(tokens)
+    result += _mixed(tokens)
+    result += _named(tokens)
     return result
 
 
@@ -57,7 +71,7 @@ def _rejoined(tokens: list[str]) -> list[str]:
     """
     joined, previous, run = [], "", []
     for token in tokens + [""]:
-        if len(token) == 1 and _CJK.match(token) and token not in _SEPARATORS:
+        if _single(token):
             run.append(token)
             continue
         if run and previous and _CJK.match(previous):
@@ -66,6 +80,59 @@ def _rejoined(tokens: list[str]) -> list[str]:
                 joined.append(name)
         previous, run = token, []
     return joined
+
+
+def _mixed(tokens: list[str]) -> list[str]:
+    """Letters or digits with the Chinese characters jieba split off after them (58同城, K9县, 3号线).
+
+    Latin words of two or more characters stand alone too (5G, CBD); bare
+    numbers (years, amounts) do not.
+    """
+    found = []
+    for i, token in enumerate(tokens):
+        if not _LATIN.match(token):
+            continue
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if after[:1] in _PLACE_ENDS and not _single(after):  # jieba's 县市, 县县: "A8" + "县市" is A8县
+            found.append(token + after[0])
+            continue
+        run = []
+        for following in tokens[i + 1:i + 4]:
+            if not _single(following):
+                break
+            run.append(following)
+        if run and run[0] in _PLACE_ENDS:  # a district or county code ends there (K7县, not K7县拆)
+            run = run[:1]
+        if run:
+            found.append(token + "".join(run))
+        elif len(token) >= 2 and not token.isdigit():
+            found.append(token)
+    return found
+
+
+def _named(tokens: list[str]) -> list[str]:
+    """A name and the word that closes it, as one term: 魅力之城小区, 经济学院, 劳动东路."""
+    found, words = [], _words_with_names(tokens)
+    for before, word in zip(words, words[1:]):
+        if word in SUFFIXES and before not in SUFFIXES and before not in STOPWORDS \
+                and (_CJK.match(before) or _LATIN.search(before)) and len(before) >= 2:
+            found.append(before + word)
+    return found
+
+
+def _words_with_names(tokens: list[str]) -> list[str]:
+    """The tokens with runs of single characters glued to the word before them."""
+    words: list[str] = []
+    for token in tokens:
+        if _single(token) and words and not words[-1] in SUFFIXES:
+            words[-1] += token
+        else:
+            words.append(token)
+    return words
+
+
+def _single(token: str) -> bool:
+    return len(token) == 1 and bool(_CJK.match(token)) and token not in _SEPARATORS
 
 
 def segment(text: str) -> list[str]:

@@ -3,27 +3,44 @@
 Method (DESIGN.md, "Trending and hot topics"):
 
 1. Terms: jieba words of the title (counted twice) and the start of the
-   body, without stop words and without coarse place codes ("A5区"); names
-   jieba splits into single characters ("魅力/之/城") are joined back. Each
-   text's terms are cached on disk (``termcache.py``), so a rebuild segments
-   only new or edited petitions.
-2. Weights: TF-IDF (sublinear tf), each petition a unit vector.
+   body, without stop words (politeness, the request itself: 请加快, 建议,
+   希望, 问题, 反映…); names jieba splits into single characters
+   ("魅力/之/城") are joined back, letters and digits keep the Chinese after
+   them (58同城, A3区, K9县, 3号线), and a name with the word that closes it
+   is a term too (魅力之城小区, 经济学院). Each text's terms are cached on disk
+   (``termcache.py``), so a rebuild segments only new or edited petitions.
+2. Weights: TF-IDF (sublinear tf), each petition a unit vector. Anchors: the
+   terms specific enough to make a topic, those in at most
+   ``max(anchor_min, anchor_share × n)`` petitions (and ``max_posting`` at
+   most) that are not a whole city, district or county code.
 3. Candidates, not all pairs: an inverted index of each petition's strongest
-   terms; terms shared by more than ``max_posting`` petitions find no
-   candidates, and each petition scores only the ``candidates`` others that
-   share most strong terms with it. The work grows with n, not n².
+   anchor terms; each petition scores only the ``candidates`` others that
+   share most of them. Two petitions that share no anchor are never linked,
+   however many generic words they share. The work grows with n, not n².
 4. Links: cosine >= ``threshold``; groups are the connected components; a
    group of at least ``min_size`` petitions is a topic. A component above
    ``max_size`` (single links chain loosely related petitions at scale) is
-   split again with the threshold raised by ``split_step``, until its parts
-   are small enough. Steps 3-4 are whole-array work: ``grouping.py``.
-5. Label: the terms most members share, weighted by rarity; heat: the
-   members' count plus their trending scores.
+   split into its dense communities, which keeps tight clusters inside it
+   whole. A group whose majority names one place or organisation keeps only
+   the petitions that name it (the others, linked in through the issue
+   alone, are a group of their own if enough), and is joined by the
+   petitions in no group that name it too. Steps 3-4 are whole-array
+   work: ``grouping.py``.
+5. Label: the name most of its petitions share (an estate, company, school
+   or road: a name-closing term or a letters-and-Chinese name in at least
+   half of them) and the issue (the most widely shared specific term, with
+   the next one when they stand side by side): "魅力之城小区 · 油烟扰民".
+6. Heat: the members' count, plus their trending scores, plus
+   ``engagement_weight × log2(1 + engagement)``, where engagement sums
+   likes + dislikes + 2 × replies + views / 100 over the members: a topic
+   residents push up rises, without one viral post outweighing every
+   other signal (doubling the engagement adds ``engagement_weight``).
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,16 +54,23 @@ from .grouping import Matrix
 from .model import Case
 from .settings import DEFAULT_TOPICS, merged
 from .termcache import TermCache, cache_path, text_key
+from .labels import coarse, is_name, label_of, label_terms
 from .terms import TermStream, terms  # noqa: F401 (terms: the method, imported from here)
 
 
 @dataclass
 class Topic:
     id: str
-    label: str  # the place or problem in a few characters
+    label: str  # the name and the issue: "魅力之城小区 · 油烟扰民"
     members: list[str]  # case keys, most recent first
     heat: float
-    terms: list[str] = field(default_factory=list)  # the label's terms, strongest first
+    terms: list[str] = field(default_factory=list)  # the label's terms: the name (if any), then the issue
+    engagement: float = 0  # likes + dislikes + 2 × replies + views / 100 over the members
+
+    @property
+    def size(self) -> int:
+        """The one count of the topic every page and the budget show."""
+        return len(self.members)
 
 
 class _Corpus:
@@ -83,17 +107,31 @@ class _Corpus:
 def topics(cases_iterable: Iterable[Case], settings: dict) -> list[Topic]:
     """Group petitions about the same place or problem; topics hottest first."""
     body_chars = body_length(settings)
-    texts = ((c.key, c.score, c.petition.title, c.petition.body[:body_chars]) for c in cases_iterable)
-    return _topics_of(settings, lambda stream: stream.digests(texts))
+    engagement = array("d")
+
+    def texts():
+        for c in cases_iterable:
+            engagement.append(case_engagement(c))
+            yield c.key, c.score, c.petition.title, c.petition.body[:body_chars]
+
+    return _topics_of(settings, lambda stream: stream.digests(texts()), engagement)
 
 
-def topics_of_terms(items: Iterable[tuple[str, float, bytes, list[str] | None]], settings: dict) -> list[Topic]:
-    """``topics`` from (key, score, text digest, terms or None if cached) made by other processes.
+def topics_of_terms(items: Iterable[tuple[str, float, bytes, list[str] | None, float]], settings: dict
+                    ) -> list[Topic]:
+    """``topics`` from (key, score, text digest, terms or None if cached, engagement) made elsewhere.
 
     The site's parallel pass builds cases in workers, which digest and segment
     the texts there (``text_terms``); this process only groups.
     """
-    return _topics_of(settings, lambda stream: stream.segmented_elsewhere(items))
+    engagement = array("d")
+
+    def stripped():
+        for key, score, digest, words, engaged in items:
+            engagement.append(engaged)
+            yield key, score, digest, words
+
+    return _topics_of(settings, lambda stream: stream.segmented_elsewhere(stripped()), engagement)
 
 
 def body_length(settings: dict) -> int:
@@ -101,14 +139,22 @@ def body_length(settings: dict) -> int:
     return int(merged(settings, "WENZHENG_TOPICS", DEFAULT_TOPICS)["body_chars"])
 
 
-def text_terms(case: Case, body_chars: int, known: set[bytes]) -> tuple[str, float, bytes, list[str] | None]:
-    """One case's item for ``topics_of_terms``: its text digest, and its terms unless ``known``."""
+def case_engagement(case: Case) -> float:
+    """What residents did with a petition: likes + dislikes + 2 × replies + views / 100."""
+    p = case.petition
+    return (p.likes or 0) + (p.dislikes or 0) + 2 * (p.reply_count or 0) + (p.views or 0) / 100
+
+
+def text_terms(case: Case, body_chars: int, known: set[bytes]
+               ) -> tuple[str, float, bytes, list[str] | None, float]:
+    """One case's item for ``topics_of_terms``: its text digest, its terms unless ``known``, its engagement."""
     title, start = case.petition.title, case.petition.body[:body_chars]
     digest = text_key(title, start)
-    return case.key, case.score, digest, None if digest in known else terms(title, start, len(start))
+    words = None if digest in known else terms(title, start, len(start))
+    return case.key, case.score, digest, words, case_engagement(case)
 
 
-def _topics_of(settings: dict, feed) -> list[Topic]:
+def _topics_of(settings: dict, feed, engagement: array) -> list[Topic]:
     options = merged(settings, "WENZHENG_TOPICS", DEFAULT_TOPICS)
     keys, scores, digests = [], array("d"), []
     cache = TermCache(cache_path(settings))
@@ -128,18 +174,22 @@ def _topics_of(settings: dict, feed) -> list[Topic]:
                 corpus = _Corpus()
                 for key, score, digest in zip(keys, scores, digests):
                     corpus.add(key, score, stream.words(digest))
-                found = _grouped_apart(corpus, options)
+                rows = _grouped_apart(corpus, options)
+                df = dict(zip(corpus.words, _document_frequency(corpus).tolist()))
+                found = [(members, label_terms([stream.words(digests[m]) for m in members], df, len(keys)))
+                         for members in rows]
                 cache.put_grouping(inputs, found)
     finally:
         cache.close()
-    return _topics(found, keys, np.frombuffer(scores, dtype=np.float64))
+    return _topics(found, keys, np.frombuffer(scores, dtype=np.float64),
+                   np.frombuffer(engagement, dtype=np.float64), float(options["engagement_weight"]))
 
 
 #: Petitions above which the grouping runs in a process of its own.
 APART_MIN = 20_000
 
 
-def _grouped_apart(corpus: _Corpus, options: dict) -> list[tuple[list[int], list[str]]]:
+def _grouped_apart(corpus: _Corpus, options: dict) -> list[list[int]]:
     """``_grouped`` in a forked process when the corpus is large.
 
     Its whole-array steps need a few hundred MB at 100,000 petitions for a few
@@ -159,18 +209,92 @@ def _grouped_apart(corpus: _Corpus, options: dict) -> list[tuple[list[int], list
 _APART: list = []  # the corpus a forked grouping process reads (set just before forking)
 
 
-def _grouped_inherited() -> list[tuple[list[int], list[str]]]:
+def _grouped_inherited() -> list[list[int]]:
     return _grouped(*_APART[0])
 
 
-def _grouped(corpus: _Corpus, options: dict) -> list[tuple[list[int], list[str]]]:
-    """(member rows, label terms) of each group: the part of ``topics`` that does not change with "now"."""
-    matrix = _matrix(corpus)
-    count = int(options["label_terms"])
-    return [(members.tolist(), _label(members, matrix, corpus, count)) for members in grouping.groups(matrix, options)]
+def _grouped(corpus: _Corpus, options: dict) -> list[list[int]]:
+    """Member rows of each group: the part of ``topics`` that does not change with "now"."""
+    matrix = _matrix(corpus, options)
+    named = matrix.anchor & np.array([is_name(word) for word in corpus.words], dtype=bool)
+    found = []
+    for group in grouping.groups(matrix, options):
+        for members, name in _by_name(group, matrix, named, int(options["min_size"])):
+            if _anchored(members, matrix):
+                found.append((members, name))
+    return [members.tolist() for members in _with_namesakes(found, matrix)]
 
 
-def _matrix(corpus: _Corpus) -> Matrix:
+def _with_namesakes(found: list[tuple[np.ndarray, int]], matrix: Matrix) -> list[np.ndarray]:
+    """Named groups joined by the petitions in no group that name the same place or organisation.
+
+    A petition about the estate that uses other words for the problem (噪音
+    rather than 油烟) can miss the links; naming the estate is evidence enough.
+    """
+    assigned = np.zeros(matrix.rows, dtype=bool)
+    for members, _ in found:
+        assigned[members] = True
+    names = np.array([name for _, name in found if name >= 0], dtype=np.int64)
+    if not names.size:
+        return [members for members, _ in found]
+    rows = np.repeat(np.arange(matrix.rows), np.diff(matrix.indptr))
+    hit = np.isin(matrix.indices, names) & ~assigned[rows]
+    namesakes: dict[int, list[int]] = {}
+    for term, row in zip(matrix.indices[hit].tolist(), rows[hit].tolist()):
+        namesakes.setdefault(term, []).append(row)
+    result = []
+    for members, name in found:
+        extra = [row for row in namesakes.pop(name, []) if not assigned[row]] if name >= 0 else []
+        assigned[extra] = True
+        result.append(np.sort(np.concatenate((members, np.array(extra, dtype=members.dtype)))) if extra else members)
+    return result
+
+
+def _terms_of(members: np.ndarray, matrix: Matrix) -> tuple[np.ndarray, np.ndarray]:
+    """(term, member row) of every term occurrence of the members."""
+    lengths = matrix.indptr[members + 1] - matrix.indptr[members]
+    positions = grouping.ranges(matrix.indptr[members], matrix.indptr[members + 1])
+    return matrix.indices[positions], np.repeat(members, lengths)
+
+
+def _by_name(members: np.ndarray, matrix: Matrix, named: np.ndarray, min_size: int
+             ) -> list[tuple[np.ndarray, int]]:
+    """(members, name term or -1): a group whose majority shares a name, split by naming it or not.
+
+    Petitions about one estate or company name it; a petition linked in only
+    through the issue (油烟 from another street) is another story. The others
+    stay a group of their own when they are enough.
+    """
+    found, owner = _terms_of(members, matrix)
+    candidates = found[named[found]]
+    if not candidates.size:
+        return [(members, -1)]
+    counts = np.bincount(candidates)
+    name = int(counts.argmax())
+    if counts[name] * 2 <= members.size:
+        return [(members, -1)]
+    naming = np.isin(members, owner[found == name])
+    parts = [(members[naming], name), (members[~naming], -1)]
+    return [(part, term) for part, term in parts if part.size >= min_size]
+
+
+#: Share of a topic's petitions that must have one anchor term in common.
+ANCHORED_SHARE = 0.6
+
+
+def _anchored(members: np.ndarray, matrix: Matrix) -> bool:
+    """Whether most members share one specific term: the name or the issue a reader would say."""
+    found, _ = _terms_of(members, matrix)
+    counts = np.bincount(found[matrix.anchor[found]])
+    return counts.size > 0 and counts.max() >= ANCHORED_SHARE * members.size
+
+
+def _document_frequency(corpus: _Corpus) -> np.ndarray:
+    indices = np.frombuffer(corpus.indices, dtype=np.uint32)
+    return np.bincount(indices, minlength=len(corpus.words)).astype(np.uint32)
+
+
+def _matrix(corpus: _Corpus, options: dict) -> Matrix:
     """TF-IDF with sublinear tf, idf = ln((1 + n) / (1 + df)) + 1, rows scaled to unit length."""
     n = len(corpus.keys)
     indptr = np.frombuffer(corpus.indptr, dtype=np.int64).copy()
@@ -179,46 +303,37 @@ def _matrix(corpus: _Corpus) -> Matrix:
     by_term = np.lexsort((indices, rows))  # each row's terms in vocabulary order: ties break the same way
     indices = indices[by_term]
     counts = np.frombuffer(corpus.counts, dtype=np.uint16)[by_term].astype(np.float32)
-    df = np.bincount(indices, minlength=len(corpus.words)).astype(np.uint32)
+    df = _document_frequency(corpus)
     idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
     weights = (1 + np.log(counts)) * idf[indices]
     norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n)).astype(np.float32)
     norms[norms == 0] = 1
     weights /= norms[rows]
-    return Matrix(indptr, indices, weights, df)
+    return Matrix(indptr, indices, weights, df, _anchors(corpus.words, df, n, options))
 
 
-def _topics(found: list, keys: list[str], scores: np.ndarray) -> list[Topic]:
+def _anchors(words: list[str], df: np.ndarray, n: int, options: dict) -> np.ndarray:
+    """Which terms may link two petitions: specific ones (rare enough, not a whole city or county)."""
+    limit = min(int(options["max_posting"]), max(int(options["anchor_min"]), float(options["anchor_share"]) * n))
+    anchor = df <= limit
+    anchor[[i for i, word in enumerate(words) if coarse(word)]] = False
+    return anchor
+
+
+def _topics(found: list, keys: list[str], scores: np.ndarray, engagement: np.ndarray,
+            engagement_weight: float) -> list[Topic]:
     """Topics with this build's heat (scores decay with "now"), hottest first."""
     result = []
-    for members, label_terms in found:
-        heat = round(len(members) + float(scores[members].sum()), 4)
+    for members, named in found:
+        engaged = float(engagement[members].sum())
+        heat = round(len(members) + float(scores[members].sum()) + engagement_weight * math.log2(1 + engaged), 4)
         member_keys = [keys[m] for m in sorted(members, reverse=True)]  # the store yields oldest first
-        result.append(Topic(id="", label="·".join(label_terms), members=member_keys, heat=heat, terms=label_terms))
+        result.append(Topic(id="", label=label_of(named), members=member_keys, heat=heat,
+                            terms=list(named), engagement=round(engaged, 2)))
+    for topic in result:  # named for its first petition: the same topic keeps its page from build to build
+        topic.id = "t-" + topic.members[-1]
     result.sort(key=lambda t: (-t.heat, -len(t.members), t.label))
-    for number, topic in enumerate(result, start=1):
-        topic.id = f"t{number:04d}"
     return result
-
-
-def _label(members: np.ndarray, matrix: Matrix, corpus: _Corpus, count: int) -> list[str]:
-    """Terms most members share, the rarer the better; no term inside another.
-
-    Weights are summed over the members' rows in row order; equal sums keep the
-    order in which the terms first occur.
-    """
-    positions = grouping.ranges(matrix.indptr[members], matrix.indptr[members + 1])
-    terms_seen, first, inverse = np.unique(matrix.indices[positions], return_index=True, return_inverse=True)
-    weight = np.bincount(inverse, weights=matrix.weights[positions])
-    chosen: list[str] = []
-    for term in terms_seen[np.lexsort((first, -weight))].tolist():
-        word = corpus.words[term]
-        if any(word in c or c in word for c in chosen):
-            continue
-        chosen.append(word)
-        if len(chosen) == count:
-            break
-    return chosen
 
 
 def assign_topics(cases_list: Iterable[Case], found: list[Topic]) -> None:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from ..records import Petition
 
 # Whole provinces, cities, districts and counties are too coarse to be "one place".
-_COARSE = re.compile(r"^(?:西地省|[A-Z]\d*市|临?[A-Z]\d+[区县])$")
+COARSE_PLACE = re.compile(r"^(?:西地省|[A-Z]\d*市|临?[A-Z]\d+[区县])$")
 
 
 class PlaceRepeats:
@@ -35,7 +35,7 @@ class PlaceRepeats:
             return 0
         best = 0
         for place in places:
-            if _COARSE.match(place):
+            if COARSE_PLACE.match(place):
                 continue
             times = self.seen[place]
             while times and posted - times[0] > self.window:

@@ -250,10 +250,14 @@ def last_step(case: Case) -> str:
 
 # -- sections ------------------------------------------------------------------------
 def topic_groups(cases: list[Case], settings: dict) -> list[tuple[str, list[str]]]:
-    """(label, case keys) of each hot topic, hottest first, from the case view's grouping."""
+    """(label, case keys) of each hot topic, hottest first, from the case view's grouping.
+
+    Grouped over the public cases, as the site's topic pages are: a topic has
+    the same members and count in the budget as on its page.
+    """
     from ..caseview.topics import topics
 
-    return [(topic.label, list(topic.members)) for topic in topics(cases, settings)]
+    return [(topic.label, list(topic.members)) for topic in topics([c for c in cases if c.public], settings)]
 
 
 def _topic_groups(cases: list[Case], groups) -> list[tuple[str, list[Case]]]:

@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 from ..caseview.model import STATUSES, Case
 from ..caseview.unranked import why_unranked
 from ..records import SHANGHAI, TYPES
-from ..urls import case_url
+from ..urls import case_url, topic_url
 from .settings import setting
 from .slugs import Slugs
 
@@ -257,13 +257,22 @@ class SiteData:
         return setting(self.settings, "WENZHENG_HOME_ITEMS")
 
     def home_topics(self) -> list[TopicLink]:
-        """Hot topics (hottest first) that still have public cases, each linking to its latest case."""
+        """The hottest topics, each linking to its page (the same count there)."""
+        return self.topic_links()[: self.home_items]
+
+    def topic_links(self) -> list[TopicLink]:
+        """Every hot topic (hottest first) that still has public cases, and its count of them."""
         links = []
         for topic in self.topics or []:
-            members = [key for key in topic.members if key in self.by_key]
-            if members:
-                links.append(TopicLink(topic.label, len(members), case_url(members[0])))
-        return links[: self.home_items]
+            shown, _ = self.topic_rows(topic)
+            if shown:
+                links.append(TopicLink(topic.label, len(shown), topic_url(topic.id)))
+        return links
+
+    def topic_rows(self, topic) -> tuple[list[Row], int]:
+        """A topic's public cases (newest first) and how many of its cases are not public."""
+        shown = [self.by_key[key] for key in topic.members if key in self.by_key]
+        return shown, len(topic.members) - len(shown)
 
     @property
     def search_url(self) -> str:
@@ -312,12 +321,13 @@ def write_pages(build, site: SiteData) -> None:
     from . import parallel
     from .statistics import write_statistics
 
-    build.own("cases", "archive", "stats", *(d.prefix for d in DIMENSIONS))
+    build.own("cases", "archive", "stats", "topics", *(d.prefix for d in DIMENSIONS))
     site.unchanged = unchanged_pages(build, site)
     # The slowest single task first.
     tasks = [partial(write_statistics, build, site)]
     tasks += [partial(write_dimension, build, site, dimension) for dimension in DIMENSIONS]
     tasks.append(partial(write_archive, build, site))
+    tasks.append(partial(write_topics, build, site))
     # A few large tasks: worth a worker each once the site has more than a few thousand cases.
     parallel.run(build, tasks, per_worker=1 if len(site.rows) > 2000 else len(tasks) + 1)
 
@@ -395,3 +405,12 @@ def write_archive(build, site: SiteData) -> None:
     for month, rows in site.months.items():
         years.setdefault(month.split("-")[0], []).append((month, len(rows)))
     build.render("archive", "archive/index.html", years=dict(sorted(years.items(), reverse=True)))
+
+
+def write_topics(build, site: SiteData) -> None:
+    """The topic list and one page per topic listing all its public cases (the count the home page shows)."""
+    for topic in site.topics or []:
+        shown, hidden = site.topic_rows(topic)
+        if shown:
+            build.render("topic", topic_url(topic.id) + "index.html", topic=topic, rows=shown, hidden=hidden)
+    build.render("topics", "topics/index.html", links=site.topic_links())

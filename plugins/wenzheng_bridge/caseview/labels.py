@@ -1,0 +1,74 @@
+"""A hot topic's label: the name most of its petitions share, and the issue.
+
+"魅力之城小区 · 油烟扰民", not a pair of strong words ("滨河·景园"). The name
+is a term that names a place or an organisation (a name with the word that
+closes it, such as 魅力之城小区, 经济学院, 劳动东路, or letters and Chinese
+together, such as 58同城, 3号线) found in most (more than half) of the members; of
+those, the most widely shared, and of equally shared ones the longest. The
+issue is the most widely shared specific term that is not the name (rarer
+terms first on a tie), joined with the next one when members write them side
+by side (油烟 + 扰民 -> 油烟扰民).
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from .terms import STOPWORDS, SUFFIXES
+from .trending import COARSE_PLACE
+
+_LATIN = re.compile(r"[A-Za-z0-9]")
+_COUNTY_CITY = re.compile(r"^[A-Z]\d+县市$")  # "A8县市": a county-level city, as coarse as a county
+SEPARATOR = " · "
+
+
+def label_of(terms: list[str] | tuple[str, ...]) -> str:
+    """The label shown for ``label_terms``' result: name · issue."""
+    return SEPARATOR.join(terms)
+
+
+def label_terms(docs: list[list[str]], df: dict[str, int], n: int) -> list[str]:
+    """[name, issue] (or [issue] when the members share no name) of one topic.
+
+    ``docs``: each member's terms in text order; ``df``: in how many of all
+    ``n`` petitions each term occurs.
+    """
+    shared = Counter(term for words in docs for term in set(words))
+    half = len(docs) / 2
+    idf = {term: math.log((1 + n) / (1 + df.get(term, 0))) for term in shared}
+    names = [t for t, count in shared.items() if count > half and is_name(t)]
+    name = max(names, key=lambda t: (shared[t], len(t), idf[t], t), default="")
+    issues = [t for t in shared if t not in STOPWORDS and not coarse(t) and not is_name(t)
+              and not (name and (t in name or name in t))]
+    issues.sort(key=lambda t: (-shared[t], -idf[t], t))
+    issue = _phrase(issues[:2], docs, shared, half) if issues else ""
+    return [part for part in (name, issue) if part]
+
+
+def is_name(term: str) -> bool:
+    """A place's or an organisation's name: closed by a suffix word, or letters and Chinese together."""
+    if coarse(term):
+        return False
+    if any(term.endswith(suffix) and len(term) > len(suffix) for suffix in SUFFIXES):
+        return True
+    return bool(_LATIN.search(term)) and not term.isascii()
+
+
+def coarse(term: str) -> bool:
+    """A whole province, city, district or county: too coarse to make a topic."""
+    return bool(COARSE_PLACE.match(term) or _COUNTY_CITY.match(term))
+
+
+def _phrase(top: list[str], docs: list[list[str]], shared: Counter, half: float) -> str:
+    """The first issue term, with the second when both are widely shared and written side by side."""
+    first = top[0]
+    if len(top) < 2 or shared[top[1]] < half:
+        return first
+    second = top[1]
+    pairs = Counter()
+    for words in docs:
+        for a, b in zip(words, words[1:]):
+            if {a, b} == {first, second}:
+                pairs[a + b] += 1
+    return pairs.most_common(1)[0][0] if pairs else first
