@@ -39,8 +39,9 @@ ATTRIBUTES = st.sampled_from([
     ("style", "background:url(javascript:alert(1))"), ("class", "x"), ("title", "标题"), ("srcdoc", "<b>x</b>"),
 ])
 TEXT = st.text(st.sampled_from("路灯坏了<>&\"' ;=/abc&lt;script&gt;&#60;"), max_size=12)
-# No entities, and no bare "<": a "<" typed right before a <br> joins with what follows the break
-# ('<<br onclick="x">a>' gives the text "<a>"; found by this property, reported to the lead).
+# No entities, and no bare "<": in HTML a bare "<" is malformed, and removing a tag between it and
+# later text joins them ('<<b>a>' gives the text "<a>": text still, escaped at every output). A <br>
+# with attributes is a line break, which keeps them apart (found by this property).
 MARKUP_TEXT = st.text(st.sampled_from("路灯坏了>\"' ;=/abc"), max_size=12)
 
 

@@ -204,3 +204,10 @@ if __name__ == "__main__":
         prepare_petition(petition)
     spent = time.process_time() - started
     print(f"{len(petitions)} petitions: {spent:.2f} s CPU, {spent / len(petitions) * 1e3:.3f} ms each")
+
+
+def test_a_break_with_attributes_is_a_line_break():
+    # Discuz! writes <br /> but pasted posts carry <br class=…>: both end a line, so a typed "<"
+    # before one never joins what follows into something that reads as a tag.
+    assert html_to_text('路灯坏了<br class="x">已报修') == "路灯坏了\n已报修"
+    assert html_to_text('<<br onclick="alert(1)">a>') == "<\na>"

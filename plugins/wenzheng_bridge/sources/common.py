@@ -176,7 +176,7 @@ def to_int(value) -> int | None:
 # (svg and math are only unwrapped: an unclosed <svg> would otherwise swallow the rest of a post.)
 DROPPED_WITH_CONTENT = {"script", "style", "noscript", "template", "iframe", "object", "embed",
                         "textarea", "select", "head", "title"}
-_BREAKS = re.compile(r"<br\s*/?>|</?(?:p|div|li|tr|h[1-6]|blockquote)(?:\s[^>]*)?>", re.I)
+_BREAKS = re.compile(r"<br\b[^>]*>|</?(?:p|div|li|tr|h[1-6]|blockquote)(?:\s[^>]*)?>", re.I)
 
 
 def html_to_text(value) -> str:
