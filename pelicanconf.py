@@ -39,6 +39,8 @@ TAGS_SAVE_AS = ""
 AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""
 CATEGORY_SAVE_AS = ""
+# The category an article without Category: gets (category pages are off; drafts still need one).
+DEFAULT_CATEGORY = "零距离问政"
 CATEGORIES_SAVE_AS = ""
 SLUGIFY_SOURCE = "basename"
 

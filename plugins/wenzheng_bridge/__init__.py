@@ -70,6 +70,11 @@ def register() -> None:
     from .trust.sanitize import sanitize_content
 
     signals.content_object_init.connect(sanitize_content)
+    # content_object_init too: category pages are off here, so Pelican assigns no default category,
+    # yet it writes drafts with one; an article without Category: would stop the build.
+    from .newsroom.articles import give_category
+
+    signals.content_object_init.connect(give_category)
     # article_generator_pretaxonomy: before categories and feeds, so a column article naming a
     # gated case (举报, 待审) never reaches the column page or its feed.
     from .newsroom.review import hold_gated_articles

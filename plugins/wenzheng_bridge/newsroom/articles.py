@@ -27,6 +27,20 @@ logger = logging.getLogger(__name__)
 _SPLIT_CASES = re.compile(r"[\s,，、;；]+")
 
 
+def give_category(content) -> None:
+    """Signal ``content_object_init``: every article gets a category (DEFAULT_CATEGORY) if it names none.
+
+    This site turns category pages off (CATEGORY_SAVE_AS = ""), and then Pelican's readers
+    assign no default; but Pelican writes every draft with its category, so a hand-written
+    draft without ``Category:`` (or a held article) would stop the development build.
+    """
+    from pelican.contents import Article
+    from pelican.urlwrappers import Category
+
+    if isinstance(content, Article) and not hasattr(content, "category"):
+        content.category = Category(content.settings.get("DEFAULT_CATEGORY") or "misc", content.settings)
+
+
 def case_names(article) -> list[str]:
     """The case keys an article's ``Cases:`` metadata names, as written."""
     raw = getattr(article, "metadata", {}).get("cases") or ""

@@ -94,12 +94,6 @@ def _hold(article, reasons: list[tuple[str, str]], production: bool) -> None:
     logger.warning("文章《%s》（%s）涉及不能公开的案件 %s：本次按草稿处理，不公开", article.title, path, cases)
     article.status = "draft"
     article.wenzheng_held = reasons
-    if not hasattr(article, "category"):
-        # Pelican writes every draft with its category; a published article may have none
-        # (this site turns category pages off, so readers assign no default).
-        from pelican.urlwrappers import Category
-
-        article.category = Category(article.settings.get("DEFAULT_CATEGORY") or "misc", article.settings)
 
 
 # -- wenzheng check: the column's articles before ``make publish`` ---------------------------
