@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from wenzheng_bridge.caseview.settings import DEFAULT_TRENDING, merged
+from wenzheng_bridge.caseview.settings import CaseviewSettings
 from wenzheng_bridge.caseview.trending import PlaceRepeats
 from wenzheng_bridge.caseview.view import CaseBuilder, cases
 from wenzheng_bridge.site.stream import Digests
@@ -33,7 +33,7 @@ def test_slices_read_from_the_store_equal_the_stream(sample_store):
         outline = store.outline()
         ids = [row[0] for row in outline]
         slices = [store.petitions_by_id(ids[start:start + 97]) for start in range(0, len(ids), 97)]
-    window = merged({}, "WENZHENG_TRENDING", DEFAULT_TRENDING)["place_window_days"]
+    window = CaseviewSettings.of({}).trending["place_window_days"]
     repeats = PlaceRepeats.counted(window, ((key, posted, places) for _, key, posted, places in outline))
     builder = CaseBuilder({"WENZHENG_NOW": NOW}, repeats=repeats)
     sliced = [builder.build(petition) for part in reversed(slices) for petition in part]

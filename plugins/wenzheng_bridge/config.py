@@ -6,12 +6,13 @@ so a newsroom fixing ``pelicanconf.py`` sees all its mistakes in one run.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, Callable, ClassVar, Mapping, TypeVar
 
 from .errors import WenzhengError
 
-REQUIRED = object()
+REQUIRED: Any = object()
 
 
 class ConfigError(WenzhengError, ValueError):
@@ -30,10 +31,125 @@ class Option:
     default: Any = REQUIRED
     doc: str = ""
     check: Callable[[Any], str | None] | None = None  # returns a problem, or None
+    #: A closed set: the value (or, for a list, each item) must be one of these.
+    choices: tuple = ()
+    #: Defaults a dict value is merged over key by key (``{"gravity": 1.2}`` changes the gravity only).
+    merge: Mapping | None = None
 
     @property
     def required(self) -> bool:
         return self.default is REQUIRED
+
+    def problem(self, value: Any) -> str | None:
+        """What is wrong with a value of the right type (a choice outside the set, a failed check)."""
+        if self.choices:
+            outside = [v for v in value if v not in self.choices] if isinstance(value, list) else (
+                [] if value in self.choices else [value])
+            if outside:
+                shown = repr(outside) if isinstance(value, list) else repr(value)
+                return f"应为 {'、'.join(map(str, self.choices))} 之一，实际是 {shown}"
+        return self.check(value) if self.check else None
+
+    def value(self, settings: Mapping, key: str) -> Any:
+        """The setting's value in ``settings`` or the default, merged over ``merge``; lists become tuples."""
+        value = settings.get(key, self.default)
+        if self.merge is not None:
+            return {**self.merge, **(value or {})}
+        return tuple(value) if isinstance(value, list) else value
+
+
+def Choice(choices: tuple, default: Any = REQUIRED, doc: str = "", of: type | tuple[type, ...] = str) -> Option:
+    """An option whose value is one of a closed set (a list option: each item is); bad values are
+    refused naming the setting and every valid value."""
+    return Option(of, default, doc, choices=tuple(choices))
+
+
+T = TypeVar("T", bound="LayerSettings")
+
+
+class LayerSettings:
+    """Base of one layer's typed settings: a frozen dataclass whose field ``x_y`` is ``WENZHENG_X_Y``.
+
+    Built once where a job starts (``of``) from validated settings, or from a partial dict (a test's):
+    a missing key takes its default from the option table, the only place defaults are written.
+    """
+
+    OPTIONS: ClassVar[dict[str, Option]]
+
+    @classmethod
+    def of(cls: type[T], settings: "Mapping | T | None") -> T:
+        if isinstance(settings, cls):
+            return settings
+        given: Mapping = settings if isinstance(settings, Mapping) else {}
+        values = {}
+        for item in fields(cls):  # type: ignore[arg-type]  # subclasses are dataclasses
+            key = "WENZHENG_" + item.name.upper()
+            values[item.name] = cls.OPTIONS[key].value(given, key)
+        return cls(**values)
+
+
+def names_check(value: dict) -> str | None:
+    """Check of a name -> name map (aliases, gazetteer)."""
+    for key, name in value.items():
+        if not isinstance(key, str) or not key or not isinstance(name, str) or not name:
+            return f"的键和值都应为非空文字，实际是 {key!r}: {name!r}"
+    return None
+
+
+def _workers_check(value: int) -> str | None:
+    return None if value >= 0 else "应为 0 或正整数"
+
+
+#: Options every layer reads (paths, sources, processes): kept at this low layer so the case view,
+#: the store's users and the worker pools can read them without reaching up to ``settings``.
+CORE_OPTIONS: dict[str, Option] = {
+    "WENZHENG_BASE": Option(str, "", "folder that relative WENZHENG_* paths start from (default: pelicanconf.py's)"),
+    "WENZHENG_STORE": Option(str, "data/wenzheng.sqlite3", "SQLite store path, relative to pelicanconf.py"),
+    "WENZHENG_SOURCES": Option(list, [], "source definitions; see sources/settings.py"),
+    "WENZHENG_USER_AGENT": Option(
+        str, "wenzheng-bridge/0.1 (+https://example.org/wenzheng; newsroom petition tracker)",
+        "User-Agent sent with every request; names the tool",
+    ),
+    "WENZHENG_GAZETTEER": Option(
+        dict, {}, "place name -> the district/county/city it is in, added to sources.places.DEFAULT_GAZETTEER; "
+        "qualifies generic units (镇党委 -> X镇党委); coded names such as A3区 are known without it",
+        names_check,
+    ),
+    "WENZHENG_WORKERS": Option(
+        int, 0, "processes writing the site's pages and segmenting text (0: one per available core; "
+        "1: no extra process)", _workers_check,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class CoreSettings(LayerSettings):
+    OPTIONS = CORE_OPTIONS
+
+    base: str
+    store: str
+    sources: tuple
+    user_agent: str
+    gazetteer: dict
+    workers: int
+
+    @property
+    def base_path(self) -> Path:
+        return Path(self.base or ".")
+
+    @property
+    def store_path(self) -> Path:
+        """The store file (validated settings hold it absolute; a partial dict's is relative to the base)."""
+        return self.base_path / self.store
+
+
+def positive(value: int | float) -> str | None:
+    """Check of a count that must be at least one."""
+    return None if value > 0 else "应为正整数"
+
+
+def not_negative(value: int | float) -> str | None:
+    return None if value >= 0 else "不能为负数"
 
 
 def validate(values: dict, options: dict[str, Option], where: str) -> tuple[dict, list[str]]:
@@ -56,7 +172,7 @@ def validate(values: dict, options: dict[str, Option], where: str) -> tuple[dict
                 f"{where}: {key!r} 应为 {_type_names(option.type)}，实际是 {type(value).__name__}"
             )
             continue
-        if option.check and (problem := option.check(value)):
+        if problem := option.problem(value):
             problems.append(f"{where}: {key!r} {problem}")
             continue
         result[key] = value

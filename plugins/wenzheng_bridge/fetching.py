@@ -25,6 +25,7 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
+from .config import CoreSettings
 from .errors import WenzhengError
 
 log = logging.getLogger(__name__)
@@ -155,7 +156,7 @@ class Fetcher:
     def from_settings(cls, settings: dict, source: dict) -> "Fetcher":
         return cls(
             source=source.get("name", ""),
-            user_agent=settings.get("WENZHENG_USER_AGENT") or "wenzheng-bridge",
+            user_agent=CoreSettings.of(settings).user_agent,
             rate_limit=source.get("rate_limit", 1.0),
             charset=source.get("charset", ""),
             timeout=source.get("timeout", 10.0),

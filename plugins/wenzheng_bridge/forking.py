@@ -12,7 +12,10 @@ import gc
 import multiprocessing
 import os
 from contextlib import contextmanager
+from typing import Mapping
 from typing import Iterator
+
+from .config import CoreSettings
 
 
 def can_fork() -> bool:
@@ -20,9 +23,9 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
 
 
-def worker_count(settings: dict | None = None) -> int:
+def worker_count(settings: Mapping | None = None) -> int:
     """WENZHENG_WORKERS when set (1: no extra process), else one process per available core."""
-    wanted = (settings or {}).get("WENZHENG_WORKERS") or 0
+    wanted = CoreSettings.of(settings).workers
     if wanted:
         return wanted
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
+from .config import CoreSettings
 from .errors import WenzhengError, bug_notice
 from .records import SHANGHAI, Gone, Petition, SourceError
 from .sources import adapter_class
@@ -105,7 +106,8 @@ def pull_source(store: Store, source: dict, settings: dict, now: datetime | None
                 on_item: Callable[[str, str], None] | None = None) -> Tally:
     now = now or datetime.now(SHANGHAI)
     # The site-wide gazetteer under the source's own names (sources.places reads both).
-    source = {**source, "gazetteer": {**(settings.get("WENZHENG_GAZETTEER") or {}), **source.get("gazetteer", {})}}
+    core = CoreSettings.of(settings)
+    source = {**source, "gazetteer": {**core.gazetteer, **source.get("gazetteer", {})}}
     adapter = adapter_class(source["kind"])(source, Path(settings["WENZHENG_BASE"]))
     context = PullContext(store, source, settings, now)
     tally = Tally()

@@ -7,17 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .config import ConfigError, Option, validate
-
-CORE_OPTIONS: dict[str, Option] = {
-    "WENZHENG_BASE": Option(str, "", "folder that relative WENZHENG_* paths start from (default: pelicanconf.py's)"),
-    "WENZHENG_STORE": Option(str, "data/wenzheng.sqlite3", "SQLite store path, relative to pelicanconf.py"),
-    "WENZHENG_SOURCES": Option(list, [], "source definitions; see sources/settings.py"),
-    "WENZHENG_USER_AGENT": Option(
-        str, "wenzheng-bridge/0.1 (+https://example.org/wenzheng; newsroom petition tracker)",
-        "User-Agent sent with every request; names the tool",
-    ),
-}
+from .config import CORE_OPTIONS, ConfigError, Option, validate
 
 
 def all_options() -> dict[str, Option]:

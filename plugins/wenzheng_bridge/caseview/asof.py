@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
-
+from ..config import CoreSettings
 from ..records import SHANGHAI, from_iso
 from .view import build_now
 
@@ -28,9 +27,9 @@ def as_of(settings: dict, now: datetime | None = None) -> AsOf:
     from ..store import Store
 
     now = build_now(settings, now)
-    path = settings.get("WENZHENG_STORE")
+    path = CoreSettings.of(settings).store_path
     pulls: dict[str, datetime] = {}
-    if path and Path(path).exists():
+    if path.exists():
         with Store.open(path, readonly=True) as store:
             pulls = {source: from_iso(when) for source, when in store.last_pulls().items() if when}
     return AsOf(now, max(pulls.values(), default=None), pulls)

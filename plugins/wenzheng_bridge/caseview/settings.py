@@ -5,7 +5,9 @@ Dict-valued settings are merged over their defaults key by key, so
 """
 from __future__ import annotations
 
-from ..config import Option
+from dataclasses import dataclass
+
+from ..config import LayerSettings, Option, names_check, positive
 from ..records import TYPES
 
 #: Reply limits in working days. Keys: a type, "*" (any type), or
@@ -80,40 +82,27 @@ def _now_check(value: str) -> str | None:
     return None
 
 
-def _positive(value) -> str | None:
-    return None if value > 0 else "应为正整数"
-
-
-def _names_check(value: dict) -> str | None:
-    for key, name in value.items():
-        if not isinstance(key, str) or not key or not isinstance(name, str) or not name:
-            return f"的键和值都应为非空文字，实际是 {key!r}: {name!r}"
-    return None
-
-
 OPTIONS: dict[str, Option] = {
     "WENZHENG_REPLY_LIMITS": Option(
         dict, {}, "reply limits in working days, merged over the defaults "
         f"{DEFAULT_REPLY_LIMITS}; keys: type, '*', 'board/type', 'board/*'", _limits_check,
+        merge=DEFAULT_REPLY_LIMITS,
     ),
     "WENZHENG_MIN_RANK_SAMPLE": Option(
-        int, 30, "petitions a department needs before it is ranked (below: listed, not ranked)", _positive,
+        int, 30, "petitions a department needs before it is ranked (below: listed, not ranked)", positive,
     ),
     "WENZHENG_UNIT_ALIASES": Option(
         dict, {}, "replying-unit variants folded onto one name, added to caseview.units.DEFAULT_ALIASES: "
         "a name ending with a key ends with its value instead ('住建局': '住房和城乡建设局'); a whole name works too",
-        _names_check,
-    ),
-    "WENZHENG_GAZETTEER": Option(
-        dict, {}, "place name -> the district/county/city it is in, added to sources.places.DEFAULT_GAZETTEER; "
-        "qualifies generic units (镇党委 -> X镇党委); coded names such as A3区 are known without it",
-        _names_check,
+        names_check,
     ),
     "WENZHENG_TRENDING": Option(
         dict, {}, f"trending weights and gravity, merged over {DEFAULT_TRENDING}", _numbers_check(DEFAULT_TRENDING),
+        merge=DEFAULT_TRENDING,
     ),
     "WENZHENG_TOPICS": Option(
         dict, {}, f"hot-topic thresholds, merged over {DEFAULT_TOPICS}", _numbers_check(DEFAULT_TOPICS),
+        merge=DEFAULT_TOPICS,
     ),
     "WENZHENG_CACHE_DIR": Option(
         str, ".wenzheng-cache", "folder for build caches (hot-topic terms), relative to WENZHENG_BASE; "
@@ -125,11 +114,16 @@ OPTIONS: dict[str, Option] = {
 }
 
 
-def merged(settings: dict, key: str, defaults: dict) -> dict:
-    """A dict setting merged over its defaults (settings may lack the key)."""
-    return {**defaults, **(settings.get(key) or {})}
+@dataclass(frozen=True)
+class CaseviewSettings(LayerSettings):
+    """The case view's settings, read by attribute; dict settings already merged over their defaults."""
 
+    OPTIONS = OPTIONS
 
-def setting(settings: dict, key: str):
-    """A setting's value, or its documented default when ``settings`` lacks it."""
-    return settings.get(key, OPTIONS[key].default)
+    reply_limits: dict
+    min_rank_sample: int
+    unit_aliases: dict
+    trending: dict
+    topics: dict
+    cache_dir: str
+    now: str

@@ -14,7 +14,7 @@ from typing import Iterable
 
 from ..records import SHANGHAI
 from .model import Case
-from .settings import setting
+from .settings import CaseviewSettings
 
 UNLABELLED = "（未标注）"
 #: Dimensions statistics are broken down by, with their Chinese names.
@@ -196,7 +196,7 @@ def stats(cases_iterable: Iterable[Case], settings: dict) -> Stats:
     years = by["year"]
     for name in partial_periods([y for y in years if y != UNLABELLED], str(now.astimezone(SHANGHAI).year)):
         years[name].partial = True
-    min_sample = setting(settings, "WENZHENG_MIN_RANK_SAMPLE")
+    min_sample = CaseviewSettings.of(settings).min_rank_sample
     departments = [g for name, g in by["department"].items() if name != UNLABELLED]
     return Stats(total, by, rank(departments, min_sample), min_sample, now)
 

@@ -22,19 +22,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Mapping
 
 from ..records import FOLLOWUP_KINDS, ArticleRef, FollowUp, Petition
 from .model import Clock
-from .settings import DEFAULT_REPLY_LIMITS, merged
+from .settings import DEFAULT_REPLY_LIMITS, CaseviewSettings
 from .states import platform_status
 from .workdays import WorkCalendar, end_of_day, local_date
 
 ACTIVE_KINDS = ("claimed", "visited", "interviewed", "acted", "reopened", "published")
 
 
-def reply_limit(petition: Petition, settings: dict) -> int:
+def reply_limit(petition: Petition, settings: Mapping | CaseviewSettings) -> int:
     """Working days the department has: 'board/type', 'board/*', 'type', '*'."""
-    limits = merged(settings, "WENZHENG_REPLY_LIMITS", DEFAULT_REPLY_LIMITS)
+    limits = CaseviewSettings.of(settings).reply_limits
     kind = "诉求" if petition.type == "投诉" else petition.type
     for key in (f"{petition.board}/{kind}", f"{petition.board}/*", kind, "*"):
         if key in limits:

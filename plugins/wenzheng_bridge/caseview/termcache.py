@@ -27,7 +27,8 @@ from pathlib import Path
 
 from importlib import metadata
 
-from .settings import setting
+from ..config import CoreSettings
+from .settings import CaseviewSettings
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +40,8 @@ _BATCH = 2000  # new entries written per transaction
 
 def cache_path(settings: dict) -> Path | None:
     """Where the term cache lives; None (no disk cache) without a base folder or with an empty setting."""
-    folder = setting(settings, "WENZHENG_CACHE_DIR")
-    base = settings.get("WENZHENG_BASE")
+    folder = CaseviewSettings.of(settings).cache_dir
+    base = CoreSettings.of(settings).base
     if not folder or not (base or Path(folder).is_absolute()):
         return None
     return Path(base or "/") / folder / FILENAME

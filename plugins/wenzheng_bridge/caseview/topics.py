@@ -52,7 +52,7 @@ from ..forking import can_fork, pool, worker_count
 from . import grouping
 from .grouping import Matrix
 from .model import Case
-from .settings import DEFAULT_TOPICS, merged
+from .settings import CaseviewSettings
 from .termcache import TermCache, cache_path, text_key
 from .labels import coarse, is_name, label_of, label_terms
 from .terms import TermStream, terms  # noqa: F401 (terms: the method, imported from here)
@@ -136,7 +136,7 @@ def topics_of_terms(items: Iterable[tuple[str, float, bytes, list[str] | None, f
 
 def body_length(settings: dict) -> int:
     """Characters of the body the terms are read from."""
-    return int(merged(settings, "WENZHENG_TOPICS", DEFAULT_TOPICS)["body_chars"])
+    return int(CaseviewSettings.of(settings).topics["body_chars"])
 
 
 def case_engagement(case: Case) -> float:
@@ -155,7 +155,7 @@ def text_terms(case: Case, body_chars: int, known: set[bytes]
 
 
 def _topics_of(settings: dict, feed, engagement: array) -> list[Topic]:
-    options = merged(settings, "WENZHENG_TOPICS", DEFAULT_TOPICS)
+    options = CaseviewSettings.of(settings).topics
     keys, scores, digests = [], array("d"), []
     cache = TermCache(cache_path(settings))
     try:

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from .. import trust
+from ..trust.settings import TrustSettings
 from ..records import FOLLOWUP_KINDS, SHANGHAI, NewsroomRecords, Petition, from_iso
 from .model import Case, Clock, Event
-from .settings import DEFAULT_TRENDING, merged, setting
+from ..config import CoreSettings
+from .settings import CaseviewSettings
 from ..sources.settings import FACTS, declared_knows
 from .states import platform_status
 from .status import clock, deadline, decide, first_reply_time, lateness, reply_limit
@@ -17,10 +19,10 @@ from .units import UnitReader, reply_addressee
 from .workdays import WorkCalendar, local_date
 
 
-def build_now(settings: dict, now: datetime | None = None) -> datetime:
+def build_now(settings: Mapping | CaseviewSettings, now: datetime | None = None) -> datetime:
     """The build's "now": the argument, else WENZHENG_NOW, else the real time (Asia/Shanghai)."""
     if now is None:
-        fixed = setting(settings, "WENZHENG_NOW")
+        fixed = CaseviewSettings.of(settings).now
         now = datetime.fromisoformat(fixed) if fixed else datetime.now(SHANGHAI)
     return now if now.tzinfo else now.replace(tzinfo=SHANGHAI)
 
@@ -39,16 +41,18 @@ class CaseBuilder:
     def __init__(self, settings: dict, records: NewsroomRecords | None = None,
                  now: datetime | None = None, calendar: WorkCalendar | None = None, repeats=None):
         self.settings = settings
+        self.options = CaseviewSettings.of(settings)
+        self.trust = TrustSettings.of(settings)
         self.records = records or NewsroomRecords()
-        self.now = build_now(settings, now)
+        self.now = build_now(self.options, now)
         self.calendar = calendar or WorkCalendar()
-        self.weights = merged(settings, "WENZHENG_TRENDING", DEFAULT_TRENDING)
+        self.weights = self.options.trending
         # Counted as the stream goes, or beforehand (trending.KnownRepeats) for a slice of the store.
         self.repeats = repeats or PlaceRepeats(self.weights["place_window_days"])
         self._limits: dict[tuple[str, str], int] = {}  # (board, type) -> working days
-        self.units = UnitReader(setting(settings, "WENZHENG_UNIT_ALIASES"),
-                                Gazetteer(setting(settings, "WENZHENG_GAZETTEER")))
-        self.sources = {s["name"]: s for s in settings.get("WENZHENG_SOURCES") or []
+        core = CoreSettings.of(settings)
+        self.units = UnitReader(self.options.unit_aliases, Gazetteer(core.gazetteer))
+        self.sources = {s["name"]: s for s in core.sources
                         if isinstance(s, dict) and "name" in s}
         self._declared = {name: declared_knows(config) for name, config in self.sources.items()}
 
@@ -66,12 +70,12 @@ class CaseBuilder:
         kind = (petition.board, petition.type)
         limit = self._limits.get(kind)
         if limit is None:
-            limit = self._limits[kind] = reply_limit(petition, self.settings)
+            limit = self._limits[kind] = reply_limit(petition, self.options)
         return limit
 
     def build(self, raw: Petition) -> Case:
-        public, gate_reason = trust.publication_gate(raw, self.records, self.settings)
-        petition = trust.prepare_petition(raw, self.settings)
+        public, gate_reason = trust.publication_gate(raw, self.records, self.trust)
+        petition = trust.prepare_petition(raw, self.trust)
         followups = sorted(self.records.followups.get(raw.key, []), key=lambda f: f.date)
         articles = list(self.records.articles.get(raw.key, []))
         knows = self.knows(petition)

@@ -31,7 +31,9 @@ from datetime import date, datetime, timedelta
 from typing import Iterable
 
 from ..caseview.model import STATUSES, Case
-from ..caseview.settings import DEFAULT_TRENDING, merged
+from ..caseview.settings import CaseviewSettings
+from ..config import CoreSettings
+from .settings import NewsroomSettings
 from ..caseview.trending import PlaceRepeats
 from ..records import FOLLOWUP_KINDS, SHANGHAI
 from ..sources.common import parse_datetime
@@ -215,7 +217,7 @@ def resolved_at(case: Case) -> datetime:
 
 def place_repeats(cases: list[Case], settings: dict) -> dict[str, tuple[int, str]]:
     """case key -> (this is the n-th complaint within the window, the place), for repeating places."""
-    window = merged(settings, "WENZHENG_TRENDING", DEFAULT_TRENDING)["place_window_days"]
+    window = CaseviewSettings.of(settings).trending["place_window_days"]
     repeats = PlaceRepeats(window)
     found: dict[str, tuple[int, str]] = {}
     for case in sorted((c for c in cases if c.petition.posted), key=lambda c: c.petition.posted):
@@ -278,7 +280,7 @@ class _Picker:
                  arrivals: set[str]):
         self.cases, self.settings, self.now, self.growth, self.arrivals = cases, settings, now, growth, arrivals
         self.repeats = place_repeats(cases, settings)
-        self.window = merged(settings, "WENZHENG_TRENDING", DEFAULT_TRENDING)["place_window_days"]
+        self.window = CaseviewSettings.of(settings).trending["place_window_days"]
         self.topic_of: dict[str, tuple[str, list[Case]]] = {}
         for label, members in topics:
             for case in members:
@@ -380,7 +382,7 @@ def make_budget(cases: Iterable[Case], settings: dict, now: datetime, filters: F
     ``arrivals`` its ``arrivals()`` (cases the last pull brought in).
     """
     filters = filters or Filters()
-    size = size or settings.get("WENZHENG_BUDGET_SIZE", 15)
+    size = size or NewsroomSettings.of(settings).budget_size
     everything = list(cases)
     filters.check(everything)
     chosen = [case for case in everything if filters.match(case)]
@@ -491,7 +493,8 @@ def _escape(text: str) -> str:
 def write_budget_page(build) -> None:
     """Site output (site/outputs.py): the newsroom-only budget page and its CSV, ``make html`` only."""
     settings = build.settings
-    if not settings.get("WENZHENG_NEWSROOM_PAGES", True):
+    options = NewsroomSettings.of(settings)
+    if not options.newsroom_pages:
         return
     from ..caseview.view import build_now
 
@@ -500,21 +503,19 @@ def write_budget_page(build) -> None:
     groups = [(topic.label, list(topic.members)) for topic in build.topics] if build.topics is not None else None
     budget = make_budget(build.full_cases(), settings, build_now(settings), groups=groups,
                          **store_growth(settings))
-    csv_as = settings.get("WENZHENG_BUDGET_CSV_SAVE_AS", "newsroom/budget/budget.csv")
+    csv_as = options.budget_csv_save_as
     build.write(csv_as, "\ufeff" + csv_text(budget, case_link(settings)))
-    save_as = settings.get("WENZHENG_BUDGET_SAVE_AS", "newsroom/budget/index.html")
+    save_as = options.budget_save_as
     build.render("budget", save_as, budget=budget, sections=SECTIONS, questions=QUESTIONS, case_url=case_url,
                  csv_url=_relative(save_as, csv_as))
 
 
 def store_growth(settings: dict) -> dict:
     """``make_budget``'s growth and arrivals, from the store's history (empty when there is no store)."""
-    from pathlib import Path
-
     from ..store import Store
 
-    path = settings.get("WENZHENG_STORE")
-    if not path or not Path(path).exists():
+    path = CoreSettings.of(settings).store_path
+    if not path.exists():
         return {}
     with Store.open(path, readonly=True) as store:
         return {"growth": store.counter_growth(), "arrivals": store.arrivals()}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
+from ..config import CoreSettings
 from ..errors import WenzhengError
 
 
@@ -21,7 +22,7 @@ class RecordError(WenzhengError, ValueError):
 
 
 def content_dir(settings: dict) -> Path:
-    return Path(settings.get("WENZHENG_BASE") or ".") / settings.get("PATH", "content")
+    return CoreSettings.of(settings).base_path / settings.get("PATH", "content")
 
 
 class CaseIndex:

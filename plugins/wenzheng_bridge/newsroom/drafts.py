@@ -33,6 +33,7 @@ from ..caseview.model import Case
 from ..records import FOLLOWUP_KINDS, SHANGHAI
 from ..trust.sanitize import output_text
 from .records import content_dir, records_dir
+from .settings import NewsroomSettings
 
 #: What happened to a draft, as the command reports it.
 ACTIONS = {
@@ -68,7 +69,7 @@ class Outcome:
 
 # -- where ----------------------------------------------------------------------------
 def drafts_dir(settings: dict) -> Path:
-    return content_dir(settings) / settings.get("WENZHENG_DRAFTS_DIR", "drafts")
+    return content_dir(settings) / NewsroomSettings.of(settings).drafts_dir
 
 
 def sidecar_path(settings: dict, slug: str) -> Path:

@@ -37,11 +37,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from ..config import CoreSettings
 from ..records import FOLLOWUP_KINDS, SHANGHAI, FollowUp, NewsroomRecords
 from ..sources.common import parse_datetime
 from ..trust.sanitize import output_text
 from .articles import article_refs, attach_cases
 from .caseindex import CaseIndex, RecordError, content_dir
+from .settings import NewsroomSettings
 
 SUFFIX = ".txt"
 
@@ -98,7 +100,7 @@ class Entry(FollowUp):
 
 # -- where things are --------------------------------------------------------
 def records_dir(settings: dict) -> Path:
-    return content_dir(settings) / settings.get("WENZHENG_NEWSROOM_DIR", "newsroom")
+    return content_dir(settings) / NewsroomSettings.of(settings).newsroom_dir
 
 
 def record_path(settings: dict, key: str) -> Path:
@@ -237,8 +239,8 @@ def _posted_times(settings: dict, keys: set[str]) -> dict:
     """When each named case was posted, from the store (empty without one)."""
     from ..store import Store
 
-    path = settings.get("WENZHENG_STORE")
-    if not path or not Path(path).exists():
+    path = CoreSettings.of(settings).store_path
+    if not path.exists():
         return {}
     with Store.open(path, readonly=True) as store:
         found = {key: store.petition(key) for key in keys}

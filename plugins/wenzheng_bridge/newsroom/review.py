@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from ..config import CoreSettings
 from ..store import Store
 from ..trust.gates import is_production, publication_gate
+from ..trust.settings import TrustSettings
 from .articles import case_names, metadata_line
 from .caseindex import CaseIndex, RecordError
 from .records import load
@@ -66,7 +68,7 @@ def hold_gated_articles(generator) -> None:
     published = [article for name in PUBLISHED_LISTS for article in getattr(generator, name, [])]
     if not any(case_names(article) for article in published):
         return  # most builds: no published article names a case, no store to open
-    if not Path(settings.get("WENZHENG_STORE") or "").exists():
+    if not CoreSettings.of(settings).store_path.exists():
         return  # nothing pulled yet: the case generator reports that itself
     index = CaseIndex.from_settings(settings)
     named = {id(article): [key for key in map(index.resolve, case_names(article)) if key] for article in published}
@@ -114,16 +116,16 @@ class Problem:
 def check_articles(settings: dict, articles: Iterable) -> tuple[list, list[Problem]]:
     """(published articles, their problems): a placeholder left in, a case that may not be
     public (举报, 待审, taken down; or its record unreadable), unmasked personal data."""
-    from ..trust.masking import KIND_LABELS, public_numbers
-    from ..trust.scan import DEFAULT_KINDS, scan_bytes
+    from ..trust.masking import KIND_LABELS
+    from ..trust.scan import scan_bytes
     from .drafts import PLACEHOLDERS
 
     published = [a for a in articles if getattr(a, "status", "published") not in ("draft",)]
     problems: list[Problem] = []
-    kinds = tuple(settings.get("WENZHENG_SCAN_KINDS", DEFAULT_KINDS))
-    numbers = public_numbers(settings.get("WENZHENG_PUBLIC_NUMBERS"))
+    trust = TrustSettings.of(settings)
+    kinds, numbers = trust.scan_kinds, trust.public_digits
     named: dict[int, list[str]] = {}
-    index = CaseIndex.from_settings(settings) if Path(settings.get("WENZHENG_STORE") or "").exists() else None
+    index = CaseIndex.from_settings(settings) if CoreSettings.of(settings).store_path.exists() else None
     for article in published:
         path = getattr(article, "source_path", "?")
         title = str(getattr(article, "title", path))

@@ -33,6 +33,7 @@ from ..trust.sanitize import spreadsheet_cell
 from ..urls import absolute
 from .pages import case_updated
 from .sitemap import case_path
+from .settings import SiteSettings
 from .slugs import Slugs
 
 log = logging.getLogger(__name__)
@@ -259,7 +260,7 @@ class Exporter:
     def __init__(self, settings: dict, root: Path):
         self.settings = settings
         self.root = Path(root)
-        self.slugs = Slugs(settings.get("WENZHENG_SLUGS") or {})
+        self.slugs = Slugs(SiteSettings.of(settings).slugs)
         self.count = 0
         self.newest: datetime | None = None
         self.services: dict[str, dict] = {}

@@ -30,6 +30,7 @@ from .exports import public_cases
 from ..urls import absolute, site_root
 from .pages import DIMENSION, case_updated
 from .sitemap import case_path
+from .settings import SiteSettings
 from .slugs import Slugs
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ class FeedCollector:
 
     def __init__(self, settings: dict, first: int = 0):
         self.settings = settings
-        self.slugs = Slugs(settings.get("WENZHENG_SLUGS") or {})
+        self.slugs = Slugs(SiteSettings.of(settings).slugs)
         self.limit = settings.get("FEED_MAX_ITEMS") or DEFAULT_MAX_ITEMS
         self.writer = _FeedWriter(settings, None)
         self.newest: datetime | None = None

@@ -17,7 +17,7 @@ from ..caseview.model import STATUSES, Case
 from ..caseview.unranked import why_unranked
 from ..records import SHANGHAI, TYPES
 from ..urls import case_url, topic_url
-from .settings import setting
+from .settings import SiteSettings
 from .slugs import Slugs
 
 #: Shown where a case has no department or field.
@@ -195,7 +195,8 @@ class SiteData:
 
     def __init__(self, settings: dict):
         self.settings = settings
-        self.slug = Slugs(setting(settings, "WENZHENG_SLUGS"))
+        self.options = SiteSettings.of(settings)
+        self.slug = Slugs(self.options.slugs)
         self.rows: list[Row] = []
         self.by_key: dict[str, Row] = {}
         self.gated: set[str] = set()
@@ -238,7 +239,7 @@ class SiteData:
 
     # home page sections
     def latest(self, rows: Iterable[Row], limit: int | None = None) -> list[Row]:
-        limit = limit or setting(self.settings, "WENZHENG_HOME_ITEMS")
+        limit = limit or self.options.home_items
         return list(reversed(list(rows)))[:limit]
 
     def home_resolved(self) -> list[Row]:
@@ -247,14 +248,14 @@ class SiteData:
     def home_overdue(self) -> list[Row]:
         overdue = [r for r in self.rows if r.status == "逾期未复"]
         overdue.sort(key=lambda r: (-r.overdue_days, r.key))
-        return overdue[: setting(self.settings, "WENZHENG_HOME_ITEMS")]
+        return overdue[: self.options.home_items]
 
     def home_recent(self) -> list[Row]:
         return self.latest(self.rows)
 
     @property
     def home_items(self) -> int:
-        return setting(self.settings, "WENZHENG_HOME_ITEMS")
+        return self.options.home_items
 
     def home_topics(self) -> list[TopicLink]:
         """The hottest topics, each linking to its page (the same count there)."""
@@ -343,7 +344,7 @@ def write_index(build, site: SiteData, rows: list[Row], base: str, heading: str,
     boundaries (the newest numbered page may hold only one), and links to the
     numbered page just older than those.
     """
-    size = setting(build.settings, "WENZHENG_INDEX_PAGE_SIZE")
+    size = SiteSettings.of(build.settings).index_page_size
     pages = site.paginate(rows, size, base)
     for page in pages:
         if page.save_as in site.unchanged:
@@ -367,7 +368,7 @@ def unchanged_pages(build, site: SiteData) -> set[str]:
     digests = getattr(build, "digests", None)
     if digests is None:
         return set()
-    size = setting(build.settings, "WENZHENG_INDEX_PAGE_SIZE")
+    size = SiteSettings.of(build.settings).index_page_size
     line = {row.key: repr((row.key, row.status, row.status_class, row.title, row.board, row.department,
                            row.type, row.field, row.posted, row.overdue_days)) for row in site.rows}
     indexes = [(site.url(d.name, value), f"{d.name}:{value}", rows)

@@ -227,9 +227,9 @@ def inputs_digest(output: Path, pages: list[Page]) -> str:
 
 
 def _enabled(settings: dict) -> bool:
-    from .settings import setting
+    from .settings import SiteSettings
 
-    return bool(setting(settings, "WENZHENG_SEARCH"))
+    return SiteSettings.of(settings).search
 
 
 def _stamp(bundle: Path) -> str:

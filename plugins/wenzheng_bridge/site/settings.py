@@ -1,11 +1,9 @@
 """Settings of the reader site, with their documented defaults."""
 from __future__ import annotations
 
-from ..config import Option
+from dataclasses import dataclass
 
-
-def _positive(value) -> str | None:
-    return None if value > 0 else "应为正整数"
+from ..config import LayerSettings, Option, positive
 
 
 def _slug_map_check(value: dict) -> str | None:
@@ -20,22 +18,25 @@ def _slug_map_check(value: dict) -> str | None:
 OPTIONS: dict[str, Option] = {
     "WENZHENG_INDEX_PAGE_SIZE": Option(
         int, 50, "cases per index page; pages are numbered from the oldest case, "
-        "so a new case only touches the newest page", _positive,
+        "so a new case only touches the newest page", positive,
     ),
     "WENZHENG_SLUGS": Option(
         dict, {}, "explicit URL slugs for boards, departments, types and fields "
         "(name -> slug), over the derived ones (see site/slugs.py)", _slug_map_check,
     ),
-    "WENZHENG_HOME_ITEMS": Option(int, 8, "cases or articles in each section of the home page", _positive),
-    "WENZHENG_WORKERS": Option(
-        int, 0, "processes writing the site's pages (0: one per available core; 1: no extra process)",
-        lambda v: None if v >= 0 else "应为 0 或正整数",
-    ),
+    "WENZHENG_HOME_ITEMS": Option(int, 8, "cases or articles in each section of the home page", positive),
     # Added by the feeds/search engineer (site/search.py reads it); off for fast test builds.
     "WENZHENG_SEARCH": Option(bool, True, "build the Pagefind search index after the build"),
 }
 
 
-def setting(settings: dict, key: str):
-    """A setting's value, or its documented default when ``settings`` lacks it."""
-    return settings.get(key, OPTIONS[key].default)
+@dataclass(frozen=True)
+class SiteSettings(LayerSettings):
+    """The reader site's settings, read by attribute."""
+
+    OPTIONS = OPTIONS
+
+    index_page_size: int
+    slugs: dict
+    home_items: int
+    search: bool

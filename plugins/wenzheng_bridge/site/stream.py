@@ -28,13 +28,14 @@ from ..caseview.terms import load_segmenter
 from ..caseview.topics import body_length, text_terms
 from ..caseview.trending import PlaceRepeats
 from ..caseview.view import CaseBuilder
-from ..caseview.settings import DEFAULT_TRENDING, merged
+from ..caseview.settings import CaseviewSettings
 from ..forking import can_fork, pool, worker_count
 from ..store import Store
 from .exports import ExportPart, Exporter, case_lines, write_part
 from .feeds import FeedCollector, case_feed, case_feed_path
 from ..urls import case_url
 from .pages import Row, row_of
+from .settings import SiteSettings
 from .slugs import Slugs
 from .writing import write_if_changed
 
@@ -97,7 +98,7 @@ class CaseStream:
         """Slices of row ids in stream order (with their first position), and the place repeats."""
         with Store.open(store_path, readonly=True) as store:
             outline = store.outline()
-        window = merged(self.build.settings, "WENZHENG_TRENDING", DEFAULT_TRENDING)["place_window_days"]
+        window = CaseviewSettings.of(self.build.settings).trending["place_window_days"]
         repeats = PlaceRepeats.counted(window, ((key, posted, places) for _, key, posted, places in outline))
         ids = [row[0] for row in outline]
         return [(start, ids[start:start + SLICE]) for start in range(0, len(ids), SLICE)], repeats
@@ -126,7 +127,7 @@ class _Pass:
         self.known_terms = known_terms
         self.parts = parts  # where workers write their open-data lines
         self.body_chars = body_length(build.settings)
-        self.slugs = Slugs(build.settings.get("WENZHENG_SLUGS") or {})
+        self.slugs = Slugs(SiteSettings.of(build.settings).slugs)
 
     def prepare_fork(self, petitions: int) -> None:
         """Before forking: load the segmenter once if texts may be new (every worker inherits it)."""

@@ -11,15 +11,7 @@ from importlib import import_module
 from pathlib import Path
 
 from ..config import Option, validate
-from .settings import COMMON_OPTIONS
-
-#: kind -> "module:Class" (imported on use, so a kind's dependencies load only when needed)
-KINDS: dict[str, str] = {
-    "table": "wenzheng_bridge.sources.table:TableSource",
-    "feed": "wenzheng_bridge.sources.feed:FeedSource",
-    "forum": "wenzheng_bridge.sources.forum:ForumSource",
-    "json": "wenzheng_bridge.sources.jsonapi:JsonApiSource",
-}
+from .settings import COMMON_OPTIONS, KINDS
 
 
 def adapter_class(kind: str):
@@ -33,7 +25,7 @@ def _any_kind_options() -> dict[str, Option]:
     for kind in KINDS:
         for key, option in adapter_class(kind).options.items():
             options.setdefault(key, replace(option, default=None) if option.required else option)
-    return {**options, **COMMON_OPTIONS, "kind": replace(COMMON_OPTIONS["kind"], type=object)}
+    return {**options, **COMMON_OPTIONS, "kind": replace(COMMON_OPTIONS["kind"], type=object, choices=())}
 
 
 def validate_sources(raw: list, base: Path) -> tuple[list[dict], list[str]]:

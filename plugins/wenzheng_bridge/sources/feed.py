@@ -24,7 +24,7 @@ from typing import Iterator
 
 import feedparser
 
-from ..config import Option
+from ..config import Choice, CoreSettings, Option
 from ..fetching import FetchError, http_url_problem
 from ..records import SHANGHAI, Gone, Petition, SourceError
 from . import recheck
@@ -44,10 +44,6 @@ def _urls_problem(value) -> str | None:
     if not urls or not all(isinstance(u, str) for u in urls):
         return "应为订阅源网址或网址列表"
     return next((p for p in map(http_url_problem, urls) if p), None)
-
-
-def _full_text_problem(value) -> str | None:
-    return None if value in ("auto", "always", "never") else "应为 auto / always / never"
 
 
 def parse_feed(text: str, source: str = "", item: str = "") -> feedparser.FeedParserDict:
@@ -112,8 +108,8 @@ class FeedSource:
     snapshot = False  # a feed lists only the newest items: absence never means gone
     options = {
         "url": Option((str, list), doc="RSS / Atom URL, or a list of them", check=_urls_problem),
-        "full_text": Option(str, "auto", "open Discuz! thread pages: auto or always (new and changed items, and "
-                            "rechecks) / never (the feed's summary only)", check=_full_text_problem),
+        "full_text": Choice(("auto", "always", "never"), "auto", "open Discuz! thread pages: auto or always (new "
+                            "and changed items, and rechecks) / never (the feed's summary only)"),
         "spokespersons": Option((dict, list), {}, "spokesperson accounts (-> replying unit) on opened thread pages"),
         "notice_accounts": Option(list, [], "accounts whose items are notices, not petitions (a Discuz! feed lists "
                                   "the admins' sticky threads too, and cannot mark them)"),
@@ -216,7 +212,7 @@ class FeedSource:
 
     def _forum(self, context, root: str) -> dict | None:
         """The forum source configured for the same forum, if any: its cases are this thread's one case."""
-        return next((source for source in context.settings.get("WENZHENG_SOURCES", [])
+        return next((source for source in CoreSettings.of(context.settings).sources
                      if source.get("kind") == "forum" and forum_root(source.get("url", "")) == root), None)
 
     def _stored_as(self, context, root: str) -> str:

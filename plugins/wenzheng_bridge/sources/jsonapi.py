@@ -49,12 +49,6 @@ def _fields_problem(value) -> str | None:
     return f"未知的字段 {sorted(unknown)}（可用：{sorted(DEFAULT_FIELDS)}）" if unknown else None
 
 
-def _choice(*allowed: str):
-    def check(value) -> str | None:
-        return None if value in allowed else f"应为 {' / '.join(allowed)} 之一，实际是 {value!r}"
-    return check
-
-
 def _detail_url_problem(value) -> str | None:
     return http_url_problem(value) if value else None
 
@@ -90,8 +84,8 @@ class JsonApiSource:
     snapshot = False  # a walk stops at the watermark: absence never means gone
     options = {
         "url": Option(str, doc="list API URL (may carry fixed query parameters such as fid)", check=http_url_problem),
-        "method": Option(str, "GET", "GET or POST for the list (and detail) requests", _choice("GET", "POST")),
-        "post_body": Option(str, "form", "how a POST sends its parameters: form or json", _choice("form", "json")),
+        "method": Option(str, "GET", "GET or POST for the list (and detail) requests", choices=("GET", "POST")),
+        "post_body": Option(str, "form", "how a POST sends its parameters: form or json", choices=("form", "json")),
         "params": Option(dict, {}, "fixed parameters sent with every list request (query for GET, body for POST)"),
         "fields": Option(dict, {}, "record field -> JSON key (added to the defaults)", check=_fields_problem),
         "items_path": Option(str, "responseData", "dotted path of the item list in the response"),

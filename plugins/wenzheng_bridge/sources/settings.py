@@ -3,26 +3,26 @@ from __future__ import annotations
 
 import re
 
-from ..config import Option
+from ..config import Choice, Option, not_negative
+
+#: kind -> "module:Class" of its adapter (imported on use, so a kind's dependencies load only when
+#: needed); the closed set the ``kind`` option accepts.
+KINDS: dict[str, str] = {
+    "table": "wenzheng_bridge.sources.table:TableSource",
+    "feed": "wenzheng_bridge.sources.feed:FeedSource",
+    "forum": "wenzheng_bridge.sources.forum:ForumSource",
+    "json": "wenzheng_bridge.sources.jsonapi:JsonApiSource",
+}
 
 
 def _slug(value: str) -> str | None:
     return None if re.fullmatch(r"[a-z0-9][a-z0-9_]*", value) else "只能用小写字母、数字和下划线（用于网址和案件编号）"
 
 
-def _positive(value) -> str | None:
-    return None if value >= 0 else "不能为负数"
-
-
 #: Facts a source may carry; a case view says nothing a source cannot know (no reply data: no
 #: "nobody replied"). Keys are what ``knows`` lists; values name them for readers.
 FACTS = {"replies": "答复", "reply_times": "答复时间", "departments": "部门", "types": "类型",
          "engagement": "点赞浏览等互动数据"}
-
-
-def _facts_check(value) -> str | None:
-    unknown = [f for f in value if f not in FACTS]
-    return f"含未知的事实 {unknown}（可用：{'、'.join(FACTS)}）" if unknown else None
 
 
 def _state_map_check(value) -> str | None:
@@ -61,22 +61,22 @@ def declared_knows(config: dict) -> frozenset[str]:
 
 COMMON_OPTIONS: dict[str, Option] = {
     "name": Option(str, doc="source name; prefix of case ids", check=_slug),
-    "kind": Option(str, doc="table / feed / forum / json"),
+    "kind": Choice(tuple(KINDS), doc="table / feed / forum / json"),
     "board": Option(str, "", "board name when the source does not give one"),
     "board_map": Option(dict, {}, "source board name -> board name shown on the site"),
     "department": Option(str, "", "target department when the source does not give one"),
     "type_map": Option(dict, {}, "platform type name -> 建议/咨询/举报/诉求 (added to the defaults)"),
     "gazetteer": Option(dict, {}, "place name -> district/county/city, added to WENZHENG_GAZETTEER and the defaults"),
     "charset": Option(str, "", "override the charset of fetched pages"),
-    "rate_limit": Option((int, float), 1.0, "requests per second to one host (0 = no limit)", _positive),
+    "rate_limit": Option((int, float), 1.0, "requests per second to one host (0 = no limit)", not_negative),
     "enabled": Option(bool, True, "pull this source"),
-    "knows": Option(list, None, "facts the source carries: replies, reply_times, departments, types, "
-                    "engagement (default per kind; a table's columns narrow it per file)", _facts_check),
+    "knows": Choice(tuple(FACTS), None, "facts the source carries: replies, reply_times, departments, types, "
+                    "engagement (default per kind; a table's columns narrow it per file)", of=list),
     "state_map": Option(dict, {}, "platform state (e.g. 已办理) -> our status, added to the default "
                         "vocabulary of platform states", _state_map_check),
     # Fetching (web kinds only; see fetching.py)
-    "timeout": Option((int, float), 10.0, "seconds one request may take in all (a deadline, not per read)", _positive),
-    "retries": Option(int, 3, "retries after a 5xx, a timeout or a dropped connection", _positive),
-    "backoff": Option((int, float), 1.0, "first wait between retries in seconds (doubles each time)", _positive),
+    "timeout": Option((int, float), 10.0, "seconds one request may take in all (a deadline, not per read)", not_negative),
+    "retries": Option(int, 3, "retries after a 5xx, a timeout or a dropped connection", not_negative),
+    "backoff": Option((int, float), 1.0, "first wait between retries in seconds (doubles each time)", not_negative),
     "robots": Option(bool, True, "obey robots.txt"),
 }

@@ -9,20 +9,18 @@ from __future__ import annotations
 import logging
 import shutil
 from pathlib import Path
+from typing import Mapping
 
 from ..records import NewsroomRecords, Petition
 from ..urls import case_url
 from .accusation import accusation_hold
-from .settings import OPTIONS
+from .settings import TrustSettings
 
 log = logging.getLogger(__name__)
 
 
-def _setting(settings: dict, key: str):
-    return settings.get(key, OPTIONS[key].default)
-
-
-def publication_gate(petition: Petition, records: NewsroomRecords, settings: dict) -> tuple[bool, str]:
+def publication_gate(petition: Petition, records: NewsroomRecords,
+                     settings: Mapping | TrustSettings) -> tuple[bool, str]:
     """(public?, reason shown to the newsroom when not).
 
     A takedown always wins, even over a clearance: an editor who took a case
@@ -32,21 +30,22 @@ def publication_gate(petition: Petition, records: NewsroomRecords, settings: dic
         return False, f"已撤下：{records.takedowns[petition.key]}"
     if petition.key in records.clearances:
         return True, ""
-    if _setting(settings, "WENZHENG_REVIEW_ALL"):
+    options = TrustSettings.of(settings)
+    if options.review_all:
         return False, "待编辑审核后公开"
-    if petition.type in _setting(settings, "WENZHENG_REVIEW_TYPES"):
+    if petition.type in options.review_types:
         return False, f"{petition.type}类留言，未经编辑审核不公开"
-    if petition.board in _setting(settings, "WENZHENG_REVIEW_BOARDS"):
+    if petition.board in options.review_boards:
         return False, f"{petition.board}的留言须经编辑审核后公开"
-    if _setting(settings, "WENZHENG_HOLD_ACCUSATIONS"):
+    if options.hold_accusations:
         accusation = accusation_hold(petition)
         if accusation:
             return False, f"待审：疑似指控具名人员（{accusation.describe()}），类型为推断，须经编辑审核后公开"
     return True, ""
 
 
-def is_production(settings: dict) -> bool:
-    return bool(_setting(settings, "WENZHENG_PRODUCTION"))
+def is_production(settings: Mapping | TrustSettings) -> bool:
+    return TrustSettings.of(settings).production
 
 
 def withdraw_private(build) -> list[str]:
@@ -60,7 +59,7 @@ def withdraw_private(build) -> list[str]:
         return []
     output = Path(build.output_path).resolve()
     removed = []
-    for name in _setting(build.settings, "WENZHENG_PRIVATE_PATHS"):
+    for name in TrustSettings.of(build.settings).private_paths:
         target = (output / name).resolve()
         if target != output and target.is_relative_to(output) and target.exists():
             shutil.rmtree(target) if target.is_dir() else target.unlink()
@@ -72,7 +71,7 @@ def withdraw_private(build) -> list[str]:
 
 def private_leftovers(output: Path, settings: dict) -> list[str]:
     """Newsroom-only or draft paths present in an output folder (empty when safe to publish)."""
-    return [name for name in _setting(settings, "WENZHENG_PRIVATE_PATHS") if (Path(output) / name).exists()]
+    return [name for name in TrustSettings.of(settings).private_paths if (Path(output) / name).exists()]
 
 
 def withdraw_gated(build) -> list[str]:

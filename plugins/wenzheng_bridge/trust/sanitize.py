@@ -29,13 +29,15 @@ ONE step every output goes through:
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Mapping
 from urllib.parse import unquote, urlsplit
 
 import nh3
 
 from ..records import Petition
 from ..sources.common import DROPPED_WITH_CONTENT, clean_text, html_to_text  # noqa: F401 (html_to_text: part of this API)
-from .masking import DEFAULT, Options, find, mask, public_numbers, writer_names_in
+from .masking import DEFAULT, Options, find, mask, writer_names_in
+from .settings import TrustSettings
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote"}
 ARTICLE_TAGS = ALLOWED_TAGS | {
@@ -123,7 +125,7 @@ def output_text(value: str, options: Options = DEFAULT) -> str:
     return mask(plain_text(value), options=options)
 
 
-def prepare_petition(petition: Petition, settings: dict | None = None) -> Petition:
+def prepare_petition(petition: Petition, settings: Mapping | TrustSettings | None = None) -> Petition:
     """A copy of the petition fit for output: every text a source gave kept as text, and masked.
 
     Every field that leaves the store is masked, names of boards, departments and units too
@@ -132,7 +134,7 @@ def prepare_petition(petition: Petition, settings: dict | None = None) -> Petiti
     reply keeps the office contact it gives (masking.office_contact), and numbers listed in
     WENZHENG_PUBLIC_NUMBERS stay everywhere.
     """
-    public = public_numbers((settings or {}).get("WENZHENG_PUBLIC_NUMBERS"))
+    public = TrustSettings.of(settings).public_digits
     names = frozenset().union(*(writer_names_in(plain_text(t)) for t in (
         petition.title, petition.body, *(s.text for s in petition.supplements))))
     text = Options(public_numbers=public, names=names)

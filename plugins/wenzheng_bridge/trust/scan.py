@@ -66,8 +66,9 @@ from ..errors import WenzhengError
 from ..forking import can_fork, pool, worker_count
 from . import masking, writer_names
 from .masking import (EXTRA_PLATE_PREFIXES, KIND_LABELS, KINDS, PROVINCE_ABBREVIATIONS, QQ_CUES, WECHAT_CUES,
-                      Options, find, public_numbers)
+                      Options, find)
 from .writer_names import CUES as NAME_CUES
+from .settings import TrustSettings
 
 log = logging.getLogger(__name__)
 
@@ -471,11 +472,11 @@ def scan_output(target) -> ScanReport | None:
     site's finalizer context or the Pelican object of the ``finalized`` signal.
     """
     settings = getattr(target, "settings", {}) or {}
-    if not settings.get("WENZHENG_SCAN_OUTPUT", True):
+    options = TrustSettings.of(settings)
+    if not options.scan_output:
         return None
     folder = Path(getattr(target, "output_path", None) or settings["OUTPUT_PATH"])
-    rules = Rules(tuple(settings.get("WENZHENG_SCAN_KINDS", DEFAULT_KINDS)),
-                  public_numbers(settings.get("WENZHENG_PUBLIC_NUMBERS")))
+    rules = Rules(options.scan_kinds, options.public_digits)
     report = scan_tree(folder, rules, manifest_path(settings, folder))
     log.info("输出扫描：读取 %d 个文件（%.1f MB），%d 个自上次扫描未变", len(report.scanned),
              report.bytes_read / 1e6, report.unchanged)

@@ -1,23 +1,17 @@
 """Settings of the trust layer, with their documented defaults."""
+from __future__ import annotations
+
 import re
+from dataclasses import dataclass
+from functools import cached_property
 
-from ..config import Option
+from ..config import Choice, LayerSettings, Option
 from ..records import TYPES
-from .masking import KINDS
-
-
-def _types(value) -> str | None:
-    unknown = [t for t in value if t not in TYPES]
-    return f"含未知的留言类型 {unknown}（可用：{'、'.join(TYPES)}）" if unknown else None
+from .masking import KINDS, public_numbers
 
 
 def _strings(value) -> str | None:
     return None if all(isinstance(v, str) and v for v in value) else "应为非空字符串列表"
-
-
-def _kinds(value) -> str | None:
-    unknown = [k for k in value if k not in KINDS]
-    return f"含未知的类别 {unknown}（可用：{', '.join(KINDS)}）" if unknown else None
 
 
 def _numbers(value) -> str | None:
@@ -26,8 +20,8 @@ def _numbers(value) -> str | None:
 
 
 OPTIONS: dict[str, Option] = {
-    "WENZHENG_REVIEW_TYPES": Option(
-        list, ["举报"], "petition types kept off public outputs until an editor clears the case", _types),
+    "WENZHENG_REVIEW_TYPES": Choice(
+        TYPES, ["举报"], "petition types kept off public outputs until an editor clears the case", of=list),
     "WENZHENG_REVIEW_BOARDS": Option(
         list, [], "boards whose cases are kept off public outputs until an editor clears them", _strings),
     "WENZHENG_REVIEW_ALL": Option(
@@ -42,11 +36,33 @@ OPTIONS: dict[str, Option] = {
         _strings),
     "WENZHENG_SCAN_OUTPUT": Option(
         bool, True, "after the build, scan every output file and fail on unmasked personal data"),
-    "WENZHENG_SCAN_KINDS": Option(
-        list, list(KINDS), "kinds of personal data the output scan fails the build on (default: every kind "
-        "the masker knows)", _kinds),
+    "WENZHENG_SCAN_KINDS": Choice(
+        KINDS, list(KINDS), "kinds of personal data the output scan fails the build on (default: every kind "
+        "the masker knows)", of=list),
     "WENZHENG_PUBLIC_NUMBERS": Option(
         list, [], "public phone numbers (a department's hotline, e.g. \"0746-8362789\") never masked, anywhere; "
         "compared digit by digit. A landline a reply gives as its office's contact stays without being listed",
         _numbers),
 }
+
+
+@dataclass(frozen=True)
+class TrustSettings(LayerSettings):
+    """The trust layer's settings, read by attribute (lists as tuples)."""
+
+    OPTIONS = OPTIONS
+
+    review_types: tuple
+    review_boards: tuple
+    review_all: bool
+    hold_accusations: bool
+    production: bool
+    private_paths: tuple
+    scan_output: bool
+    scan_kinds: tuple
+    public_numbers: tuple
+
+    @cached_property
+    def public_digits(self) -> frozenset[str]:
+        """The digits of each public number, as the masker and the scan compare them."""
+        return public_numbers(self.public_numbers)
