@@ -11,6 +11,7 @@ import json
 from dataclasses import asdict, dataclass
 from dataclasses import field as dc_field  # "field" is a record attribute (topic area)
 from datetime import datetime
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from .errors import WenzhengError
@@ -20,9 +21,34 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: The four petition types of the platform, in display order.
 TYPES = ("建议", "咨询", "举报", "诉求")
 
-#: Derived case statuses, in display order (the case view derives them; sources map platform
-#: states onto them). 答复情况不明: the source carries no reply data for the case.
-STATUS_NAMES = ("待回复", "逾期未复", "已回复", "跟进中", "已见报", "已解决", "未解决", "答复情况不明")
+
+
+class Status(StrEnum):
+    """Derived case statuses, in display order (the case view derives them; sources map platform
+    states onto them, so the vocabulary lives at this lowest layer). A member is its Chinese name
+    as a ``str``: templates, CSV and comparisons with plain strings see the name."""
+
+    WAITING = "待回复"
+    OVERDUE = "逾期未复"
+    ANSWERED = "已回复"
+    FOLLOWING = "跟进中"
+    REPORTED = "已见报"
+    RESOLVED = "已解决"
+    UNRESOLVED = "未解决"
+    UNKNOWN = "答复情况不明"  # the source carries no reply data for the case
+
+
+STATUS_NAMES: tuple[str, ...] = tuple(Status)
+
+#: Still waiting for the department's answer or the newsroom's outcome (scorecards' open cases).
+OPEN_STATUSES = frozenset({Status.WAITING, Status.OVERDUE, Status.FOLLOWING})
+#: The platform's handling is over: answered or settled (Open311 "closed"; the newsroom still
+#: following a case keeps it open).
+CLOSED_STATUSES = frozenset({Status.ANSWERED, Status.RESOLVED, Status.UNRESOLVED})
+#: Settled for good: the newsroom's or the platform's last word, until a reopening.
+SETTLED_STATUSES = frozenset({Status.RESOLVED, Status.UNRESOLVED})
+#: Platform states that say the department answered (its reply may be missing from the capture).
+ANSWERED_STATUSES = frozenset({Status.ANSWERED, Status.RESOLVED})
 
 
 @dataclass

@@ -52,12 +52,13 @@ case on the next build. The API the story budget, drafts and site use:
 Reading a case list twice (stats and topics) means calling ``cases`` twice
 or keeping the list; at the 100,000-case scale prefer two streams.
 """
+from ..records import CLOSED_STATUSES, OPEN_STATUSES, SETTLED_STATUSES, Status
 from .model import STATUSES, Case, Clock, Event
 from .stats import Group, Ranked, Stats, reply_rate, stats, wilson
 from .topics import Topic, assign_topics, topics
 from .view import CaseBuilder, build_now, cases
 
 __all__ = [
-    "STATUSES", "Case", "Clock", "Event", "cases", "CaseBuilder", "build_now",
+    "Status", "STATUSES", "OPEN_STATUSES", "CLOSED_STATUSES", "SETTLED_STATUSES", "Case", "Clock", "Event", "cases", "CaseBuilder", "build_now",
     "stats", "Stats", "Group", "Ranked", "reply_rate", "wilson", "topics", "Topic", "assign_topics",
 ]

@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from ..records import SHANGHAI, STATUS_NAMES, ArticleRef, FollowUp, Petition
+from ..records import SHANGHAI, ArticleRef, FollowUp, Petition, Status
 
 #: Derived statuses in display order, with the CSS class each badge uses.
-STATUSES = dict(zip(STATUS_NAMES, ("pending", "overdue", "replied", "following", "published", "resolved",
+STATUSES = dict(zip(Status, ("pending", "overdue", "replied", "following", "published", "resolved",
                                    "unresolved", "unknown")))
 
 

@@ -7,15 +7,16 @@ kept as the platform wrote it and shown beside our status, as its evidence.
 """
 from __future__ import annotations
 
+from ..records import Status
+
 #: Platform state -> our status. 待回复 means "not answered yet": the deadline then decides
 #: between 待回复 and 逾期未复. 已回复 is "at least answered"; 已解决 and 未解决 close the case.
 DEFAULT_PLATFORM_STATES = {
-    "待受理": "待回复", "已受理": "待回复", "受理中": "待回复", "处理中": "待回复", "办理中": "待回复",
-    "已转办": "待回复", "转办中": "待回复", "已交办": "待回复", "待回复": "待回复", "未回复": "待回复",
-    "待答复": "待回复", "未答复": "待回复",
-    "已回复": "已回复", "已答复": "已回复", "已办理": "已回复", "已处理": "已回复", "已反馈": "已回复",
-    "办结": "已解决", "已办结": "已解决", "已解决": "已解决", "已完成": "已解决",
-    "不予受理": "未解决", "不受理": "未解决", "已驳回": "未解决", "已退回": "未解决",
+    **dict.fromkeys(("待受理", "已受理", "受理中", "处理中", "办理中", "已转办", "转办中", "已交办", "待回复", "未回复",
+                     "待答复", "未答复"), Status.WAITING),
+    **dict.fromkeys(("已回复", "已答复", "已办理", "已处理", "已反馈"), Status.ANSWERED),
+    **dict.fromkeys(("办结", "已办结", "已解决", "已完成"), Status.RESOLVED),
+    **dict.fromkeys(("不予受理", "不受理", "已驳回", "已退回"), Status.UNRESOLVED),
 }
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Mapping
 
-from ..records import FOLLOWUP_KINDS, ArticleRef, FollowUp, Petition
+from ..records import FOLLOWUP_KINDS, SETTLED_STATUSES, ArticleRef, FollowUp, Petition, Status
 from .model import Clock
 from .settings import DEFAULT_REPLY_LIMITS, CaseviewSettings
 from .states import platform_status
@@ -107,15 +107,15 @@ def decide(petition: Petition, followups: list[FollowUp], articles: list[Article
     ordered = sorted(followups, key=lambda f: f.date)
     closing, reopened = _decisive(ordered)
     if closing is not None:
-        status = "已解决" if closing.kind == "resolved" else "未解决"
-        return Verdict(status, _followup_evidence(closing), closing.date if status == "已解决" else None)
+        status = Status.RESOLVED if closing.kind == "resolved" else Status.UNRESOLVED
+        return Verdict(status, _followup_evidence(closing), closing.date if status == Status.RESOLVED else None)
     published = [a for a in articles if a.status == "published"]
     latest = max(published, key=lambda a: (a.date is not None, a.date or now)) if published else None
     if reopened is not None and not (latest and latest.date and latest.date > reopened.date):
-        return Verdict("跟进中", "重新跟进：" + _followup_evidence(reopened))
+        return Verdict(Status.FOLLOWING, "重新跟进：" + _followup_evidence(reopened))
     platform = platform_status(petition.state, state_map)
-    if platform in ("已解决", "未解决") and reopened is None:  # a reopening outlives the platform's closure
-        resolved_at = _closed_time(petition) if platform == "已解决" else None
+    if platform in SETTLED_STATUSES and reopened is None:  # a reopening outlives the platform's closure
+        resolved_at = _closed_time(petition) if platform == Status.RESOLVED else None
         return Verdict(platform, f"平台状态为“{petition.state}”", resolved_at)
     return _newsroom_verdict(ordered, latest) or _reply_verdict(petition, platform, due, late, knows_replies)
 
@@ -134,28 +134,28 @@ def _decisive(ordered: list[FollowUp]) -> tuple[FollowUp | None, FollowUp | None
 def _newsroom_verdict(ordered: list[FollowUp], latest: ArticleRef | None) -> Verdict | None:
     """已见报 from an article (or a follow-up linking one), 跟进中 from the newsroom's work; else None."""
     if latest is not None:
-        return Verdict("已见报", f"见报：《{latest.title}》 {latest.url}".strip())
+        return Verdict(Status.REPORTED, f"见报：《{latest.title}》 {latest.url}".strip())
     linked = [f for f in ordered if f.kind == "published" and f.url]
     if linked:
-        return Verdict("已见报", _followup_evidence(linked[-1]) + f" {linked[-1].url}")
+        return Verdict(Status.REPORTED, _followup_evidence(linked[-1]) + f" {linked[-1].url}")
     active = [f for f in ordered if f.kind in ACTIVE_KINDS]
-    return Verdict("跟进中", _followup_evidence(active[-1])) if active else None
+    return Verdict(Status.FOLLOWING, _followup_evidence(active[-1])) if active else None
 
 
 def _reply_verdict(petition: Petition, platform: str | None, due: datetime | None, late: Lateness | None,
                    knows_replies: bool) -> Verdict:
     """已回复, 答复情况不明, 逾期未复 or 待回复: what the replies (or their absence) say."""
     if petition.replies:
-        return Verdict("已回复", _reply_evidence(petition))
-    if platform == "已回复":
-        return Verdict("已回复", f"平台状态为“{petition.state}”（来源数据未给出答复内容和时间）")
+        return Verdict(Status.ANSWERED, _reply_evidence(petition))
+    if platform == Status.ANSWERED:
+        return Verdict(Status.ANSWERED, f"平台状态为“{petition.state}”（来源数据未给出答复内容和时间）")
     if not knows_replies and platform is None:
-        return Verdict("答复情况不明", f"来源 {petition.source} 的这份数据不含答复信息，无法判断是否已答复")
+        return Verdict(Status.UNKNOWN, f"来源 {petition.source} 的这份数据不含答复信息，无法判断是否已答复")
     if due is None:
-        return Verdict("待回复", "尚无答复（留言时间不明，无法计算期限）")
+        return Verdict(Status.WAITING, "尚无答复（留言时间不明，无法计算期限）")
     if late and late.late:
-        return Verdict("逾期未复", f"答复期限 {due:%Y-%m-%d} 已过，尚无答复")
-    return Verdict("待回复", f"尚无答复，答复期限 {due:%Y-%m-%d}")
+        return Verdict(Status.OVERDUE, f"答复期限 {due:%Y-%m-%d} 已过，尚无答复")
+    return Verdict(Status.WAITING, f"尚无答复，答复期限 {due:%Y-%m-%d}")
 
 
 def _followup_evidence(item: FollowUp) -> str:

@@ -6,7 +6,7 @@ from typing import Iterator, Mapping
 
 from .. import trust
 from ..trust.settings import TrustSettings
-from ..records import FOLLOWUP_KINDS, SHANGHAI, NewsroomRecords, Petition, from_iso
+from ..records import ANSWERED_STATUSES, FOLLOWUP_KINDS, SHANGHAI, NewsroomRecords, Petition, Status, from_iso
 from .model import Case, Clock, Event
 from ..config import CoreSettings
 from .settings import CaseviewSettings
@@ -81,7 +81,7 @@ class CaseBuilder:
         knows = self.knows(petition)
         state_map = self.state_map(petition)
         platform = platform_status(petition.state, state_map)
-        replied = bool(petition.replies) or platform in ("已回复", "已解决")
+        replied = bool(petition.replies) or platform in ANSWERED_STATUSES
         # A source without reply data cannot say nobody replied: no deadline, no clock, no denominator.
         reply_known = replied or "replies" in knows or platform is not None
         limit = self.reply_limit(petition)
@@ -112,7 +112,7 @@ class CaseBuilder:
         """Post to reply, reply to first follow-up, post to resolution (empty when unknown)."""
         first_followup = followups[0].date if followups else None
         reply_unknown = not case.reply_known or (case.replied and replied_at is None)
-        resolution_unknown = case.status == "未解决" or (case.status == "已解决" and resolved_at is None)
+        resolution_unknown = case.status == Status.UNRESOLVED or (case.status == Status.RESOLVED and resolved_at is None)
         return {
             "reply": Clock() if reply_unknown else clock(petition.posted, replied_at, self.now, self.calendar),
             "followup": clock(replied_at, first_followup, self.now, self.calendar)
@@ -142,8 +142,8 @@ class CaseBuilder:
                                 date_only=(local.hour, local.minute, local.second) == (0, 0, 0)))
         for article in case.articles:
             if article.status == "published" and article.date:
-                events.append(Event("published", article.date, "已见报", text=article.title, url=article.url))
-        if verdict.resolved_at and case.status == "已解决" and verdict.evidence.startswith("平台状态"):
+                events.append(Event("published", article.date, Status.REPORTED, text=article.title, url=article.url))
+        if verdict.resolved_at and case.status == Status.RESOLVED and verdict.evidence.startswith("平台状态"):
             events.append(Event("resolved", verdict.resolved_at, "平台办结", text=petition.state))
         gone = from_iso(petition.seen.get("gone_since")) if petition.seen else None
         if gone:

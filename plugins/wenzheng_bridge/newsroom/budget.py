@@ -35,7 +35,7 @@ from ..caseview.settings import CaseviewSettings
 from ..config import CoreSettings
 from .settings import NewsroomSettings
 from ..caseview.trending import PlaceRepeats
-from ..records import FOLLOWUP_KINDS, SHANGHAI
+from ..records import FOLLOWUP_KINDS, SHANGHAI, Status
 from ..sources.common import parse_datetime
 from ..trust.sanitize import spreadsheet_cell
 from ..urls import absolute, case_url
@@ -332,7 +332,7 @@ class _Picker:
         return (-score, case.key), why
 
     def resolved(self, case: Case):
-        if case.status != "已解决":
+        if case.status != Status.RESOLVED:
             return None
         at = resolved_at(case)
         if self.now - at > timedelta(days=RECENT_DAYS):
@@ -340,7 +340,7 @@ class _Picker:
         return (-at.timestamp(), case.key), [f"{local_day(at)} 已解决（依据：{case.evidence}）"]
 
     def overdue(self, case: Case):
-        if case.status != "逾期未复" or not case.overdue_days:
+        if case.status != Status.OVERDUE or not case.overdue_days:
             return None
         why = [f"逾期 {case.overdue_days} 个工作日仍未答复" + (f"（答复期限 {local_day(case.deadline)}）" if case.deadline else "")]
         said = interest_sentence(case)
@@ -350,10 +350,10 @@ class _Picker:
         return (-weight, case.key), why
 
     def revisit(self, case: Case):
-        if case.status == "未解决":
+        if case.status == Status.UNRESOLVED:
             at = resolved_at(case)
             return (at.timestamp(), case.key), [f"{local_day(at)} 记为未解决（依据：{case.evidence}），需要回访"]
-        if case.status != "已解决":
+        if case.status != Status.RESOLVED:
             return None
         at = resolved_at(case)
         if self.now - at <= timedelta(days=REVISIT_DAYS):

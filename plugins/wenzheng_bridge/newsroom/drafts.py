@@ -30,7 +30,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..caseview.model import Case
-from ..records import FOLLOWUP_KINDS, SHANGHAI
+from ..records import FOLLOWUP_KINDS, SETTLED_STATUSES, SHANGHAI, Status
 from ..trust.sanitize import output_text
 from .records import content_dir, records_dir
 from .settings import NewsroomSettings
@@ -139,29 +139,29 @@ def status_sentence(case: Case) -> str:
     status = case.status
     closing = [f for f in case.followups if f.kind in ("resolved", "unresolved")]
     when = day(closing[-1].date) if closing else ""
-    if status == "已解决":
+    if status == Status.RESOLVED:
         return f"{when + '，' if when else ''}问题已解决。" if when else f"问题已解决（{plain(case.evidence)}）。"
-    if status == "未解决":
+    if status == Status.UNRESOLVED:
         return f"截至{when}，问题仍未解决。" if when else "问题仍未解决。"
-    if status == "答复情况不明":
+    if status == Status.UNKNOWN:
         return "来源数据不含答复信息，无法判断部门是否已答复。"
-    if status == "逾期未复":
+    if status == Status.OVERDUE:
         return f"这条留言已超过答复时限 {case.overdue_days} 个工作日，仍未获答复。"
-    if status == "待回复":
+    if status == Status.WAITING:
         limit = f"（期限至{day(case.deadline)}）" if case.deadline else ""
         return f"目前仍在答复期限内{limit}，尚未答复。"
-    if status == "已见报" and case.articles:
+    if status == Status.REPORTED and case.articles:
         return f"本栏目曾于{day(case.articles[-1].date)}报道。"
-    if status in ("已回复", "跟进中", "已见报"):
+    if status in (Status.ANSWERED, Status.FOLLOWING, Status.REPORTED):
         return ""  # the reply sentence and the newsroom sentence say it
     return f"目前状态：{status}。"
 
 
 def _newsroom_sentence(case: Case) -> str:
     parts = []
-    if any(f.kind == "claimed" for f in case.followups) and case.status not in ("已解决", "未解决"):
+    if any(f.kind == "claimed" for f in case.followups) and case.status not in SETTLED_STATUSES:
         parts.append("本报记者已介入跟进。")
-    if case.articles and case.status != "已见报":
+    if case.articles and case.status != Status.REPORTED:
         parts.append(f"本栏目曾于{day(case.articles[-1].date)}报道。")
     return "".join(parts)
 
@@ -178,7 +178,7 @@ def count_sentence(cases: list[Case]) -> str:
     replied = sum(1 for c in cases if c.replied or c.petition.replies)
     statuses = Counter(c.status for c in cases)
     parts = [f"{replied} 件已获答复"] if replied else []
-    parts += [f"{n} 件{status}" for status, n in statuses.most_common() if status not in ("已回复",)]
+    parts += [f"{n} 件{status}" for status, n in statuses.most_common() if status != Status.ANSWERED]
     return f"其中 {'、'.join(parts)}。" if parts else ""
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..caseview.model import Case
-from ..records import SHANGHAI
+from ..records import CLOSED_STATUSES, SHANGHAI
 from ..trust.sanitize import spreadsheet_cell
 from ..urls import absolute
 from .pages import case_updated
@@ -42,10 +42,6 @@ CASES_JSON = "data/cases.json"
 CASES_CSV = "data/cases.csv"
 OPEN311_REQUESTS = "data/open311/requests.json"
 OPEN311_SERVICES = "data/open311/services.json"
-
-#: Statuses where the platform's handling is over: a reply was given or the case was settled.
-#: Open311 has only open and closed; the newsroom still following a case keeps it open.
-CLOSED_STATUSES = {"已回复", "已解决", "未解决"}
 
 #: GeoReport v2 fields written for each request, in the specification's order.
 OPEN311_FIELDS = (

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 
 from ..caseview.model import Case, Event
-from ..records import SHANGHAI
+from ..records import SHANGHAI, Status
 from .exports import public_cases
 from ..urls import absolute, site_root
 from .pages import DIMENSION, case_updated
@@ -122,7 +122,7 @@ class FeedCollector:
                 if self._wants(heap, order):
                     item = item or self.writer.event_item(event.time, case, event, seen)
                     self._keep(heap, order, item)
-        if case.status == "已解决" and updated:
+        if case.status == Status.RESOLVED and updated:
             order = (updated, number)
             if self._wants(self.resolved, order):
                 self._keep(self.resolved, order, self.writer.resolved_item(updated, case))

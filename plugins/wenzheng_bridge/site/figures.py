@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..records import OPEN_STATUSES
 from ..caseview.stats import UNLABELLED, Group, Ranked, rank, wilson
 
-#: Statuses of a case still waiting for an answer or an outcome.
-OPEN_STATUSES = ("待回复", "逾期未复", "跟进中")
 
 
 @dataclass

@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 from ..caseview.model import STATUSES, Case
 from ..caseview.unranked import why_unranked
-from ..records import SHANGHAI, TYPES
+from ..records import SHANGHAI, TYPES, Status
 from ..urls import case_url, topic_url
 from .settings import SiteSettings
 from .slugs import Slugs
@@ -243,10 +243,10 @@ class SiteData:
         return list(reversed(list(rows)))[:limit]
 
     def home_resolved(self) -> list[Row]:
-        return self.latest([r for r in self.rows if r.status == "已解决"])
+        return self.latest([r for r in self.rows if r.status == Status.RESOLVED])
 
     def home_overdue(self) -> list[Row]:
-        overdue = [r for r in self.rows if r.status == "逾期未复"]
+        overdue = [r for r in self.rows if r.status == Status.OVERDUE]
         overdue.sort(key=lambda r: (-r.overdue_days, r.key))
         return overdue[: self.options.home_items]
 
