@@ -12,11 +12,9 @@ from dataclasses import asdict, dataclass
 from dataclasses import field as dc_field  # "field" is a record attribute (topic area)
 from datetime import datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
+from .dates import SHANGHAI as SHANGHAI  # re-exported: most modules take the zone with the records
 from .errors import WenzhengError
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 #: The four petition types of the platform, in display order.
 TYPES = ("建议", "咨询", "举报", "诉求")

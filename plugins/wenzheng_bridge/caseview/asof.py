@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from ..config import CoreSettings
-from ..records import SHANGHAI, from_iso
+from ..dates import iso_minute
+from ..records import from_iso
 from .view import build_now
 
 
@@ -16,10 +17,9 @@ class AsOf:
 
     def text(self) -> str:
         """``数据截至 2020-01-10 09:00（最近一次抓取 2026-12-01 13:15）`` in Asia/Shanghai."""
-        now = self.now.astimezone(SHANGHAI)
-        pulled = f"（最近一次抓取 {self.last_pull.astimezone(SHANGHAI):%Y-%m-%d %H:%M}）" if self.last_pull else \
+        pulled = f"（最近一次抓取 {iso_minute(self.last_pull)}）" if self.last_pull else \
             "（尚无抓取记录）"
-        return f"数据截至 {now:%Y-%m-%d %H:%M}{pulled}"
+        return f"数据截至 {iso_minute(self.now)}{pulled}"
 
 
 def as_of(settings: dict, now: datetime | None = None) -> AsOf:

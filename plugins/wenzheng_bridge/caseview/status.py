@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Mapping
 
+from ..dates import iso_date, iso_minute
 from ..records import FOLLOWUP_KINDS, SETTLED_STATUSES, ArticleRef, FollowUp, Petition, Status
 from .model import Clock
 from .settings import DEFAULT_REPLY_LIMITS, CaseviewSettings
@@ -154,22 +155,22 @@ def _reply_verdict(petition: Petition, platform: str | None, due: datetime | Non
     if due is None:
         return Verdict(Status.WAITING, "尚无答复（留言时间不明，无法计算期限）")
     if late and late.late:
-        return Verdict(Status.OVERDUE, f"答复期限 {due:%Y-%m-%d} 已过，尚无答复")
-    return Verdict(Status.WAITING, f"尚无答复，答复期限 {due:%Y-%m-%d}")
+        return Verdict(Status.OVERDUE, f"答复期限 {iso_date(due)} 已过，尚无答复")
+    return Verdict(Status.WAITING, f"尚无答复，答复期限 {iso_date(due)}")
 
 
 def _followup_evidence(item: FollowUp) -> str:
     # Shown to readers: what happened and when; the note only when the record made it public,
     # never the reporter's name or the record's file and line.
     note = f"：{item.public_note}" if item.public_note else ""
-    return f"{item.date:%Y-%m-%d} {FOLLOWUP_KINDS.get(item.kind, item.kind)}{note}"
+    return f"{iso_date(item.date)} {FOLLOWUP_KINDS.get(item.kind, item.kind)}{note}"
 
 
 def _reply_evidence(petition: Petition) -> str:
     timed = sorted((r for r in petition.replies if r.time), key=lambda r: r.time)
     reply = timed[0] if timed else petition.replies[0]
     kind = "答复" if reply.final else "阶段性答复"
-    when = f"{reply.time:%Y-%m-%d %H:%M}" if reply.time else "时间不详"
+    when = iso_minute(reply.time) or "时间不详"
     # The position, not the source's reply id (a forum post id is internal to the source).
     return f"{when} {kind}（第 {petition.replies.index(reply) + 1} 条回复）"
 

@@ -13,8 +13,9 @@ from pathlib import Path
 from rich.console import Console
 
 from . import Command
+from ..dates import iso_date
 from ..errors import WenzhengError
-from ..records import FOLLOWUP_KINDS, SHANGHAI, NewsroomRecords
+from ..records import FOLLOWUP_KINDS, NewsroomRecords
 from ..sources.common import parse_datetime
 from ..newsroom import records as nr
 
@@ -181,11 +182,11 @@ def _claim(args, settings) -> int:
     current = nr.holder(_record_of(settings, key))
     note = args.note
     if current is not None and current.who == reporter:
-        Console().print(f"案件 {key} 已由 {reporter} 于 {current.date.astimezone(SHANGHAI):%Y-%m-%d} 认领，无需重复认领。",
+        Console().print(f"案件 {key} 已由 {reporter} 于 {iso_date(current.date)} 认领，无需重复认领。",
                         highlight=False)
         return 0
     if current is not None:
-        since = f"{current.who} 于 {current.date.astimezone(SHANGHAI):%Y-%m-%d} 认领"
+        since = f"{current.who} 于 {iso_date(current.date)} 认领"
         if not args.take:
             raise CommandError(f"案件 {key} 已由 {since}，未改动。如需改由 {reporter} 接手，"
                                f"请加 --take（记录中会写明原认领人），或先 wenzheng unclaim {key}")

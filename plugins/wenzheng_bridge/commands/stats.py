@@ -13,6 +13,7 @@ from ..caseview.model import STATUSES
 from ..caseview.stats import DIMENSIONS, UNLABELLED, Stats, stats
 from ..caseview.unranked import why_unranked
 from ..caseview.view import build_now, cases
+from ..dates import days
 from ..records import SHANGHAI, TYPES
 from ..store import Store
 
@@ -56,10 +57,6 @@ def _stream(settings: dict, records, now, args):
                 yield case
 
 
-def _days(value) -> str:
-    return "—" if value is None else f"{value:g}"
-
-
 def _pct(value: str) -> str:
     return value if value == "—" else f"{value}%"
 
@@ -77,8 +74,8 @@ def _headline(out: Console, result: Stats, when, args) -> None:
         f"（均按 {t.timed_base} 件可判断是否按期的留言计）", soft_wrap=True
     )
     out.print(
-        f"答复用时（按 {t.timed_replies} 件有答复时间的留言计）：中位数 {_days(t.median_working())} 个工作日"
-        f"（{_days(t.median_calendar())} 天），90% 分位 {_days(t.p90_working())} 个工作日（{_days(t.p90_calendar())} 天）",
+        f"答复用时（按 {t.timed_replies} 件有答复时间的留言计）：中位数 {days(t.median_working())} 个工作日"
+        f"（{days(t.median_calendar())} 天），90% 分位 {days(t.p90_working())} 个工作日（{days(t.p90_calendar())} 天）",
         soft_wrap=True,
     )
     sources = "；".join(f"{name} {count} 件（其中 {t.reply_sources.get(name, 0)} 件有答复记录）"
@@ -103,7 +100,7 @@ def _yearly_table(result: Stats) -> Table:
         table.add_column(header, justify="left" if header == "年份" else "right")
     years = [g for g in result.groups("year") if g.name != UNLABELLED]
     for g in years:
-        table.add_row(_year_name(g), str(g.count), f"{g.reply_rate}（{g.reply_base}）", _days(g.median_working()),
+        table.add_row(_year_name(g), str(g.count), f"{g.reply_rate}（{g.reply_base}）", days(g.median_working()),
                       *(g.share(g.types, t) for t in TYPES))
     if any(g.partial for g in years):
         table.caption = "标“不完整”的年份：数据在年中开始或截止，或该年尚未结束，不代表增减"
@@ -133,7 +130,7 @@ def _group_table(result: Stats, dimension: str, rows: int) -> Table:
         name = _year_name(g) if dimension == "year" else g.name
         extra = [str(g.type_inferred)] if dimension == "type" else []
         table.add_row(name, str(g.count), str(g.reply_base), g.reply_rate, str(g.timed_base), g.overdue_share,
-                      _days(g.median_working()), _days(g.p90_working()), _days(g.median_calendar()), *extra)
+                      days(g.median_working()), days(g.p90_working()), days(g.median_calendar()), *extra)
     if len(groups) > rows:
         table.caption = f"另有 {len(groups) - rows} 项未显示"
     return table

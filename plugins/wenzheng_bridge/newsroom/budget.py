@@ -33,6 +33,7 @@ from typing import Iterable
 from ..caseview.model import STATUSES, Case
 from ..caseview.settings import CaseviewSettings
 from ..config import CoreSettings
+from ..dates import iso_date, iso_minute
 from .settings import NewsroomSettings
 from ..caseview.trending import PlaceRepeats
 from ..records import FOLLOWUP_KINDS, SHANGHAI, Status
@@ -77,10 +78,6 @@ TOPIC_CASES = 5
 
 def number(value: int | float) -> str:
     return f"{value:,.0f}"
-
-
-def local_day(value: datetime | None) -> str:
-    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d") if value else ""
 
 
 class FilterError(ValueError):
@@ -247,7 +244,7 @@ def last_step(case: Case) -> str:
     if not steps:
         return ""
     item = steps[-1]
-    return f"{local_day(item.date)} {FOLLOWUP_KINDS.get(item.kind, item.kind)}"
+    return f"{iso_date(item.date)} {FOLLOWUP_KINDS.get(item.kind, item.kind)}"
 
 
 # -- sections ------------------------------------------------------------------------
@@ -297,12 +294,12 @@ class _Picker:
         due = next_due(case.followups)
         due_at = due.due if due and due.date >= claim.date else None
         late = due_at is not None and due_at.astimezone(SHANGHAI).date() < self.now.astimezone(SHANGHAI).date()
-        why = [f"{claim.who} 于 {local_day(claim.date)} 认领"]
+        why = [f"{claim.who} 于 {iso_date(claim.date)} 认领"]
         step = last_step(case)
         why.append(f"最近进展：{step}" if step else "认领后尚无进展记录")
         if due_at:
             days = (self.now.astimezone(SHANGHAI).date() - due_at.astimezone(SHANGHAI).date()).days
-            why.append(f"下一步期限 {local_day(due_at)}，已过期 {days} 天" if late else f"下一步期限 {local_day(due_at)}")
+            why.append(f"下一步期限 {iso_date(due_at)}，已过期 {days} 天" if late else f"下一步期限 {iso_date(due_at)}")
         # Overdue next steps first, then the nearest due date, then the longest without news.
         key = (not late, due_at or datetime.max.replace(tzinfo=SHANGHAI), case.followups[-1].date)
         return key, why
@@ -337,12 +334,12 @@ class _Picker:
         at = resolved_at(case)
         if self.now - at > timedelta(days=RECENT_DAYS):
             return None
-        return (-at.timestamp(), case.key), [f"{local_day(at)} 已解决（依据：{case.evidence}）"]
+        return (-at.timestamp(), case.key), [f"{iso_date(at)} 已解决（依据：{case.evidence}）"]
 
     def overdue(self, case: Case):
         if case.status != Status.OVERDUE or not case.overdue_days:
             return None
-        why = [f"逾期 {case.overdue_days} 个工作日仍未答复" + (f"（答复期限 {local_day(case.deadline)}）" if case.deadline else "")]
+        why = [f"逾期 {case.overdue_days} 个工作日仍未答复" + (f"（答复期限 {iso_date(case.deadline)}）" if case.deadline else "")]
         said = interest_sentence(case)
         if said:
             why.append(f"网友关注：{said}")
@@ -352,7 +349,7 @@ class _Picker:
     def revisit(self, case: Case):
         if case.status == Status.UNRESOLVED:
             at = resolved_at(case)
-            return (at.timestamp(), case.key), [f"{local_day(at)} 记为未解决（依据：{case.evidence}），需要回访"]
+            return (at.timestamp(), case.key), [f"{iso_date(at)} 记为未解决（依据：{case.evidence}），需要回访"]
         if case.status != Status.RESOLVED:
             return None
         at = resolved_at(case)
@@ -362,7 +359,7 @@ class _Picker:
             return None
         months = (self.now - at).days // 30
         return (-interest(case), at.timestamp(), case.key), [
-            f"{local_day(at)} 已解决，至今 {months} 个月没有回访" + (f"（网友关注：{interest_sentence(case)}）"
+            f"{iso_date(at)} 已解决，至今 {months} 个月没有回访" + (f"（网友关注：{interest_sentence(case)}）"
                                                         if interest_sentence(case) else "")]
 
 
@@ -409,7 +406,7 @@ def _line(section: str, rank: int, case: Case, why: list[str], picker: _Picker, 
     due_at = due.due if due and claim and due.date >= claim.date else None
     reasons = list(why)
     if case.articles:
-        reasons.append(f"本报已报道：《{case.articles[-1].title}》（{local_day(case.articles[-1].date)}）")
+        reasons.append(f"本报已报道：《{case.articles[-1].title}》（{iso_date(case.articles[-1].date)}）")
     topic = picker.topic_of.get(case.key, ("", []))[0]
     age = (now - case.petition.posted).days if case.petition.posted else 0
     late = due_at is not None and due_at.astimezone(SHANGHAI).date() < now.astimezone(SHANGHAI).date()
@@ -445,8 +442,8 @@ def csv_text(budget: Budget, link) -> str:
         case, p = line.case, line.case.petition
         writer.writerow([spreadsheet_cell(value) for value in (
             SECTIONS[line.section], line.rank, case.key, p.title, case.status, line.reporter, line.last_step,
-            local_day(line.due), "；".join(line.reasons), p.board, case.department, p.type, p.field,
-            p.posted.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if p.posted else "", line.age_days,
+            iso_date(line.due), "；".join(line.reasons), p.board, case.department, p.type, p.field,
+            iso_minute(p.posted), line.age_days,
             line.topic, case.gate_reason, link(case.key), p.url)])
     return out.getvalue()
 
@@ -461,7 +458,7 @@ def print_budget(budget: Budget, console) -> None:
     """One compact table per section, fitting an 80-column terminal: the reasons on their own row."""
     from rich.table import Table
 
-    console.print(f"[bold]零距离问政 · 选题单[/bold]　{budget.now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+    console.print(f"[bold]零距离问政 · 选题单[/bold]　{iso_minute(budget.now)}"
                   f"\n筛选：{budget.filters.describe()}（{budget.total} 件）", highlight=False)
     for section, lines in budget.sections.items():
         table = Table(title=f"{SECTIONS[section]}（{len(lines)}）：{QUESTIONS[section]}", expand=True,

@@ -30,6 +30,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..caseview.model import Case
+from ..dates import cn_date, stamp
 from ..records import FOLLOWUP_KINDS, SETTLED_STATUSES, SHANGHAI, Status
 from ..trust.sanitize import output_text
 from .records import content_dir, records_dir
@@ -96,20 +97,6 @@ def quote(text: str) -> str:
     return "\n>\n".join(f"> {p}" for p in paragraphs) or "> （原文为空）"
 
 
-def day(value: datetime | None) -> str:
-    if value is None:
-        return "日期不详"
-    local = value.astimezone(SHANGHAI)
-    return f"{local.year}年{local.month}月{local.day}日"
-
-
-def stamp(value: datetime) -> str:
-    """``2019-05-09 09:49``; a record with a date and no time (midnight) as the date alone."""
-    local = value.astimezone(SHANGHAI)
-    return local.strftime("%Y-%m-%d") if (local.hour, local.minute, local.second) == (0, 0, 0) \
-        else local.strftime("%Y-%m-%d %H:%M")
-
-
 def _joined(values) -> str:
     seen = [v for v in dict.fromkeys(values) if v]
     return "、".join(seen)
@@ -124,13 +111,13 @@ def _reply_fact(case: Case) -> str:
         took = (f"，用时 {clock.working_days} 个工作日" if clock and clock.working_days is not None
                 and not clock.running else "")
         late = f"，超过答复时限 {case.overdue_days} 个工作日" if case.overdue_days else ""
-        return f"{plain(case.unit) or '相关部门'}于{day(first.time)}作出答复{took}{late}。"
+        return f"{plain(case.unit) or '相关部门'}于{cn_date(first.time)}作出答复{took}{late}。"
     if case.replied:  # the platform's state says so, without the reply itself
         return f"平台状态为“{plain(case.platform_state)}”，来源数据未给出答复内容。"
     acted = [f for f in case.followups if f.kind == "acted"]
     if acted:
         platform = "平台上尚无书面答复" if case.reply_known else "来源数据不含答复信息"
-        return f"{platform}，本报记录显示部门已于{day(acted[-1].date)}处理。"
+        return f"{platform}，本报记录显示部门已于{cn_date(acted[-1].date)}处理。"
     return ""
 
 
@@ -138,7 +125,7 @@ def status_sentence(case: Case) -> str:
     """The case's state in one sentence that agrees with its status, its reply and its record."""
     status = case.status
     closing = [f for f in case.followups if f.kind in ("resolved", "unresolved")]
-    when = day(closing[-1].date) if closing else ""
+    when = cn_date(closing[-1].date) if closing else ""
     if status == Status.RESOLVED:
         return f"{when + '，' if when else ''}问题已解决。" if when else f"问题已解决（{plain(case.evidence)}）。"
     if status == Status.UNRESOLVED:
@@ -148,10 +135,10 @@ def status_sentence(case: Case) -> str:
     if status == Status.OVERDUE:
         return f"这条留言已超过答复时限 {case.overdue_days} 个工作日，仍未获答复。"
     if status == Status.WAITING:
-        limit = f"（期限至{day(case.deadline)}）" if case.deadline else ""
+        limit = f"（期限至{cn_date(case.deadline)}）" if case.deadline else ""
         return f"目前仍在答复期限内{limit}，尚未答复。"
     if status == Status.REPORTED and case.articles:
-        return f"本栏目曾于{day(case.articles[-1].date)}报道。"
+        return f"本栏目曾于{cn_date(case.articles[-1].date)}报道。"
     if status in (Status.ANSWERED, Status.FOLLOWING, Status.REPORTED):
         return ""  # the reply sentence and the newsroom sentence say it
     return f"目前状态：{status}。"
@@ -162,7 +149,7 @@ def _newsroom_sentence(case: Case) -> str:
     if any(f.kind == "claimed" for f in case.followups) and case.status not in SETTLED_STATUSES:
         parts.append("本报记者已介入跟进。")
     if case.articles and case.status != Status.REPORTED:
-        parts.append(f"本栏目曾于{day(case.articles[-1].date)}报道。")
+        parts.append(f"本栏目曾于{cn_date(case.articles[-1].date)}报道。")
     return "".join(parts)
 
 
@@ -192,9 +179,9 @@ def lead(cases: list[Case], topic: str = "") -> str:
         case = cases[0]
         p = case.petition
         where = f"{p.board}板块" if p.board else "问政平台"
-        return f"{day(p.posted)}，网友在{where}留言，反映“{plain(p.title)}”。" + case_summary(case)
+        return f"{cn_date(p.posted)}，网友在{where}留言，反映“{plain(p.title)}”。" + case_summary(case)
     dates = sorted(c.petition.posted for c in cases if c.petition.posted)
-    span = f"{day(dates[0])}至{day(dates[-1])}，" if dates else ""
+    span = f"{cn_date(dates[0])}至{cn_date(dates[-1])}，" if dates else ""
     subject = f"“{topic}”相关的问题" if topic else f"“{plain(cases[0].petition.title)}”等问题"
     liked = max(cases, key=engagement)
     most = (f"点赞最多的一条是“{plain(liked.petition.title)}”（点赞 {liked.petition.likes:,}）。"
@@ -206,7 +193,7 @@ def _heading(case: Case, number: int, many: bool) -> str:
     p = case.petition
     prefix = f"{number}. " if many else ""
     likes = f"，点赞 {p.likes:,}" if p.likes else ""
-    return (f"### {prefix}{plain(p.title)}\n\n（{case.key}，{day(p.posted)}，{p.board or '未标注板块'}，"
+    return (f"### {prefix}{plain(p.title)}\n\n（{case.key}，{cn_date(p.posted)}，{p.board or '未标注板块'}，"
             f"{p.type or '未标注类型'}{likes}）")
 
 
@@ -233,7 +220,7 @@ def _all_cases_section(cases: list[Case]) -> list[str]:
     for case in sorted(cases, key=lambda c: c.petition.posted or datetime.min.replace(tzinfo=SHANGHAI)):
         p = case.petition
         likes = f"，点赞 {p.likes:,}" if p.likes else ""
-        out.append(f"- {day(p.posted)}　{plain(p.title)}（{case.key}，{case.status}{likes}）")
+        out.append(f"- {cn_date(p.posted)}　{plain(p.title)}（{case.key}，{case.status}{likes}）")
     return out + [""]
 
 
@@ -247,7 +234,7 @@ def _reply_section(cases: list[Case]) -> list[str]:
             out += [f"（{_reply_fact(case) or missing}）", ""]
         for reply in case.petition.replies:
             kind = "" if reply.final else "（阶段性答复）"
-            out += [quote(reply.text), ">", f"> —— {reply.unit or case.unit or '答复单位未注明'}，{day(reply.time)}{kind}", ""]
+            out += [quote(reply.text), ">", f"> —— {reply.unit or case.unit or '答复单位未注明'}，{cn_date(reply.time)}{kind}", ""]
     return out
 
 
@@ -276,7 +263,7 @@ def _earlier_reports(cases: list[Case]) -> list[str]:
         return []
     out = ["## 本报此前报道", ""]
     for article in sorted(seen.values(), key=lambda a: a.date or datetime.min.replace(tzinfo=SHANGHAI)):
-        out.append(f"- {day(article.date)}　[{plain(article.title)}]({article.url})")
+        out.append(f"- {cn_date(article.date)}　[{plain(article.title)}]({article.url})")
     return out + [""]
 
 

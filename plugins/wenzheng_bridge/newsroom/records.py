@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..config import CoreSettings
+from ..dates import iso_date, stamp
 from ..records import FOLLOWUP_KINDS, SHANGHAI, FollowUp, NewsroomRecords
 from ..sources.common import parse_datetime
 from ..trust.sanitize import output_text
@@ -310,13 +311,10 @@ def next_due(followups: Iterable[FollowUp]) -> FollowUp | None:
 
 # -- writing ------------------------------------------------------------------------
 def format_line(entry: Entry) -> str:
-    date = entry.date.astimezone(SHANGHAI)
-    stamp = date.strftime("%Y-%m-%d") if (date.hour, date.minute) == (0, 0) else date.strftime("%Y-%m-%d %H:%M")
     # "|" separates fields: a note keeps its meaning with the full-width bar.
     note = (PUBLIC_PREFIX if entry.public else "") + entry.note
-    due = entry.due.astimezone(SHANGHAI).strftime("%Y-%m-%d") if entry.due else ""
-    cells = [stamp, entry.kind] + [value.replace("|", "｜").replace("\n", " ").strip()
-                                   for value in (entry.who, note, entry.url, due)]
+    cells = [stamp(entry.date), entry.kind] + [value.replace("|", "｜").replace("\n", " ").strip()
+                                   for value in (entry.who, note, entry.url, iso_date(entry.due))]
     while len(cells) > 3 and not cells[-1]:
         cells.pop()
     return " | ".join(cells)

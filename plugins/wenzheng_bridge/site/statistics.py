@@ -7,6 +7,7 @@ file beside the page, with its figures in a table for screen readers.
 from __future__ import annotations
 
 from ..caseview.stats import UNLABELLED, percent
+from ..dates import days
 from ..records import SHANGHAI, TYPES
 from .charts import Chart, bar_chart, line_chart
 
@@ -41,8 +42,8 @@ def year_charts(stats) -> list[Chart]:
                           partial=partial)
     time = Chart("reply-time-per-year", "历年回复用时", "折线图：每年留言从发布到答复的用时中位数（工作日与自然日）",
                  ["年份", "有答复时间的留言", "用时中位数（工作日）", "用时中位数（自然日）", "90% 分位（工作日）"],
-                 [[name, len(g.working), _days(g.median_working()), _days(g.median_calendar()),
-                   _days(g.p90_working())] for name, g in zip(names, years)], series=["工作日", "自然日"], note=note)
+                 [[name, len(g.working), days(g.median_working()), days(g.median_calendar()),
+                   days(g.p90_working())] for name, g in zip(names, years)], series=["工作日", "自然日"], note=note)
     time.svg = line_chart(names, {"工作日": [g.median_working() for g in years],
                                   "自然日": [g.median_calendar() for g in years]}, ylabel="天", partial=partial)
     return [posts, rate, time]
@@ -149,7 +150,7 @@ def department_charts(stats) -> list[Chart]:
         shown = groups[:DEPARTMENTS_SHOWN]
         chart = Chart(name, title, f"条形图：{title}（回复用时中位数，工作日）",
                       ["部门", "留言数", "有答复时间的留言", "用时中位数（工作日）", "用时中位数（自然日）"],
-                      [[g.name, g.count, g.timed_replies, _days(g.median_working()), _days(g.median_calendar())]
+                      [[g.name, g.count, g.timed_replies, days(g.median_working()), days(g.median_calendar())]
                        for g in shown])
         chart.note = f"只比较有答复时间的留言不少于 {stats.min_sample} 件的部门。"
         if shown:
@@ -159,10 +160,6 @@ def department_charts(stats) -> list[Chart]:
             chart.note += "目前没有部门达到这一样本量，暂不排名。"
         charts.append(chart)
     return charts
-
-
-def _days(value) -> str:
-    return "—" if value is None else f"{value:g}"
 
 
 #: Fields shown in the yearly view (the largest; the rest are in the field shares).
