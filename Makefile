@@ -37,11 +37,12 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-noto-cjk default-jre-headless; }
 
-# Static checks CI runs beside the tests: ruff (pyflakes, bugbear, complexity) and the import
-# layers of DESIGN.md (import-linter; contract in pyproject.toml).
+# Static checks CI runs beside the tests: ruff (pyflakes, bugbear, complexity), the import
+# layers of DESIGN.md (import-linter) and mypy on the typed core (all configured in pyproject.toml).
 lint: setup
 	$(BIN)/ruff check plugins tests bench
 	PYTHONPATH=plugins $(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: setup browser
 	$(BIN)/python -m pytest

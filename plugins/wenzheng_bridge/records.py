@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from dataclasses import field as dc_field  # "field" is a record attribute (topic area)
 from datetime import datetime
 from enum import StrEnum
+from typing import overload
 
 from .dates import SHANGHAI as SHANGHAI  # re-exported: most modules take the zone with the records
 from .errors import WenzhengError
@@ -132,11 +133,16 @@ class SourceError(WenzhengError, ValueError):
         super().__init__(f"来源 {source} · 条目 {item} · 字段 {field_name}：{problem}")
 
 
+@overload
+def iso(value: datetime) -> str: ...
+@overload
+def iso(value: datetime | None) -> str | None: ...
 def iso(value: datetime | None) -> str | None:
     return value.astimezone(SHANGHAI).isoformat() if value else None
 
 
 def from_iso(value: str | None) -> datetime | None:
+    """A stored ISO time; None for none or an empty string."""
     return datetime.fromisoformat(value) if value else None
 
 

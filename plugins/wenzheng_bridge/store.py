@@ -162,7 +162,7 @@ class Store:
                 f" (?, ?, ?, {', '.join('?' * len(_PETITION_COLUMNS))}, ?, ?, ?, ?)",
                 (petition.source, petition.source_id, petition.key, *values, fingerprint, seen, seen, seen),
             )
-            pid = cur.lastrowid
+            pid = self._row_id(cur)
             self._change(pid, seen, "new", None)
             self._counters(pid, seen, dict(zip(_PETITION_COLUMNS, values)))
             self._store_replies(pid, petition.replies, seen, announce=False)
@@ -314,7 +314,7 @@ class Store:
         out = []
         for source_id, posted, supplements, replied in rows:
             times = [t for t in (posted, replied, *(s.get("time") for s in json.loads(supplements or "[]"))) if t]
-            out.append((source_id, iso(max(map(from_iso, times))) if times else None))
+            out.append((source_id, iso(max(map(datetime.fromisoformat, times))) if times else None))
         return out
 
     def state_keys(self, source: str, prefix: str) -> list[str]:
@@ -428,11 +428,15 @@ class Store:
             (source, key, json.dumps(value, ensure_ascii=False), iso(at)),
         )
 
+    def _row_id(self, cursor: sqlite3.Cursor) -> int:
+        """The id an INSERT gave its row (sqlite3 types it optional: None only when nothing was inserted)."""
+        if cursor.lastrowid is None:
+            raise StoreError(self.path, "写入记录后没有得到行号", "数据库可能已损坏")
+        return cursor.lastrowid
+
     def start_pull(self, source: str, at: datetime) -> int:
         with self.db:
-            return self.db.execute(
-                "INSERT INTO pulls (source, started) VALUES (?, ?)", (source, iso(at))
-            ).lastrowid
+            return self._row_id(self.db.execute("INSERT INTO pulls (source, started) VALUES (?, ?)", (source, iso(at))))
 
     def finish_pull(self, pull_id: int, at: datetime, tally: dict) -> None:
         with self.db:
@@ -513,3 +517,4 @@ def _petition_from_row(row: sqlite3.Row, replies: list[sqlite3.Row]) -> Petition
         seen=seen,
         **data,
     )
+

@@ -31,5 +31,5 @@ def as_of(settings: dict, now: datetime | None = None) -> AsOf:
     pulls: dict[str, datetime] = {}
     if path.exists():
         with Store.open(path, readonly=True) as store:
-            pulls = {source: from_iso(when) for source, when in store.last_pulls().items() if when}
+            pulls = {source: at for source, when in store.last_pulls().items() if (at := from_iso(when))}
     return AsOf(now, max(pulls.values(), default=None), pulls)

@@ -227,6 +227,7 @@ def communities(n: int, src: np.ndarray, dst: np.ndarray, weight: np.ndarray, de
                 best = found
     finally:
         igraph.set_random_number_generator(random)
+    assert best is not None  # RUNS > 0: at least one partition was found
     return np.asarray(best.membership, dtype=np.int64)
 
 

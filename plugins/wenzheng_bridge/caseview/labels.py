@@ -66,7 +66,7 @@ def _phrase(top: list[str], docs: list[list[str]], shared: Counter, half: float)
     if len(top) < 2 or shared[top[1]] < half:
         return first
     second = top[1]
-    pairs = Counter()
+    pairs: Counter[str] = Counter()
     for words in docs:
         for a, b in zip(words, words[1:]):
             if {a, b} == {first, second}:

@@ -45,7 +45,7 @@ class Clock:
 @dataclass(slots=True)
 class Case:
     petition: Petition
-    status: str
+    status: Status
     evidence: str  # why this status: which reply, follow-up or platform state
     unit: str = ""  # replying unit (source, or detected from the reply text)
     unit_source: str = ""  # how the unit was found: source, sign-off, acted, verified, contact, account

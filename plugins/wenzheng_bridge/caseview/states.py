@@ -20,7 +20,7 @@ DEFAULT_PLATFORM_STATES = {
 }
 
 
-def platform_status(state: str, overrides: dict | None = None) -> str | None:
+def platform_status(state: str, overrides: dict | None = None) -> Status | None:
     """Our status for a platform state, or None when the state is empty or unknown.
 
     An exact entry wins; otherwise the longest known state the text contains
@@ -31,7 +31,7 @@ def platform_status(state: str, overrides: dict | None = None) -> str | None:
         return None
     vocabulary = {**DEFAULT_PLATFORM_STATES, **(overrides or {})}
     if state in vocabulary:
-        return vocabulary[state]
+        return Status(vocabulary[state])
     # "未办结" contains "办结" but says the opposite: a negated state is no closure.
     contained = [k for k in vocabulary if k in state and f"未{k}" not in state and f"不{k}" not in state]
-    return vocabulary[max(contained, key=len)] if contained else None
+    return Status(vocabulary[max(contained, key=len)]) if contained else None

@@ -250,9 +250,7 @@ def reply_rate(cases: Iterable[Case], start: date | datetime | None = None,
     replied = total = 0
     for case in cases:
         posted = case.petition.posted
-        if (start or end) and posted is None:
-            continue
-        if (start and posted < start) or (end and posted >= end):
+        if (start or end) and (posted is None or (start and posted < start) or (end and posted >= end)):
             continue
         if case.reply_known:
             total += 1

@@ -56,7 +56,7 @@ def clock(start: datetime | None, end: datetime | None, now: datetime, calendar:
     if start is None:
         return Clock()
     running = end is None
-    stop = now if running else end
+    stop = now if end is None else end
     return Clock(
         working_days=calendar.between(local_date(start), local_date(stop)),
         calendar_days=round(max((stop - start).total_seconds(), 0) / 86400, 2),
@@ -66,7 +66,7 @@ def clock(start: datetime | None, end: datetime | None, now: datetime, calendar:
 
 @dataclass
 class Verdict:
-    status: str
+    status: Status
     evidence: str
     resolved_at: datetime | None = None
 
@@ -167,8 +167,9 @@ def _followup_evidence(item: FollowUp) -> str:
 
 
 def _reply_evidence(petition: Petition) -> str:
-    timed = sorted((r for r in petition.replies if r.time), key=lambda r: r.time)
-    reply = timed[0] if timed else petition.replies[0]
+    # The earliest timed reply (the first listed among equals), else the first reply.
+    timed = [(r.time, index) for index, r in enumerate(petition.replies) if r.time is not None]
+    reply = petition.replies[min(timed)[1] if timed else 0]
     kind = "答复" if reply.final else "阶段性答复"
     when = iso_minute(reply.time) or "时间不详"
     # The position, not the source's reply id (a forum post id is internal to the source).

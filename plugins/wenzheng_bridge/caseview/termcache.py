@@ -157,11 +157,14 @@ class TermCache:
 
     def _prune(self) -> None:
         """Drop entries this run did not read once they are as many as the live ones."""
-        total = self._db.execute("SELECT COUNT(*) FROM terms").fetchone()[0]
+        db = self._db
+        if db is None:
+            return
+        total = db.execute("SELECT COUNT(*) FROM terms").fetchone()[0]
         if total <= 2 * len(self._used) + 1000:
             return
-        with self._db:
-            self._db.execute("CREATE TEMP TABLE live (digest BLOB PRIMARY KEY) WITHOUT ROWID")
-            self._db.executemany("INSERT OR IGNORE INTO live VALUES (?)", ((k,) for k in self._used))
-            self._db.execute("DELETE FROM terms WHERE digest NOT IN (SELECT digest FROM live)")
-            self._db.execute("DROP TABLE live")
+        with db:
+            db.execute("CREATE TEMP TABLE live (digest BLOB PRIMARY KEY) WITHOUT ROWID")
+            db.executemany("INSERT OR IGNORE INTO live VALUES (?)", ((k,) for k in self._used))
+            db.execute("DELETE FROM terms WHERE digest NOT IN (SELECT digest FROM live)")
+            db.execute("DROP TABLE live")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import multiprocessing
+import multiprocessing.pool
 import re
 from collections import deque
 from typing import Iterable, Iterator
@@ -178,7 +179,7 @@ class TermStream:
         self._known = cache.digests()
         self._fresh: dict[bytes, str] = {}  # terms segmented in this run, space-joined
         self._waiting: deque = deque()
-        self._pool = None
+        self._pool: multiprocessing.pool.Pool | None = None
 
     def __enter__(self) -> "TermStream":
         return self
@@ -236,20 +237,22 @@ class TermStream:
     def _submit(self, batch: list[tuple[bytes, tuple[str, str]]]) -> None:
         digests, texts = [d for d, _ in batch], [t for _, t in batch]
         self.segmented += len(texts)
-        if self._parallel():
-            self._waiting.append((digests, self._pool.apply_async(_segment_many, (texts,))))
+        forked = self._parallel()
+        if forked is not None:
+            self._waiting.append((digests, forked.apply_async(_segment_many, (texts,))))
             while len(self._waiting) > 2 * self.workers:  # bounded: the stream waits for the workers
                 self._store(*self._waiting.popleft())
         else:
             self._store(digests, _segment_many(texts))
 
-    def _parallel(self) -> bool:
+    def _parallel(self) -> multiprocessing.pool.Pool | None:
+        """The pool of segmenting workers, started once the stream is long enough; None: segment here."""
         if self._pool is None and self.workers > 1 and self.segmented >= PARALLEL_MIN \
                 and can_fork():
             load_segmenter()  # once, here: the workers inherit the dictionary
             gc.freeze()
             self._pool = multiprocessing.get_context("fork").Pool(self.workers)
-        return self._pool is not None
+        return self._pool
 
     def _store(self, digests: list[bytes], done) -> None:
         for digest, found in zip(digests, done if isinstance(done, list) else done.get()):

@@ -44,7 +44,7 @@ import math
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, cast
 
 import numpy as np
 
@@ -87,9 +87,8 @@ class _Corpus:
 
     def add(self, key: str, score: float, words: list[str]) -> None:
         counts = Counter(words)  # counting strings is done in C; ids are looked up once per distinct word
-        ids = [self.vocabulary.get(word) for word in counts]
-        if None in ids:
-            ids = [self._id(word) for word in counts]
+        known = [self.vocabulary.get(word) for word in counts]
+        ids = [self._id(word) for word in counts] if None in known else cast("list[int]", known)
         self.indices.extend(ids)
         self.counts.extend([min(count, 65535) for count in counts.values()])
         self.indptr.append(len(self.indices))

@@ -130,7 +130,7 @@ class CaseBuilder:
             if reply.time:
                 kind, label = ("reply", "部门答复") if reply.final else ("interim_reply", "阶段性答复")
                 events.append(Event(kind, reply.time, label, who=reply.unit or case.unit, text=reply.text))
-        if case.late:  # the one lateness rule: never a missed deadline the data cannot show
+        if case.late and case.deadline:  # the one lateness rule: never a missed deadline the data cannot show
             events.append(Event("deadline", case.deadline, "超过答复期限",
                                 text=f"{case.reply_limit} 个工作日内未答复"))
         for item in case.followups:
