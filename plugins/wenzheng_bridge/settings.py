@@ -31,7 +31,8 @@ def wenzheng_settings(settings: dict, base: Path | None = None) -> dict:
     values, problems = validate(given, options, "pelicanconf.py")
     base = Path(values["WENZHENG_BASE"] or base or ".").resolve()
     values["WENZHENG_BASE"] = str(base)
-    sources, source_problems = validate_sources(values.get("WENZHENG_SOURCES", []), base)
+    # Absent from ``values`` only when the given value was refused (and named) already.
+    sources, source_problems = validate_sources(values.get("WENZHENG_SOURCES") or [], base)
     problems += source_problems
     if problems:
         raise ConfigError(problems)

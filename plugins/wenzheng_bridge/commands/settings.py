@@ -24,8 +24,10 @@ def _table(title: str, options: dict, current: dict | None = None) -> Table:
     for name, option in options.items():
         types = option.type if isinstance(option.type, tuple) else (option.type,)
         default = "（必填）" if option.default is REQUIRED else repr(option.default)
-        table.add_row(name, " 或 ".join(TYPE_NAMES.get(t.__name__, t.__name__) for t in types), default,
-                      label(name, option.doc))
+        kind = " 或 ".join(TYPE_NAMES.get(t.__name__, t.__name__) for t in types)
+        if option.choices:  # a closed set: the listing names every valid value
+            kind += f"（{'、'.join(map(str, option.choices))} {'中的若干项' if list in types else '之一'}）"
+        table.add_row(name, kind, default, label(name, option.doc))
     return table
 
 
