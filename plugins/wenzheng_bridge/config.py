@@ -58,6 +58,11 @@ class Option:
         return tuple(value) if isinstance(value, list) else value
 
 
+def read(options: dict[str, Option], values: Mapping, key: str) -> Any:
+    """One option's value in ``values`` (a source entry, validated or not), else its table default."""
+    return options[key].value(values, key)
+
+
 def Choice(choices: tuple, default: Any = REQUIRED, doc: str = "", of: type | tuple[type, ...] = str) -> Option:
     """An option whose value is one of a closed set (a list option: each item is); bad values are
     refused naming the setting and every valid value."""

@@ -25,7 +25,7 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
-from .config import CoreSettings
+from .config import CoreSettings, Option, not_negative, read
 from .errors import WenzhengError
 
 log = logging.getLogger(__name__)
@@ -127,6 +127,17 @@ class _HostClock:
 HOST_CLOCK = _HostClock()
 
 
+#: A web source's fetching options (part of every source's options, sources/settings.py).
+FETCH_OPTIONS: dict[str, Option] = {
+    "charset": Option(str, "", "override the charset of fetched pages"),
+    "rate_limit": Option((int, float), 1.0, "requests per second to one host (0 = no limit)", not_negative),
+    "timeout": Option((int, float), 10.0, "seconds one request may take in all (a deadline, not per read)",
+                      not_negative),
+    "retries": Option(int, 3, "retries after a 5xx, a timeout or a dropped connection", not_negative),
+    "backoff": Option((int, float), 1.0, "first wait between retries in seconds (doubles each time)", not_negative),
+    "robots": Option(bool, True, "obey robots.txt"),
+}
+
 class Fetcher:
     """GET pages politely for one source. Use as a context manager or call ``close()``."""
 
@@ -154,16 +165,8 @@ class Fetcher:
 
     @classmethod
     def from_settings(cls, settings: dict, source: dict) -> "Fetcher":
-        return cls(
-            source=source.get("name", ""),
-            user_agent=CoreSettings.of(settings).user_agent,
-            rate_limit=source.get("rate_limit", 1.0),
-            charset=source.get("charset", ""),
-            timeout=source.get("timeout", 10.0),
-            retries=source.get("retries", 3),
-            backoff=source.get("backoff", 1.0),
-            robots=source.get("robots", True),
-        )
+        return cls(source=source.get("name", ""), user_agent=CoreSettings.of(settings).user_agent,
+                   **{key: read(FETCH_OPTIONS, source, key) for key in FETCH_OPTIONS})
 
     def __enter__(self):
         return self

@@ -26,21 +26,17 @@ import math
 from datetime import timedelta
 from typing import Iterator
 
-from ..config import Option
+from ..config import Option, not_negative, read
 from ..records import from_iso
-
-
-def _not_negative(value) -> str | None:
-    return None if value >= 0 else "不能为负数"
 
 
 RECHECK_OPTIONS = {
     "recheck_days": Option(int, 7, "read again, on every pull, each stored thread active in the last N days (0: none)",
-                           _not_negative),
+                           not_negative),
     "recheck_cycle": Option(int, 30, "read the older threads again in turn, each once every N pulls (0: never)",
-                            _not_negative),
+                            not_negative),
     "recheck_max": Option(int, 500, "at most this many threads read again per pull (besides changed list rows)",
-                          _not_negative),
+                          not_negative),
 }
 
 CURSOR = "recheck:cursor"
@@ -59,22 +55,21 @@ def due(context, stored_as: str, opened: set[str], among: set[str] | None = None
     every id was handed out and its item stored, so a killed pull redoes its turn.
     """
     config = context.source
-    limit = config.get("recheck_max", 500)
+    limit, days, cycle = (read(RECHECK_OPTIONS, config, key) for key in ("recheck_max", "recheck_days", "recheck_cycle"))
     if not limit:
         return
-    cutoff = context.now - timedelta(days=config.get("recheck_days", 7))
+    cutoff = context.now - timedelta(days=days)
     recent, older = [], []
     for source_id, last in context.store.activity(stored_as):
         if source_id in opened or (among is not None and source_id not in among):
             continue
         when = from_iso(last)
-        if config.get("recheck_days", 7) and when is not None and when >= cutoff:
+        if days and when is not None and when >= cutoff:
             recent.append((when, source_id))
         else:
             older.append(source_id)
     picked = [source_id for _, source_id in sorted(recent, reverse=True)][:limit]
     yield from picked
-    cycle = config.get("recheck_cycle", 30)
     room = limit - len(picked)
     if cycle and older and room > 0:
         share = min(math.ceil(len(older) / cycle), room)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from ..config import Choice, Option, not_negative
+from ..config import Choice, Option
+from ..fetching import FETCH_OPTIONS
 
 #: kind -> "module:Class" of its adapter (imported on use, so a kind's dependencies load only when
 #: needed); the closed set the ``kind`` option accepts.
@@ -67,16 +68,10 @@ COMMON_OPTIONS: dict[str, Option] = {
     "department": Option(str, "", "target department when the source does not give one"),
     "type_map": Option(dict, {}, "platform type name -> 建议/咨询/举报/诉求 (added to the defaults)"),
     "gazetteer": Option(dict, {}, "place name -> district/county/city, added to WENZHENG_GAZETTEER and the defaults"),
-    "charset": Option(str, "", "override the charset of fetched pages"),
-    "rate_limit": Option((int, float), 1.0, "requests per second to one host (0 = no limit)", not_negative),
     "enabled": Option(bool, True, "pull this source"),
     "knows": Choice(tuple(FACTS), None, "facts the source carries: replies, reply_times, departments, types, "
                     "engagement (default per kind; a table's columns narrow it per file)", of=list),
     "state_map": Option(dict, {}, "platform state (e.g. 已办理) -> our status, added to the default "
                         "vocabulary of platform states", _state_map_check),
-    # Fetching (web kinds only; see fetching.py)
-    "timeout": Option((int, float), 10.0, "seconds one request may take in all (a deadline, not per read)", not_negative),
-    "retries": Option(int, 3, "retries after a 5xx, a timeout or a dropped connection", not_negative),
-    "backoff": Option((int, float), 1.0, "first wait between retries in seconds (doubles each time)", not_negative),
-    "robots": Option(bool, True, "obey robots.txt"),
+    **FETCH_OPTIONS,  # web kinds only
 }
