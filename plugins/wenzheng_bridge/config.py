@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Mapping, TypeVar
+from typing import Any, Callable, ClassVar, Mapping, Self
 
 from .errors import WenzhengError
 
@@ -69,9 +69,6 @@ def Choice(choices: tuple, default: Any = REQUIRED, doc: str = "", of: type | tu
     return Option(of, default, doc, choices=tuple(choices))
 
 
-T = TypeVar("T", bound="LayerSettings")
-
-
 class LayerSettings:
     """Base of one layer's typed settings: a frozen dataclass whose field ``x_y`` is ``WENZHENG_X_Y``.
 
@@ -82,7 +79,7 @@ class LayerSettings:
     OPTIONS: ClassVar[dict[str, Option]]
 
     @classmethod
-    def of(cls: type[T], settings: "Mapping | T | None") -> T:
+    def of(cls, settings: Mapping | Self | None) -> Self:
         if isinstance(settings, cls):
             return settings
         given: Mapping = settings if isinstance(settings, Mapping) else {}
