@@ -13,8 +13,15 @@ from .search import index_value
 _cached = lru_cache(maxsize=1 << 16)
 
 
-cn_datetime = _cached(dates.cn_datetime)
-cn_date = _cached(dates.cn_date)
+# Defined here, not wrapped in place: the settings holding the filters are pickled by name.
+@_cached
+def cn_datetime(value: datetime | None) -> str:
+    return dates.cn_datetime(value)
+
+
+@_cached
+def cn_date(value: datetime | None) -> str:
+    return dates.cn_date(value)
 
 
 @_cached
