@@ -33,6 +33,8 @@ class Option:
     check: Callable[[Any], str | None] | None = None  # returns a problem, or None
     #: A closed set: the value (or, for a list, each item) must be one of these.
     choices: tuple = ()
+    #: What a list option's items are, for its message ("含未知的事实 ['likes']").
+    noun: str = "值"
     #: Defaults a dict value is merged over key by key (``{"gravity": 1.2}`` changes the gravity only).
     merge: Mapping | None = None
 
@@ -42,12 +44,13 @@ class Option:
 
     def problem(self, value: Any) -> str | None:
         """What is wrong with a value of the right type (a choice outside the set, a failed check)."""
-        if self.choices:
-            outside = [v for v in value if v not in self.choices] if isinstance(value, list) else (
-                [] if value in self.choices else [value])
+        valid = "、".join(map(str, self.choices))
+        if self.choices and isinstance(value, list):
+            outside = [v for v in value if v not in self.choices]
             if outside:
-                shown = repr(outside) if isinstance(value, list) else repr(value)
-                return f"应为 {'、'.join(map(str, self.choices))} 之一，实际是 {shown}"
+                return f"含未知的{self.noun} {outside}（可用：{valid}）"
+        elif self.choices and value not in self.choices:
+            return f"应为 {valid} 之一，实际是 {value!r}"
         return self.check(value) if self.check else None
 
     def value(self, settings: Mapping, key: str) -> Any:
@@ -63,10 +66,11 @@ def read(options: dict[str, Option], values: Mapping, key: str) -> Any:
     return options[key].value(values, key)
 
 
-def Choice(choices: tuple, default: Any = REQUIRED, doc: str = "", of: type | tuple[type, ...] = str) -> Option:
-    """An option whose value is one of a closed set (a list option: each item is); bad values are
-    refused naming the setting and every valid value."""
-    return Option(of, default, doc, choices=tuple(choices))
+def Choice(choices: tuple, default: Any = REQUIRED, doc: str = "", of: type | tuple[type, ...] = str,
+           noun: str = "值") -> Option:
+    """An option whose value is one of a closed set (a list option: each item is, ``noun`` naming them);
+    bad values are refused naming the setting and every valid value."""
+    return Option(of, default, doc, choices=tuple(choices), noun=noun)
 
 
 class LayerSettings:

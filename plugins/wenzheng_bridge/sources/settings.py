@@ -70,7 +70,7 @@ COMMON_OPTIONS: dict[str, Option] = {
     "gazetteer": Option(dict, {}, "place name -> district/county/city, added to WENZHENG_GAZETTEER and the defaults"),
     "enabled": Option(bool, True, "pull this source"),
     "knows": Choice(tuple(FACTS), None, "facts the source carries: replies, reply_times, departments, types, "
-                    "engagement (default per kind; a table's columns narrow it per file)", of=list),
+                    "engagement (default per kind; a table's columns narrow it per file)", of=list, noun="事实"),
     "state_map": Option(dict, {}, "platform state (e.g. 已办理) -> our status, added to the default "
                         "vocabulary of platform states", _state_map_check),
     **FETCH_OPTIONS,  # web kinds only

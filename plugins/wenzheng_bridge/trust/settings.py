@@ -21,7 +21,8 @@ def _numbers(value) -> str | None:
 
 OPTIONS: dict[str, Option] = {
     "WENZHENG_REVIEW_TYPES": Choice(
-        TYPES, ["举报"], "petition types kept off public outputs until an editor clears the case", of=list),
+        TYPES, ["举报"], "petition types kept off public outputs until an editor clears the case", of=list,
+        noun="留言类型"),
     "WENZHENG_REVIEW_BOARDS": Option(
         list, [], "boards whose cases are kept off public outputs until an editor clears them", _strings),
     "WENZHENG_REVIEW_ALL": Option(
@@ -38,7 +39,7 @@ OPTIONS: dict[str, Option] = {
         bool, True, "after the build, scan every output file and fail on unmasked personal data"),
     "WENZHENG_SCAN_KINDS": Choice(
         KINDS, list(KINDS), "kinds of personal data the output scan fails the build on (default: every kind "
-        "the masker knows)", of=list),
+        "the masker knows)", of=list, noun="类别"),
     "WENZHENG_PUBLIC_NUMBERS": Option(
         list, [], "public phone numbers (a department's hotline, e.g. \"0746-8362789\") never masked, anywhere; "
         "compared digit by digit. A landline a reply gives as its office's contact stays without being listed",
