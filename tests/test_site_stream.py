@@ -60,3 +60,48 @@ def test_page_digest_ignores_what_moves_with_now_but_not_what_pages_show(sample_
     answered = [key for key, case in first.items() if case.petition.replies and not case.clocks["reply"].running
                 and case.status == monday[key].status and not case.followups]
     assert answered and not moved & set(answered)
+
+
+def _version_of(package: Path, settings: dict) -> str:
+    from types import SimpleNamespace
+
+    from jinja2 import DictLoader, Environment
+
+    from wenzheng_bridge.site.stream import code_version
+
+    renderer = SimpleNamespace(env=Environment(loader=DictLoader({"case.html": "{{ case.key }}"})))
+    return code_version(renderer, settings, package)
+
+
+def test_page_version_covers_the_whole_plugin_every_setting_and_the_calendar(tmp_path, monkeypatch):
+    """Unchanged cases keep their pages only while nothing else they are made with changed:
+    code in any layer (not only site/), any WENZHENG_* setting, the calendar library's data."""
+    import shutil
+    from importlib import metadata
+
+    import wenzheng_bridge
+    from wenzheng_bridge.site import stream
+
+    package = tmp_path / "wenzheng_bridge"
+    shutil.copytree(Path(wenzheng_bridge.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    settings = {"WENZHENG_REPLY_LIMITS": {"default": 5}, "WENZHENG_BASE": "/srv/a", "SITEURL": ""}
+    first = _version_of(package, settings)
+    assert _version_of(package, dict(settings)) == first
+    # Where the project lies or how many workers build it changes no page.
+    assert _version_of(package, {**settings, "WENZHENG_BASE": "/srv/b", "WENZHENG_WORKERS": 1}) == first
+    # A setting pages show, a setting added later, a site setting: each gives a new version.
+    for changed in ({"WENZHENG_REPLY_LIMITS": {"default": 6}}, {"WENZHENG_SOMETHING_NEW": 1}, {"SITEURL": "/x"}):
+        assert _version_of(package, {**settings, **changed}) != first, changed
+    # A one-line change in the case view or the trust layer (outside site/).
+    for module in ("caseview/model.py", "trust/sanitize.py"):
+        path = package / module
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n# changed\n")
+        assert _version_of(package, settings) != first, module
+        path.write_bytes(original)
+    assert _version_of(package, settings) == first
+    # A new release of the holiday calendar (its data ships with it).
+    real = metadata.version
+    monkeypatch.setattr(stream.metadata, "version",
+                        lambda name: "9999.1" if name == "chinesecalendar" else real(name))
+    assert _version_of(package, settings) != first

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from importlib import metadata
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Iterator
@@ -39,6 +40,8 @@ from .settings import SiteSettings
 from .slugs import Slugs
 from .writing import write_if_changed
 
+#: The plugin package: all of its code shapes the pages (see ``code_version``).
+PACKAGE = Path(__file__).resolve().parent.parent
 #: Petitions a worker reads and builds at a time (bounds its memory and evens out the work).
 SLICE = 500
 #: Below this many petitions, forking costs more than it saves.
@@ -254,20 +257,44 @@ def _shown(case: Case) -> str:
     return repr(([getattr(case, name) for name in _SHOWN_FIELDS], clocks))
 
 
-def code_version(renderer, settings: dict) -> str:
-    """What every case page and feed depends on besides the case: code, templates, site settings."""
+#: Libraries whose output ends up in pages: templating, Markdown, the sanitiser, the holiday
+#: calendar (its data ships with its version) and the segmenter (topic terms on case pages).
+RENDERING_LIBRARIES = ("jinja2", "markdown", "nh3", "chinesecalendar", "rjieba", "pelican")
+#: Pelican settings case pages and feeds read (every WENZHENG_* setting is added to these).
+SITE_KEYS = ("SITEURL", "RELATIVE_URLS", "FEED_DOMAIN", "AUTHOR", "SITENAME", "SITESUBTITLE", "DEFAULT_LANG",
+             "TIMEZONE", "FEED_ALL_ATOM")
+
+#: Settings that say where files are or how the work is spread, not what pages show: a copied
+#: project (another WENZHENG_BASE) or another worker count must not re-render every page.
+#: The store's and the records' contents are in each case's own digest; their paths are not.
+WHERE_NOT_WHAT = frozenset({"WENZHENG_BASE", "WENZHENG_STORE", "WENZHENG_NEWSROOM_DIR", "WENZHENG_DRAFTS_DIR",
+                            "WENZHENG_CACHE_DIR", "WENZHENG_WORKERS", "WENZHENG_USER_AGENT", "WENZHENG_SCAN_OUTPUT"})
+
+
+def code_version(renderer, settings: dict, package: Path = PACKAGE) -> str:
+    """What every case page and feed depends on besides the case.
+
+    The whole plugin's code, not only the site layer's: a status badge class set in
+    ``caseview`` or a rule in ``trust`` changes pages whose cases did not change.
+    Every WENZHENG_* setting too (a new one needs no registration here), the
+    templates, and the versions of the libraries that render or compute what pages show.
+    """
     digest = hashlib.sha1()
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(source.read_bytes())
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode() + source.read_bytes())
     loader = renderer.env.loader
     for name in sorted(loader.list_templates()):
         digest.update(name.encode() + loader.get_source(renderer.env, name)[0].encode("utf-8"))
-    shared = {k: v for k, v in renderer.env.globals.items() if k in ("SITENAME", "SITESUBTITLE", "DEFAULT_LANG",
-                                                                      "AUTHOR", "FEED_DOMAIN", "FEED_ALL_ATOM",
-                                                                      "TIMEZONE")}
     pages = [(getattr(p, "url", ""), getattr(p, "title", "")) for p in renderer.env.globals.get("pages") or []]
     site = renderer.env.globals.get("wenzheng")
-    keys = ("SITEURL", "RELATIVE_URLS", "FEED_DOMAIN", "WENZHENG_SLUGS", "AUTHOR", "SITENAME")
-    digest.update(repr((sorted(shared.items()), pages, getattr(site, "search_url", ""),
-                        [(k, settings.get(k)) for k in keys])).encode("utf-8"))
+    keys = sorted(k for k in settings if k.startswith("WENZHENG_") and k not in WHERE_NOT_WHAT) + list(SITE_KEYS)
+    digest.update(repr((pages, getattr(site, "search_url", ""), [(k, settings.get(k)) for k in keys],
+                        [(name, _version(name)) for name in RENDERING_LIBRARIES])).encode("utf-8"))
     return digest.hexdigest()
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return ""
