@@ -99,3 +99,17 @@ def test_config_check_names_every_bad_key():
     values, problems = validate(entry, {**COMMON_OPTIONS, **TableSource.options}, "WENZHENG_SOURCES[0]")
     text = "\n".join(problems)
     assert "colums" in text and "rate_limit" in text
+
+
+def test_a_row_without_a_title_is_reported_not_stored(tmp_path):
+    """As the JSON adapter does: an untitled post would be a blank line on every index page."""
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("留言编号,留言主题,留言时间\n1,有标题,2019/2/28 11:25:05\n2,,2019/3/1\n3,  ,2019/3/2\n",
+                     encoding="utf-8")
+    second.write_text("留言编号,留言主题,留言时间\n3,补上的标题,2019/3/2\n", encoding="utf-8")
+    items = list(adapter(paths=[str(first), str(second)]).items())
+    assert [i.source_id for i in items if isinstance(i, Petition)] == ["1", "3"]
+    assert [i for i in items if isinstance(i, Petition)][1].title == "补上的标题"
+    errors = [str(i) for i in items if isinstance(i, SourceError)]
+    assert len(errors) == 1 and "tipdm" in errors[0] and "编号 2" in errors[0] and "留言主题" in errors[0]
+    assert "缺少标题" in errors[0]

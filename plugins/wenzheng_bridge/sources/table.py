@@ -110,7 +110,13 @@ class TableSource:
         merged: dict[str, Petition] = {}
         for path in self.config["paths"]:
             yield from self._file(self.base / path, merged)
-        yield from merged.values()
+        for petition in merged.values():
+            # Checked once the files are merged: another file may give the row its title.
+            if petition.title:
+                yield petition
+            else:
+                yield SourceError(self.name, f"编号 {petition.source_id}", self.columns["title"].rstrip("?"),
+                                  "缺少标题（这一行不会存入）")
 
     def _rows(self, path: Path, sheet=None) -> Iterator[tuple[int, tuple]]:
         """The file's rows; an unreadable file is one SourceError naming it and what to try."""
@@ -242,7 +248,7 @@ class TableSource:
 
 def _merge(kept: Petition, other: Petition) -> None:
     """One petition seen in two rows or files: fill gaps, keep extra labels."""
-    for name in ("body", "posted", "url", "department", "field", "author", "state",
+    for name in ("title", "body", "posted", "url", "department", "field", "author", "state",
                  "views", "likes", "dislikes", "reply_count"):
         if getattr(kept, name) in (None, "") and getattr(other, name) not in (None, ""):
             setattr(kept, name, getattr(other, name))
