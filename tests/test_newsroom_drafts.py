@@ -89,6 +89,17 @@ def test_newsroom_notes_are_masked_and_source_markup_is_inert(settings):
     assert front_matter(text)["Author"] == nd.BYLINE_PLACEHOLDER
 
 
+def test_typed_entities_and_ampersands_read_as_typed_once_published(settings):
+    """Markdown turns "&lt;" into "<": what a resident or reporter typed must survive publication."""
+    import markdown
+    from bs4 import BeautifulSoup
+
+    followup(settings, "tipdm-360102", "2020-01-20 | visited | 张三 | 公开：写着 &lt;b&gt; 和 A&B 的告示牌")
+    text = nd.write_draft(settings, [views(settings)["tipdm-360102"]], NOW).path.read_text(encoding="utf-8")
+    shown = BeautifulSoup(markdown.markdown(text.split("\n\n", 1)[1]), "lxml").get_text()
+    assert "写着 &lt;b&gt; 和 A&B 的告示牌" in shown
+
+
 def test_rerun_refreshes_untouched_keeps_edited_and_reports_new_facts(settings):
     first = views(settings)
     case_keys = ["tipdm-360105", "tipdm-35462"]

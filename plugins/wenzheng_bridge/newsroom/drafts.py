@@ -88,8 +88,9 @@ def slug_for(keys: list[str]) -> str:
 # -- text pieces ----------------------------------------------------------------------
 def plain(text: str) -> str:
     """Any text as safe Markdown: plain and masked by the trust layer, and no "<" Markdown could
-    pass through as HTML once the editor publishes."""
-    return output_text(text or "").replace("<", "&lt;").strip()
+    pass through as HTML once the editor publishes. "&" first: a resident's typed "&lt;" must
+    read as typed, not as an entity Markdown turns into "<"."""
+    return output_text(text or "").replace("&", "&amp;").replace("<", "&lt;").strip()
 
 
 def quote(text: str) -> str:
