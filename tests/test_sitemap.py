@@ -56,6 +56,15 @@ def test_gated_and_newsroom_pages_stay_out(built):
     assert len(urls) == len(build.cases) + 1 + 1 + 3  # cases, home, article, three indexes
 
 
+def test_every_folder_the_settings_call_private_stays_out(built):
+    """The sitemap and the production build read one list: a folder added to it is left out of both."""
+    build, _ = built
+    settings = {**build.settings, "WENZHENG_PRIVATE_PATHS": ["newsroom", "drafts", "beat-notes/"]}
+    written = [("beat-notes/plan/index.html", True), ("boards/index.html", True), ("drafts/x/index.html", True),
+               ("pagefind/x.html", True)]
+    assert sitemap._written_pages(SimpleNamespace(settings=settings, written=written)) == ["boards/"]
+
+
 def test_large_sites_get_a_sitemap_index(built, monkeypatch):
     build, urls = built
     monkeypatch.setattr(sitemap, "MAX_URLS", 100)

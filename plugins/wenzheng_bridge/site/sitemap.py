@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 
 from ..caseview.model import Case
 from ..records import SHANGHAI
+from ..trust.settings import TrustSettings
 from ..urls import absolute, case_url
 from .pages import case_updated
 
@@ -24,8 +25,9 @@ log = logging.getLogger(__name__)
 MAX_URLS = 50_000
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
-#: Pages that exist for the newsroom, not for readers or crawlers.
-PRIVATE_PREFIXES = ("drafts/", "newsroom/", "theme/", "pagefind/")
+#: Folders of files that are not pages for readers or crawlers (the newsroom's folders are
+#: added from WENZHENG_PRIVATE_PATHS, the one list the production build also removes).
+NOT_PAGES = ("theme/", "pagefind/")
 
 
 def case_path(case: Case) -> str:
@@ -90,11 +92,12 @@ def _content_lastmod(item) -> datetime | None:
 def _written_pages(build) -> list[str]:
     """URLs of the HTML pages the site's outputs wrote (indexes, scorecards, statistics)."""
     urls = []
+    private = NOT_PAGES + tuple(f"{name.strip('/')}/" for name in TrustSettings.of(build.settings).private_paths)
     for save_as, _changed in build.written:
         if not save_as.endswith(".html"):
             continue
         url = save_as.removesuffix("index.html")
-        if url.startswith(PRIVATE_PREFIXES) or url.startswith("cases/") or url == "404.html":
+        if url.startswith(private) or url.startswith("cases/") or url == "404.html":
             continue
         urls.append(url)
     return urls
