@@ -112,4 +112,5 @@ def test_a_row_without_a_title_is_reported_not_stored(tmp_path):
     assert [i for i in items if isinstance(i, Petition)][1].title == "补上的标题"
     errors = [str(i) for i in items if isinstance(i, SourceError)]
     assert len(errors) == 1 and "tipdm" in errors[0] and "编号 2" in errors[0] and "留言主题" in errors[0]
+    assert "a.csv 第 3 行" in errors[0], errors[0]
     assert "缺少标题" in errors[0]

@@ -108,15 +108,16 @@ class TableSource:
 
     def items(self, context=None) -> Iterator[Petition | SourceError]:
         merged: dict[str, Petition] = {}
+        first_seen: dict[str, str] = {}
         for path in self.config["paths"]:
-            yield from self._file(self.base / path, merged)
+            yield from self._file(self.base / path, merged, first_seen)
         for petition in merged.values():
             # Checked once the files are merged: another file may give the row its title.
             if petition.title:
                 yield petition
             else:
-                yield SourceError(self.name, f"编号 {petition.source_id}", self.columns["title"].rstrip("?"),
-                                  "缺少标题（这一行不会存入）")
+                yield SourceError(self.name, f"{first_seen[petition.source_id]} 编号 {petition.source_id}",
+                                  self.columns["title"].rstrip("?"), "缺少标题（这一行不会存入）")
 
     def _rows(self, path: Path, sheet=None) -> Iterator[tuple[int, tuple]]:
         """The file's rows; an unreadable file is one SourceError naming it and what to try."""
@@ -125,7 +126,7 @@ class TableSource:
         except TableError as error:
             raise SourceError(self.name, str(path), error.option, error.problem) from None
 
-    def _file(self, path: Path, merged: dict[str, Petition]) -> Iterator[SourceError]:
+    def _file(self, path: Path, merged: dict[str, Petition], first_seen: dict[str, str]) -> Iterator[SourceError]:
         rows = self._rows(path)
         try:
             header = next(rows, (0, None))[1]
@@ -146,11 +147,12 @@ class TableSource:
                 yield SourceError(self.name, path.name, field_name, f"表中缺少映射的列“{column}”")
                 return
         try:
-            yield from self._lines(path, rows, where, merged)
+            yield from self._lines(path, rows, where, merged, first_seen)
         except SourceError as error:  # the file broke part way (a truncated XLSX): what was read is kept
             yield error
 
-    def _lines(self, path: Path, rows, where: dict[str, int], merged: dict[str, Petition]) -> Iterator[SourceError]:
+    def _lines(self, path: Path, rows, where: dict[str, int], merged: dict[str, Petition],
+               first_seen: dict[str, str]) -> Iterator[SourceError]:
         knows = sorted(fact for fact, columns in FACT_COLUMNS.items() if any(c in where for c in columns))
         for line, row in rows:
             cells = {k: (row[i] if i < len(row) else None) for k, i in where.items()}
@@ -165,6 +167,7 @@ class TableSource:
                 _merge(merged[petition.source_id], petition)
             else:
                 merged[petition.source_id] = petition
+                first_seen[petition.source_id] = f"{path.name} 第 {line} 行"
 
     def _time(self, raw, key: str, problems: list[str]) -> tuple | None:
         """(time, date only?) of a cell; None when empty or unreadable (the problem is noted)."""
