@@ -40,7 +40,8 @@ def measure(store_path: Path, count: int) -> dict[str, float]:
     from wenzheng_bridge.caseview.view import CaseBuilder
     from wenzheng_bridge.site.exports import case_lines
     from wenzheng_bridge.site.feeds import FeedCollector, case_feed
-    from wenzheng_bridge.site.pages import SiteData, row_of
+    from wenzheng_bridge.site.pages import SiteData
+    from wenzheng_bridge.site.row import row_of
     from wenzheng_bridge.site.render import Renderer
     from wenzheng_bridge.site.slugs import Slugs
     from wenzheng_bridge.site.stream import Digests

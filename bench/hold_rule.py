@@ -16,7 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from wenzheng_bridge.sources import adapter_class, validate_sources  # noqa: E402
+from wenzheng_bridge.sources import validate_sources  # noqa: E402
+from wenzheng_bridge.sources.kinds import SOURCE_KINDS  # noqa: E402
 from wenzheng_bridge.records import Petition  # noqa: E402
 from wenzheng_bridge.trust.accusation import find_accusation  # noqa: E402
 
@@ -38,7 +39,7 @@ def petitions() -> dict[str, Petition]:
             continue
         (config,), problems = validate_sources([{"name": "tipdm", "kind": "table", "paths": paths}], ROOT)
         assert not problems, problems
-        for item in adapter_class("table")(config, ROOT).items():
+        for item in SOURCE_KINDS["table"](config, ROOT).items():
             if isinstance(item, Petition):
                 found.setdefault(item.source_id, item)
     return found

@@ -69,7 +69,8 @@ class Templates:
 
 def sample_adapter(sample: Path = SAMPLE):
     """The demo's table source over the real sample, validated like any configured source."""
-    from wenzheng_bridge.sources import adapter_class, validate_sources
+    from wenzheng_bridge.sources import validate_sources
+    from wenzheng_bridge.sources.kinds import SOURCE_KINDS
 
     entry = {
         "name": "tipdm", "kind": "table", "board": "A市", "board_from_district": True,
@@ -80,7 +81,7 @@ def sample_adapter(sample: Path = SAMPLE):
     sources, problems = validate_sources([entry], sample)
     if problems:
         raise SystemExit("\n".join(problems))
-    return adapter_class("table")(sources[0], sample)
+    return SOURCE_KINDS["table"](sources[0], sample)
 
 
 def real_petitions(sample: Path = SAMPLE) -> list[Petition]:

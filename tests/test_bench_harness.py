@@ -136,7 +136,7 @@ SMALL = 300
 
 
 def case_url(key: str) -> str:
-    from wenzheng_bridge.site.pages import case_url as site_case_url
+    from wenzheng_bridge.urls import case_url as site_case_url
 
     return site_case_url(key)
 

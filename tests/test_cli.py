@@ -169,10 +169,10 @@ def test_settings_are_described_in_chinese(tmp_path):
 
     from wenzheng_bridge.commands.settings_labels import LABELS
     from wenzheng_bridge.settings import all_options
-    from wenzheng_bridge.sources import KINDS, adapter_class
+    from wenzheng_bridge.sources.kinds import SOURCE_KINDS
     from wenzheng_bridge.sources.settings import COMMON_OPTIONS
 
-    names = [*all_options(), *COMMON_OPTIONS, *(n for kind in KINDS for n in adapter_class(kind).options)]
+    names = [*all_options(), *COMMON_OPTIONS, *(n for kind in SOURCE_KINDS for n in SOURCE_KINDS[kind].options)]
     assert [name for name in names if name not in LABELS] == []
     write_conf(tmp_path, "[]")
     shown = subprocess.run([WENZHENG, "settings"], cwd=tmp_path, capture_output=True, text=True, timeout=300,

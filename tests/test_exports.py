@@ -14,7 +14,7 @@ from wenzheng_bridge.caseview.view import CaseBuilder, cases
 from wenzheng_bridge.records import SHANGHAI, ArticleRef, FollowUp, NewsroomRecords
 from wenzheng_bridge.settings import wenzheng_settings
 from wenzheng_bridge.site import exports
-from wenzheng_bridge.site.generator import Build
+from wenzheng_bridge.site.build import Build
 from wenzheng_bridge.store import Store
 
 NOW = datetime(2020, 6, 1, 9, 0, tzinfo=SHANGHAI)

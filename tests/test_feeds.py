@@ -99,7 +99,7 @@ def test_resolved_feed_and_group_feeds(written):
 
 def test_an_empty_feed_keeps_a_stable_shanghai_time(sample_store, tmp_path):
     from wenzheng_bridge.records import NewsroomRecords
-    from wenzheng_bridge.site.pages import case_updated
+    from wenzheng_bridge.site.row import case_updated
 
     build = sample_build(sample_store, tmp_path / "quiet", records=NewsroomRecords())
     assert not [c for c in build.cases if c.status == "已解决"]

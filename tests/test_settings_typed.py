@@ -12,7 +12,8 @@ from wenzheng_bridge.config import ConfigError, CoreSettings
 from wenzheng_bridge.newsroom.settings import NewsroomSettings
 from wenzheng_bridge.settings import all_options, wenzheng_settings
 from wenzheng_bridge.site.settings import SiteSettings
-from wenzheng_bridge.sources import KINDS, adapter_class, validate_sources
+from wenzheng_bridge.sources import validate_sources
+from wenzheng_bridge.sources.kinds import SOURCE_KINDS
 from wenzheng_bridge.sources.settings import COMMON_OPTIONS
 from wenzheng_bridge.trust.settings import TrustSettings
 
@@ -75,7 +76,7 @@ def _site_choices():
 
 
 def _source_choices():
-    found = [(kind, key, option) for kind in KINDS for key, option in adapter_class(kind).options.items()
+    found = [(kind, key, option) for kind in SOURCE_KINDS for key, option in SOURCE_KINDS[kind].options.items()
              if option.choices]
     return found + [("table", key, option) for key, option in COMMON_OPTIONS.items() if option.choices]
 
@@ -98,7 +99,7 @@ def test_a_bad_site_choice_is_refused_naming_the_setting_and_every_valid_value(t
 
 @pytest.mark.parametrize("kind,key", [(kind, key) for kind, key, _ in _source_choices()])
 def test_a_bad_source_choice_is_refused_naming_the_option_and_every_valid_value(tmp_path, kind, key):
-    option = {**COMMON_OPTIONS, **adapter_class(kind).options}[key]
+    option = {**COMMON_OPTIONS, **SOURCE_KINDS[kind].options}[key]
     entry = {**ENTRIES[kind], key: _bad(option)}
     _, problems = validate_sources([ENTRIES["table"] | {"name": "ok"}, entry], tmp_path)
     lines = [p for p in problems if re.search(rf"'{key}'", p)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 
-from wenzheng_bridge.site.generator import Build
+from wenzheng_bridge.site.build import Build
 from wenzheng_bridge.site.writing import relative_root, write_if_changed
 
 

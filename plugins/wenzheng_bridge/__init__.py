@@ -55,6 +55,8 @@ def get_generators(pelican):
     class GuardedCaseGenerator(CaseGenerator):
         generate_context = user_errors(CaseGenerator.generate_context)
         generate_output = user_errors(CaseGenerator.generate_output)
+        # Connected to ``finalized`` by generate_output, for the search index and output checks.
+        finalize = user_errors(CaseGenerator.finalize)
 
     return GuardedCaseGenerator
 
@@ -83,18 +85,9 @@ def register() -> None:
     signals.article_generator_pretaxonomy.connect(user_errors(hold_gated_articles), weak=False)
     # get_writer: Pelican's own pages keep their mtime when their bytes did not change.
     signals.get_writer.connect(get_writer)
-    # finalized: after every page is written, for the search index and output checks.
-    signals.finalized.connect(finalize)
 
 
 def get_writer(pelican):
     from .site.keeping_writer import KeepingWriter
 
     return KeepingWriter
-
-
-@user_errors
-def finalize(pelican) -> None:
-    from .site.generator import finalize as run_finalizers
-
-    run_finalizers(pelican)

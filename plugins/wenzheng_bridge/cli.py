@@ -1,41 +1,34 @@
 """The ``wenzheng`` command: one subcommand per job, declared in one place.
 
-A subcommand is a ``Command`` in its module under ``commands/``; ``COMMANDS``
-maps its name to "module:attribute" and is imported on use, so ``wenzheng
-pull`` never pays for loading the site generator.
+A subcommand is a ``Command`` in its module under ``commands/``, registered
+below on ``commands.COMMANDS`` (the extension point a plugin uses too).
 """
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
-from importlib import import_module
 
-from .commands import Command
+from .commands import COMMANDS, command, newsroom, pull, settings, stats
 from .commands.parser import ChineseParser
 from .errors import WenzhengError, bug_notice
+from .settings import load as load_settings
 
-COMMANDS: dict[str, str] = {
-    "pull": "wenzheng_bridge.commands.pull:PULL",
-    "status": "wenzheng_bridge.commands.pull:STATUS",
-    "settings": "wenzheng_bridge.commands.settings:SETTINGS",
-    "stats": "wenzheng_bridge.commands.stats:STATS",
-    "budget": "wenzheng_bridge.commands.newsroom:BUDGET",
-    "claim": "wenzheng_bridge.commands.newsroom:CLAIM",
-    "unclaim": "wenzheng_bridge.commands.newsroom:UNCLAIM",
-    "followup": "wenzheng_bridge.commands.newsroom:FOLLOWUP",
-    "draft": "wenzheng_bridge.commands.newsroom:DRAFT",
-    "drafts": "wenzheng_bridge.commands.newsroom:DRAFTS",
-    "takedown": "wenzheng_bridge.commands.newsroom:TAKEDOWN",
-    "clear": "wenzheng_bridge.commands.newsroom:CLEAR",
-    "restore": "wenzheng_bridge.commands.newsroom:RESTORE",
-    "check": "wenzheng_bridge.commands.newsroom:CHECK",
-}
-
-
-def load_command(name: str) -> Command:
-    module, attribute = COMMANDS[name].split(":")
-    return getattr(import_module(module), attribute)
+# One line per subcommand, in --help order.
+command("pull", pull.PULL)
+command("status", pull.STATUS)
+command("settings", settings.SETTINGS)
+command("stats", stats.STATS)
+command("budget", newsroom.BUDGET)
+command("claim", newsroom.CLAIM)
+command("unclaim", newsroom.UNCLAIM)
+command("followup", newsroom.FOLLOWUP)
+command("draft", newsroom.DRAFT)
+command("drafts", newsroom.DRAFTS)
+command("takedown", newsroom.TAKEDOWN)
+command("clear", newsroom.CLEAR)
+command("restore", newsroom.RESTORE)
+command("check", newsroom.CHECK)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -44,13 +37,9 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("-v", "--verbose", action="store_true", help="输出调试信息")
     top.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 调用栈（报告程序缺陷时用）")
     subs = top.add_subparsers(dest="command", required=True, metavar="命令")
-    for name in COMMANDS:
-        try:
-            command = load_command(name)
-        except (ImportError, AttributeError):
-            continue  # a job not installed in this build
-        sub = subs.add_parser(name, help=command.help, description=command.help)
-        command.add_arguments(sub)
+    for entry in COMMANDS.entries():
+        sub = subs.add_parser(entry.name, help=entry.doc, description=entry.doc)
+        entry.target.add_arguments(sub)
     return top
 
 
@@ -60,11 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose or args.debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    from .settings import load
-
     try:
-        settings = load(args.settings)
-        return load_command(args.command).run(args, settings)
+        loaded = load_settings(args.settings)
+        return COMMANDS[args.command].run(args, loaded)
     except WenzhengError as error:
         if args.debug:
             raise

@@ -15,61 +15,12 @@ from typing import Callable
 from .config import CoreSettings
 from .errors import WenzhengError, bug_notice
 from .records import SHANGHAI, Gone, Petition, SourceError
-from .sources import adapter_class
+from .sources.base import PullContext
+from .sources.kinds import SOURCE_KINDS
 from .store import Store, store_error
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 100
-
-
-@dataclass
-class PullContext:
-    """What an adapter may use: fetch state, the polite fetcher, the fetch time."""
-
-    store: Store
-    source: dict
-    settings: dict
-    now: datetime
-    _fetcher: object = None
-
-    def state(self, key: str, default=None):
-        return self.store.get_state(self.source["name"], key, default)
-
-    def set_state(self, key: str, value) -> None:
-        self.store.set_state(self.source["name"], key, value, self.now)
-
-    def known(self, source_id: str) -> bool:
-        return self.store.known(self.source["name"], source_id)
-
-    @property
-    def fetcher(self):
-        if self._fetcher is None:
-            from .fetching import Fetcher
-
-            self._fetcher = Fetcher.from_settings(self.settings, self.source)
-        return self._fetcher
-
-    def fetch(self, url: str, conditional: bool = False):
-        """GET ``url`` through the polite fetcher; ``conditional`` sends the validators kept from last time.
-
-        Call ``remember(page)`` only after yielding the items the page covers,
-        so the validators are committed in the same batch as those items.
-        """
-        validators = self.state(f"http:{url}") if conditional else None
-        return self.fetcher.get(url, validators=validators)
-
-    def post(self, url: str, content: bytes, content_type: str):
-        """POST through the polite fetcher (a list API that takes a form or a JSON body)."""
-        return self.fetcher.post(url, content, content_type)
-
-    def remember(self, page) -> None:
-        """Keep a page's ETag / Last-Modified for the next pull's conditional GET."""
-        if page.validators and not page.not_modified:
-            self.set_state(f"http:{page.url}", page.validators)
-
-    def close(self) -> None:
-        if self._fetcher is not None:
-            self._fetcher.close()
 
 
 @dataclass
@@ -108,15 +59,16 @@ def pull_source(store: Store, source: dict, settings: dict, now: datetime | None
     # The site-wide gazetteer under the source's own names (sources.places reads both).
     core = CoreSettings.of(settings)
     source = {**source, "gazetteer": {**core.gazetteer, **source.get("gazetteer", {})}}
-    adapter = adapter_class(source["kind"])(source, Path(settings["WENZHENG_BASE"]))
+    adapter = SOURCE_KINDS[source["kind"]](source, Path(settings["WENZHENG_BASE"]))
     context = PullContext(store, source, settings, now)
     tally = Tally()
     pull_id = store.start_pull(source["name"], now)
     seen_ids: list[str] = []
     pending = 0
     try:
-        if hasattr(adapter, "labels"):
-            store.set_field_labels(adapter.labels())
+        labels = adapter.labels()
+        if labels is not None:
+            store.set_field_labels(labels)
         for item in adapter.items(context):
             outcome = _store_item(store, item, now, tally)
             if isinstance(item, Petition):
@@ -127,8 +79,8 @@ def pull_source(store: Store, source: dict, settings: dict, now: datetime | None
             if pending >= BATCH_SIZE:
                 store.db.commit()
                 pending = 0
-        # A table export is a full snapshot: what it no longer lists has gone.
-        if getattr(adapter, "snapshot", source["kind"] == "table") and not tally.failed:
+        # A snapshot (a table export) lists every case: what it no longer lists has gone.
+        if adapter.snapshot and not tally.failed:
             tally.gone += _mark_gone_guarded(store, source, seen_ids, now, tally)
         store.db.commit()
     except sqlite3.Error as error:  # the store itself failed (locked, full, damaged): no source can go on

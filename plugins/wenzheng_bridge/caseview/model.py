@@ -54,7 +54,7 @@ class Case:
     deadline: datetime | None = None
     reply_limit: int = 0  # working days the department had
     overdue_days: int = 0  # working days past the limit (unanswered, or answered late)
-    #: What the case's source carries for it (sources.settings.FACTS); no "replies": status 答复情况不明.
+    #: What the case's source carries for it (sources.base.FACTS); no "replies": status 答复情况不明.
     knows: frozenset = frozenset()
     replied: bool = False  # a reply is on record, or the platform's state says it replied
     reply_known: bool = True  # whether the case can count in reply-rate denominators

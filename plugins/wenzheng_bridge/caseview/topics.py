@@ -197,19 +197,12 @@ def _grouped_apart(corpus: _Corpus, options: dict) -> list[list[int]]:
     """
     if len(corpus.keys) < APART_MIN or not can_fork():
         return _grouped(corpus, options)
-    _APART.append((corpus, options))
-    try:
-        with pool(1) as forked:
-            return forked.apply(_grouped_inherited)
-    finally:
-        _APART.clear()
+    def group(_: None) -> list[list[int]]:
+        return _grouped(corpus, options)
 
-
-_APART: list = []  # the corpus a forked grouping process reads (set just before forking)
-
-
-def _grouped_inherited() -> list[list[int]]:
-    return _grouped(*_APART[0])
+    # The child inherits the corpus through ``group``: nothing but the groups is pickled.
+    with pool(1, group) as forked:
+        return forked.apply(None)
 
 
 def _grouped(corpus: _Corpus, options: dict) -> list[list[int]]:

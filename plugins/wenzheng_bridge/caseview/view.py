@@ -10,7 +10,8 @@ from ..records import ANSWERED_STATUSES, FOLLOWUP_KINDS, SHANGHAI, NewsroomRecor
 from .model import Case, Clock, Event
 from ..config import CoreSettings
 from .settings import CaseviewSettings
-from ..sources.settings import FACTS, declared_knows
+from ..sources.base import FACTS
+from ..sources.settings import declared_knows
 from .states import platform_status
 from .status import clock, deadline, decide, first_reply_time, lateness, reply_limit
 from .trending import PlaceRepeats, score

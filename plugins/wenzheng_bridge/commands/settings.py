@@ -8,7 +8,7 @@ from . import Command
 from .settings_labels import label
 from ..config import REQUIRED
 from ..settings import all_options
-from ..sources import KINDS, adapter_class
+from ..sources.kinds import SOURCE_KINDS
 from ..sources.settings import COMMON_OPTIONS
 
 
@@ -35,8 +35,8 @@ def _run(args, settings) -> int:
     out = Console()
     out.print(_table("pelicanconf.py 中的 WENZHENG_* 设置", all_options()))
     out.print(_table("WENZHENG_SOURCES 每个来源都可用的设置", COMMON_OPTIONS))
-    for kind in KINDS:
-        out.print(_table(f"来源类型 {kind} 的设置", adapter_class(kind).options))
+    for entry in SOURCE_KINDS.entries():
+        out.print(_table(f"来源类型 {entry.name} 的设置", entry.target.options))
     return 0
 
 

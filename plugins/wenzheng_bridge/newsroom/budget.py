@@ -487,26 +487,6 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
-def write_budget_page(build) -> None:
-    """Site output (site/outputs.py): the newsroom-only budget page and its CSV, ``make html`` only."""
-    settings = build.settings
-    options = NewsroomSettings.of(settings)
-    if not options.newsroom_pages:
-        return
-    from ..caseview.view import build_now
-
-    # The build's hot topics (over public cases) are reused: grouping every case again
-    # costs seconds per ten thousand cases; gated cases still rank in the other sections.
-    groups = [(topic.label, list(topic.members)) for topic in build.topics] if build.topics is not None else None
-    budget = make_budget(build.full_cases(), settings, build_now(settings), groups=groups,
-                         **store_growth(settings))
-    csv_as = options.budget_csv_save_as
-    build.write(csv_as, "\ufeff" + csv_text(budget, case_link(settings)))
-    save_as = options.budget_save_as
-    build.render("budget", save_as, budget=budget, sections=SECTIONS, questions=QUESTIONS, case_url=case_url,
-                 csv_url=_relative(save_as, csv_as))
-
-
 def store_growth(settings: dict) -> dict:
     """``make_budget``'s growth and arrivals, from the store's history (empty when there is no store)."""
     from ..store import Store
@@ -516,10 +496,3 @@ def store_growth(settings: dict) -> dict:
         return {}
     with Store.open(path, readonly=True) as store:
         return {"growth": store.counter_growth(), "arrivals": store.arrivals()}
-
-
-def _relative(page: str, target: str) -> str:
-    """URL of ``target`` from the folder of ``page`` (both relative to the output root)."""
-    import posixpath
-
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")

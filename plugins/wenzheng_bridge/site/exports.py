@@ -31,10 +31,11 @@ from ..caseview.model import Case
 from ..records import CLOSED_STATUSES, SHANGHAI
 from ..trust.sanitize import spreadsheet_cell
 from ..urls import absolute
-from .pages import case_updated
+from .row import case_updated
 from .sitemap import case_path
 from .settings import SiteSettings
 from .slugs import Slugs
+from .build import Build
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +67,8 @@ def iso(when: datetime | None) -> str | None:
     return when.astimezone(SHANGHAI).isoformat(timespec="seconds")
 
 
-def public_cases(build) -> list[Case]:
-    """The cases an output may show; build.cases is already public, this guards the promise."""
+def public_cases(build: Build) -> list[Case]:
+    """The full cases an output may show; build.cases is already public, this guards the promise."""
     return [case for case in build.cases if case.public]
 
 
@@ -183,14 +184,14 @@ def open311_services(cases: Iterable[Case], slugs: Slugs) -> list[dict]:
     return sorted(services.values(), key=lambda s: s["service_code"])
 
 
-def write_exports(build) -> dict[str, Path]:
+def write_exports(build: Build) -> dict[str, Path]:
     """OUTPUTS entry: write the open data files; returns them by name.
 
     In a site build the cases were added while they streamed (``build.streamed["exports"]``);
     given full cases in ``build.cases`` it adds them here.
     """
-    exporter = build.streamed.get("exports") if getattr(build, "streamed", None) else None
-    if exporter is None:
+    exporter = build.streamed.get("exports")
+    if not isinstance(exporter, Exporter):
         exporter = Exporter(build.settings, Path(build.output_path))
         for case in public_cases(build):
             exporter.add(case)

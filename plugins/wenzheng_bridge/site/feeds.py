@@ -28,10 +28,12 @@ from ..caseview.model import Case, Event
 from ..records import SHANGHAI, Status
 from .exports import public_cases
 from ..urls import absolute, site_root
-from .pages import DIMENSION, case_updated
+from .pages import DIMENSION
+from .row import case_updated
 from .sitemap import case_path
 from .settings import SiteSettings
 from .slugs import Slugs
+from .build import Build
 
 log = logging.getLogger(__name__)
 
@@ -57,16 +59,15 @@ def case_feed_path(case: Case) -> str:
     return f"{case_path(case)}updates.atom.xml"
 
 
-def write_feeds(build) -> list[str]:
+def write_feeds(build: Build) -> list[str]:
     """OUTPUTS entry: write every feed; returns their paths relative to the output folder.
 
     In a site build the cases were collected while they streamed (``build.streamed["feeds"]``,
     per-case feeds already written); given full cases in ``build.cases`` it does both here.
     """
-    collector = build.streamed.get("feeds") if getattr(build, "streamed", None) else None
-    if hasattr(build, "own"):  # a board or department left with no public case loses its feed too
-        build.own("feeds/board", "feeds/department")
-    if collector is None:
+    collector = build.streamed.get("feeds")
+    build.own("feeds/board", "feeds/department")  # a board or department left with no public case loses its feed too
+    if not isinstance(collector, FeedCollector):
         collector = FeedCollector(build.settings)
         for case in public_cases(build):
             collector.add(case)
@@ -145,7 +146,7 @@ class FeedCollector:
     def _keep(self, heap: list, order: tuple, item: dict) -> None:
         (heapq.heappush if len(heap) < self.limit else heapq.heappushpop)(heap, (order, item))
 
-    def finish(self, build) -> list[str]:
+    def finish(self, build: Build) -> list[str]:
         """Write the collected feeds; returns every feed path, per-case ones included."""
         name, written = self.settings.get("SITENAME", ""), []
         self.writer.newest = self.newest

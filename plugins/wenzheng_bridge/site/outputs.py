@@ -1,25 +1,43 @@
-"""Extension points of the site build, declared in one place.
+"""Extension points of the site build, and the core entries registered on them.
 
-Each entry is "module:function", called in order by the CaseGenerator's
-``generate_output`` as ``function(build)`` where ``build`` is a
-``site.generator.Build`` (settings, writer, output path, the public cases,
-the context). Core outputs use the same points a plugin would.
+``OUTPUTS`` run in order at the end of ``CaseGenerator.generate_output``;
+``FINALIZERS`` after Pelican has written everything (signal ``finalized``).
+Each is an ``Output``: a function of the ``site.build.Build``. A plugin
+registers its own the same way, e.g.
+``OUTPUTS.register("my_page", write_my_page, "…", before=("sitemap",))`` so the
+sitemap lists what it writes.
 """
 from __future__ import annotations
 
-OUTPUTS: list[str] = [
-    "wenzheng_bridge.trust.gates:withdraw_gated",
-    "wenzheng_bridge.trust.gates:withdraw_private",
-    "wenzheng_bridge.site.search:write_search_page",
-    "wenzheng_bridge.site.feeds:write_feeds",
-    "wenzheng_bridge.site.exports:write_exports",
-    "wenzheng_bridge.newsroom.budget:write_budget_page",
-    # Last: the sitemap lists the pages the entries above wrote.
-    "wenzheng_bridge.site.sitemap:write_sitemap",
-]
+from ..registry import ExtensionPoint
+from ..trust import gates
+from ..trust.scan import scan_output
+from . import exports, feeds, search, sitemap
+from .budget_page import write_budget_page
+from .build import Build, Output
 
-#: Run after Pelican has written everything (signal ``finalized``): search index, output scan.
-FINALIZERS: list[str] = [
-    "wenzheng_bridge.site.search:build_index",
-    "wenzheng_bridge.trust.scan:scan_output",
-]
+OUTPUTS: ExtensionPoint[Output] = ExtensionPoint("网站输出", "site outputs, called with the Build in order")
+FINALIZERS: ExtensionPoint[Output] = ExtensionPoint("构建收尾步骤", "run on Pelican's finalized signal")
+
+
+def withdraw_gated(build: Build) -> list[str]:
+    """Delete what an earlier build wrote for a case that is no longer public (trust.gates)."""
+    return gates.withdraw_gated(build.output_path, [case.key for case in build.listed() if not case.public])
+
+
+def withdraw_private(build: Build) -> list[str]:
+    """In a production build, delete the newsroom-only and draft folders (trust.gates)."""
+    return gates.withdraw_private(build.settings, build.output_path)
+
+
+OUTPUTS.register("withdraw_gated", withdraw_gated, "delete the pages of cases no longer public")
+OUTPUTS.register("withdraw_private", withdraw_private, "production: delete the newsroom-only folders")
+OUTPUTS.register("search_page", search.write_search_page, "the search page (Pagefind UI)")
+OUTPUTS.register("feeds", feeds.write_feeds, "site, group and per-case Atom feeds")
+OUTPUTS.register("exports", exports.write_exports, "open data: cases.json, cases.csv, Open311")
+OUTPUTS.register("budget", write_budget_page, "the newsroom-only story budget page and its CSV")
+# Last: the sitemap lists the pages the entries above wrote (a plugin's page: before=("sitemap",)).
+OUTPUTS.register("sitemap", sitemap.write_sitemap, "sitemap.xml and robots.txt")
+
+FINALIZERS.register("search_index", search.build_index, "the Pagefind search index of the written pages")
+FINALIZERS.register("scan", scan_output, "fail the build on unmasked personal data in the output")

@@ -9,92 +9,26 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from dataclasses import field as dc_field
-from datetime import datetime
+from functools import partial
 from typing import Callable, Iterable
 
-from ..caseview.model import STATUSES, Case
+from ..caseview.asof import as_of
+from ..caseview.model import STATUSES
+from ..caseview.stats import Stats
+from ..caseview.topics import Topic
 from ..caseview.unranked import why_unranked
-from ..records import SHANGHAI, TYPES, Status
-from ..urls import case_url, topic_url
+from ..records import TYPES, Status
+from ..urls import topic_url
+from . import parallel
+from .build import Build
+from .figures import Figures
+from .row import Row
 from .settings import SiteSettings
 from .slugs import Slugs
+from .statistics import write_statistics
 
 #: Shown where a case has no department or field.
 UNKNOWN_LABEL = "未标注"
-
-
-@dataclass(slots=True)
-class Row:
-    """What indexes, scorecards, statistics, the sitemap and the home page need of a case.
-
-    One is kept per case for the whole build instead of the full ``Case`` (whose
-    texts make memory grow with the store). It reads like a case where
-    ``caseview.stats`` looks (``petition.type``, ``clocks``, ...), so the
-    statistics are computed from the rows after the streaming pass.
-    """
-
-    key: str
-    title: str
-    status: str
-    status_class: str
-    board: str
-    department: str
-    type: str
-    field: str
-    posted: datetime | None
-    overdue_days: int
-    reply_days: int | None  # working days from post to reply, when replied
-    replies: int = 0  # number of replies (stats only ask whether there is one)
-    clocks: dict = dc_field(default_factory=dict)  # the "reply" Clock only
-    updated: datetime | None = None  # latest timeline event, else the post (sitemap, feeds)
-    score: float = 0.0
-    topic: str = ""
-    public: bool = True
-    # What statistics need to give each figure its base (see caseview.stats.Group).
-    source: str = ""
-    replied: bool = False
-    reply_known: bool = True
-    late: bool | None = None
-    type_inferred: bool = False
-
-    @property
-    def petition(self) -> "Row":
-        """The row stands in for its petition where statistics read type, field, posted, replies."""
-        return self
-
-    @property
-    def url(self) -> str:
-        return case_url(self.key)
-
-    @property
-    def month(self) -> str:
-        return self.posted.astimezone(SHANGHAI).strftime("%Y-%m") if self.posted else ""
-
-
-def case_updated(case: Case | Row) -> datetime | None:
-    """When the case last changed: its latest timeline event, else its post (a Row knows it)."""
-    if isinstance(case, Row):
-        return case.updated
-    times = [e.time for e in case.timeline if e.time]
-    if case.petition.posted:
-        times.append(case.petition.posted)
-    return max(times).astimezone(SHANGHAI) if times else None
-
-
-def row_of(case: Case) -> Row:
-    p = case.petition
-    reply = case.clocks.get("reply")
-    return Row(
-        key=case.key, title=p.title, status=case.status, status_class=case.status_class,
-        board=p.board, department=case.department, type=p.type, field=p.field, posted=p.posted,
-        overdue_days=case.overdue_days,
-        reply_days=reply.working_days if reply is not None and not reply.running else None,
-        replies=len(p.replies), clocks={"reply": reply} if reply is not None else {},
-        updated=case_updated(case), score=case.score, topic=case.topic, public=case.public,
-        source=p.source, replied=case.replied, reply_known=case.reply_known, late=case.late,
-        type_inferred=case.type_inferred,
-    )
 
 
 @dataclass(frozen=True)
@@ -193,8 +127,9 @@ class SiteData:
     ``load``-ed with the rows of all cases, the statistics and the topics.
     """
 
-    def __init__(self, settings: dict):
+    def __init__(self, settings: dict, search_url: str = ""):
         self.settings = settings
+        self.search_url = search_url  # the search page's URL when the search output is part of the build
         self.options = SiteSettings.of(settings)
         self.slug = Slugs(self.options.slugs)
         self.rows: list[Row] = []
@@ -204,11 +139,8 @@ class SiteData:
         self._pages: dict[tuple[str, int], list[Page]] = {}
         self.unchanged: set[str] = set()  # numbered index pages to keep as they are (write_pages)
 
-    def load(self, rows: Iterable[Row], stats, topics) -> "SiteData":
+    def load(self, rows: Iterable[Row], stats: Stats, topics: list[Topic]) -> "SiteData":
         """``rows``: one per case (gated ones included), public or not."""
-        from ..caseview.asof import as_of
-        from .figures import Figures
-
         rows = sorted(rows, key=_age_key)
         # Ranks among all cases, gated ones too: a takedown must not move the pages of later cases.
         self.positions = {row.key: rank for rank, row in enumerate(rows)}
@@ -275,12 +207,6 @@ class SiteData:
         shown = [self.by_key[key] for key in topic.members if key in self.by_key]
         return shown, len(topic.members) - len(shown)
 
-    @property
-    def search_url(self) -> str:
-        """The search page's URL when the search output is part of the build."""
-        from .outputs import OUTPUTS
-
-        return "search/" if any(entry.startswith("wenzheng_bridge.site.search:") for entry in OUTPUTS) else ""
 
 
 @dataclass(frozen=True)
@@ -315,13 +241,8 @@ def label(value: str) -> str:
 
 
 # -- writing -----------------------------------------------------------------------
-def write_pages(build, site: SiteData) -> None:
+def write_pages(build: Build, site: SiteData) -> None:
     """The indexes, scorecards and statistics (case pages are written while the cases stream)."""
-    from functools import partial
-
-    from . import parallel
-    from .statistics import write_statistics
-
     build.own("cases", "archive", "stats", "topics", *(d.prefix for d in DIMENSIONS))
     site.unchanged = unchanged_pages(build, site)
     # The slowest single task first.
@@ -333,11 +254,7 @@ def write_pages(build, site: SiteData) -> None:
     parallel.run(build, tasks, per_worker=1 if len(site.rows) > 2000 else len(tasks) + 1)
 
 
-def write_case(build, case: Case) -> None:
-    build.render("case", case_url(case.key) + "index.html", case=case)
-
-
-def write_index(build, site: SiteData, rows: list[Row], base: str, heading: str, **extra) -> None:
+def write_index(build: Build, site: SiteData, rows: list[Row], base: str, heading: str, **extra) -> None:
     """An index's numbered pages, and its landing page with the newest cases.
 
     The landing page shows the newest ``size`` cases whatever the page
@@ -357,7 +274,7 @@ def write_index(build, site: SiteData, rows: list[Row], base: str, heading: str,
                  heading=heading, landing=True, total=len(rows), **extra)
 
 
-def unchanged_pages(build, site: SiteData) -> set[str]:
+def unchanged_pages(build: Build, site: SiteData) -> set[str]:
     """Numbered index pages whose lines are those the last build wrote (their files kept as they are).
 
     A numbered page shows only its rows and links to its neighbours (the
@@ -365,7 +282,7 @@ def unchanged_pages(build, site: SiteData) -> set[str]:
     code and site version (``build.digests``) decides. Computed before the
     workers fork, so they only read it.
     """
-    digests = getattr(build, "digests", None)
+    digests = build.digests
     if digests is None:
         return set()
     size = SiteSettings.of(build.settings).index_page_size
@@ -383,7 +300,7 @@ def unchanged_pages(build, site: SiteData) -> set[str]:
     return unchanged
 
 
-def write_dimension(build, site: SiteData, dimension: Dimension) -> None:
+def write_dimension(build: Build, site: SiteData, dimension: Dimension) -> None:
     groups = site.groups[dimension.name]
     scorecards = {value: site.figures.group(dimension.name, value) for value in groups} \
         if dimension.scorecard else {}
@@ -398,7 +315,7 @@ def write_dimension(build, site: SiteData, dimension: Dimension) -> None:
                  unranked=unranked)
 
 
-def write_archive(build, site: SiteData) -> None:
+def write_archive(build: Build, site: SiteData) -> None:
     for month, rows in site.months.items():
         heading = "{}年{}月的留言".format(*month.split("-")) if "-" in month else "日期不明的留言"
         write_index(build, site, rows, site.month_url(month), heading)
@@ -408,7 +325,7 @@ def write_archive(build, site: SiteData) -> None:
     build.render("archive", "archive/index.html", years=dict(sorted(years.items(), reverse=True)))
 
 
-def write_topics(build, site: SiteData) -> None:
+def write_topics(build: Build, site: SiteData) -> None:
     """The topic list and one page per topic listing all its public cases (the count the home page shows)."""
     for topic in site.topics or []:
         shown, hidden = site.topic_rows(topic)

@@ -12,41 +12,36 @@ from __future__ import annotations
 from typing import Callable
 
 from ..forking import can_fork, pool, worker_count
+from .build import Build
 
-#: Set just before forking; the workers read them (nothing is pickled but indices).
-_TASKS: list[Callable[[], None]] = []
-_BUILD = None
 #: Below this many tasks per worker, forking costs more than it saves.
 MIN_TASKS_PER_WORKER = 50
 
 
-def run(build, tasks: list[Callable[[], None]], per_worker: int = MIN_TASKS_PER_WORKER) -> None:
+def run(build: Build, tasks: list[Callable[[], None]], per_worker: int = MIN_TASKS_PER_WORKER) -> None:
     """Run ``tasks`` (each writes through ``build``), in parallel when it pays.
 
     ``per_worker``: fewest tasks worth a worker (1 for a few large tasks such as whole indexes).
     """
-    global _TASKS, _BUILD
     workers = min(worker_count(build.settings), len(tasks) // per_worker)
     if workers <= 1 or not can_fork():
         for task in tasks:
             task()
         return
-    _TASKS, _BUILD = tasks, build
-    try:
-        with pool(workers) as forked:
-            results = forked.map(_work, [(index, workers) for index in range(workers)])
-    finally:
-        _TASKS, _BUILD = [], None
+
+    def work(share: tuple[int, int]) -> list[tuple[int, list[tuple[str, bool]]]]:
+        """In a worker: every ``count``-th task from ``index``, with the files each wrote."""
+        index, count = share
+        done = []
+        for number in range(index, len(tasks), count):
+            start = len(build.written)
+            tasks[number]()
+            done.append((number, build.written[start:]))
+        return done
+
+    # The workers inherit the tasks and the build through ``work``: nothing is pickled but indices.
+    with pool(workers, work) as forked:
+        results = forked.map([(index, workers) for index in range(workers)])
     merged = sorted((item for result in results for item in result), key=lambda item: item[0])
     for _, written in merged:
         build.written.extend(written)
-
-
-def _work(share: tuple[int, int]) -> list[tuple[int, list]]:
-    index, count = share
-    done = []
-    for number in range(index, len(_TASKS), count):
-        start = len(_BUILD.written)
-        _TASKS[number]()
-        done.append((number, _BUILD.written[start:]))
-    return done

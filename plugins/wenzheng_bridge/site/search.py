@@ -63,6 +63,7 @@ from typing import NamedTuple
 
 from ..errors import WenzhengError
 from ..urls import case_url
+from .build import Build
 
 log = logging.getLogger(__name__)
 
@@ -104,14 +105,14 @@ def index_value(text) -> str:
     return _SPACE.sub(" ", str(text or "")).strip().translate(_MARKUP)
 
 
-def write_search_page(build) -> None:
+def write_search_page(build: Build) -> None:
     """OUTPUTS entry: the search page, using the Pagefind UI from this site's own bundles."""
     bundles = [shard.folder for shard in plan(public_pages(build))]
     build.render("search", SEARCH_PAGE, bundle=bundles[0] if bundles else BUNDLE, merged=bundles[1:],
                  enabled=_enabled(build.settings) and bool(bundles))
 
 
-def build_index(build) -> dict:
+def build_index(build: Build) -> dict:
     """FINALIZERS entry: (re)build the Pagefind bundle(s); returns what was done, for logs and tests."""
     output = Path(build.output_path)
     if not _enabled(build.settings):
@@ -122,9 +123,9 @@ def build_index(build) -> dict:
     return index_site(output, public_pages(build))
 
 
-def public_pages(build) -> list[Page]:
+def public_pages(build: Build) -> list[Page]:
     """The case page of every public case of this build."""
-    return [_page(case.key) for case in build.cases if case.public]
+    return [_page(case.key) for case in build.public()]
 
 
 def _page(key: str) -> Page:

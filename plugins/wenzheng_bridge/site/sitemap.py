@@ -17,7 +17,8 @@ from ..caseview.model import Case
 from ..records import SHANGHAI
 from ..trust.settings import TrustSettings
 from ..urls import absolute, case_url
-from .pages import case_updated
+from .row import Row, case_updated
+from .build import Build
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +31,12 @@ ROBOTS = "robots.txt"
 NOT_PAGES = ("theme/", "pagefind/")
 
 
-def case_path(case: Case) -> str:
+def case_path(case: Case | Row) -> str:
     """The case page's URL relative to the site root (the generator's rule)."""
     return case_url(case.key)
 
 
-def write_sitemap(build) -> list[Path]:
+def write_sitemap(build: Build) -> list[Path]:
     """OUTPUTS entry: sitemap.xml (a sitemap index past 50,000 URLs); returns the files written."""
     entries = sitemap_entries(build)
     root = Path(build.output_path)
@@ -57,17 +58,17 @@ def write_sitemap(build) -> list[Path]:
     return written
 
 
-def sitemap_entries(build) -> list[tuple[str, datetime | None]]:
+def sitemap_entries(build: Build) -> list[tuple[str, datetime | None]]:
     """(absolute URL, lastmod) of every public page, case pages first, each URL once."""
     settings = build.settings
-    public = [c for c in build.cases if c.public]
+    public = build.public()
     newest = max((u for c in public if (u := case_updated(c))), default=None)
     entries: dict[str, datetime | None] = {absolute(settings, ""): newest}
     for case in public:
         entries[absolute(settings, case_path(case))] = case_updated(case)
     for item in _published_content(build.context):
         entries.setdefault(absolute(settings, item.url), _content_lastmod(item))
-    gated = {absolute(settings, case_path(c)) for c in build.all_cases if not c.public}
+    gated = {absolute(settings, case_path(c)) for c in build.listed() if not c.public}
     for url in _written_pages(build):
         # Index pages change whenever a case does: the newest case update is their lastmod.
         entries.setdefault(absolute(settings, url), newest)
@@ -89,7 +90,7 @@ def _content_lastmod(item) -> datetime | None:
     return when.astimezone(SHANGHAI) if when.tzinfo else when.replace(tzinfo=SHANGHAI)
 
 
-def _written_pages(build) -> list[str]:
+def _written_pages(build: Build) -> list[str]:
     """URLs of the HTML pages the site's outputs wrote (indexes, scorecards, statistics)."""
     urls = []
     private = NOT_PAGES + tuple(f"{name.strip('/')}/" for name in TrustSettings.of(build.settings).private_paths)

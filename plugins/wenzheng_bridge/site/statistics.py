@@ -10,6 +10,7 @@ from ..caseview.stats import UNLABELLED, percent
 from ..dates import days
 from ..records import SHANGHAI, TYPES
 from .charts import Chart, bar_chart, line_chart
+from .build import Build
 
 #: Departments shown in each of the slowest and fastest lists.
 DEPARTMENTS_SHOWN = 10
@@ -178,7 +179,7 @@ def charts(stats, months: dict[str, list]) -> list[Chart]:
             *department_charts(stats)]
 
 
-def write_statistics(build, site) -> None:
+def write_statistics(build: Build, site) -> None:
     drawn = charts(site.stats, site.months)
     for chart in drawn:
         if chart.svg:

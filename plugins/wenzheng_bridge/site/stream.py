@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from functools import partial
 from importlib import metadata
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -35,10 +36,11 @@ from ..store import Store
 from .exports import ExportPart, Exporter, case_lines, write_part
 from .feeds import FeedCollector, case_feed, case_feed_path
 from ..urls import case_url
-from .pages import Row, row_of
+from .row import Row, row_of
 from .settings import SiteSettings
 from .slugs import Slugs
 from .writing import write_if_changed
+from .build import Build
 
 #: The plugin package: all of its code shapes the pages (see ``code_version``).
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -64,7 +66,7 @@ class Slice:
 class CaseStream:
     """Runs the pass (``terms``); ``rows`` (every case) and the collectors are ready afterwards."""
 
-    def __init__(self, build, digests: "Digests", records, known_terms: set[bytes] = frozenset()):
+    def __init__(self, build: Build, digests: "Digests", records, known_terms: set[bytes] = frozenset()):
         self.build = build
         self.digests = digests
         self.records = records
@@ -77,24 +79,23 @@ class CaseStream:
 
     def terms(self, store_path) -> Iterator[tuple]:
         """Build every case, in slices; yield each public case's topic-terms item in stream order."""
-        global _PASS
         slices, repeats = self._plan(store_path)
         count = sum(len(ids) for _, ids in slices)
         builder = CaseBuilder(self.build.settings, self.records, repeats=repeats)
         parts = tempfile.TemporaryDirectory(prefix="wenzheng-export-")
-        _PASS = _Pass(self.build, self.digests, str(store_path), builder, self.known_terms, Path(parts.name))
+        shared = _Pass(self.build, self.digests, str(store_path), builder, self.known_terms, Path(parts.name))
+        work = partial(_slice, shared)  # the workers inherit ``shared`` through it (nothing of it is pickled)
         workers = worker_count(self.build.settings) if len(slices) > 1 and count >= MIN_CASES_FOR_WORKERS else 1
         try:
             if workers <= 1 or not can_fork():
                 for job in slices:
-                    yield from self._take(_slice(job))
+                    yield from self._take(work(job))
                 return
-            _PASS.prepare_fork(count)
-            with pool(workers) as forked:
-                for part in forked.imap(_slice, slices):
+            shared.prepare_fork(count)
+            with pool(workers, work) as forked:
+                for part in forked.imap(slices):
                     yield from self._take(part)
         finally:
-            _PASS = None
             parts.cleanup()
 
     def _plan(self, store_path) -> tuple[list[tuple[int, list[int]]], object]:
@@ -124,7 +125,7 @@ class CaseStream:
 class _Pass:
     """What the workers share (inherited when they fork; nothing of it is pickled)."""
 
-    def __init__(self, build, digests, store_path: str, builder: CaseBuilder, known_terms: set[bytes],
+    def __init__(self, build: Build, digests, store_path: str, builder: CaseBuilder, known_terms: set[bytes],
                  parts: Path):
         self.build, self.digests, self.store_path, self.builder = build, digests, store_path, builder
         self.known_terms = known_terms
@@ -138,14 +139,9 @@ class _Pass:
             load_segmenter()
 
 
-#: The pass of the current build (set just before forking).
-_PASS: _Pass | None = None
-
-
-def _slice(job: tuple[int, list[int]]) -> Slice:
+def _slice(shared: _Pass, job: tuple[int, list[int]]) -> Slice:
     """In a worker (or here for a small store): build, render and summarise one slice."""
     first, ids = job
-    shared = _PASS
     settings = shared.build.settings
     with Store.open(shared.store_path, readonly=True) as store:
         petitions = store.petitions_by_id(ids)
@@ -175,7 +171,7 @@ def _page(shared: _Pass, case: Case, part: Slice) -> None:
     part.written += render_case(shared.build, case)
 
 
-def render_case(build, case: Case) -> list[tuple[str, bool]]:
+def render_case(build: Build, case: Case) -> list[tuple[str, bool]]:
     """Write one case's page and its feed; returns (path, changed) of both."""
     page, feed = case_url(case.key) + "index.html", case_feed_path(case)
     root = Path(build.output_path)

@@ -9,10 +9,6 @@ import os
 from pathlib import Path
 
 
-#: Folders known to exist, so 100,000 new pages do not cost 100,000 mkdir calls.
-_made: set[Path] = set()
-
-
 def write_if_changed(path: Path, data: bytes | str) -> bool:
     """Write ``data`` to ``path`` unless the file already holds exactly it.
 
@@ -38,12 +34,11 @@ def write_if_changed(path: Path, data: bytes | str) -> bool:
 
 
 def _write_new(path: Path, data: bytes) -> None:
-    if path.parent not in _made:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _made.add(path.parent)
+    # Written first, the folder made only when missing: a new page in an existing folder costs no
+    # mkdir call, and no list of made folders is kept (one may go away between builds anyway).
     try:
         path.write_bytes(data)
-    except FileNotFoundError:  # the folder went away since (output deleted or pruned between builds)
+    except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
 

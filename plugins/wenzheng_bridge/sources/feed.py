@@ -28,6 +28,7 @@ from ..config import Choice, CoreSettings, Option
 from ..fetching import FetchError, http_url_problem
 from ..records import SHANGHAI, Gone, Petition, SourceError
 from . import recheck
+from .base import SourceAdapter, spokesperson_facts
 from .common import clean_text, html_to_text, petition_type, places
 from .forum import forum_root, open_thread, thread_url
 
@@ -101,11 +102,11 @@ def entry_id(entry) -> str:
     return tail[1] if tail else hashlib.sha1(raw.encode("utf-8")).hexdigest()[:12]
 
 
-class FeedSource:
+class FeedSource(SourceAdapter):
     #: An item's description (or Atom content) is HTML, read as text once; its title, category
     #: and author are text (feedparser decodes the XML once). Opened thread pages: as the forum.
     html_fields = ("body", "reply_text")
-    snapshot = False  # a feed lists only the newest items: absence never means gone
+    # Not a snapshot: a feed lists only the newest items, so absence never means gone.
     options = {
         "url": Option((str, list), doc="RSS / Atom URL, or a list of them", check=_urls_problem),
         "full_text": Choice(("auto", "always", "never"), "auto", "open Discuz! thread pages: auto or always (new "
@@ -116,9 +117,13 @@ class FeedSource:
         **recheck.RECHECK_OPTIONS,
     }
 
+    @classmethod
+    def knows(cls, config: dict) -> frozenset[str]:
+        """Replies (and their times) only when the spokesperson accounts are named and threads are read."""
+        return spokesperson_facts(config, frozenset())
+
     def __init__(self, config: dict, base: Path):
-        self.config = config
-        self.name = config["name"]
+        super().__init__(config, base)
         self.urls = [config["url"]] if isinstance(config["url"], str) else list(config["url"])
 
     def items(self, context) -> Iterator[Petition | SourceError | Gone]:

@@ -36,6 +36,7 @@ from ..config import Option
 from ..fetching import FetchError, http_url_problem
 from ..records import SHANGHAI, Gone, Petition, Reply, SourceError, Supplement
 from . import recheck
+from .base import SourceAdapter, spokesperson_facts
 from .common import clean_text, parse_datetime, petition_type, places, to_int
 
 _RELATIVE = [
@@ -370,7 +371,7 @@ def _fids_problem(value) -> str | None:
     return None if value and all(isinstance(f, int) for f in value) else "应为非空的版块编号（fid，整数）列表"
 
 
-class ForumSource:
+class ForumSource(SourceAdapter):
     """Discuz! X3.4 boards: ``url`` is the forum root, ``fids`` the boards to pull."""
 
     #: Post bodies (the petition and its replies) are HTML, read as text once by the thread
@@ -378,7 +379,7 @@ class ForumSource:
     #: Titles, board names and accounts are read from the page's text.
     html_fields = ("body", "reply_text")
 
-    snapshot = False  # a list walk stops early; absence from it never means a post is gone
+    # Not a snapshot: a list walk stops early, so absence from it never means a post is gone.
     options = {
         "url": Option(str, doc="forum root URL (where forum.php lives)", check=http_url_problem),
         "fids": Option(list, doc="board ids (fid) to pull", check=_fids_problem),
@@ -388,9 +389,13 @@ class ForumSource:
         **recheck.RECHECK_OPTIONS,
     }
 
+    @classmethod
+    def knows(cls, config: dict) -> frozenset[str]:
+        """Replies (and their times) only when the spokesperson accounts are named and threads are read."""
+        return spokesperson_facts(config, frozenset({"engagement"}))
+
     def __init__(self, config: dict, base: Path):
-        self.config = config
-        self.name = config["name"]
+        super().__init__(config, base)
         self.root = forum_root(config["url"])
 
     def board_url(self, fid: int, page: int) -> str:

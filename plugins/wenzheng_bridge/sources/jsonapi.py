@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from ..config import Option
 from ..fetching import FetchError, http_url_problem
 from ..records import SHANGHAI, Petition, Reply, SourceError
+from .base import FACTS, SourceAdapter
 from .common import HTML_FIELDS_OPTION, clean_text, petition_type, places, read_time, text_reader, to_int
 
 # Record field -> JSON key (DESIGN.md "Leader message board JSON", the 人民网 list API's
@@ -78,10 +79,9 @@ def is_cut(text: str) -> bool:
     return text.rstrip().endswith(_CUT_MARKS)
 
 
-class JsonApiSource:
-    #: JSON strings are plain text unless the source names the field in its ``html_fields`` option.
-    html_fields: tuple[str, ...] = ()
-    snapshot = False  # a walk stops at the watermark: absence never means gone
+class JsonApiSource(SourceAdapter):
+    # JSON strings are plain text unless the source names the field in its ``html_fields`` option.
+    # Not a snapshot: a walk stops at the watermark, so absence never means gone.
     options = {
         "url": Option(str, doc="list API URL (may carry fixed query parameters such as fid)", check=http_url_problem),
         "method": Option(str, "GET", "GET or POST for the list (and detail) requests", choices=("GET", "POST")),
@@ -106,9 +106,16 @@ class JsonApiSource:
         "html_fields": HTML_FIELDS_OPTION,
     }
 
+    @classmethod
+    def knows(cls, config: dict) -> frozenset[str]:
+        """Every fact but those whose field the entry maps to '' (the API does not have it)."""
+        fields = config.get("fields") or {}
+        absent = {fact for fact, name in (("replies", "reply_text"), ("reply_times", "reply_time"), ("types", "type"))
+                  if fields.get(name) == ""}
+        return frozenset(FACTS) - absent
+
     def __init__(self, config: dict, base: Path):
-        self.config = config
-        self.name = config["name"]
+        super().__init__(config, base)
         self.fields = {**DEFAULT_FIELDS, **config["fields"]}
         self.type_map = {**DEFAULT_TYPE_MAP, **config["type_map"]}
         self.text = text_reader(set(self.html_fields) | set(config["html_fields"]))

@@ -15,6 +15,7 @@ from typing import Iterator
 from ..config import Option
 from ..records import Petition, Reply, SourceError
 from .common import HTML_FIELDS_OPTION, clean_text, petition_type, read_time, text_reader, to_int
+from .base import PullContext, SourceAdapter
 from .places import Gazetteer
 
 # Record field -> column header. A header ending in "?" is optional: files
@@ -39,7 +40,7 @@ DEFAULT_COLUMNS = {
     "state": "状态?",
 }
 EMPTY_ROWS_END_SHEET = 500
-#: Which columns carry each fact (sources.settings.FACTS): a file without any of them cannot
+#: Which columns carry each fact (sources.base.FACTS): a file without any of them cannot
 #: tell us that fact, so its rows say so (``extra["knows"]``) and the case view does not guess.
 FACT_COLUMNS = {"replies": ("reply_text",), "reply_times": ("reply_time",),
                 "departments": ("department", "reply_unit"), "types": ("type",),
@@ -56,10 +57,10 @@ def _share_check(value) -> str | None:
     return None if 0 < value <= 1 else "应在 0 和 1 之间（例如 0.5 表示一半）"
 
 
-class TableSource:
-    #: Cells are plain text (a ``<b>`` in a cell is shown as ``<b>``) unless the source
-    #: names a column's field in its ``html_fields`` option.
-    html_fields: tuple[str, ...] = ()
+class TableSource(SourceAdapter):
+    # Cells are plain text (a ``<b>`` in a cell is shown as ``<b>``) unless the source
+    # names a column's field in its ``html_fields`` option (no ``html_fields`` of the kind).
+    snapshot = True  # an export lists every case: what it no longer lists has gone (see gone_guard)
     options = {
         "paths": Option(list, doc="CSV / XLSX files, relative to pelicanconf.py", check=_paths_check),
         "columns": Option(dict, {}, "record field -> header (added to the defaults; '?' = optional)"),
@@ -87,9 +88,7 @@ class TableSource:
         return problems
 
     def __init__(self, config: dict, base: Path):
-        self.config = config
-        self.name = config["name"]
-        self.base = base
+        super().__init__(config, base)
         self.columns = {**DEFAULT_COLUMNS, **config["columns"]}
         self.gazetteer = Gazetteer(config.get("gazetteer"))
         self.text = text_reader(set(self.html_fields) | set(config["html_fields"]))
@@ -100,13 +99,9 @@ class TableSource:
             return []
         rows = self._rows(self.base / self.config["labels"], sheet="")
         next(rows, None)
-        return [
-            tuple((clean_text(c) if c is not None else "") for c in (list(row) + ["", "", ""])[:3])
-            for _, row in rows
-            if row and row[0]
-        ]
+        return [_three(row) for _, row in rows if row and row[0]]
 
-    def items(self, context=None) -> Iterator[Petition | SourceError]:
+    def items(self, context: PullContext | None = None) -> Iterator[Petition | SourceError]:
         merged: dict[str, Petition] = {}
         first_seen: dict[str, str] = {}
         for path in self.config["paths"]:
@@ -263,6 +258,12 @@ def _merge(kept: Petition, other: Petition) -> None:
         kept.replies = other.replies
     # Two files together know what either knows.
     kept.extra["knows"] = sorted(set(kept.extra.get("knows", [])) | set(other.extra.get("knows", [])))
+
+
+def _three(row: tuple) -> tuple[str, str, str]:
+    """A field-tree row's three levels as text (missing cells: "")."""
+    first, second, third = ((clean_text(c) if c is not None else "") for c in (list(row) + ["", "", ""])[:3])
+    return first, second, third
 
 
 class TableError(Exception):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import shutil
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from ..records import NewsroomRecords, Petition
 from ..urls import case_url
@@ -48,18 +48,18 @@ def is_production(settings: Mapping | TrustSettings) -> bool:
     return TrustSettings.of(settings).production
 
 
-def withdraw_private(build) -> list[str]:
-    """OUTPUTS entry: in a production build, delete newsroom-only and draft folders from the output.
+def withdraw_private(settings: Mapping, output_path: Path) -> list[str]:
+    """In a production build, delete newsroom-only and draft folders from the output.
 
     The output folder is kept between builds (publishconf.py does not empty it), so
     a ``make html`` into the same folder would otherwise leave the story budget (with
     unreviewed 举报) and the drafts there, ready to be synced to the public server.
     """
-    if not is_production(build.settings):
+    if not is_production(settings):
         return []
-    output = Path(build.output_path).resolve()
+    output = Path(output_path).resolve()
     removed = []
-    for name in TrustSettings.of(build.settings).private_paths:
+    for name in TrustSettings.of(settings).private_paths:
         target = (output / name).resolve()
         if target != output and target.is_relative_to(output) and target.exists():
             shutil.rmtree(target) if target.is_dir() else target.unlink()
@@ -74,19 +74,17 @@ def private_leftovers(output: Path, settings: dict) -> list[str]:
     return [name for name in TrustSettings.of(settings).private_paths if (Path(output) / name).exists()]
 
 
-def withdraw_gated(build) -> list[str]:
-    """OUTPUTS entry: delete what an earlier build wrote for a case that is no longer public.
+def withdraw_gated(output_path: Path, withheld: Iterable[str]) -> list[str]:
+    """Delete what an earlier build wrote for the cases ``withheld`` (keys of cases no longer public).
 
     A production build starts from an empty folder (DELETE_OUTPUT_DIRECTORY), but a
     development build reuses it: without this, a case taken down or gated after it
     was published would keep its page and its feed there. Returns the removed folders.
     """
-    output = Path(build.output_path).resolve()
+    output = Path(output_path).resolve()
     removed = []
-    for case in build.all_cases:
-        if case.public:
-            continue
-        folder = (output / case_url(case.key)).resolve()
+    for key in withheld:
+        folder = (output / case_url(key)).resolve()
         if folder.is_dir() and folder.is_relative_to(output) and folder != output:
             shutil.rmtree(folder)
             removed.append(folder.relative_to(output).as_posix())

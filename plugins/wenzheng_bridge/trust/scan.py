@@ -445,12 +445,16 @@ PARALLEL_MIN = 5000
 
 def _scan_files(todo: list[tuple], rules: Rules) -> list[list[Leak]]:
     """The leaks of each file of ``todo`` (relative, path, size, fingerprint), in order."""
-    jobs = [(path, size, relative, rules) for relative, path, size, _ in todo]
+    jobs = [(path, size, relative) for relative, path, size, _ in todo]
+
+    def scan(job: tuple) -> list[Leak]:
+        return _scan_file(*job, rules)
+
     workers = worker_count()
     if len(jobs) < PARALLEL_MIN or workers < 2 or not can_fork():
-        return [_scan_file(*job) for job in jobs]
-    with pool(workers) as forked:
-        return forked.starmap(_scan_file, jobs, chunksize=256)
+        return [scan(job) for job in jobs]
+    with pool(workers, scan) as forked:
+        return forked.map(jobs, chunksize=256)
 
 
 def scan_folder(folder: str | Path, kinds=DEFAULT_KINDS) -> list[Leak]:
@@ -465,7 +469,7 @@ def manifest_path(settings: dict, folder: Path) -> Path:
     return cache / "wenzheng" / f"scan-{key}.manifest"
 
 
-def scan_output(target) -> ScanReport | None:
+def scan_output(target: object) -> ScanReport | None:
     """FINALIZER: fail the build on unmasked personal data anywhere in the output folder.
 
     ``target`` is whatever carries ``settings`` and the output folder: the
