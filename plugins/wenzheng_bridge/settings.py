@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .caseview.settings import OPTIONS as caseview
 from .config import CORE_OPTIONS, ConfigError, Option, validate
+from .newsroom.settings import OPTIONS as newsroom
+from .site.settings import OPTIONS as site
+from .sources import validate_sources
+from .trust.settings import OPTIONS as trust
 
 
 def all_options() -> dict[str, Option]:
-    from .caseview.settings import OPTIONS as caseview
-    from .newsroom.settings import OPTIONS as newsroom
-    from .site.settings import OPTIONS as site
-    from .trust.settings import OPTIONS as trust
-
     return {**CORE_OPTIONS, **caseview, **newsroom, **site, **trust}
 
 
@@ -24,8 +24,6 @@ def wenzheng_settings(settings: dict, base: Path | None = None) -> dict:
 
     Raises ConfigError naming every bad key, including those of each source.
     """
-    from .sources import validate_sources
-
     options = all_options()
     given = {k: v for k, v in settings.items() if k.startswith("WENZHENG_")}
     values, problems = validate(given, options, "pelicanconf.py")

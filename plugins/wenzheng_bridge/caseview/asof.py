@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+
 from ..config import CoreSettings
 from ..dates import iso_minute
 from ..records import from_iso
+from ..store import Store
 from .view import build_now
 
 
@@ -24,8 +26,6 @@ class AsOf:
 
 def as_of(settings: dict, now: datetime | None = None) -> AsOf:
     """The build's now and the store's pull times (none when there is no store yet)."""
-    from ..store import Store
-
     now = build_now(settings, now)
     path = CoreSettings.of(settings).store_path
     pulls: dict[str, datetime] = {}

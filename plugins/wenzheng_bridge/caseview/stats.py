@@ -15,6 +15,7 @@ from typing import Iterable
 from ..records import SHANGHAI
 from .model import Case
 from .settings import CaseviewSettings
+from .view import build_now
 
 UNLABELLED = "（未标注）"
 #: Dimensions statistics are broken down by, with their Chinese names.
@@ -190,7 +191,6 @@ def stats(cases_iterable: Iterable[Case], settings: dict) -> Stats:
             if group is None:
                 group = groups[value] = Group(value)
             group.add(case)
-    from .view import build_now
 
     now = build_now(settings)
     years = by["year"]

@@ -12,12 +12,18 @@ from pathlib import Path
 
 from rich.console import Console
 
-from . import Command
+from ..caseview.view import build_now, cases
 from ..dates import iso_date
 from ..errors import WenzhengError
+from ..newsroom import records as nr
+from ..newsroom.articles import read_articles
+from ..newsroom.budget import FilterError, Filters, case_link, make_budget, print_budget, store_growth, write_csv
+from ..newsroom.drafts import ACTIONS, auto_groups, write_draft
+from ..newsroom.review import check_articles
 from ..records import FOLLOWUP_KINDS, NewsroomRecords
 from ..sources.common import parse_datetime
-from ..newsroom import records as nr
+from ..store import Store
+from . import Command
 
 
 class CommandError(WenzhengError, ValueError):
@@ -53,8 +59,6 @@ class Newsroom:
 
 
 def _now(settings: dict) -> datetime:
-    from ..caseview.view import build_now
-
     return build_now(settings)
 
 
@@ -76,10 +80,6 @@ def lenient_records(settings: dict, index: nr.CaseIndex | None = None, **kwargs)
 
 
 def load_newsroom(settings: dict) -> Newsroom:
-    from ..caseview.view import cases
-    from ..store import Store
-    from ..newsroom.articles import read_articles
-
     index = load_index(settings)
     records = lenient_records(settings, index, articles=read_articles(settings))
     now = _now(settings)
@@ -273,8 +273,6 @@ def _budget_arguments(parser) -> None:
 
 @_guarded
 def _budget(args, settings) -> int:
-    from ..newsroom.budget import FilterError, Filters, case_link, make_budget, print_budget, store_growth, write_csv
-
     if args.size < 0:
         raise CommandError("--size 应为正整数")
     try:
@@ -306,8 +304,6 @@ def _drafts_arguments(parser) -> None:
 def report_drafts(outcomes, console: Console) -> None:
     from rich.table import Table
 
-    from ..newsroom.drafts import ACTIONS
-
     table = Table(title=f"稿件（{outcomes[0].path.parent if outcomes else ''}）")
     for column in ("稿件", "案件", "结果", "新情况"):
         table.add_column(column, overflow="fold")
@@ -324,8 +320,6 @@ def report_drafts(outcomes, console: Console) -> None:
 
 @_guarded
 def _draft(args, settings) -> int:
-    from ..newsroom.drafts import write_draft
-
     newsroom = load_newsroom(settings)
     keys = list(dict.fromkeys(resolve(newsroom.index, name) for name in args.cases))
     chosen = [newsroom.case(key) for key in keys]
@@ -344,9 +338,6 @@ def _draft(args, settings) -> int:
 
 @_guarded
 def _drafts(args, settings) -> int:
-    from ..newsroom.budget import make_budget
-    from ..newsroom.drafts import auto_groups, write_draft
-
     if args.auto <= 0:
         raise CommandError("--auto 应为正整数")
     newsroom = load_newsroom(settings)
@@ -361,9 +352,6 @@ def _drafts(args, settings) -> int:
 
 @_guarded
 def _check(args, settings) -> int:
-    from ..newsroom.articles import read_articles
-    from ..newsroom.review import check_articles
-
     published, problems = check_articles(settings, read_articles(settings))
     if problems:
         err = Console(stderr=True, soft_wrap=True)

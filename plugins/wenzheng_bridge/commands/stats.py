@@ -7,15 +7,18 @@ from datetime import date
 from rich.console import Console
 from rich.table import Table
 
-from . import Command
 from ..caseview.asof import as_of
 from ..caseview.model import STATUSES
 from ..caseview.stats import DIMENSIONS, UNLABELLED, Stats, stats
+from ..caseview.topics import topics
 from ..caseview.unranked import why_unranked
 from ..caseview.view import build_now, cases
 from ..dates import days
+from ..newsroom.articles import read_articles
+from ..newsroom.records import CaseIndex, load
 from ..records import SHANGHAI, TYPES
 from ..store import Store
+from . import Command
 
 PARTIAL = "（不完整）"
 #: Fields shown in the yearly field table (the largest).
@@ -32,9 +35,6 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _newsroom_records(settings: dict):
-    from ..newsroom.articles import read_articles
-    from ..newsroom.records import CaseIndex, load
-
     index = CaseIndex.from_settings(settings)
     return load(settings, articles=read_articles(settings), index=index)
 
@@ -151,8 +151,6 @@ def _ranking_table(result: Stats, rows: int) -> Table:
 
 
 def _topics_table(settings: dict, records, now, args) -> Table:
-    from ..caseview.topics import topics
-
     found = topics(_stream(settings, records, now, args), settings)
     table = Table(title="热点话题")
     for header in ("话题", "留言数", "热度", "示例留言"):

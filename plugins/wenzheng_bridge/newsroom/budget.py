@@ -32,15 +32,17 @@ from typing import Iterable
 
 from ..caseview.model import STATUSES, Case
 from ..caseview.settings import CaseviewSettings
+from ..caseview.topics import topics
+from ..caseview.trending import PlaceRepeats
 from ..config import CoreSettings
 from ..dates import iso_date, iso_minute
-from .settings import NewsroomSettings
-from ..caseview.trending import PlaceRepeats
 from ..records import FOLLOWUP_KINDS, SHANGHAI, Status
 from ..sources.common import parse_datetime
+from ..store import Store
 from ..trust.sanitize import spreadsheet_cell
-from ..urls import absolute, case_url
+from ..urls import absolute, case_url, site_root
 from .records import holder, next_due
+from .settings import NewsroomSettings
 
 #: Section key -> heading, in display order (also the order a case is placed in).
 SECTIONS = {
@@ -254,8 +256,6 @@ def topic_groups(cases: list[Case], settings: dict) -> list[tuple[str, list[str]
     Grouped over the public cases, as the site's topic pages are: a topic has
     the same members and count in the budget as on its page.
     """
-    from ..caseview.topics import topics
-
     return [(topic.label, list(topic.members)) for topic in topics([c for c in cases if c.public], settings)]
 
 
@@ -422,7 +422,6 @@ def case_link(settings: dict):
     """key -> absolute URL of the case page: the site's address when it has one, else the built file."""
     from pathlib import Path
 
-    from ..urls import site_root
 
     if site_root(settings).startswith(("http://", "https://")):
         return lambda key: absolute(settings, case_url(key))
@@ -489,8 +488,6 @@ def _escape(text: str) -> str:
 
 def store_growth(settings: dict) -> dict:
     """``make_budget``'s growth and arrivals, from the store's history (empty when there is no store)."""
-    from ..store import Store
-
     path = CoreSettings.of(settings).store_path
     if not path.exists():
         return {}

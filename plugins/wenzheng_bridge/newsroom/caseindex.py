@@ -10,6 +10,7 @@ from typing import Iterable
 
 from ..config import CoreSettings
 from ..errors import WenzhengError
+from ..store import Store
 
 
 class RecordError(WenzhengError, ValueError):
@@ -43,8 +44,6 @@ class CaseIndex:
 
     @classmethod
     def from_settings(cls, settings: dict) -> "CaseIndex":
-        from ..store import Store
-
         with Store.open(settings["WENZHENG_STORE"], readonly=True) as store:
             return cls.from_store(store)
 

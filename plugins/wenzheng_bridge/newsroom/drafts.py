@@ -33,7 +33,7 @@ from ..caseview.model import Case
 from ..dates import cn_date, stamp
 from ..records import FOLLOWUP_KINDS, SETTLED_STATUSES, SHANGHAI, Status
 from ..trust.sanitize import output_text
-from .records import content_dir, records_dir
+from .records import content_dir, holder, records_dir
 from .settings import NewsroomSettings
 
 #: What happened to a draft, as the command reports it.
@@ -49,14 +49,6 @@ NOTES_PLACEHOLDER = "（记者在此补充：现场走访、采访对象、部�
 BYLINE_PLACEHOLDER = "（记者署名）"
 #: Text a published article must not carry: ``wenzheng check`` refuses it.
 PLACEHOLDERS = (NOTES_PLACEHOLDER, BYLINE_PLACEHOLDER, "（记者在此补充")
-
-
-@dataclass
-class Draft:
-    slug: str
-    keys: list[str]
-    text: str
-    facts: list[str]
 
 
 @dataclass
@@ -275,8 +267,6 @@ def _notes_section() -> list[str]:
 
 def byline(cases: list[Case]) -> str:
     """The reporters holding the cases (their claims), or the placeholder ``check`` refuses."""
-    from .records import holder
-
     names = _joined(claim.who for claim in (holder(c.followups) for c in cases) if claim)
     return names or BYLINE_PLACEHOLDER
 

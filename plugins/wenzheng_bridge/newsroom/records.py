@@ -37,10 +37,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from ..caseview.view import build_now
 from ..config import CoreSettings
 from ..dates import iso_date, stamp
 from ..records import FOLLOWUP_KINDS, SHANGHAI, FollowUp, NewsroomRecords
 from ..sources.common import parse_datetime
+from ..store import Store
 from ..trust.sanitize import output_text
 from .articles import article_refs, attach_cases
 from .caseindex import CaseIndex, RecordError, content_dir
@@ -215,7 +217,6 @@ def check_dates(entries: list[Entry], settings: dict) -> None:
     """
     if not entries:
         return
-    from ..caseview.view import build_now
 
     now = build_now(settings)
     posted = _posted_times(settings, {entry.case for entry in entries})
@@ -238,8 +239,6 @@ def check_dates(entries: list[Entry], settings: dict) -> None:
 
 def _posted_times(settings: dict, keys: set[str]) -> dict:
     """When each named case was posted, from the store (empty without one)."""
-    from ..store import Store
-
     path = CoreSettings.of(settings).store_path
     if not path.exists():
         return {}

@@ -16,9 +16,12 @@ from typing import Iterable
 from ..config import CoreSettings
 from ..store import Store
 from ..trust.gates import is_production, publication_gate
+from ..trust.masking import KIND_LABELS
+from ..trust.scan import scan_bytes
 from ..trust.settings import TrustSettings
 from .articles import case_names, metadata_line
 from .caseindex import CaseIndex, RecordError
+from .drafts import PLACEHOLDERS
 from .records import load
 
 logger = logging.getLogger(__name__)
@@ -116,10 +119,6 @@ class Problem:
 def check_articles(settings: dict, articles: Iterable) -> tuple[list, list[Problem]]:
     """(published articles, their problems): a placeholder left in, a case that may not be
     public (举报, 待审, taken down; or its record unreadable), unmasked personal data."""
-    from ..trust.masking import KIND_LABELS
-    from ..trust.scan import scan_bytes
-    from .drafts import PLACEHOLDERS
-
     published = [a for a in articles if getattr(a, "status", "published") not in ("draft",)]
     problems: list[Problem] = []
     trust = TrustSettings.of(settings)

@@ -7,7 +7,7 @@ always escaped into the entries' HTML, so no source markup reaches a feed
 reader (a resident's "<A4区…>" shows as written).
 
 Paths (relative to the site root), for templates' <link rel="alternate">:
-  feeds/cases.atom.xml              site_feed_path()
+  feeds/cases.atom.xml              SITE_FEED
   feeds/resolved.atom.xml           RESOLVED_FEED
   feeds/board/<slug>.atom.xml       group_feed_path("board", slug)
   feeds/department/<slug>.atom.xml  group_feed_path("department", slug)
@@ -44,10 +44,6 @@ RESOLVED_FEED = "feeds/resolved.atom.xml"
 DEFAULT_MAX_ITEMS = 50
 #: Characters of an event's text shown in an entry; the case page has the rest.
 SUMMARY_CHARS = 400
-
-
-def site_feed_path() -> str:
-    return SITE_FEED
 
 
 def group_feed_path(group: str, slug: str) -> str:

@@ -51,9 +51,9 @@ import json
 import logging
 import math
 import os
+import re
 import shutil
 import subprocess
-import re
 import sys
 import tempfile
 import time
@@ -64,6 +64,7 @@ from typing import NamedTuple
 from ..errors import WenzhengError
 from ..urls import case_url
 from .build import Build
+from .settings import SiteSettings
 
 log = logging.getLogger(__name__)
 
@@ -228,8 +229,6 @@ def inputs_digest(output: Path, pages: list[Page]) -> str:
 
 
 def _enabled(settings: dict) -> bool:
-    from .settings import SiteSettings
-
     return SiteSettings.of(settings).search
 
 

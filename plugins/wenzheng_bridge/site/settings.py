@@ -4,11 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..config import LayerSettings, Option, positive
+from .slugs import SLUG_RE
 
 
 def _slug_map_check(value: dict) -> str | None:
-    from .slugs import SLUG_RE
-
     for name, slug in value.items():
         if not isinstance(name, str) or not isinstance(slug, str) or not SLUG_RE.fullmatch(slug):
             return f"的 {name!r}: {slug!r} 应为小写字母、数字和连字符组成的网址片段"

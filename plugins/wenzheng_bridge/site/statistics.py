@@ -6,11 +6,11 @@ file beside the page, with its figures in a table for screen readers.
 """
 from __future__ import annotations
 
-from ..caseview.stats import UNLABELLED, percent
+from ..caseview.stats import UNLABELLED, partial_periods, percent
 from ..dates import days
 from ..records import SHANGHAI, TYPES
-from .charts import Chart, bar_chart, line_chart
 from .build import Build
+from .charts import Chart, bar_chart, line_chart
 
 #: Departments shown in each of the slowest and fastest lists.
 DEPARTMENTS_SHOWN = 10
@@ -70,8 +70,6 @@ def month_chart(months: dict[str, list], now) -> Chart:
     A month inside the data with no post is a real 0; a month after the data's last post or after
     now is not listed (the source may simply not have been pulled since).
     """
-    from ..caseview.stats import partial_periods
-
     current = now.astimezone(SHANGHAI).strftime("%Y-%m")
     counts = {month: len(rows) for month, rows in months.items() if "-" in month and month <= current}
     known = _every_month(counts)

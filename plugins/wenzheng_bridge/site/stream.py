@@ -19,28 +19,29 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from dataclasses import dataclass, field, fields
 from functools import partial
 from importlib import metadata
-from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Iterator
 
 from ..caseview.model import Case
+from ..caseview.settings import CaseviewSettings
+from ..caseview.termcache import cache_path
 from ..caseview.terms import load_segmenter
 from ..caseview.topics import body_length, text_terms
 from ..caseview.trending import PlaceRepeats
 from ..caseview.view import CaseBuilder
-from ..caseview.settings import CaseviewSettings
 from ..forking import can_fork, pool, worker_count
 from ..store import Store
-from .exports import ExportPart, Exporter, case_lines, write_part
-from .feeds import FeedCollector, case_feed, case_feed_path
 from ..urls import case_url
+from .build import Build
+from .exports import Exporter, ExportPart, case_lines, write_part
+from .feeds import FeedCollector, case_feed, case_feed_path
 from .row import Row, row_of
 from .settings import SiteSettings
 from .slugs import Slugs
 from .writing import write_if_changed
-from .build import Build
 
 #: The plugin package: all of its code shapes the pages (see ``code_version``).
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -204,8 +205,6 @@ class Digests:
 
     @classmethod
     def for_build(cls, settings: dict, output_path: Path, version: str) -> "Digests":
-        from ..caseview.termcache import cache_path
-
         terms = cache_path(settings)
         if terms is None:
             return cls(None, version)

@@ -5,16 +5,16 @@ import re
 
 from ..config import Choice, Option
 from ..fetching import FETCH_OPTIONS
+from ..records import STATUS_NAMES
 from .base import FACTS
 from .kinds import SOURCE_KINDS
+
 
 def _slug(value: str) -> str | None:
     return None if re.fullmatch(r"[a-z0-9][a-z0-9_]*", value) else "只能用小写字母、数字和下划线（用于网址和案件编号）"
 
 
 def _state_map_check(value) -> str | None:
-    from ..records import STATUS_NAMES
-
     bad = {k: v for k, v in value.items() if not isinstance(k, str) or v not in STATUS_NAMES}
     return f"的值应为 {'、'.join(STATUS_NAMES)} 之一，实际有 {bad}" if bad else None
 
