@@ -17,6 +17,7 @@ from datetime import datetime
 import pytest
 
 from browser.build import NOW, copy_project, run_pelican
+from wenzheng_bridge import forking
 from wenzheng_bridge import pull as pull_module
 from wenzheng_bridge.caseview.model import Case
 from wenzheng_bridge.cli import COMMANDS
@@ -125,6 +126,20 @@ def test_the_site_outputs_and_commands_are_typed_callables_of_the_build():
         hints = typing.get_type_hints(entry.target)
         first = next(iter(inspect.signature(entry.target).parameters))
         assert hints[first] in (Build, object), entry.name  # object: the scan also takes Pelican itself
+
+
+# -- forked workers -------------------------------------------------------------------------
+def test_a_forked_pool_runs_the_closure_it_is_given_and_leaves_nothing_in_the_parent():
+    shared = {"offset": 1000}  # read by the workers through the closure, never pickled (a local function cannot be)
+
+    def work(number: int) -> tuple[int, int]:
+        return number + shared["offset"], os.getpid()
+
+    with forking.pool(2, work) as forked:
+        results = forked.map(range(20))
+    assert [value for value, _ in results] == list(range(1000, 1020))
+    assert os.getpid() not in {pid for _, pid in results}
+    assert forking._Worker.work is None
 
 
 # -- the Build --------------------------------------------------------------------------
