@@ -6,7 +6,7 @@ places were named before (counted first, from a light outline of the store).
 So the store is split into slices in stream order (oldest post first), and
 forked workers each read a slice from the store themselves, build its cases,
 write their pages and feeds (or skip them when the digest says nothing
-changed) and hand back only small things: a light ``pages.Row`` per case, the
+changed) and hand back only small things: a light ``row.Row`` per case, the
 written files, digests, the entries the slice's cases give the site-wide
 feeds, their open-data lines (in part files) and their topic terms. This process
 merges the slices in order, so the result is the one a single process gets.
