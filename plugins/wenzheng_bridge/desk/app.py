@@ -153,7 +153,7 @@ def _case_page(key: str, error: str = "", status: int = 200):
                            holder=nr.holder(view.followups), taken_down=snapshot.records.takedowns.get(key),
                            version=actions.version(desk().settings, key), error=error, public_url=case_url(key),
                            followup_kinds={k: FOLLOWUP_KINDS[k] for k in actions.FOLLOWUP_CHOICES},
-                           satisfaction=SATISFACTION), status
+                           satisfaction=SATISFACTION, form=request.form if error else {}), status
 
 
 def _when(text: str, label: str) -> datetime | None:

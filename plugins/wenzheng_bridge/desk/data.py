@@ -1,8 +1,10 @@
 """What the desk shows, read from the store and the newsroom records, kept while neither changes.
 
 Building every case view takes about a second on the sample and grouping hot topics two more,
-so the desk keeps them and reads again only when the store file or a record file changed (a
-command or a hand edit is seen on the next page load, like one made on the desk).
+so the desk keeps them: a changed store file means reading everything again; a changed record
+file (an action on the desk, a command, a hand edit) rebuilds only the cases whose records
+changed, with the place repeats counted once over the whole store (a count depends on the
+petitions before it, not on the records).
 """
 from __future__ import annotations
 
@@ -26,12 +28,25 @@ class Snapshot:
     now: datetime
 
 
+@dataclass
+class _Store:
+    """What the desk read from the store: the petitions in stream order and their place repeats."""
+
+    petitions: list
+    repeats: object  # trending.KnownRepeats
+
+
 def _stamp(path) -> tuple:
     try:
         stat = path.stat()
         return (stat.st_mtime_ns, stat.st_size)
     except FileNotFoundError:
         return ()
+
+
+def _changed(before: tuple, after: tuple) -> set[str]:
+    """Case keys whose record file appeared, changed or went between two ``_records_stamp``s."""
+    return {name[: -len(nr.SUFFIX)] for name, _ in set(before) ^ set(after)}
 
 
 class DeskData:
@@ -41,6 +56,7 @@ class DeskData:
         self.settings = settings
         self._lock = threading.Lock()
         self._snapshot: tuple[tuple, Snapshot] | None = None
+        self._store: tuple[tuple, _Store] | None = None
         self._groups: tuple[tuple, list] | None = None
 
     def _store_stamp(self) -> tuple:
@@ -53,22 +69,45 @@ class DeskData:
         return tuple((path.name, _stamp(path)) for path in files)
 
     def snapshot(self) -> Snapshot:
-        stamp = (self._store_stamp(), self._records_stamp())
+        store_stamp, records_stamp = self._store_stamp(), self._records_stamp()
         with self._lock:
-            if self._snapshot is None or self._snapshot[0] != stamp:
-                self._snapshot = (stamp, self._read())
+            if self._snapshot is None or self._snapshot[0] != (store_stamp, records_stamp):
+                before = self._snapshot
+                if self._store is None or self._store[0] != store_stamp:
+                    self._store = (store_stamp, self._read_store())
+                    before = None
+                changed = _changed(before[0][1], records_stamp) if before else None
+                self._snapshot = ((store_stamp, records_stamp),
+                                  self._build(self._store[1], before[1] if before else None, changed))
             return self._snapshot[1]
 
-    def _read(self) -> Snapshot:
-        from ..caseview.view import build_now, cases
-        from ..newsroom.articles import read_articles
+    def _read_store(self) -> _Store:
+        from ..caseview.settings import CaseviewSettings
+        from ..caseview.trending import PlaceRepeats
         from ..store import Store
+
+        with Store.open(CoreSettings.of(self.settings).store_path, readonly=True) as store:
+            petitions = list(store.petitions())
+        window = CaseviewSettings.of(self.settings).trending["place_window_days"]
+        return _Store(petitions, PlaceRepeats.counted(window, [(p.key, p.posted, p.places) for p in petitions]))
+
+    def _build(self, store: _Store, before: Snapshot | None, changed: set[str] | None) -> Snapshot:
+        """Case views over ``store``: all of them, or only the ``changed`` ones of ``before``."""
+        from ..caseview.view import CaseBuilder, build_now
+        from ..newsroom.articles import read_articles
 
         records = nr.load(self.settings, articles=read_articles(self.settings), lenient=True)
         now = build_now(self.settings)
-        with Store.open(CoreSettings.of(self.settings).store_path, readonly=True) as store:
-            views = [case for case in cases(store, self.settings, records=records, now=now)
-                     if case.key not in records.broken]
+        builder = CaseBuilder(self.settings, records, now, repeats=store.repeats)
+        views = []
+        for petition in store.petitions:
+            if petition.key in records.broken:
+                continue
+            if before is not None and changed is not None and petition.key not in changed \
+                    and petition.key in before.by_key:
+                views.append(before.by_key[petition.key])
+            else:
+                views.append(builder.build(petition))
         return Snapshot(records, views, {case.key: case for case in views}, now)
 
     def topic_groups(self, cases: list[Case]) -> list:
