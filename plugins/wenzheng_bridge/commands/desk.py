@@ -54,7 +54,7 @@ def _user(args, settings) -> int:
     if args.action == "list":
         known = acc.read(path)
         for name, data in sorted(known.items()):
-            Console().print(f"{name}\t{acc.ROLES.get(data.get('role', ''), data.get('role', ''))}", highlight=False)
+            Console().print(f"{name}（{acc.ROLES.get(data.get('role', ''), data.get('role', ''))}）", highlight=False)
         if not known:
             Console().print(f"尚无账户（{path}）", highlight=False)
         return 0
