@@ -84,7 +84,7 @@ def lines(settings, key: str) -> list[str]:
     return [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
 
 
-def test_reporter_claims_logs_two_followups_and_drafts(browser, base, settings, tmp_path):
+def test_reporter_claims_logs_two_followups_and_drafts(browser, base, settings):
     page = signed_in(browser, base, REPORTER)
     assert page.locator("h2", has_text="正在升温").count() == 1
     page.goto(f"{base}/case/tipdm-360102")
@@ -129,10 +129,14 @@ def test_reporter_claims_logs_two_followups_and_drafts(browser, base, settings, 
                                 form={"csrf_token": token, "version": "x", "reason": "试试"})
     assert refused.status == 403 and "只有编辑" in refused.text()
     assert len(lines(settings, "tipdm-360102")) == 3
-    page.set_viewport_size({"width": 1000, "height": 900})
-    page.goto(f"{base}/case/tipdm-360102")
+    page.context.close()
+
+
+def test_screenshots_of_the_desk(browser, base, tmp_path):
+    page = signed_in(browser, base, EDITOR, width=1100)
+    page.goto(f"{base}/case/tipdm-360100")
     shots = Path(os.environ.get("WENZHENG_SCREENSHOTS") or tmp_path)
-    page.screenshot(path=str(shots / "desk.png"), full_page=False)
+    page.screenshot(path=str(shots / "desk.png"))
     assert (shots / "desk.png").stat().st_size > 10_000
     page.context.close()
 
