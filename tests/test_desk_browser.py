@@ -18,6 +18,7 @@ from wenzheng_bridge.desk import accounts as acc
 from wenzheng_bridge.desk.app import create_app
 from wenzheng_bridge.newsroom import records as nr
 from wenzheng_bridge.settings import load
+from wenzheng_bridge.store import Store
 
 pytestmark = [pytest.mark.browser]
 
@@ -197,4 +198,22 @@ def test_desk_fits_a_phone(browser, base):
         page.goto(base + path)
         widths = page.evaluate("[document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth]")
         assert max(widths[:2]) <= widths[2], (path, widths)
+    page.context.close()
+
+
+def test_since_last_visit_and_budget_filters(browser, base, sample_store):
+    page = signed_in(browser, base, EDITOR)
+    with Store.open(sample_store, readonly=True) as store:
+        count = store.count()
+    page.goto(f"{base}/since")
+    rows = page.locator("main tbody tr")
+    assert rows.count() == min(count, 500) and "新留言" in rows.first.inner_text()  # the first pull: every post is new
+    page.click("main form button")
+    assert "：0 条" in page.inner_text("main") and page.locator("main tbody tr").count() == 0
+    page.goto(f"{base}/?type=举报")
+    keys = page.locator("main tbody tr td:first-child a").all_inner_texts()
+    with Store.open(sample_store, readonly=True) as store:
+        assert keys and {store.petition(key).type for key in keys} == {"举报"}
+    answer = page.goto(f"{base}/?status=没有这个状态")
+    assert answer.status == 400 and "逾期未复" in page.inner_text("p.error")  # names the valid values
     page.context.close()
