@@ -229,7 +229,8 @@ def _restore(args, settings) -> int:
 @_guarded
 def _clear(args, settings) -> int:
     key, when = _key_and_date(args, settings)
-    return _report(actions.clear(settings, key, when, args.who, args.note))
+    return _report(actions.clear(settings, key, when, args.who, args.note,
+                                 how=f"请运行 wenzheng restore {key} --reason 理由"))
 
 
 # -- budget -----------------------------------------------------------------------------------

@@ -190,12 +190,14 @@ def restore(settings: dict, key: str, when: datetime, who: str, reason: str = ""
                  "（举报类、待审的案件仍需审核通过）。", who=who, note=reason)
 
 
-def clear(settings: dict, key: str, when: datetime, who: str, note: str = "", expected: str | None = None) -> Done:
+def clear(settings: dict, key: str, when: datetime, who: str, note: str = "", expected: str | None = None,
+          how: str = "请在本页“恢复公开”") -> Done:
+    """Clear a held case; over a takedown it is recorded but ``how`` tells how to restore the case."""
     done = _done(settings, key, "cleared", when, expected, who=who, note=note)
     records = nr.load(settings, lenient=True)
     if key in records.takedowns:
         done.notice = (f"案件 {key} 已被撤下（{records.takedowns[key]}）：撤下优先于审核通过，案件仍不公开。"
-                       "如需恢复公开，请先恢复。")
+                       f"如需恢复公开，{how}")
     else:
         done.notice = "审核通过：下次构建时该案件可以公开。"
     return done
