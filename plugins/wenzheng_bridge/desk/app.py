@@ -110,7 +110,8 @@ def login():
             session.clear()
             session["person"] = [person.name, person.role]
             target = request.args.get("next", "")
-            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("desk.budget"))
+            local = target.startswith("/") and not target.startswith(("//", "/\\"))  # never off to another site
+            return redirect(target if local else url_for("desk.budget"))
     return render_template("login.html", with_accounts=bool(known), error=error), 400 if error else 200
 
 
@@ -147,11 +148,13 @@ def _case_page(key: str, error: str = "", status: int = 200):
     original = desk().data.petition(key)
     if view is None or original is None:
         abort(404)
+    # The version is read before the lines shown: a change in between makes the form stale, never lost.
+    version = actions.version(desk().settings, key)
     path = nr.record_path(desk().settings, key)
     entries = nr.read_file(path) if path.exists() else []
     return render_template("case.html", case=view, original=original, entries=entries,
                            holder=nr.holder(view.followups), taken_down=snapshot.records.takedowns.get(key),
-                           version=actions.version(desk().settings, key), error=error, public_url=case_url(key),
+                           version=version, error=error, public_url=case_url(key),
                            followup_kinds={k: FOLLOWUP_KINDS[k] for k in actions.FOLLOWUP_CHOICES},
                            satisfaction=SATISFACTION, form=request.form if error else {}), status
 

@@ -58,6 +58,7 @@ class DeskData:
         self._snapshot: tuple[tuple, Snapshot] | None = None
         self._store: tuple[tuple, _Store] | None = None
         self._groups: tuple[tuple, list] | None = None
+        self._calendar = None  # caseview.workdays.WorkCalendar, kept: its tables are built a year at a time
 
     def _store_stamp(self) -> tuple:
         store = CoreSettings.of(self.settings).store_path
@@ -94,11 +95,13 @@ class DeskData:
     def _build(self, store: _Store, before: Snapshot | None, changed: set[str] | None) -> Snapshot:
         """Case views over ``store``: all of them, or only the ``changed`` ones of ``before``."""
         from ..caseview.view import CaseBuilder, build_now
+        from ..caseview.workdays import WorkCalendar
         from ..newsroom.articles import read_articles
 
         records = nr.load(self.settings, articles=read_articles(self.settings), lenient=True)
         now = build_now(self.settings)
-        builder = CaseBuilder(self.settings, records, now, repeats=store.repeats)
+        self._calendar = self._calendar or WorkCalendar()
+        builder = CaseBuilder(self.settings, records, now, calendar=self._calendar, repeats=store.repeats)
         views = []
         for petition in store.petitions:
             if petition.key in records.broken:
