@@ -217,3 +217,15 @@ def test_since_last_visit_and_budget_filters(browser, base, sample_store):
     answer = page.goto(f"{base}/?status=没有这个状态")
     assert answer.status == 400 and "逾期未复" in page.inner_text("p.error")  # names the valid values
     page.context.close()
+
+
+def test_a_hand_edit_is_seen_and_an_overdue_step_listed_first(browser, base, settings):
+    page = signed_in(browser, base, EDITOR)
+    path = nr.record_path(settings, "tipdm-360107")
+    path.write_text("2020-01-20 | claimed | 王五\n2020-01-21 | visited | 王五 | 走访 |  | 2020-01-25\n", encoding="utf-8")
+    page.goto(f"{base}/reporters")
+    his = page.locator("section", has_text="王五：").inner_text()
+    assert "逾期 1 件" in his and "下一步期限 2020-01-25（已逾期）" in his
+    page.goto(f"{base}/case/tipdm-360107")
+    assert "王五（2020-01-20 起）" in page.inner_text("#standing")
+    page.context.close()
