@@ -9,7 +9,7 @@ import argparse
 import logging
 import sys
 
-from .commands import COMMANDS, command, newsroom, pull, settings, stats
+from .commands import COMMANDS, command, desk, newsroom, pull, settings, stats
 from .commands.parser import ChineseParser
 from .errors import WenzhengError, bug_notice
 from .settings import load as load_settings
@@ -29,6 +29,8 @@ command("takedown", newsroom.TAKEDOWN)
 command("clear", newsroom.CLEAR)
 command("restore", newsroom.RESTORE)
 command("check", newsroom.CHECK)
+command("desk", desk.DESK)
+command("desk-user", desk.DESK_USER)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .caseview.settings import OPTIONS as caseview
 from .config import CORE_OPTIONS, ConfigError, Option, validate
+from .desk.settings import OPTIONS as desk
 from .newsroom.settings import OPTIONS as newsroom
 from .site.settings import OPTIONS as site
 from .sources import validate_sources
@@ -16,7 +17,7 @@ from .trust.settings import OPTIONS as trust
 
 
 def all_options() -> dict[str, Option]:
-    return {**CORE_OPTIONS, **caseview, **newsroom, **site, **trust}
+    return {**CORE_OPTIONS, **caseview, **desk, **newsroom, **site, **trust}
 
 
 def wenzheng_settings(settings: dict, base: Path | None = None) -> dict:
