@@ -10,6 +10,7 @@ import pytest
 from wenzheng_bridge.caseview.settings import DEFAULT_TRENDING, CaseviewSettings
 from wenzheng_bridge.config import ConfigError, CoreSettings
 from wenzheng_bridge.newsroom.settings import NewsroomSettings
+from wenzheng_bridge.newsroom.publication import PublicationSettings
 from wenzheng_bridge.reports.settings import ReportSettings
 from wenzheng_bridge.site.leader_settings import LeaderSettings
 from wenzheng_bridge.settings import all_options, wenzheng_settings
@@ -18,7 +19,8 @@ from wenzheng_bridge.sources import KINDS, adapter_class, validate_sources
 from wenzheng_bridge.sources.settings import COMMON_OPTIONS
 from wenzheng_bridge.trust.settings import TrustSettings
 
-LAYERS = (CoreSettings, CaseviewSettings, TrustSettings, NewsroomSettings, ReportSettings, SiteSettings, LeaderSettings)
+LAYERS = (CoreSettings, CaseviewSettings, TrustSettings, NewsroomSettings, ReportSettings, SiteSettings, LeaderSettings,
+          PublicationSettings)
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "tipdm2020c" / "fj4_sample120_replies.xlsx"
 
 #: A valid entry of each source kind, to which one bad value is added at a time.
