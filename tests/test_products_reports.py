@@ -29,7 +29,7 @@ from wenzheng_bridge.config import ConfigError
 from wenzheng_bridge.newsroom.articles import read_articles
 from wenzheng_bridge.newsroom.caseindex import RecordError
 from wenzheng_bridge.newsroom.records import load as load_records
-from wenzheng_bridge.records import SHANGHAI, Petition, Reply
+from wenzheng_bridge.records import SHANGHAI, FollowUp, NewsroomRecords, Petition, Reply
 from wenzheng_bridge.reports.figures import NO_DATA, report
 from wenzheng_bridge.reports.period import PeriodError, parse
 from wenzheng_bridge.reports.records import read_record
@@ -161,6 +161,21 @@ def test_closing_within_the_close_limit():
     result = built({})
     assert (result.total.close_base, result.total.closed_on_time, result.total.close_rate) == (2, 1, "50.00")
     assert built({"*": 16}).total.closed_on_time == 2
+
+
+def test_satisfaction_from_the_latest_revisit():
+    posted = datetime(2019, 7, 1, 10, tzinfo=SHANGHAI)
+    followups = {
+        "s-a": [FollowUp("s-a", "revisited", datetime(2019, 8, 1, tzinfo=SHANGHAI), satisfaction="不满意"),
+                FollowUp("s-a", "revisited", datetime(2019, 9, 1, tzinfo=SHANGHAI), satisfaction="基本满意")],
+        "s-b": [FollowUp("s-b", "revisited", datetime(2019, 8, 1, tzinfo=SHANGHAI), satisfaction="不满意")],
+        "s-c": [FollowUp("s-c", "visited", datetime(2019, 8, 1, tzinfo=SHANGHAI))],
+    }
+    builder = CaseBuilder({"WENZHENG_NOW": NOW}, records=NewsroomRecords(followups=followups))
+    made = [builder.build(Petition(source="s", source_id=key[2:], title="路灯不亮", posted=posted)) for key in followups]
+    total = report(made, parse("2019Q3"), {"WENZHENG_NOW": NOW}).total
+    assert (total.rated, total.satisfied, total.satisfaction_rate) == (2, 1, "50.00")
+    assert report(made[2:], parse("2019Q3"), {"WENZHENG_NOW": NOW}).total.satisfaction_rate == NO_DATA
 
 
 def test_close_limits_are_validated(make_settings):

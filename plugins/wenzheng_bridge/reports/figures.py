@@ -20,6 +20,7 @@ from ..caseview.status import deadline, lateness, limit_for
 from ..caseview.view import build_now
 from ..caseview.workdays import WorkCalendar
 from ..dates import iso_date, iso_minute
+from ..records import SATISFACTION
 from .period import Period
 from .settings import ReportSettings
 
@@ -36,6 +37,8 @@ class Line:
     open_overdue: int = 0  # no reply yet, past the reply limit (as of the report's now)
     close_base: int = 0  # cases the source says the platform closed (办结), with the time
     closed_on_time: int = 0  # ... within the 办结 limit
+    rated: int = 0  # cases whose latest 回访 records the resident's satisfaction
+    satisfied: int = 0  # ... as 满意 or 基本满意
     low: float = 0.0  # Wilson interval of the on-time reply rate
     high: float = 0.0
     rank: int | None = None  # None: below the minimum sample (listed, not ranked)
@@ -48,6 +51,11 @@ class Line:
     def close_rate(self) -> str:
         """按期办结率, or 无数据 when the source says nothing about closing."""
         return rate(self.closed_on_time, self.close_base) if self.close_base else NO_DATA
+
+    @property
+    def satisfaction_rate(self) -> str:
+        """满意率 (满意 or 基本满意) over the cases with a 回访 rating, or 无数据."""
+        return rate(self.satisfied, self.rated) if self.rated else NO_DATA
 
 
 @dataclass
@@ -85,6 +93,16 @@ def _add(line: Line, case: Case, closing: _Closing) -> None:
     if case.closed_at is not None and case.petition.posted is not None:
         line.close_base += 1
         line.closed_on_time += closing.on_time(case)
+    rating = latest_rating(case)
+    if rating:
+        line.rated += 1
+        line.satisfied += rating in SATISFACTION[:2]
+
+
+def latest_rating(case: Case) -> str:
+    """The resident's satisfaction as the case's latest rated 回访 records it ("" when none does)."""
+    rated = [f for f in case.followups if f.kind == "revisited" and f.satisfaction]
+    return max(rated, key=lambda f: f.date).satisfaction if rated else ""
 
 
 def report(cases: Iterable[Case], period: Period, settings: dict, now: datetime | None = None) -> Report:

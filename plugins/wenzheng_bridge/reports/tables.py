@@ -15,7 +15,8 @@ from ..dates import days, iso_minute
 from .figures import DIMENSIONS, Line, Report, interval
 
 HEADERS = ("排名", "名称", "收到留言", "有答复记录", "已回复", "回复率%", "可判断是否按期", "按期答复", "按期答复率%",
-           "按期答复率95%区间", "中位答复用时（工作日）", "逾期仍未答复", "有办结时间", "按期办结", "按期办结率%")
+           "按期答复率95%区间", "中位答复用时（工作日）", "逾期仍未答复", "有办结时间", "按期办结", "按期办结率%",
+           "有回访评价", "满意及基本满意", "满意率%")
 NOT_RANKED = "样本不足"
 AUTHOR = "零距离问政编辑部"
 
@@ -24,7 +25,8 @@ def line_row(line: Line) -> list:
     g = line.group
     return [line.rank if line.rank is not None else NOT_RANKED, g.name, g.count, g.reply_base, g.replied,
             g.reply_rate, g.timed_base, g.on_time, g.on_time_rate, interval(line), days(g.median_working()),
-            line.open_overdue, line.close_base, line.closed_on_time, line.close_rate]
+            line.open_overdue, line.close_base, line.closed_on_time, line.close_rate,
+            line.rated, line.satisfied, line.satisfaction_rate]
 
 
 def rows(report: Report, dimension: str) -> list[list]:
@@ -50,6 +52,7 @@ def method_notes(report: Report) -> list[str]:
         "回复率按有答复记录的留言计；按期答复率、95% 区间按可判断是否按期的留言计；答复用时按工作日计（法定节假日和调休按国务院安排）。",
         f"至少 {report.min_sample} 条留言才参与排名，按按期答复率 95% Wilson 区间的下限排序；不足的列为“{NOT_RANKED}”。",
         "按期办结率按来源数据给出办结时间的留言计；来源不含办结时间时为“无数据”。",
+        "满意率按本报回访记录了居民评价的留言计（以最近一次回访为准，满意或基本满意）；没有回访评价时为“无数据”。",
     ]
     for dimension, name in DIMENSIONS.items():
         if report.unlabelled.get(dimension):
