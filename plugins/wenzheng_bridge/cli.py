@@ -9,7 +9,7 @@ import argparse
 import logging
 import sys
 
-from .commands import COMMANDS, command, desk, newsroom, pull, settings, stats
+from .commands import COMMANDS, command, desk, newsroom, pull, report, settings, stats
 from .commands.parser import ChineseParser
 from .errors import WenzhengError, bug_notice
 from .settings import load as load_settings
@@ -19,6 +19,7 @@ command("pull", pull.PULL)
 command("status", pull.STATUS)
 command("settings", settings.SETTINGS)
 command("stats", stats.STATS)
+command("report", report.REPORT)
 command("budget", newsroom.BUDGET)
 command("claim", newsroom.CLAIM)
 command("unclaim", newsroom.UNCLAIM)

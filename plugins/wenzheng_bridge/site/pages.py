@@ -22,6 +22,7 @@ from ..urls import topic_url
 from . import parallel
 from .build import Build
 from .figures import Figures
+from .leaders import Leaders
 from .row import Row
 from .settings import SiteSettings
 from .slugs import Slugs
@@ -138,6 +139,7 @@ class SiteData:
         self.positions: dict[str, int] = {}
         self._pages: dict[tuple[str, int], list[Page]] = {}
         self.unchanged: set[str] = set()  # numbered index pages to keep as they are (write_pages)
+        self.leaders = Leaders(settings)  # leader mailboxes and spokespersons
 
     def load(self, rows: Iterable[Row], stats: Stats, topics: list[Topic]) -> "SiteData":
         """``rows``: one per case (gated ones included), public or not."""
@@ -154,6 +156,7 @@ class SiteData:
         self.as_of = as_of(self.settings, getattr(stats, "now", None))
         self.groups = {d.name: _group(self.rows, d) for d in DIMENSIONS}
         self.months = _by(self.rows, lambda r: r.month or UNKNOWN_LABEL)
+        self.leaders.load(self)
         return self
 
     def paginate(self, rows: list[Row], size: int, base: str) -> list[Page]:
