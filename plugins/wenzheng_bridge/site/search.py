@@ -141,7 +141,17 @@ def public_entries(build) -> list[Entry]:
         if hasattr(case.petition, "body"):
             write_if_changed(path, search_source.text_file(search_source.record(case)))
         entries.append(Entry(case.key, path.read_text("utf-8")))
+    _drop_other_texts(output, entries)
     return entries
+
+
+def _drop_other_texts(output: Path, entries: list[Entry]) -> None:
+    """No text file of a case that is not public now (the build's prune does it too; this is cheap)."""
+    folder = output / search_source.TEXT_FOLDER
+    wanted = {Path(search_source.text_path(entry.key)).name for entry in entries}
+    for name in os.listdir(folder) if folder.is_dir() else ():
+        if name.endswith(".json") and name not in wanted:
+            os.unlink(folder / name)
 
 
 def plan(pages: list, shard_pages: int | None = None) -> list[Shard]:
