@@ -1,48 +1,49 @@
-"""Chinese full-text search: the search page, and a Pagefind index of the public case pages.
+"""Chinese full-text search: the search page, and a Pagefind index of the public cases.
 
-Pagefind's extended build segments Chinese. It runs after Pelican has written
-everything (a FINALIZER), as its own process (the ``pagefind_extended`` CLI)
-over exactly the case pages of this build's public cases, named by a glob:
-never the listings, never a gated case, never a stale page an earlier build
-left in the output folder. The theme marks what is indexed on a case page
-(``data-pagefind-body``), its title (``data-pagefind-meta="title:…"``) and the
-board, status and year filters (``data-pagefind-filter``).
+Pagefind (extended build) runs after Pelican has written everything (a
+FINALIZER), as its own process (the ``pagefind_extended`` CLI). It is not fed
+the case pages: its Chinese segmenter only finds a query that is one of a
+page's dictionary words (公积金 found none of the 9 cases holding it). Instead
+each public case is given to it as a small page of the case's overlapping
+character pairs, written as ASCII tokens (site/search_source.py), with its
+board, status and year as filters; the search page (theme/static/js/search.js)
+turns a query into the same tokens and checks every hit by exact substring
+against the case's text file (``search/text/KEY.json``, written with the case
+page by site/stream.py). Every case holding the query is found, and only those
+are shown. Only this build's public cases are given to Pagefind: never a gated
+case, never a stale page an earlier build left in the output folder.
 
-Filter and meta values are written through ``index_value``: Pagefind's UI puts
-a filter label into the page as HTML (Svelte ``{@html}``), and Pagefind decodes
-entities in a filter value twice before storing it (its parser's
-``get_attribute_pair`` and again in the filter loop), so no escaping of a
-board name called ``<img src=x onerror=…>`` survives to the label. A value
-therefore carries no ``<``, ``>`` or ``&`` at all (their fullwidth forms
-instead): it is the same text however often it is decoded, and the UI shows
-it as the literal words. The case page itself shows the exact text, escaped.
+Filter values are written through ``index_value``: Pagefind decodes entities
+in a filter value twice before storing it (its parser's ``get_attribute_pair``
+and again in the filter loop), so no escaping of a board name called
+``<img src=x onerror=…>`` would survive to a page that showed it as HTML. A
+value therefore carries no ``<``, ``>`` or ``&`` at all (their fullwidth forms
+instead): it is the same text however often it is decoded. The search page
+puts it in as text anyway.
 
 Memory: Pagefind holds every page it indexes until it writes the bundle, and
-building the index about doubles that: measured here, 0.7 GB for 2,000 case
-pages and 1.1 GB for 4,000 (about 0.2 MB a page over a 0.3 GB base), so 96,000
-pages in one run would need 20 GB. It is not the markup: a page cut down to
-its title, petition and replies still costs 90% of it; the cost is Chinese
-segmentation's word list per page, which is what makes the text searchable.
-So past SHARD_PAGES pages the index is split into shards of at most that many
+building the index about doubles that (measured on case pages: 0.7 GB for
+2,000, 1.1 GB for 4,000; the per-page cost is the page's distinct words, here
+its distinct character pairs). So past SHARD_PAGES pages the index is split into shards of at most that many
 pages, each one Pagefind run (peak memory is one shard's, returned to the
 system when the run ends), merged in the browser (Pagefind's ``mergeIndex``).
 
 A case's shard is a hash of its key, not its year or number: a new or changed
 case touches one shard, and every shard is a random sample of the whole site,
-so each shard's word statistics (which Pagefind's BM25 ranking uses) are close
-to the whole site's: the same pages are found as with one index, and the top
-results differ only by near-ties swapped (measured in bench/RESULTS-search.md).
+so each shard's word statistics (which Pagefind's BM25 ranking uses, for the
+order within a rank of the search page) are close to the whole site's; the
+same cases are found as with one index (tests/test_search.py).
 The price is that a pull of many changed cases touches most shards. The shard
 count grows with the site (a change of count rebuilds every shard once).
 
-A bundle is rebuilt only when its inputs changed: a SHA-256 over its pages,
-their URLs, Pagefind's version and the index options is kept beside it, so an
+A bundle is rebuilt only when its inputs changed: a SHA-256 over its cases'
+text files, Pagefind's version, the token code and the index options is kept beside it, so an
 unchanged rebuild of a 100k-case site skips the slowest step. The new bundle
 is written to a temporary folder and swapped in, so a reader never sees half
 an index and a failed run leaves the old one in place.
 
-``python -m wenzheng_bridge.site.search OUTPUT`` indexes the case pages of a
-freshly built output folder the same way (the benchmark measures it).
+``python -m wenzheng_bridge.site.search OUTPUT`` indexes the cases of a built
+output folder (its search/text files) the same way (the benchmark measures it).
 """
 from __future__ import annotations
 
