@@ -128,7 +128,7 @@ TYPED_JS = """async (query) => {
     const check = () => (list.children.length || /^没有/.test(message.textContent)) && resolve(performance.now());
     new MutationObserver(check).observe(document.getElementById("search"), {childList: true, subtree: true, characterData: true});
   });
-  form.requestSubmit();
+  form.querySelector(".search-button").click();
   return Math.round((await drawn) - started);
 }"""
 

@@ -190,10 +190,16 @@ FORM_FACTS = """() => {
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [375, 1366])
-def test_search_form_is_labelled_readable_and_results_come_first_on_a_phone(site, browser, width):
+def test_search_form_is_labelled_readable_and_results_come_first_on_a_phone(site, browser, public_cases, width):
     with serve(site.output) as base:
         page, errors = open_page(browser, base, "停车", width=width)
         facts = page.evaluate(FORM_FACTS)
+        page.fill("#search-input", "公积金")  # a new query typed, Enter pressed: the address follows it
+        page.press("#search-input", "Enter")
+        page.wait_for_function("() => /^找到/.test(document.querySelector('.search-message').textContent)"
+                               " && new URLSearchParams(location.search).get('q') === '公积金'")
+        assert set(result_keys(page)) <= holding(public_cases, "公积金")
+        assert page.inner_text(".search-message") == f"找到 {len(holding(public_cases, '公积金'))} 个案件"
         page.close()
     assert facts["label"] and facts["labelShown"]
     assert contrast(facts["placeholder"], facts["background"]) >= 4.5, facts
