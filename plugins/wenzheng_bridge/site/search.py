@@ -77,10 +77,10 @@ BUNDLE = "pagefind"
 SEARCH_PAGE = "search/index.html"
 #: Kept beside the bundle: the digest of the inputs it was built from.
 STAMP = "wenzheng-inputs.sha256"
-#: At most this many case pages per Pagefind run. Measured on 100,000-case benchmark pages:
-#: a run over 6,000 peaks at 1.5 GB, over 8,000 at 1.9 GB (bench/RESULTS-search.md); shards
-#: by hash are within a few percent of the mean, so this keeps each run well under 2 GB.
-SHARD_PAGES = 6_000
+#: At most this many cases per Pagefind run. Measured on the 10,000-case bench's token pages:
+#: runs over 4,372 and 4,340 cases peaked at 1.58 and 1.46 GB (bench/RESULTS-search.md), about
+#: 0.3 MB a case; shards by hash are within a few percent of the mean, so this stays under 2 GB.
+SHARD_PAGES = 4_000
 #: Part of the digest: a change of how the index is built rebuilds it.
 INDEX_OPTIONS = {"runner": "cli", "site": "bigram token pages of the public cases (site/search_source.py)",
                  "shards": "sha1(key) mod count"}
@@ -273,11 +273,23 @@ def _rebuild(output: Path, pages: list[Entry], digest: str, bundle: Path) -> dic
         with tempfile.TemporaryDirectory(prefix="wenzheng-search-pages-") as staging:
             _stage(Path(staging), pages)
             run = _run_pagefind(Path(staging), "**/*.html", fresh)
+        _drop_ui(fresh)
         (fresh / STAMP).write_text(digest + "\n")
         _swap(fresh, bundle)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
     return run
+
+
+#: Pagefind's own UI, which the search page does not use (it has its own: theme/static/js/search-page.js).
+UNUSED_UI = re.compile(r"pagefind-(?:[a-z]+-)?ui\.(?:js|css)|pagefind-highlight\.js")
+
+
+def _drop_ui(bundle: Path) -> None:
+    """Remove Pagefind's UI files: not served, and their licence headers' e-mail addresses trip the output scan."""
+    for path in bundle.iterdir():
+        if UNUSED_UI.fullmatch(path.name):
+            path.unlink()
 
 
 def _stage(staging: Path, pages: list[Entry]) -> None:
