@@ -73,15 +73,26 @@ def scan(output: Path, queries: list[str]) -> dict[str, set[str]]:
 
 
 def shard_layout(output: Path, folder: Path, size: int) -> Path:
-    """A copy of the site's search page, theme and text files, indexed as shards of at most ``size``."""
+    """The site's text files and open data, indexed as shards of at most ``size``, with this checkout's
+    search page and scripts (so the code measured is the code here, whatever built the site)."""
+    from jinja2 import Environment, FileSystemLoader
+
+    from wenzheng_bridge.site.filters import FILTERS
+    from wenzheng_bridge.site.render import Renderer
+
     shutil.rmtree(folder, ignore_errors=True)
-    for name in ("theme", "data", search_source.TEXT_FOLDER):
+    for name in ("data", search_source.TEXT_FOLDER):
         shutil.copytree(output / name, folder / name, copy_function=os.link)
+    shutil.copytree(output / "theme", folder / "theme", copy_function=os.link,
+                    ignore=shutil.ignore_patterns("js"))
+    shutil.copytree(ROOT / "theme" / "static" / "js", folder / "theme" / "js")
     entries = search.folder_entries(folder)
     search.index_site(folder, entries, size)
     bundles = [shard.folder for shard in search.plan(entries, size)]
-    page = (output / search.SEARCH_PAGE).read_text("utf-8")
-    page = re.sub(r'data-bundles="[^"]*"', 'data-bundles="' + json.dumps(bundles).replace('"', "&#34;") + '"', page)
+    env = Environment(loader=FileSystemLoader(str(ROOT / "theme" / "templates")), autoescape=True)
+    env.filters.update(FILTERS)
+    page = Renderer(env, {"SITENAME": "零距离问政"}, {"RELATIVE_URLS": True}).render(
+        "search", search.SEARCH_PAGE, bundle=bundles[0], merged=bundles[1:], enabled=True)
     (folder / search.SEARCH_PAGE).write_text(page, "utf-8")
     return folder
 

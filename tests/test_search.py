@@ -232,6 +232,7 @@ def test_index_holds_exactly_the_public_cases(site, public_cases):
         assert case["status"].encode() in filters["status"], case["id"]
         if case["posted"]:
             assert case["posted"][:4].encode() in filters["year"], case["id"]
+    assert not list(bundle.glob("pagefind-*ui*")) and (bundle / "pagefind.js").exists()  # only the JS API
     texts = {path.name for path in (site.output / search_source.TEXT_FOLDER).iterdir()}
     assert texts == {f"{key}.json" for key in public_cases}
     text = json.loads((site.output / search_source.text_path(PLACES["桐梓坡"])).read_text("utf-8"))
