@@ -72,7 +72,7 @@ def scan(output: Path, queries: list[str]) -> dict[str, set[str]]:
     return found
 
 
-def shard_layout(output: Path, folder: Path, size: int) -> Path:
+def shard_layout(output: Path, folder: Path, size: int) -> tuple[Path, dict]:
     """The site's text files and open data, indexed as shards of at most ``size``, with this checkout's
     search page and scripts (so the code measured is the code here, whatever built the site)."""
     from jinja2 import Environment, FileSystemLoader
@@ -87,14 +87,15 @@ def shard_layout(output: Path, folder: Path, size: int) -> Path:
                     ignore=shutil.ignore_patterns("js"))
     shutil.copytree(ROOT / "theme" / "static" / "js", folder / "theme" / "js")
     entries = search.folder_entries(folder)
-    search.index_site(folder, entries, size)
+    done = search.index_site(folder, entries, size)
     bundles = [shard.folder for shard in search.plan(entries, size)]
     env = Environment(loader=FileSystemLoader(str(ROOT / "theme" / "templates")), autoescape=True)
     env.filters.update(FILTERS)
     page = Renderer(env, {"SITENAME": "零距离问政"}, {"RELATIVE_URLS": True}).render(
         "search", search.SEARCH_PAGE, bundle=bundles[0], merged=bundles[1:], enabled=True)
     (folder / search.SEARCH_PAGE).write_text(page, "utf-8")
-    return folder
+    runs = {name: {k: run.get(k) for k in ("indexed", "seconds", "peak_mb")} for name, run in done["runs"].items()}
+    return folder, {"seconds": done["seconds"], "runs": runs}
 
 
 def sizes(output: Path) -> dict:
@@ -164,11 +165,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     site = args.output.resolve()
     work = site.parent / "quality"
+    indexing = None
     if args.shard_pages:
-        site = shard_layout(site, work / f"shards-{args.shard_pages}", args.shard_pages)
+        site, indexing = shard_layout(site, work / f"shards-{args.shard_pages}", args.shard_pages)
     queries = [line.strip() for line in QUERY_FILE.read_text("utf-8").splitlines()
                if line.strip() and not line.startswith("#")]
-    report: dict = {"site": str(site), "load_average": os.getloadavg(), **sizes(site)}
+    report: dict = {"site": str(site), "load_average": os.getloadavg(), **sizes(site), "indexing": indexing}
     with serve(site) as base, chromium() as browser:
         report["timed"] = {query: first_results(browser, base, query) for query in TIMED}
         for query, ms in typed(browser, base, TIMED).items():
@@ -202,6 +204,10 @@ def print_report(report: dict) -> None:
     print("|---|---:|---:|---:|---|")
     for query, timed in report["timed"].items():
         print(f"| {query} | {timed['first_ms']} | {timed['final_ms']} | {timed['typed_ms']} | {timed['message']} |")
+    if report["indexing"]:
+        runs = "，".join(f"{name} {run['indexed']} 个案件 {run['seconds']} 秒 峰值 {run['peak_mb']} MB"
+                        for name, run in report["indexing"]["runs"].items())
+        print(f"建索引 {report['indexing']['seconds']} 秒：{runs}")
     if "recall" in report:
         r = report["recall"]
         print(f"召回：{r['queries']} 个查询，含查询词的案件 {r['holding']} 个，找到 {r['found']} 个"

@@ -178,7 +178,7 @@ export class Search {
   }
 
   async all() {
-    while (!this.done) await this.more(this.candidates.length);
+    while (!this.done) await this.more(48);
     return this.found;
   }
 
