@@ -3,6 +3,7 @@
 import { Search, excerpt, marked, openIndex, words } from "./search.js";
 
 const PAGE = 10;
+const FIRST = 5; // hits checked before the first drawing
 const FILTERS = [["board", "板块"], ["status", "状态"], ["year", "年份"]];
 
 const box = document.getElementById("search");
@@ -72,9 +73,13 @@ function drawResult(query, text) {
   return item;
 }
 
+// Check hits batch by batch, drawing after each: the first few checked hits show at once
+// (most hits hold the query), the list fills up to the page, the rest are counted in the background.
 async function draw(search) {
-  const found = await search.atLeast(shown);
+  const wanted = search.found.length < shown;
+  await search.more(!wanted ? 48 : search.found.length ? 12 : FIRST);
   if (search !== current) return;
+  const found = search.found;
   list.replaceChildren(...found.slice(0, shown).map((hit) => drawResult(search.query, hit.text)));
   moreButton.hidden = found.length <= shown && search.done;
   if (search.done) {
@@ -82,8 +87,7 @@ async function draw(search) {
     return;
   }
   message.textContent = `已找到 ${found.length} 个案件，正在核对其余结果…`;
-  await search.more(48); // keep checking in the background for the count
-  if (search === current) draw(search);
+  draw(search);
 }
 
 async function run() {
