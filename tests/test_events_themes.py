@@ -163,3 +163,12 @@ def test_draft_of_an_event_report_names_its_cases_and_keeps_an_edit(site):
     assert "未覆盖" in again and path.read_text(encoding="utf-8").endswith("编辑改过。\n")
     missing = run(site, "draft", "--event", "2030-01-zz", ok=False)
     assert missing.returncode == 2 and "没有活动" in missing.stderr
+
+
+def test_personal_data_in_an_event_record_is_masked(tmp_path):
+    from wenzheng_bridge.newsroom.events import read_event
+
+    path = tmp_path / "2019-12-x2.txt"
+    path.write_text("标题: 走进X2区\n日期: 2019-12-01\n地点: 联系电话 138 1234 5678 的物业办公室\n", encoding="utf-8")
+    event = read_event(path)
+    assert "5678" not in event.place and "物业办公室" in event.place

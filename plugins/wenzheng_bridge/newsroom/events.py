@@ -29,6 +29,7 @@ from pathlib import Path
 from ..dates import SHANGHAI, cn_date, stamp
 from ..records import Status
 from ..sources.common import parse_datetime
+from ..trust.sanitize import output_text
 from .caseindex import RecordError, content_dir
 
 EVENTS_DIR = "events"
@@ -105,7 +106,8 @@ def parse_event(text: str, path: Path, event_id: str) -> EventRecord:
     for label in REQUIRED:
         if not values.get(label):
             raise RecordError(path, None, label, "必须填写")
-    data: dict = {FIELDS[label]: value for label, value in values.items()}
+    # A desk's note may carry a phone number or a house number: masked like any text that is published.
+    data: dict = {FIELDS[label]: output_text(value) for label, value in values.items() if label != "日期"}
     for name in LISTS:
         data[name] = split_names(data.get(name, ""))
     data["date"] = parse_datetime(values["日期"])
