@@ -1,4 +1,4 @@
-"""问政进社区 events end to end on the sample: record → command → page → feed → draft.
+"""问政进社区 events and 问计于民 themes end to end on the sample: record → command → page → feed → draft.
 
 One copy of the project gets the demo's offline CSV as an ``offline`` source (the demo's own
 pelicanconf leaves it out, so the sample's figures stay as other tests know them), is pulled and
@@ -61,6 +61,8 @@ def site(tmp_path_factory) -> Path:
         "--public")
     run(target, "event", "add", "2020-01-b1", "--title", "问政进社区·走进B1区", "--date", "2020-01-04 09:00",
         "--district", "B1区", "--departments", "B1区住建局、B1区城管局", "--reporters", "王记者")
+    run(target, "theme", "add", "2018-xuexiao", "--title", "校园周边，你来提", "--start", "2018-01-01",
+        "--end", "2018-12-31", "--keywords", "学校、幼儿园")
     build = subprocess.run([str(BIN / "pelican"), "content", "-s", "pelicanconf.py", "-o", "output"], cwd=target,
                            capture_output=True, text=True, env=ENV, timeout=900)
     assert build.returncode == 0, build.stdout + build.stderr
@@ -171,4 +173,78 @@ def test_personal_data_in_an_event_record_is_masked(tmp_path):
     path = tmp_path / "2019-12-x2.txt"
     path.write_text("标题: 走进X2区\n日期: 2019-12-01\n地点: 联系电话 138 1234 5678 的物业办公室\n", encoding="utf-8")
     event = read_event(path)
-    assert "5678" not in event.place and "物业办公室" in event.place
+    assert "1234" not in event.place and "****" in event.place and "物业办公室" in event.place
+
+
+# -- 问计于民 themes ---------------------------------------------------------------------
+THEME = "2019-jiaotong"
+
+
+def expected_suggestions(site: Path, theme_id: str) -> dict:
+    """Key -> petition of the public 建议 the theme's record asks for, read from the store and cases.json."""
+    import json
+
+    from wenzheng_bridge.newsroom.themes import read_theme
+    from wenzheng_bridge.records import SHANGHAI
+    from wenzheng_bridge.store import Store
+
+    theme = read_theme(site / "content" / "themes" / f"{theme_id}.txt")
+    public = {c["id"] for c in json.loads((site / "output" / "data" / "cases.json").read_text("utf-8"))["cases"]}
+    with Store.open(site / "data" / "wenzheng.sqlite3", readonly=True) as store:
+        every = list(store.petitions())
+    return {p.key: p for p in every if p.key in public and p.type == "建议" and p.posted
+            and theme.start <= p.posted.astimezone(SHANGHAI).date() <= theme.end
+            and any(word in p.title + p.body for word in theme.keywords)}
+
+
+def ranking_keys(site: Path, theme_id: str) -> list[str]:
+    import re
+
+    page = (site / "output" / "themes" / theme_id / "index.html").read_text(encoding="utf-8")
+    ranking = page.split('class="case-list theme-ranking"', 1)[1].split("</ol>", 1)[0]
+    return re.findall(r'href="../../cases/([^/]+)/"', ranking)
+
+
+def test_theme_record_errors_name_the_field(tmp_path):
+    from wenzheng_bridge.newsroom.caseindex import RecordError
+    from wenzheng_bridge.newsroom.themes import read_theme
+
+    path = tmp_path / "t1.txt"
+    path.write_text("标题: x\n开始: 2019-12-31\n结束: 2019-01-01\n", encoding="utf-8")
+    with pytest.raises(RecordError) as error:
+        read_theme(path)
+    assert error.value.field == "结束"
+    path.write_text("标题: x\n开始: 2019-01-01\n", encoding="utf-8")
+    with pytest.raises(RecordError) as error:
+        read_theme(path)
+    assert error.value.field == "结束" and "必须填写" in str(error.value)
+
+
+def test_theme_page_ranks_the_suggestions_of_its_window_and_keywords(site):
+    expected = expected_suggestions(site, THEME)
+    keys = ranking_keys(site, THEME)
+    assert expected and sorted(keys) == sorted(expected)
+    # The round-up's order: engagement, then replies, then the department's answer, then the newest.
+    order = sorted(expected.values(), key=lambda p: (-((p.likes or 0) + (p.dislikes or 0)), -(p.reply_count or 0),
+                                                       not p.replies, -p.posted.timestamp()))
+    assert keys == [p.key for p in order]
+    page = (site / "output" / "themes" / THEME / "index.html").read_text(encoding="utf-8")
+    assert f"共收到建议 {len(expected)} 条" in page and "示例" in page
+    other = expected_suggestions(site, "2018-xuexiao")
+    assert sorted(ranking_keys(site, "2018-xuexiao")) == sorted(other)
+    index = (site / "output" / "themes" / "index.html").read_text(encoding="utf-8")
+    assert f'href="../themes/{THEME}/"' in index and index.index(THEME) < index.index("2018-xuexiao")
+
+
+def test_themes_command_and_round_up_draft(site):
+    expected = expected_suggestions(site, THEME)
+    line = next(line for line in run(site, "themes").stdout.splitlines() if THEME in line)
+    cells = [cell.strip() for cell in line.split("│") if cell.strip()]
+    assert cells[-2] == str(len(expected))
+    run(site, "draft", "--theme", THEME)
+    text = (site / "content" / "drafts" / f"wenzheng-theme-{THEME}.md").read_text(encoding="utf-8")
+    assert "Status: draft" in text
+    cases = next(line for line in text.splitlines() if line.startswith("Cases: ")).removeprefix("Cases: ")
+    assert cases.split(", ") == ranking_keys(site, THEME)  # the same order as the site's ranking
+    clash = run(site, "draft", "--theme", THEME, "--event", EVENT, ok=False)
+    assert clash.returncode == 2 and "只能用其一" in clash.stderr

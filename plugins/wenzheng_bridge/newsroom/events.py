@@ -21,7 +21,6 @@ hand edit works the same as ``wenzheng event add``.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -31,18 +30,15 @@ from ..records import Status
 from ..sources.common import parse_datetime
 from ..trust.sanitize import output_text
 from .caseindex import RecordError, content_dir
+from .fieldrecord import RECORD_ID, flag, parse_fields, read_text, record_id, split_names
 
 EVENTS_DIR = "events"
 SUFFIX = ".txt"
-EVENT_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 #: Field label -> attribute; lists are split on 、 and commas.
 FIELDS = {"标题": "title", "日期": "date", "地点": "place", "区县": "district", "部门": "departments",
           "发言人": "spokespersons", "记者": "reporters", "示例": "sample"}
 LISTS = ("departments", "spokespersons", "reporters")
 REQUIRED = ("标题", "日期")
-_SPLIT = re.compile(r"\s*[、,，;；]\s*")
-_PAIR = re.compile(r"^([^:：]+?)\s*[:：]\s*(.*)$")
-_YES = {"是", "yes", "true", "1"}
 
 
 @dataclass
@@ -73,60 +69,27 @@ def event_path(settings: dict, event_id: str) -> Path:
     return events_dir(settings) / f"{event_id}{SUFFIX}"
 
 
-def check_id(event_id: str, path: Path | str = "") -> str:
-    if not EVENT_ID.fullmatch(event_id):
-        raise RecordError(path or event_id, None, "文件名",
+def check_id(event_id: str) -> str:
+    if not RECORD_ID.fullmatch(event_id):
+        raise RecordError(event_id, None, "文件名",
                           f"活动编号 {event_id!r} 只能用小写字母、数字和连字符（如 2019-12-a3）")
     return event_id
 
 
 def parse_event(text: str, path: Path, event_id: str) -> EventRecord:
     """The record of one file's text; RecordError naming the line and field."""
-    values: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        pair = _PAIR.match(line)
-        if pair is None:
-            raise RecordError(path, number, "格式", f"应为“字段: 值”（字段：{'、'.join(FIELDS)}）：{line}")
-        label, value = pair.group(1), pair.group(2)
-        if label not in FIELDS:
-            raise RecordError(path, number, label, f"未知的字段（可用：{'、'.join(FIELDS)}）")
-        if label in values:
-            raise RecordError(path, number, label, "重复的字段")
-        if label == "日期":
-            try:
-                parse_datetime(value)
-            except ValueError:
-                raise RecordError(path, number, label, f"无法识别 {value!r}（应为 2019-12-14 或 2019-12-14 09:30）") from None
-        if label == "示例" and value and value.lower() not in _YES | {"否", "no", "false", "0"}:
-            raise RecordError(path, number, label, f"应为 是 或 否，实际是 {value!r}")
-        values[label] = value
-    for label in REQUIRED:
-        if not values.get(label):
-            raise RecordError(path, None, label, "必须填写")
+    values = parse_fields(text, path, FIELDS, required=REQUIRED, dates=("日期",), flags=("示例",))
     # A desk's note may carry a phone number or a house number: masked like any text that is published.
     data: dict = {FIELDS[label]: output_text(value) for label, value in values.items() if label != "日期"}
     for name in LISTS:
         data[name] = split_names(data.get(name, ""))
     data["date"] = parse_datetime(values["日期"])
-    data["sample"] = values.get("示例", "").lower() in _YES
+    data["sample"] = flag(values.get("示例", ""))
     return EventRecord(id=event_id, origin=str(path), **data)
 
 
-def split_names(text: str) -> list[str]:
-    """Names listed with 、 commas or semicolons."""
-    return [name for name in _SPLIT.split(text.strip()) if name]
-
-
 def read_event(path: Path) -> EventRecord:
-    event_id = check_id(path.name[: -len(SUFFIX)], path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise RecordError(path, None, "编码", f"不是 UTF-8 文本（{error.reason}）") from None
-    return parse_event(text, path, event_id)
+    return parse_event(read_text(path), path, record_id(path, SUFFIX))
 
 
 def load_events(settings: dict) -> list[EventRecord]:

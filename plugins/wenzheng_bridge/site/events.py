@@ -35,7 +35,7 @@ class EventPage:
 
 
 def offline_sources(settings: dict) -> set[str]:
-    return {source["name"] for source in settings.get("WENZHENG_SOURCES", []) if source.get("kind") == "offline"}
+    return {source["name"] for source in settings["WENZHENG_SOURCES"] if source.get("kind") == "offline"}
 
 
 def event_rows(settings: dict, rows: list) -> dict[str, list]:

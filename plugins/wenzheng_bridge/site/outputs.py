@@ -15,6 +15,7 @@ OUTPUTS: list[str] = [
     "wenzheng_bridge.site.exports:write_exports",
     "wenzheng_bridge.newsroom.budget:write_budget_page",
     "wenzheng_bridge.site.events:write_events",
+    "wenzheng_bridge.site.themes:write_themes",
     # Last: the sitemap lists the pages the entries above wrote.
     "wenzheng_bridge.site.sitemap:write_sitemap",
 ]
