@@ -230,6 +230,16 @@ def test_theme_page_ranks_the_suggestions_of_its_window_and_keywords(site):
     assert keys == [p.key for p in order]
     page = (site / "output" / "themes" / THEME / "index.html").read_text(encoding="utf-8")
     assert f"共收到建议 {len(expected)} 条" in page and "示例" in page
+    # Similar suggestions are grouped by their hot topic: each group's members are on that topic's page.
+    import re
+
+    groups = re.findall(r'<section class="theme-group">(.*?)</section>', page, re.S)
+    for group in groups:
+        topic = re.search(r'href="../../(topics/[^"]+/)"', group).group(1)
+        members = re.findall(r'href="../../cases/([^/]+)/"', group)
+        topic_page = (site / "output" / topic / "index.html").read_text(encoding="utf-8")
+        assert len(members) > 1 and set(members) <= set(keys)
+        assert all(f"cases/{key}/" in topic_page for key in members)
     other = expected_suggestions(site, "2018-xuexiao")
     assert sorted(ranking_keys(site, "2018-xuexiao")) == sorted(other)
     index = (site / "output" / "themes" / "index.html").read_text(encoding="utf-8")
