@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "status": "wenzheng_bridge.commands.pull:STATUS",
     "settings": "wenzheng_bridge.commands.settings:SETTINGS",
     "stats": "wenzheng_bridge.commands.stats:STATS",
+    "report": "wenzheng_bridge.commands.report:REPORT",
     "budget": "wenzheng_bridge.commands.newsroom:BUDGET",
     "claim": "wenzheng_bridge.commands.newsroom:CLAIM",
     "unclaim": "wenzheng_bridge.commands.newsroom:UNCLAIM",
@@ -30,6 +31,10 @@ COMMANDS: dict[str, str] = {
     "clear": "wenzheng_bridge.commands.newsroom:CLEAR",
     "restore": "wenzheng_bridge.commands.newsroom:RESTORE",
     "check": "wenzheng_bridge.commands.newsroom:CHECK",
+    "event": "wenzheng_bridge.commands.events:EVENT",
+    "events": "wenzheng_bridge.commands.events:EVENTS",
+    "theme": "wenzheng_bridge.commands.themes:THEME",
+    "themes": "wenzheng_bridge.commands.themes:THEMES",
     "desk": "wenzheng_bridge.commands.desk:DESK",
     "desk-user": "wenzheng_bridge.commands.desk:DESK_USER",
 }
