@@ -4,7 +4,7 @@
 is a term that names a place or an organisation (a name with the word that
 closes it, such as 魅力之城小区, 经济学院, 劳动东路, or letters and Chinese
 together, such as 58同城, 3号线) found in most (more than half) of the members; of
-those, the most widely shared, and of equally shared ones the longest. The
+those, the most widely shared, and then the longest of these names that holds it. The
 issue is the most widely shared specific term that is not the name (rarer
 terms first on a tie), joined with the next one when members write them side
 by side (油烟 + 扰民 -> 油烟扰民).
@@ -39,6 +39,8 @@ def label_terms(docs: list[list[str]], df: dict[str, int], n: int) -> list[str]:
     idf = {term: math.log((1 + n) / (1 + df.get(term, 0))) for term in shared}
     names = [t for t, count in shared.items() if count > half and is_name(t)]
     name = max(names, key=lambda t: (shared[t], len(t), idf[t], t), default="")
+    # The longest shared name holding it is the one a reader knows (魅力之城小区, not 魅力之城).
+    name = max((t for t in names if name and name in t), key=lambda t: (len(t), shared[t], t), default=name)
     issues = [t for t in shared if t not in STOPWORDS and not coarse(t) and not is_name(t)
               and not (name and (t in name or name in t))]
     issues.sort(key=lambda t: (-shared[t], -idf[t], t))
