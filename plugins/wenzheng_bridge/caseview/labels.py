@@ -15,10 +15,11 @@ import math
 import re
 from collections import Counter
 
-from .terms import STOPWORDS, SUFFIXES
+from .terms import STOPWORDS, SUFFIXES, has_word
 from .trending import COARSE_PLACE
 
 _LATIN = re.compile(r"[A-Za-z0-9]")
+_CJK_ONLY = re.compile(r"^[\u4e00-\u9fa5]+$")
 _COUNTY_CITY = re.compile(r"^[A-Z]\d+县市$")  # "A8县市": a county-level city, as coarse as a county
 SEPARATOR = " · "
 
@@ -50,11 +51,20 @@ def label_terms(docs: list[list[str]], df: dict[str, int], n: int) -> list[str]:
 
 def is_name(term: str) -> bool:
     """A place's or an organisation's name: closed by a suffix word, or letters and Chinese together."""
-    if coarse(term):
+    if coarse(term) or common_noun(term):
         return False
     if any(term.endswith(suffix) and len(term) > len(suffix) for suffix in SUFFIXES):
         return True
     return bool(_LATIN.search(term)) and not term.isascii()
+
+
+def common_noun(term: str) -> bool:
+    """One word of the dictionary (菜市场, 幼儿园, 居民小区, 中心医院): a kind of place, not one place.
+
+    Names of particular places are not in jieba's dictionary: they are built
+    from the words before the closing word (魅力之城 + 小区, 劳动 + 东路).
+    """
+    return bool(_CJK_ONLY.match(term)) and has_word(term)
 
 
 def coarse(term: str) -> bool:

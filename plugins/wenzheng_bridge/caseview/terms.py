@@ -154,6 +154,11 @@ def segment(text: str) -> list[str]:
     return rjieba.cut(text, hmm=False)
 
 
+def has_word(word: str) -> bool:
+    """Whether jieba's dictionary holds the word as it is."""
+    return bool(rjieba.has_word(word))
+
+
 def load_segmenter() -> None:
     """Load the dictionary now (a process about to fork workers, so they share it)."""
     segment("预热")
