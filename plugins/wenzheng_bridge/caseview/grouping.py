@@ -16,7 +16,8 @@ per-petition version spent most of its time in interpreter overhead):
    kept with their cosine.
 3. Components by label propagation with pointer jumping, then each
    component's dense communities (Leiden, see ``split_components``): single
-   links chain loosely related petitions.
+   links chain loosely related petitions. Petitions left in pieces too small
+   to show are partitioned again among themselves.
 """
 from __future__ import annotations
 

@@ -28,8 +28,9 @@ Method (DESIGN.md, "Trending and hot topics"):
    petitions in no group that name it too. Steps 3-4 are whole-array
    work: ``grouping.py``.
 5. Label: the name most of its petitions share (an estate, company, school
-   or road: a name-closing term or a letters-and-Chinese name in at least
-   half of them) and the issue (the most widely shared specific term, with
+   or road: a name-closing term or a letters-and-Chinese name in more than
+   half of them, not a dictionary word such as 菜市场; the longest such name
+   holding the most shared one) and the issue (the most widely shared specific term, with
    the next one when they stand side by side): "魅力之城小区 · 油烟扰民".
 6. Heat: the members' count, plus their trending scores, plus
    ``engagement_weight × log2(1 + engagement)``, where engagement sums
