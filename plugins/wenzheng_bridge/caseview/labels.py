@@ -40,7 +40,7 @@ def label_terms(docs: list[list[str]], df: dict[str, int], n: int) -> list[str]:
     idf = {term: math.log((1 + n) / (1 + df.get(term, 0))) for term in shared}
     names = [t for t, count in shared.items() if count > half and is_name(t)]
     name = max(names, key=lambda t: (shared[t], len(t), idf[t], t), default="")
-    # The longest shared name holding it is the one a reader knows (魅力之城小区, not 魅力之城).
+    # The longest shared name holding it is the one a reader knows (万科魅力之城小区 over 魅力之城小区).
     name = max((t for t in names if name and name in t), key=lambda t: (len(t), shared[t], t), default=name)
     issues = [t for t in shared if t not in STOPWORDS and not coarse(t) and not is_name(t)
               and not (name and (t in name or name in t))]
@@ -51,10 +51,10 @@ def label_terms(docs: list[list[str]], df: dict[str, int], n: int) -> list[str]:
 
 def is_name(term: str) -> bool:
     """A place's or an organisation's name: closed by a suffix word, or letters and Chinese together."""
-    if coarse(term) or common_noun(term):
+    if coarse(term):
         return False
     if any(term.endswith(suffix) and len(term) > len(suffix) for suffix in SUFFIXES):
-        return True
+        return not common_noun(term)  # asked only here: the vocabulary of 100,000 petitions is large
     return bool(_LATIN.search(term)) and not term.isascii()
 
 
