@@ -9,7 +9,7 @@ import argparse
 import logging
 import sys
 
-from .commands import COMMANDS, command, desk, newsroom, pull, report, settings, stats
+from .commands import COMMANDS, command, desk, events, newsroom, pull, report, settings, stats, themes
 from .commands.parser import ChineseParser
 from .errors import WenzhengError, bug_notice
 from .settings import load as load_settings
@@ -30,6 +30,10 @@ command("takedown", newsroom.TAKEDOWN)
 command("clear", newsroom.CLEAR)
 command("restore", newsroom.RESTORE)
 command("check", newsroom.CHECK)
+command("event", events.EVENT)
+command("events", events.EVENTS)
+command("theme", themes.THEME)
+command("themes", themes.THEMES)
 command("desk", desk.DESK)
 command("desk-user", desk.DESK_USER)
 

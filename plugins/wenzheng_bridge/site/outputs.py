@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..registry import ExtensionPoint
 from ..trust import gates
 from ..trust.scan import scan_output
-from . import exports, feeds, leaders, report_pages, search, sitemap
+from . import events, exports, feeds, leaders, report_pages, search, sitemap, themes
 from .budget_page import write_budget_page
 from .build import Build, Output
 
@@ -36,6 +36,8 @@ OUTPUTS.register("search_page", search.write_search_page, "the search page (Page
 OUTPUTS.register("feeds", feeds.write_feeds, "site, group and per-case Atom feeds")
 OUTPUTS.register("exports", exports.write_exports, "open data: cases.json, cases.csv, Open311")
 OUTPUTS.register("budget", write_budget_page, "the newsroom-only story budget page and its CSV")
+OUTPUTS.register("events", events.write_events, "问政进社区 event pages and their feed")
+OUTPUTS.register("themes", themes.write_themes, "问计于民 theme round-up pages")
 OUTPUTS.register("reports", report_pages.write_reports, "department reports (通报): pages, charts, CSV and XLSX")
 OUTPUTS.register("mailboxes", leaders.write_mailboxes, "leader mailbox pages (WENZHENG_LEADER_MAILBOXES)")
 # Last: the sitemap lists the pages the entries above wrote (a plugin's page: before=("sitemap",)).

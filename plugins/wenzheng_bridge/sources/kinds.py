@@ -10,6 +10,7 @@ from .base import SourceAdapter
 from .feed import FeedSource
 from .forum import ForumSource
 from .jsonapi import JsonApiSource
+from .offline import OfflineSource
 from .table import TableSource
 
 SOURCE_KINDS: ExtensionPoint[type[SourceAdapter]] = ExtensionPoint("来源类型", "kind -> its adapter class")
@@ -17,3 +18,4 @@ SOURCE_KINDS.register("table", TableSource, "CSV / XLSX exports of a platform, e
 SOURCE_KINDS.register("feed", FeedSource, "RSS / Atom feeds, Discuz! thread pages opened for the full text")
 SOURCE_KINDS.register("forum", ForumSource, "Discuz! X3.4 boards walked list page by list page")
 SOURCE_KINDS.register("json", JsonApiSource, "a platform's JSON list API, walked down to a watermark")
+SOURCE_KINDS.register("offline", OfflineSource, "offline event records (问政进社区) kept as a table")

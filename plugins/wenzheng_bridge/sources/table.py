@@ -61,6 +61,8 @@ class TableSource(SourceAdapter):
     # Cells are plain text (a ``<b>`` in a cell is shown as ``<b>``) unless the source
     # names a column's field in its ``html_fields`` option (no ``html_fields`` of the kind).
     snapshot = True  # an export lists every case: what it no longer lists has gone (see gone_guard)
+    #: Record field -> header; a kind built on tables (the offline source) adds its own fields.
+    default_columns: dict[str, str] = DEFAULT_COLUMNS
     options = {
         "paths": Option(list, doc="CSV / XLSX files, relative to pelicanconf.py", check=_paths_check),
         "columns": Option(dict, {}, "record field -> header (added to the defaults; '?' = optional)"),
@@ -78,18 +80,18 @@ class TableSource(SourceAdapter):
         "html_fields": HTML_FIELDS_OPTION,
     }
 
-    @staticmethod
-    def check(values: dict, base: Path) -> list[str]:
+    @classmethod
+    def check(cls, values: dict, base: Path) -> list[str]:
         files = list(values.get("paths", [])) + ([values["labels"]] if values.get("labels") else [])
         problems = [f"文件不存在：{base / p}" for p in files if not (base / p).exists()]
-        unknown = set(values.get("columns", {})) - set(DEFAULT_COLUMNS)
+        unknown = set(values.get("columns", {})) - set(cls.default_columns)
         if unknown:
-            problems.append(f"'columns' 中未知的字段 {sorted(unknown)}（可用：{sorted(DEFAULT_COLUMNS)}）")
+            problems.append(f"'columns' 中未知的字段 {sorted(unknown)}（可用：{sorted(cls.default_columns)}）")
         return problems
 
     def __init__(self, config: dict, base: Path):
         super().__init__(config, base)
-        self.columns = {**DEFAULT_COLUMNS, **config["columns"]}
+        self.columns = {**self.default_columns, **config["columns"]}
         self.gazetteer = Gazetteer(config.get("gazetteer"))
         self.text = text_reader(set(self.html_fields) | set(config["html_fields"]))
 
