@@ -13,6 +13,9 @@ OUTPUTS: list[str] = [
     "wenzheng_bridge.site.search:write_search_page",
     "wenzheng_bridge.site.feeds:write_feeds",
     "wenzheng_bridge.site.exports:write_exports",
+    # After the exports: the open-data page states their sizes.
+    "wenzheng_bridge.site.opendata:write_data_page",
+    "wenzheng_bridge.site.notfound:write_not_found",
     "wenzheng_bridge.newsroom.budget:write_budget_page",
     # Last: the sitemap lists the pages the entries above wrote.
     "wenzheng_bridge.site.sitemap:write_sitemap",
