@@ -1,7 +1,7 @@
 """Jinja filters of the theme (registered through JINJA_FILTERS by the plugin)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from .. import dates
@@ -21,7 +21,7 @@ def cn_datetime(value: datetime | None) -> str:
 
 
 @_cached
-def cn_date(value: datetime | None) -> str:
+def cn_date(value: date | None) -> str:
     return dates.cn_date(value)
 
 
