@@ -1,0 +1,98 @@
+"""Standing checks of the reader site (real sample build, real HTTP server, headless Chromium).
+
+- axe-core (pinned in tests/browser/package-lock.json, installed by `make browser`) injected into
+  every page type readers meet, at 1366 px and on a 375 px phone: no violations.
+- A crawl over HTTP from the home page: every page reachable by links, and every link, feed, image
+  and download on them, answers 200.
+The search page belongs to the search engine's own checks (tests/test_search.py) and is left out.
+"""
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.request
+from collections import deque
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from lxml import html as lxml_html
+
+from browser import chromium, serve, site_build
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+AXE = Path(__file__).resolve().parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return site_build(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def base(site):
+    with serve(site.output) as url:
+        yield url
+
+
+def page_types(site) -> dict[str, str]:
+    """One page of each type a reader meets (the search page excepted), by type."""
+    def first(pattern: str) -> str:
+        return sorted(site.output.glob(pattern))[0].parent.relative_to(site.output).as_posix() + "/"
+
+    return {
+        "home": "", "case": "cases/tipdm-360100/", "case with replies": "cases/tipdm-2549/",
+        "board": first("boards/*/index.html"), "department": first("departments/*/index.html"),
+        "scorecard": "departments/", "statistics": "stats/", "about": "about/",
+        "column article": "column/meili-zhicheng-youyan/", "data": "data/", "404": "404.html",
+    }
+
+
+@pytest.mark.parametrize("width", [1366, 375])
+def test_axe_finds_no_violations_on_any_page_type(site, base, width):
+    assert AXE.exists(), "axe-core 未安装：请运行 make browser（在 tests/browser 中执行 npm ci）"
+    script = AXE.read_text(encoding="utf-8")
+    found = {}
+    with chromium() as browser:
+        for kind, url in page_types(site).items():
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(base + url, wait_until="load")
+            page.add_script_tag(content=script)
+            violations = page.evaluate(
+                "async () => (await axe.run(document)).violations"
+                ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))")
+            if violations:
+                found[kind] = violations
+            page.close()
+    assert not found, found
+
+
+def _links(document: bytes, url: str) -> list[str]:
+    tree = lxml_html.fromstring(document)
+    targets = tree.xpath("//a/@href | //link/@href | //img/@src | //script/@src")
+    return [urljoin(url, t).split("#")[0] for t in targets if not t.startswith(("#", "data:", "mailto:"))]
+
+
+def test_crawl_from_the_home_page_finds_no_broken_link(site, base):
+    seen, queue, broken, pages = {base}, deque([base]), [], 0
+    while queue:
+        url = queue.popleft()
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                kind, body = response.headers.get_content_type(), response.read()
+        except urllib.error.HTTPError as error:
+            broken.append((url, error.code))
+            continue
+        if kind != "text/html" or "/search/" in url:
+            continue
+        pages += 1
+        for link in _links(body, url):
+            if urlsplit(link).netloc == urlsplit(base).netloc and link not in seen:
+                seen.add(link)
+                queue.append(link)
+    assert not broken, broken[:20]
+    # Every case page is reachable by links from the home page (indexes, archive, pages).
+    cases = len(list(site.output.glob("cases/*/index.html")))
+    reached = sum(1 for url in seen if re.search(r"/cases/[^/]+/$", url))
+    assert reached == cases and pages > cases, (pages, reached, cases)
