@@ -96,3 +96,41 @@ def test_crawl_from_the_home_page_finds_no_broken_link(site, base):
     cases = len(list(site.output.glob("cases/*/index.html")))
     reached = sum(1 for url in seen if re.search(r"/cases/[^/]+/$", url))
     assert reached == cases and pages > cases, (pages, reached, cases)
+
+
+def test_chart_text_is_at_least_11_px_on_a_phone(site, base):
+    """Each chart's smallest text, at the width a 375 px phone shows the chart, is 11 px or more."""
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 375, "height": 800})
+        page.goto(base + "stats/", wait_until="load")
+        shown = page.evaluate("() => [...document.querySelectorAll('.chart-figure img')]"
+                              ".map(img => [img.getAttribute('src'), img.getBoundingClientRect().width])")
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        page.close()
+    assert len(shown) >= 6 and overflow <= 0  # charts scroll in their own box, not the page
+    for src, width in shown:
+        svg = (site.output / "stats" / src.rsplit("/", 1)[-1]).read_text(encoding="utf-8")
+        view_width = float(re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) ', svg).group(1))
+        smallest = min(float(size) for size in re.findall(r"font-size: ([\d.]+)px", svg))
+        assert smallest * width / view_width >= 11, (src, smallest, width, view_width)
+
+
+def test_a_year_below_the_minimum_sample_is_marked_and_does_not_set_the_scale(site):
+    from bs4 import BeautifulSoup
+
+    tree = BeautifulSoup(site.page("stats/").read_text(encoding="utf-8"), "html.parser")
+    rows = {r.select_one("th").get_text(): [td.get_text() for td in r.select("td")]
+            for r in tree.select("#reply-time-per-year tbody tr")}
+    minimum = int(re.search(r"少于 (\d+) 件", tree.select_one("#reply-time-per-year .note").get_text()).group(1))
+    thin = {year: cells for year, cells in rows.items() if "样本不足" in year}
+    solid = {year: cells for year, cells in rows.items() if "样本不足" not in year and cells[1] != "—"}
+    assert thin and solid
+    assert all(0 < int(cells[0]) < minimum for cells in thin.values())
+    assert all(int(cells[0]) >= minimum for cells in solid.values())
+    # The y axis ends near the largest well-founded median, far below the thin years' largest.
+    svg = (site.output / "stats/reply-time-per-year.svg").read_text(encoding="utf-8")
+    # The y axis's tick labels: right-aligned numbers.
+    ticks = [float(t) for t in re.findall(r"text-anchor: end\"[^>]*>([\d.]+)</text>", svg)]
+    top_solid = max(float(c) for cells in solid.values() for c in cells[1:3])
+    top_thin = max(float(c) for cells in thin.values() for c in cells[1:3])
+    assert top_thin > 2 * top_solid and ticks and max(ticks) < top_thin
