@@ -134,3 +134,15 @@ def test_a_year_below_the_minimum_sample_is_marked_and_does_not_set_the_scale(si
     top_solid = max(float(c) for cells in solid.values() for c in cells[1:3])
     top_thin = max(float(c) for cells in thin.values() for c in cells[1:3])
     assert top_thin > 2 * top_solid and ticks and max(ticks) < top_thin
+
+
+def test_statistics_tables_fit_their_box_on_a_desktop(site, base):
+    """At 1366 px every statistics table fits its box (a phone scrolls it with keyboard focus)."""
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.goto(base + "stats/", wait_until="load")
+        clipped = page.evaluate("() => [...document.querySelectorAll('.table-wrap')]"
+                                ".filter(box => box.scrollWidth > box.clientWidth + 1)"
+                                ".map(box => box.closest('section').id + ': ' + box.scrollWidth + '/' + box.clientWidth)")
+        page.close()
+    assert not clipped, clipped
