@@ -223,3 +223,34 @@ def test_statistics_tables_scroll_with_keyboard_focus(site):
     assert len(boxes) >= 6
     for box in boxes:
         assert box.get("tabindex") == "0" and box.get("role") == "region" and box.get("aria-label"), box.attrs
+
+
+# -- evidence of cases the sample build has none of (real petitions, real case builder) ------
+def test_evidence_from_a_followup_link_and_dates_in_the_site_format(sample_store):
+    from wenzheng_bridge.caseview.view import CaseBuilder
+    from wenzheng_bridge.records import SHANGHAI, ArticleRef, FollowUp, NewsroomRecords
+    from wenzheng_bridge.site.readable import evidence
+    from wenzheng_bridge.store import Store
+
+    key = "tipdm-2554"  # a real 咨询 from fj4, answered 2019-05-09 09:49
+    with Store.open(sample_store, readonly=True) as store:
+        petition = store.petition(key)
+    now = {"WENZHENG_NOW": "2020-02-01T12:00:00+08:00"}
+
+    def case_with(followups=(), articles=()):
+        records = NewsroomRecords(followups={key: list(followups)}, articles={key: list(articles)})
+        return CaseBuilder(now, records).build(petition)
+
+    def followup(url: str) -> FollowUp:
+        return FollowUp(case=key, kind="published", date=datetime(2019, 5, 20, tzinfo=SHANGHAI), who="张晓",
+                        note="", url=url, origin=f"content/newsroom/{key}.txt:3")
+
+    answered = evidence(case_with())
+    assert answered.text.startswith("2019年5月9日 09:49") and not answered.href
+    outside = evidence(case_with([followup("https://news.example/7")]))
+    assert outside.href == "https://news.example/7" and outside.text == "2019年5月20日 已见报" and outside.title == "本报报道"
+    hostile = evidence(case_with([followup("javascript:alert(1)")]))
+    assert "javascript" not in hostile.href
+    article = ArticleRef("潇楚南路何时修好", "column/xiaochu-road/", datetime(2019, 6, 1, tzinfo=SHANGHAI))
+    printed = evidence(case_with(articles=[article]))
+    assert (printed.text, printed.href, printed.title) == ("见报：", "column/xiaochu-road/", "潇楚南路何时修好")
