@@ -7,7 +7,7 @@ from functools import lru_cache
 from .. import dates
 from ..records import SHANGHAI
 from ..trust.sanitize import safe_url
-from . import readable
+from . import home, readable
 from .search import index_value
 
 #: A case's dates appear on its page and on six index pages: format each once.
@@ -64,4 +64,5 @@ FILTERS = {
     "case_number": readable.case_number,
     "as_of_text": readable.as_of_text,
     "cn_dates": readable.cn_dates,
+    "home_sections": home.sections,
 }

@@ -57,7 +57,6 @@ class Row:
     reply_known: bool = True
     late: bool | None = None
     type_inferred: bool = False
-    source_id: str = ""  # the platform's 留言编号, how readers name a case (site/readable.py)
 
     @property
     def petition(self) -> "Row":
@@ -94,7 +93,7 @@ def row_of(case: Case) -> Row:
         replies=len(p.replies), clocks={"reply": reply} if reply is not None else {},
         updated=case_updated(case), score=case.score, topic=case.topic, public=case.public,
         source=p.source, replied=case.replied, reply_known=case.reply_known, late=case.late,
-        type_inferred=case.type_inferred, source_id=str(p.source_id or ""),
+        type_inferred=case.type_inferred,
     )
 
 
@@ -253,12 +252,6 @@ class SiteData:
 
     def home_recent(self) -> list[Row]:
         return self.latest(self.rows)
-
-    def home_sections(self) -> list:
-        """The home page's case sections in reading order (site/home.py)."""
-        from .home import sections
-
-        return sections(self)
 
     @property
     def home_items(self) -> int:

@@ -62,8 +62,10 @@ def case_number(case, board: bool = True) -> str:
 
     ``board=False`` where the board is already beside it (the case page's breadcrumb).
     """
-    petition = case.petition  # a Row stands in for its own petition
-    number = f"留言编号 {petition.source_id}" if petition.source_id else "留言编号不详"
+    petition = case.petition  # a Row stands in for its own petition, without a source_id
+    # A case's key is "<source>-<source id>" (records.Petition.key).
+    source_id = getattr(petition, "source_id", None) or case.key.removeprefix(f"{petition.source}-")
+    number = f"留言编号 {source_id}" if source_id else "留言编号不详"
     return f"{number} · {petition.board}" if board and petition.board else number
 
 
