@@ -36,6 +36,12 @@ def base(site):
         yield url
 
 
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched
+
+
 def page_types(site) -> dict[str, str]:
     """One page of each type a reader meets (the search page excepted), by type."""
     def first(pattern: str) -> str:
@@ -50,21 +56,20 @@ def page_types(site) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("width", [1366, 375])
-def test_axe_finds_no_violations_on_any_page_type(site, base, width):
+def test_axe_finds_no_violations_on_any_page_type(site, base, browser, width):
     assert AXE.exists(), "axe-core 未安装：请运行 make browser（在 tests/browser 中执行 npm ci）"
     script = AXE.read_text(encoding="utf-8")
     found = {}
-    with chromium() as browser:
-        for kind, url in page_types(site).items():
-            page = browser.new_page(viewport={"width": width, "height": 900})
-            page.goto(base + url, wait_until="load")
-            page.add_script_tag(content=script)
-            violations = page.evaluate(
-                "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-                ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))")
-            if violations:
-                found[kind] = violations
-            page.close()
+    for kind, url in page_types(site).items():
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(base + url, wait_until="load")
+        page.add_script_tag(content=script)
+        violations = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))")
+        if violations:
+            found[kind] = violations
+        page.close()
     assert not found, found
 
 
@@ -98,15 +103,14 @@ def test_crawl_from_the_home_page_finds_no_broken_link(site, base):
     assert reached == cases and pages > cases, (pages, reached, cases)
 
 
-def test_chart_text_is_at_least_11_px_on_a_phone(site, base):
+def test_chart_text_is_at_least_11_px_on_a_phone(site, base, browser):
     """Each chart's smallest text, at the width a 375 px phone shows the chart, is 11 px or more."""
-    with chromium() as browser:
-        page = browser.new_page(viewport={"width": 375, "height": 800})
-        page.goto(base + "stats/", wait_until="load")
-        shown = page.evaluate("() => [...document.querySelectorAll('.chart-figure img')]"
-                              ".map(img => [img.getAttribute('src'), img.getBoundingClientRect().width])")
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        page.close()
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto(base + "stats/", wait_until="load")
+    shown = page.evaluate("() => [...document.querySelectorAll('.chart-figure img')]"
+                          ".map(img => [img.getAttribute('src'), img.getBoundingClientRect().width])")
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    page.close()
     assert len(shown) >= 6 and overflow <= 0  # charts scroll in their own box, not the page
     for src, width in shown:
         svg = (site.output / "stats" / src.rsplit("/", 1)[-1]).read_text(encoding="utf-8")
@@ -136,13 +140,12 @@ def test_a_year_below_the_minimum_sample_is_marked_and_does_not_set_the_scale(si
     assert top_thin > 2 * top_solid and ticks and max(ticks) < top_thin
 
 
-def test_statistics_tables_fit_their_box_on_a_desktop(site, base):
+def test_statistics_tables_fit_their_box_on_a_desktop(site, base, browser):
     """At 1366 px every statistics table fits its box (a phone scrolls it with keyboard focus)."""
-    with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
-        page.goto(base + "stats/", wait_until="load")
-        clipped = page.evaluate("() => [...document.querySelectorAll('.table-wrap')]"
-                                ".filter(box => box.scrollWidth > box.clientWidth + 1)"
-                                ".map(box => box.closest('section').id + ': ' + box.scrollWidth + '/' + box.clientWidth)")
-        page.close()
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(base + "stats/", wait_until="load")
+    clipped = page.evaluate("() => [...document.querySelectorAll('.table-wrap')]"
+                            ".filter(box => box.scrollWidth > box.clientWidth + 1)"
+                            ".map(box => box.closest('section').id + ': ' + box.scrollWidth + '/' + box.clientWidth)")
+    page.close()
     assert not clipped, clipped
