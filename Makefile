@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 OUTPUT := output
 PORT ?= 8000
 
-.PHONY: setup demo test lint browser html publish serve devserver clean clean-store bench screenshots mutate
+.PHONY: desk setup demo test lint browser html publish serve devserver clean clean-store bench screenshots mutate
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -30,6 +30,11 @@ demo: setup
 	@echo ""
 	@echo "网站已生成：$(CURDIR)/$(OUTPUT)/index.html"
 	@echo "本地浏览：运行 make serve，然后打开 http://127.0.0.1:$(PORT)/"
+	@echo "编辑部工作台：运行 make desk，然后打开 http://127.0.0.1:8010/（选题单、认领、跟进、回访、稿件）"
+
+# The newsroom's desk in a browser, on this machine only (WENZHENG_DESK_HOST / _PORT; see README).
+desk: setup
+	$(WZ) desk
 
 # Headless Chromium for the browser tests (Debian's package), installed once; and axe-core,
 # pinned in tests/browser/package-lock.json, for the accessibility checks (tests/test_reader_checks.py).
@@ -54,7 +59,7 @@ test: setup browser
 
 # The README's screenshots, from a real build in headless Chromium (the tests take them into a temporary folder).
 screenshots: setup browser
-	WENZHENG_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q tests/test_site_browser.py -k screenshots
+	WENZHENG_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q tests/test_site_browser.py tests/test_desk_browser.py -k screenshots
 
 # Mutation testing of the core (mutmut), not part of `make test`: one module at a time against the
 # tests that cover it; scores in bench/work/mutate/scores.md (curated: bench/RESULTS-mutation.md).

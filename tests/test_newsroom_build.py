@@ -76,7 +76,9 @@ def test_newsroom_workflow_through_full_builds(project_copy):
     edited_text = edited.read_text(encoding="utf-8").replace("（记者在此补充", "记者张三：明天去现场。（记者在此补充")
     edited.write_text(edited_text, encoding="utf-8")
     wenzheng(site, "claim", claimed_key, "--reporter", "张三", "--note", "明天去现场")
-    (content / "newsroom" / "tipdm-35462.txt").write_text("2020-01-08 | resolved | 李四 | 西辅道已开工\n", encoding="utf-8")
+    (content / "newsroom" / "tipdm-35462.txt").write_text(
+        "2020-01-08 | resolved | 李四 | 西辅道已开工\n2020-01-09 | 回访 | 李四 | 电话回访 |  |  | 满意 | 路修好了\n",
+        encoding="utf-8")
     published.write_text(published.read_text(encoding="utf-8").replace("Status: draft", "Status: published"),
                          encoding="utf-8")
     again = wenzheng(site, "draft", *meta(edited, "Cases").split(", "))
@@ -95,6 +97,8 @@ def test_newsroom_workflow_through_full_builds(project_copy):
     out = site / "output"
     assert status_on_page(out / "cases" / claimed_key / "index.html") == "跟进中"
     assert status_on_page(out / "cases" / "tipdm-35462" / "index.html") == "已解决"
+    revisited = (out / "cases" / "tipdm-35462" / "index.html").read_text(encoding="utf-8")
+    assert "居民评价：满意；“路修好了”" in revisited and "电话回访" not in revisited  # the 回访, not its note
     slug = meta(published, "Slug")
     article = (out / "column" / slug / "index.html").read_text(encoding="utf-8")
     assert meta(published, "Title").replace("【零距离问政】", "") in article
@@ -117,5 +121,5 @@ def test_newsroom_workflow_through_full_builds(project_copy):
                       encoding="utf-8")
     bad = pelican(site, "pelicanconf.py", "output")
     log = bad.stdout + bad.stderr
-    assert bad.returncode == 2 and "tipdm-35462.txt" in log and "第 2 行" in log and "字段 链接" in log
+    assert bad.returncode == 2 and "tipdm-35462.txt" in log and "第 3 行" in log and "字段 链接" in log
     assert "Traceback" not in log

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import ROOT
 from pelican.settings import DEFAULT_CONFIG
+from wenzheng_bridge.newsroom import actions
 from wenzheng_bridge.newsroom import records as nr
 from wenzheng_bridge.newsroom.articles import read_articles
 from wenzheng_bridge.records import SHANGHAI
@@ -84,16 +85,16 @@ def test_record_for_a_case_missing_from_the_store_is_refused(settings, index):
 
 def test_appended_lines_round_trip_and_keep_hand_edits(settings, index):
     path = write_record(settings, "tipdm-360101.txt", "# 编辑手写\n2026-11-01 | claimed | 王五 | 手写的一行")
-    nr.append(settings, nr.Entry(case="tipdm-360101", kind="interviewed", who="王五",
-                                 note="采访了 A5区 | 环保局\n第二行", date=datetime(2026, 11, 2, 15, 5, tzinfo=SHANGHAI)))
+    actions.write(settings, nr.Entry(case="tipdm-360101", kind="interviewed", who="王五",
+                                  note="采访了 A5区 | 环保局\n第二行", date=datetime(2026, 11, 2, 15, 5, tzinfo=SHANGHAI)))
     text = path.read_text(encoding="utf-8")
     assert text.splitlines() == ["# 编辑手写", "2026-11-01 | claimed | 王五 | 手写的一行",
                                  "2026-11-02 15:05 | interviewed | 王五 | 采访了 A5区 ｜ 环保局 第二行"]
     kinds = [f.kind for f in nr.load(settings, index=index).followups["tipdm-360101"]]
     assert kinds == ["claimed", "interviewed"]
     with pytest.raises(nr.RecordError):
-        nr.append(settings, nr.Entry(case="tipdm-360101", kind="takedown", who="李编辑",
-                                     date=datetime(2026, 11, 3, tzinfo=SHANGHAI)))
+        actions.write(settings, nr.Entry(case="tipdm-360101", kind="takedown", who="李编辑",
+                                      date=datetime(2026, 11, 3, tzinfo=SHANGHAI)))
     assert path.read_text(encoding="utf-8") == text  # a refused line is never written
 
 

@@ -30,6 +30,8 @@ COMMANDS: dict[str, str] = {
     "clear": "wenzheng_bridge.commands.newsroom:CLEAR",
     "restore": "wenzheng_bridge.commands.newsroom:RESTORE",
     "check": "wenzheng_bridge.commands.newsroom:CHECK",
+    "desk": "wenzheng_bridge.commands.desk:DESK",
+    "desk-user": "wenzheng_bridge.commands.desk:DESK_USER",
 }
 
 

@@ -165,7 +165,10 @@ FOLLOWUP_KINDS = {
     "unresolved": "未解决",
     "reopened": "重新跟进",
     "unclaimed": "撤销认领",
+    "revisited": "回访",
 }
+#: A 回访's record of the resident's satisfaction, best first.
+SATISFACTION = ("满意", "基本满意", "不满意")
 
 
 @dataclass
@@ -184,10 +187,18 @@ class FollowUp:
     public: bool = False
     #: When the next step is due (the newsroom's own deadline; never on public pages).
     due: datetime | None = None
+    #: A 回访's rating by the resident (one of SATISFACTION); empty for other kinds.
+    satisfaction: str = ""
+    #: A 回访's quote of the resident, cleared for publication by being recorded here.
+    quote: str = ""
 
     @property
     def public_note(self) -> str:
-        return self.note if self.public else ""
+        note = self.note if self.public else ""
+        if self.satisfaction:  # a 回访's rating and cleared quote are public; its note as any other
+            said = f"；“{self.quote}”" if self.quote else ""
+            return f"居民评价：{self.satisfaction}{said}" + (f"；{note}" if note else "")
+        return note
 
 
 @dataclass

@@ -12,11 +12,12 @@ from .config import CORE_OPTIONS, ConfigError, Option, validate
 
 def all_options() -> dict[str, Option]:
     from .caseview.settings import OPTIONS as caseview
+    from .desk.settings import OPTIONS as desk
     from .newsroom.settings import OPTIONS as newsroom
     from .site.settings import OPTIONS as site
     from .trust.settings import OPTIONS as trust
 
-    return {**CORE_OPTIONS, **caseview, **newsroom, **site, **trust}
+    return {**CORE_OPTIONS, **caseview, **desk, **newsroom, **site, **trust}
 
 
 def wenzheng_settings(settings: dict, base: Path | None = None) -> dict:

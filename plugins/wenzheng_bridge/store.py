@@ -388,6 +388,14 @@ class Store:
             for r in rows
         ]
 
+    def changes_since(self, after: str, limit: int = 500) -> list[dict]:
+        """Changes seen after the ISO time ``after`` (new cases, new replies, edits, disappearances),
+        newest first: the desk's "since last visit"."""
+        rows = self.db.execute(
+            "SELECT p.case_key, c.seen_at, c.kind FROM changes c JOIN petitions p ON p.id = c.petition_id"
+            " WHERE c.seen_at > ? ORDER BY c.seen_at DESC, c.id DESC LIMIT ?", (after, limit)).fetchall()
+        return [{"case": r["case_key"], "seen_at": r["seen_at"], "kind": r["kind"]} for r in rows]
+
     def case_keys(self) -> Iterator[tuple[str, str]]:
         """(case key, source id) of every petition, without reading texts."""
         return ((r[0], r[1]) for r in self.db.execute("SELECT case_key, source_id FROM petitions"))

@@ -13,10 +13,10 @@ from pathlib import Path
 from rich.console import Console
 
 from . import Command
-from ..dates import iso_date
 from ..errors import WenzhengError
-from ..records import FOLLOWUP_KINDS, NewsroomRecords
+from ..records import SATISFACTION, NewsroomRecords
 from ..sources.common import parse_datetime
+from ..newsroom import actions
 from ..newsroom import records as nr
 
 
@@ -30,7 +30,7 @@ def _guarded(run):
     def wrapper(args, settings) -> int:
         try:
             return run(args, settings)
-        except (CommandError, nr.RecordError, FileNotFoundError) as error:
+        except (CommandError, actions.ActionError, nr.RecordError, FileNotFoundError) as error:
             Console(stderr=True, soft_wrap=True).print(f"[red]错误[/red] {error}", highlight=False)
             return 2
 
@@ -104,13 +104,13 @@ def _date(text: str | None, settings: dict) -> datetime:
         raise CommandError(f"--date：无法识别的日期 {text!r}（应为 2026-11-20 或 2026-11-20 14:30）") from None
 
 
-def _record(settings: dict, args, kind: str, who: str = "", note: str = "", url: str = "",
-            public: bool = False, key: str = "", due: datetime | None = None) -> int:
-    key = key or resolve(load_index(settings), args.case)
-    entry = nr.Entry(case=key, kind=kind, date=_date(getattr(args, "date", None), settings),
-                     who=who, note=note, url=url, public=public, due=due)
-    path = nr.append(settings, entry)
-    Console().print(f"已记录：{key} · {nr.ALL_KINDS[kind]} · {nr.format_line(entry)}\n文件：{path}", highlight=False)
+def _report(done: actions.Done) -> int:
+    """Print what an action wrote (or why it had nothing to write) and its notice."""
+    if done.entry is not None:
+        Console().print(f"已记录：{done.key} · {nr.ALL_KINDS[done.entry.kind]} · {nr.format_line(done.entry)}\n"
+                        f"文件：{done.path}", highlight=False)
+    if done.notice:
+        Console().print(done.notice, highlight=False)
     return 0
 
 
@@ -119,16 +119,8 @@ def _case_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--date", metavar="日期", help="日期，如 2026-11-20 或 2026-11-20 14:30（默认现在）")
 
 
-def _record_of(settings: dict, key: str) -> list:
-    """The case's follow-ups as recorded; a broken record file stops the command naming it."""
-    records = nr.load(settings, lenient=True)
-    if key in records.broken:
-        raise CommandError(f"案件 {key} 的编辑部记录有误，请先改正：{records.broken[key]}")
-    return records.followups.get(key, [])
-
-
 # -- claim / unclaim / followup / takedown / clear --------------------------------------------
-FOLLOWUP_CHOICES = tuple(k for k in FOLLOWUP_KINDS if k not in ("claimed", "unclaimed"))
+FOLLOWUP_CHOICES = actions.FOLLOWUP_CHOICES
 
 
 def _claim_arguments(parser) -> None:
@@ -153,6 +145,9 @@ def _followup_arguments(parser) -> None:
     parser.add_argument("--who", default="", metavar="人员", help="记者或编辑（不会出现在公开网站上）")
     parser.add_argument("--url", default="", metavar="链接", help="相关链接；见报（published）必须写见报文章的链接")
     parser.add_argument("--due", default="", metavar="期限", help="下一步的期限，如 2026-12-05（选题单按期限排序，逾期的排在最前）")
+    parser.add_argument("--satisfaction", default="", choices=SATISFACTION, metavar="满意度",
+                        help=f"回访时居民的满意度：{'、'.join(SATISFACTION)}（回访必填，公开网站显示）")
+    parser.add_argument("--quote", default="", metavar="原话", help="回访时居民的原话，已获同意可以公开发表（公开网站显示）")
 
 
 def _decision_arguments(action: str, reason_required: bool = True):
@@ -173,37 +168,25 @@ def _clear_arguments(parser) -> None:
     parser.add_argument("--note", default="", metavar="备注", help="审核意见")
 
 
+def _key_and_date(args, settings) -> tuple[str, datetime]:
+    return resolve(load_index(settings), args.case), _date(getattr(args, "date", None), settings)
+
+
 @_guarded
 def _claim(args, settings) -> int:
-    key = resolve(load_index(settings), args.case)
-    reporter = args.reporter.strip()
-    if not reporter:
-        raise CommandError("--reporter：请写明认领的记者")
-    current = nr.holder(_record_of(settings, key))
-    note = args.note
-    if current is not None and current.who == reporter:
-        Console().print(f"案件 {key} 已由 {reporter} 于 {iso_date(current.date)} 认领，无需重复认领。",
-                        highlight=False)
-        return 0
-    if current is not None:
-        since = f"{current.who} 于 {iso_date(current.date)} 认领"
-        if not args.take:
-            raise CommandError(f"案件 {key} 已由 {since}，未改动。如需改由 {reporter} 接手，"
-                               f"请加 --take（记录中会写明原认领人），或先 wenzheng unclaim {key}")
-        note = f"接手（原认领：{current.who}）" + (f"；{note}" if note else "")
-        Console(stderr=True).print(f"[yellow]注意[/yellow] 案件 {key} 原由 {since}，现改由 {reporter} 接手。",
-                                   highlight=False)
-    return _record(settings, args, "claimed", who=reporter, note=note, key=key)
+    key, when = _key_and_date(args, settings)
+    try:
+        done = actions.claim(settings, key, args.reporter, when, note=args.note, take=args.take,
+                             how=f"请加 --take（记录中会写明原认领人），或先 wenzheng unclaim {key}")
+    except actions.HeldError as error:
+        raise CommandError(str(error)) from None
+    return _report(done)
 
 
 @_guarded
 def _unclaim(args, settings) -> int:
-    key = resolve(load_index(settings), args.case)
-    current = nr.holder(_record_of(settings, key))
-    if current is None:
-        raise CommandError(f"案件 {key} 目前没有人认领，无需撤销")
-    return _record(settings, args, "unclaimed", who=args.who or current.who,
-                   note=args.note or f"撤销 {current.who} 的认领", key=key)
+    key, when = _key_and_date(args, settings)
+    return _report(actions.unclaim(settings, key, when, who=args.who, note=args.note))
 
 
 def _due(text: str, settings: dict) -> datetime | None:
@@ -225,39 +208,29 @@ def _followup(args, settings) -> int:
         raise CommandError("--kind published 必须用 --url 写明见报文章的链接（如 /column/文章别名/）；"
                            "没有文章的案件不能标为“已见报”")
     due = _due(args.due, settings)
-    return _record(settings, args, kind, who=args.who, note=args.note, url=args.url, public=args.public, due=due)
+    key, when = _key_and_date(args, settings)
+    return _report(actions.followup(settings, key, kind, when, args.note, who=args.who, url=args.url,
+                                    public=args.public, due=due, satisfaction=args.satisfaction,
+                                    quote=args.quote))
 
 
 @_guarded
 def _takedown(args, settings) -> int:
-    code = _record(settings, args, "takedown", who=args.who, note=args.reason)
-    Console().print("下次构建时，该案件将从公开网站、订阅、搜索索引、网站地图和开放数据中移除。")
-    return code
+    key, when = _key_and_date(args, settings)
+    return _report(actions.takedown(settings, key, when, args.who, args.reason))
 
 
 @_guarded
 def _restore(args, settings) -> int:
-    key = resolve(load_index(settings), args.case)
-    records = lenient_records(settings)
-    if key not in records.takedowns:
-        raise CommandError(f"案件 {key} 目前没有被撤下，无需恢复")
-    code = _record(settings, args, "restored", who=args.who, note=args.reason, key=key)
-    Console().print(f"已撤销撤下（原理由：{records.takedowns[key]}）。下次构建时，案件按审核规则重新判断是否公开"
-                    "（举报类、待审的案件仍需 wenzheng clear）。", highlight=False)
-    return code
+    key, when = _key_and_date(args, settings)
+    return _report(actions.restore(settings, key, when, args.who, args.reason))
 
 
 @_guarded
 def _clear(args, settings) -> int:
-    key = resolve(load_index(settings), args.case)
-    code = _record(settings, args, "cleared", who=args.who, note=args.note, key=key)
-    records = lenient_records(settings)
-    if key in records.takedowns:
-        Console().print(f"[yellow]注意[/yellow] 案件 {key} 已被撤下（{records.takedowns[key]}）：撤下优先于审核通过，"
-                        f"案件仍不公开。如需恢复公开，请运行 wenzheng restore {key} --reason 理由", highlight=False)
-    else:
-        Console().print("审核通过：下次构建时该案件可以公开。", highlight=False)
-    return code
+    key, when = _key_and_date(args, settings)
+    return _report(actions.clear(settings, key, when, args.who, args.note,
+                                 how=f"请运行 wenzheng restore {key} --reason 理由"))
 
 
 # -- budget -----------------------------------------------------------------------------------

@@ -26,6 +26,9 @@ LABELS = {
     "WENZHENG_BUDGET_SAVE_AS": "选题单页面在输出目录中的位置",
     "WENZHENG_BUDGET_CSV_SAVE_AS": "选题单 CSV 在输出目录中的位置（与页面同处）",
     "WENZHENG_BUDGET_SIZE": "选题单每栏的条数",
+    "WENZHENG_DESK_HOST": "编辑部工作台的监听地址（127.0.0.1 以外须先建立账户）",
+    "WENZHENG_DESK_PORT": "编辑部工作台的端口",
+    "WENZHENG_DESK_USERS": "编辑部工作台的账户文件（密码只存哈希），相对于 pelicanconf.py；勿放进 content/ 或版本库",
     # site
     "WENZHENG_INDEX_PAGE_SIZE": "索引页每页的案件数；从最早的案件起编页，新案件只改动最新一页",
     "WENZHENG_SLUGS": "板块、部门、类型、领域的网址别名（名称 -> 别名），优先于自动生成的别名",

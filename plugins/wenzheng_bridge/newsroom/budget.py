@@ -68,7 +68,7 @@ REPEAT_MIN = 2
 #: Window of "recent" for repeats and topic growth, days.
 FRESH_DAYS = 30
 #: Kinds that count as going back to a case after its resolution.
-VISIT_KINDS = ("visited", "interviewed", "published", "reopened")
+VISIT_KINDS = ("visited", "interviewed", "published", "reopened", "revisited")
 #: Counters as the desk reads them, with their weight in the growth score.
 COUNTER_LABELS = {"likes": "点赞", "dislikes": "点踩", "reply_count": "跟帖", "views": "浏览"}
 GROWTH_WEIGHTS = {"likes": 1.0, "dislikes": 1.0, "reply_count": 5.0, "views": 0.01}

@@ -10,6 +10,7 @@ per line::
     2026-11-21 | visited | 张三 | 公开：路灯仍未修复
     2026-11-22 | takedown | 李编辑 | 当事人要求撤下
     2026-11-25 | restored | 李编辑 | 当事人撤回要求
+    2026-11-28 | revisited | 张三 | 电话回访 | | | 满意 | 路灯修好了，谢谢
 
 A note is internal unless it starts with ``公开：`` (or ``公开:``): public pages
 show a follow-up's kind and date, and its note only when so marked; the name
@@ -17,7 +18,9 @@ in the "who" field never leaves the newsroom.
 
 Fields: date (``YYYY-MM-DD`` with optional ``HH:MM``, Asia/Shanghai), kind
 (an English key, its Chinese label or a common word such as 走访), who, note,
-an optional URL and an optional due date of the next step (``YYYY-MM-DD``).
+an optional URL, an optional due date of the next step (``YYYY-MM-DD``) and, for a 回访
+(``revisited``), the resident's satisfaction (满意, 基本满意 or 不满意) and optionally their
+words cleared for publication (public pages show both; the note stays internal as usual).
 ``#`` starts a comment line. The ``wenzheng`` commands append such lines; a
 hand edit works the same. A malformed line stops the build naming the file,
 the line and the field; the desk's commands report it and leave that case's
@@ -39,7 +42,7 @@ from typing import Iterable
 
 from ..config import CoreSettings
 from ..dates import iso_date, stamp
-from ..records import FOLLOWUP_KINDS, SHANGHAI, FollowUp, NewsroomRecords
+from ..records import FOLLOWUP_KINDS, SATISFACTION, SHANGHAI, FollowUp, NewsroomRecords
 from ..sources.common import parse_datetime
 from ..trust.sanitize import output_text
 from .articles import article_refs, attach_cases
@@ -56,7 +59,7 @@ KIND_WORDS = {
     **{label: key for key, label in ALL_KINDS.items()},
     "认领": "claimed", "走访": "visited", "现场走访": "visited", "采访": "interviewed", "见报": "published",
     "部门处理": "acted", "已处理": "acted", "解决": "resolved", "未解决": "unresolved", "重新打开": "reopened",
-    "重开": "reopened", "取消认领": "unclaimed", "撤下": "takedown", "恢复": "restored", "审核通过": "cleared",
+    "重开": "reopened", "取消认领": "unclaimed", "回访": "revisited", "撤下": "takedown", "恢复": "restored", "审核通过": "cleared",
 }
 
 
@@ -78,12 +81,14 @@ def kind_choices(kinds=None) -> str:
 
 #: Kinds that mean nothing without these fields.
 _REQUIRED = {"claimed": ("who", "记者姓名"), "takedown": ("note", "撤下理由"),
-             "published": ("url", "见报文章的链接（如 /column/文章/ 或 https://…）")}
+             "published": ("url", "见报文章的链接（如 /column/文章/ 或 https://…）"),
+             "revisited": ("satisfaction", f"居民的满意度（{'、'.join(SATISFACTION)}）")}
 #: The note's prefix that makes it public (full- or half-width colon).
 PUBLIC_PREFIX = "公开："
 _PUBLIC = re.compile(r"^公开\s*[:：]\s*")
-_FIELDS = ("date", "kind", "who", "note", "url", "due")
-_FIELD_LABELS = {"date": "日期", "kind": "类型", "who": "人员", "note": "备注", "url": "链接", "due": "下一步期限"}
+_FIELDS = ("date", "kind", "who", "note", "url", "due", "satisfaction", "quote")
+_FIELD_LABELS = {"date": "日期", "kind": "类型", "who": "人员", "note": "备注", "url": "链接", "due": "下一步期限",
+                 "satisfaction": "满意度", "quote": "居民原话"}
 _KEY = re.compile(r"[a-z0-9][a-z0-9_]*-[^\s/|,，]+")
 
 
@@ -96,7 +101,7 @@ class Entry(FollowUp):
         # plain and masked, like any source text, so no page, feed or draft shows it raw.
         return FollowUp(case=self.case, kind=self.kind, date=self.date, who=output_text(self.who),
                         note=output_text(self.note), url=self.url, origin=self.origin, public=self.public,
-                        due=self.due)
+                        due=self.due, satisfaction=self.satisfaction, quote=output_text(self.quote))
 
 
 # -- where things are --------------------------------------------------------
@@ -118,7 +123,7 @@ def parse_line(text: str, case: str, path: Path, number: int) -> Entry | None:
     if len(parts) < 2 or len(parts) > len(_FIELDS):
         hint = "（分隔符请用半角 |，不是全角｜）" if len(parts) == 1 and "｜" in text else ""
         raise RecordError(path, number, "格式",
-                          f"应为“日期 | 类型 | 人员 | 备注 [| 链接 [| 下一步期限]]”，实际有 {len(parts)} 栏{hint}：{text}")
+                          f"应为“日期 | 类型 | 人员 | 备注 [| 链接 [| 下一步期限 [| 满意度 [| 居民原话]]]]”，实际有 {len(parts)} 栏{hint}：{text}")
     values = dict(zip(_FIELDS, parts + [""] * (len(_FIELDS) - len(parts))))
     try:
         date = parse_datetime(values["date"]) if values["date"] else None
@@ -140,9 +145,16 @@ def parse_line(text: str, case: str, path: Path, number: int) -> Entry | None:
             due = parse_datetime(values["due"])
         except ValueError:
             raise RecordError(path, number, "下一步期限", f"无法识别 {values['due']!r}（应为 2026-12-05）") from None
+    satisfaction = values["satisfaction"]
+    if satisfaction and (kind != "revisited" or satisfaction not in SATISFACTION):
+        raise RecordError(path, number, "满意度", f"{satisfaction!r} 无效：只有回访记录满意度，"
+                          f"应为 {'、'.join(SATISFACTION)} 之一")
+    if values["quote"] and kind != "revisited":
+        raise RecordError(path, number, "居民原话", "只有回访记录居民原话")
     note, public = split_public(values["note"])
     return Entry(case=case, kind=kind, date=date, who=values["who"], note=note,
-                 url=values["url"], origin=f"{path}:{number}", public=public, due=due)
+                 url=values["url"], origin=f"{path}:{number}", public=public, due=due, satisfaction=satisfaction,
+                 quote=values["quote"])
 
 
 def split_public(note: str) -> tuple[str, bool]:
@@ -314,24 +326,17 @@ def format_line(entry: Entry) -> str:
     # "|" separates fields: a note keeps its meaning with the full-width bar.
     note = (PUBLIC_PREFIX if entry.public else "") + entry.note
     cells = [stamp(entry.date), entry.kind] + [value.replace("|", "｜").replace("\n", " ").strip()
-                                   for value in (entry.who, note, entry.url, iso_date(entry.due))]
+                                   for value in (entry.who, note, entry.url, iso_date(entry.due),
+                                                 entry.satisfaction, entry.quote)]
     while len(cells) > 3 and not cells[-1]:
         cells.pop()
     return " | ".join(cells)
 
 
-def append(settings: dict, entry: Entry) -> Path:
-    """Add one event to the case's record file (created with a header when new)."""
-    path = record_path(settings, entry.case)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = format_line(entry)
-    parse_line(line, entry.case, path, 0)  # never write a line the build would refuse
+def record_text(path: Path, case: str) -> str:
+    """The record file's text ready for one more line: its lines, or a new file's header."""
     if path.exists():
         text = path.read_text(encoding="utf-8")
-        if text and not text.endswith("\n"):
-            text += "\n"
-    else:
-        text = (f"# 零距离问政 · 案件 {entry.case} 的编辑部记录（每行一条：日期 | 类型 | 人员 | 备注 | 链接）\n"
-                f"# 类型：{'、'.join(f'{k}={v}' for k, v in ALL_KINDS.items())}\n")
-    path.write_text(text + line + "\n", encoding="utf-8")
-    return path
+        return text if not text or text.endswith("\n") else text + "\n"
+    return (f"# 零距离问政 · 案件 {case} 的编辑部记录（每行一条：日期 | 类型 | 人员 | 备注 | 链接）\n"
+            f"# 类型：{'、'.join(f'{k}={v}' for k, v in ALL_KINDS.items())}\n")
