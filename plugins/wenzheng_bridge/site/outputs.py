@@ -17,6 +17,8 @@ OUTPUTS: list[str] = [
     "wenzheng_bridge.site.opendata:write_data_page",
     "wenzheng_bridge.site.notfound:write_not_found",
     "wenzheng_bridge.newsroom.budget:write_budget_page",
+    "wenzheng_bridge.site.events:write_events",
+    "wenzheng_bridge.site.themes:write_themes",
     "wenzheng_bridge.site.report_pages:write_reports",
     "wenzheng_bridge.site.leaders:write_mailboxes",
     # Last: the sitemap lists the pages the entries above wrote.
