@@ -36,11 +36,16 @@ demo: setup
 desk: setup
 	$(WZ) desk
 
-# Headless Chromium for the browser tests (Debian's package), installed once.
-browser:
+# Headless Chromium for the browser tests (Debian's package), installed once; and axe-core,
+# pinned in tests/browser/package-lock.json, for the accessibility checks (tests/test_reader_checks.py).
+browser: tests/browser/node_modules/axe-core/axe.min.js
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-noto-cjk default-jre-headless; }
+
+tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
+	touch $@
 
 # Static checks CI runs beside the tests: ruff (pyflakes, bugbear, complexity), the import
 # layers of DESIGN.md (import-linter) and mypy on the typed core (all configured in pyproject.toml).

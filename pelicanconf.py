@@ -12,7 +12,7 @@ OUTPUT_PATH = "output"
 THEME = "theme"
 TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh"
-DEFAULT_DATE_FORMAT = "%Y年%m月%d日"
+DEFAULT_DATE_FORMAT = "%Y年%-m月%-d日"  # the site's one date format (dates.cn_date)
 DEFAULT_PAGINATION = 20
 # Drafts from `wenzheng draft(s)` are articles with Status: draft; an editor publishes one in place.
 ARTICLE_PATHS = ["articles", "drafts"]

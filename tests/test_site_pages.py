@@ -310,14 +310,14 @@ def test_charts_are_svg_with_chinese_text(site):
 def test_home_page_sections(site, view):
     tree = doc(site, "")
     headings = [text(h) for h in tree.select("h2")]
-    for heading in ("零距离问政 · 最新报道", "热点话题", "最近解决", "逾期未复"):
+    for heading in ("零距离问政 · 最新报道", "热点话题"):
         assert heading in headings
     assert tree.select(".home-column a")[0].get("href").endswith("column/meili-zhicheng-youyan/")
-    overdue = case_links(tree.select(".home-overdue")[0])
-    expected = sorted((c for c in view["public"] if c.status == "逾期未复"), key=lambda c: (-c.overdue_days, c.key))
-    assert overdue == [c.key for c in expected[:len(overdue)]]
-    # fj2 and fj3 carry no reply columns and every fj4 row has its reply: nothing is known to be overdue.
-    assert overdue == [] and "暂无案件" in text(tree.select(".home-overdue")[0])
+    # fj2 and fj3 carry no reply columns and every fj4 row has its reply: nothing is known to be
+    # overdue, and nothing is resolved, so both sections are left out rather than shown empty.
+    assert not [c for c in view["public"] if c.status in ("逾期未复", "已解决")]
+    assert not tree.select(".home-overdue") and not tree.select(".home-resolved")
+    assert "暂无" not in text(tree.select("main")[0])
 
 
 # -- the whole site --------------------------------------------------------------------

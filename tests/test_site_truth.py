@@ -77,7 +77,7 @@ def test_cases_from_sheets_without_reply_columns_claim_nothing(site, sheets):
 
 def test_every_figure_page_says_as_of_when_and_its_base(site, sheets):
     now = datetime.fromisoformat(NOW)
-    stamp = f"数据截至 {now:%Y-%m-%d %H:%M}（最近一次抓取 "
+    stamp = f"数据截至 {now.year}年{now.month}月{now.day}日 {now:%H:%M}（最近一次抓取 "
     answered = {f"tipdm-{row['留言编号']}" for row in sheets[SHEETS[2]]} & public_keys(site)
     for url in ("", "stats/", "boards/", "departments/", "status/replied/", "archive/2019/12/",
                 "column/meili-zhicheng-youyan/"):

@@ -85,6 +85,10 @@ def register() -> None:
     signals.article_generator_pretaxonomy.connect(user_errors(hold_gated_articles), weak=False)
     # get_writer: Pelican's own pages keep their mtime when their bytes did not change.
     signals.get_writer.connect(get_writer)
+    # feed_generated: the column's feed gets absolute links and tag: ids in a development build too.
+    from .site.column_feed import absolute_column_feed
+
+    signals.feed_generated.connect(absolute_column_feed)
 
 
 def get_writer(pelican):

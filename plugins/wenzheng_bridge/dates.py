@@ -6,7 +6,7 @@ A naive datetime is taken as already local.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -21,11 +21,11 @@ def _midnight(value: datetime) -> bool:
     return (value.hour, value.minute, value.second) == (0, 0, 0)
 
 
-def cn_date(value: datetime | None) -> str:
-    """``2019年2月28日``."""
+def cn_date(value: date | None) -> str:
+    """``2019年2月28日`` (of a datetime, or of a plain date such as a case's 数据截至 day)."""
     if value is None:
         return "日期不详"
-    day = local(value)
+    day = local(value) if isinstance(value, datetime) else value
     return f"{day.year}年{day.month}月{day.day}日"
 
 

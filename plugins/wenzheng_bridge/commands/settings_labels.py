@@ -42,6 +42,8 @@ LABELS = {
     "WENZHENG_INDEX_PAGE_SIZE": "索引页每页的案件数；从最早的案件起编页，新案件只改动最新一页",
     "WENZHENG_SLUGS": "板块、部门、类型、领域的网址别名（名称 -> 别名），优先于自动生成的别名",
     "WENZHENG_HOME_ITEMS": "首页每一栏显示的案件或文章数",
+    "WENZHENG_HOME_RECENT_DAYS": "首页“近期逾期最久”一栏只列出最近这么多天内的留言",
+    "WENZHENG_OPEN_DATA_LICENCE": "开放数据页面（/data/）写明的数据许可协议",
     "WENZHENG_WORKERS": "写网站页面的进程数（0：每个可用 CPU 核一个；1：不另开进程）",
     "WENZHENG_SEARCH": "构建后生成 Pagefind 站内搜索索引",
     # trust

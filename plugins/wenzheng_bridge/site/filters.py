@@ -1,12 +1,13 @@
 """Jinja filters of the theme (registered through JINJA_FILTERS by the plugin)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from .. import dates
 from ..records import SHANGHAI
 from ..trust.sanitize import safe_url
+from . import home, readable
 from .search import index_value
 
 #: A case's dates appear on its page and on six index pages: format each once.
@@ -20,7 +21,7 @@ def cn_datetime(value: datetime | None) -> str:
 
 
 @_cached
-def cn_date(value: datetime | None) -> str:
+def cn_date(value: date | None) -> str:
     return dates.cn_date(value)
 
 
@@ -59,4 +60,9 @@ FILTERS = {
     "year": year,
     "web_url": safe_url,
     "index_value": index_value,
+    "readable_evidence": readable.evidence,
+    "case_number": readable.case_number,
+    "as_of_text": readable.as_of_text,
+    "cn_dates": readable.cn_dates,
+    "home_sections": home.sections,
 }

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..registry import ExtensionPoint
 from ..trust import gates
 from ..trust.scan import scan_output
-from . import events, exports, feeds, leaders, report_pages, search, sitemap, themes
+from . import events, exports, feeds, leaders, notfound, opendata, report_pages, search, sitemap, themes
 from .budget_page import write_budget_page
 from .build import Build, Output
 
@@ -35,6 +35,9 @@ OUTPUTS.register("withdraw_private", withdraw_private, "production: delete the n
 OUTPUTS.register("search_page", search.write_search_page, "the search page (Pagefind UI)")
 OUTPUTS.register("feeds", feeds.write_feeds, "site, group and per-case Atom feeds")
 OUTPUTS.register("exports", exports.write_exports, "open data: cases.json, cases.csv, Open311")
+# After the exports: the open-data page states their sizes.
+OUTPUTS.register("data_page", opendata.write_data_page, "the 开放数据 page describing each export")
+OUTPUTS.register("not_found", notfound.write_not_found, "the Chinese 404 page")
 OUTPUTS.register("budget", write_budget_page, "the newsroom-only story budget page and its CSV")
 OUTPUTS.register("events", events.write_events, "问政进社区 event pages and their feed")
 OUTPUTS.register("themes", themes.write_themes, "问计于民 theme round-up pages")

@@ -24,6 +24,14 @@ OPTIONS: dict[str, Option] = {
         "(name -> slug), over the derived ones (see site/slugs.py)", _slug_map_check,
     ),
     "WENZHENG_HOME_ITEMS": Option(int, 8, "cases or articles in each section of the home page", positive),
+    "WENZHENG_HOME_RECENT_DAYS": Option(
+        int, 90, "the home page's overdue section lists cases posted within this many days "
+        "of the build's now (older overdue cases stay on the status pages)", positive,
+    ),
+    "WENZHENG_OPEN_DATA_LICENCE": Option(
+        str, "知识共享 署名 4.0 国际许可协议（CC BY 4.0）", "the licence the open-data page (/data/) "
+        "states for the exports",
+    ),
     # Added by the feeds/search engineer (site/search.py reads it); off for fast test builds.
     "WENZHENG_SEARCH": Option(bool, True, "build the Pagefind search index after the build"),
 }
@@ -38,4 +46,6 @@ class SiteSettings(LayerSettings):
     index_page_size: int
     slugs: dict
     home_items: int
+    home_recent_days: int
+    open_data_licence: str
     search: bool

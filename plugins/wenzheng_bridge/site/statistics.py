@@ -17,6 +17,8 @@ DEPARTMENTS_SHOWN = 10
 
 
 PARTIAL = "（不完整）"
+#: Marks a period whose figure rests on fewer cases than the minimum sample.
+THIN = "（样本不足）"
 
 
 def period_label(name: str, partial: bool) -> str:
@@ -41,12 +43,18 @@ def year_charts(stats) -> list[Chart]:
     rate.svg = line_chart(names, {"回复率": [_float(g.reply_rate) for g in years],
                                   "按期回复率": [_float(g.on_time_rate) for g in years]}, ylabel="%",
                           partial=partial)
+    # A year resting on a few replies is shown, marked, and does not set the chart's scale.
+    thin = frozenset(i for i, g in enumerate(years) if 0 < len(g.working) < stats.min_sample)
+    timed = [name + (THIN if i in thin else "") for i, name in enumerate(names)]
     time = Chart("reply-time-per-year", "历年回复用时", "折线图：每年留言从发布到答复的用时中位数（工作日与自然日）",
                  ["年份", "有答复时间的留言", "用时中位数（工作日）", "用时中位数（自然日）", "90% 分位（工作日）"],
                  [[name, len(g.working), days(g.median_working()), days(g.median_calendar()),
-                   days(g.p90_working())] for name, g in zip(names, years)], series=["工作日", "自然日"], note=note)
+                   days(g.p90_working())] for name, g in zip(timed, years)], series=["工作日", "自然日"],
+                 note=_join(note, f"标“{THIN}”的年份有答复时间的留言少于 {stats.min_sample} 件：图中为空心点，"
+                                  "不决定纵轴范围，超出范围的以顶端三角表示，数值见表。" if thin else ""))
     time.svg = line_chart(names, {"工作日": [g.median_working() for g in years],
-                                  "自然日": [g.median_calendar() for g in years]}, ylabel="天", partial=partial)
+                                  "自然日": [g.median_calendar() for g in years]}, ylabel="天", partial=partial,
+                          thin=thin)
     return [posts, rate, time]
 
 
