@@ -55,6 +55,8 @@ class Build:
     streamed: dict = field(default_factory=dict)
     #: Full cases again, in store order, for outputs that need more than the rows (the budget).
     restream: Callable[[], Iterator[Case]] | None = None
+    #: The newsroom records the cases were built with (records.NewsroomRecords), when a build read them.
+    records: Any = None
 
     def full_cases(self) -> Iterable[Case]:
         """Every case (gated ones included) as full ``Case`` objects, streamed again when needed."""
@@ -152,6 +154,7 @@ class CaseGenerator(Generator):
                 yield from cases(store, self.settings, records=records)
 
         self.build.restream = restream
+        self.build.records = records
         stream = stream_class(self.build, digests, records, known_terms=known_digests(self.settings))
         # "now" is WENZHENG_NOW when set (reproducible builds), else the real time.
         found = topics_of_terms(stream.terms(store_path), self.settings)
