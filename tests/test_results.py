@@ -154,3 +154,31 @@ def test_results_page_lists_the_case_with_totals_feedback_and_feed(site):
         shown = text(page(site, f"cases/{other}/").select(".clock-reported")[0])
         assert shown.startswith(f"见报后已 {working_days_between(reported.date(), now.date())} 个工作日")
         assert shown.endswith("尚未解决")
+
+
+def test_source_rating_shows_and_a_case_resolved_before_its_report_is_not_counted(view, sample_store):
+    """A rating the source carried stands in for a 回访; a resolution before the report is no 成效."""
+    from wenzheng_bridge.caseview.view import CaseBuilder
+    from wenzheng_bridge.records import FollowUp, NewsroomRecords
+    from wenzheng_bridge.site.results import feedback_text
+
+    settings, _ = view
+    with Store.open(sample_store, readonly=True) as store:
+        petition = store.petition("tipdm-2549")
+    assert petition is not None
+    petition.extra["satisfaction"] = "不满意"
+    day = datetime.fromisoformat("2019-05-06T00:00" + SHANGHAI_OFFSET)
+    later = datetime.fromisoformat("2019-05-20T00:00" + SHANGHAI_OFFSET)
+    report = FollowUp("tipdm-2549", "published", day, url="/column/x/")
+
+    def built(resolved: datetime):
+        records = NewsroomRecords(followups={"tipdm-2549": [report, FollowUp("tipdm-2549", "resolved", resolved)]})
+        return CaseBuilder(settings, records).build(petition)
+
+    after = built(later)
+    [found] = results([after])
+    assert found.feedback.from_source and feedback_text(found) == "平台记录的满意度：不满意"
+    assert (found.clock.working_days, found.clock.calendar_days) == expected_clock(day, later)
+    assert [(y.count, y.satisfied, y.rated) for y in yearly([found])] == [(1, 0, 1)]
+    before = built(datetime.fromisoformat("2019-05-01T00:00" + SHANGHAI_OFFSET))
+    assert results([before]) == [] and before.clocks[CLOCK].working_days is None
