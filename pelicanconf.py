@@ -53,6 +53,10 @@ WENZHENG_STORE = "data/wenzheng.sqlite3"
 # statuses, ages and trending look as they did to the newsroom then (and the demo is
 # reproducible). A live site leaves this empty: "now" is then the real time.
 WENZHENG_NOW = "2020-01-10T09:00:00+08:00"
+# 示例: the sample has no 书记信箱 or 市长信箱, so the demo shows the city board A市 as a leader
+# mailbox, with a made-up spokesperson unit; a live site names its real boards here.
+WENZHENG_LEADER_MAILBOXES = ["A市"]
+WENZHENG_SPOKESPERSONS = {"A市": "A市人民政府办公室网络发言人（示例）"}
 WENZHENG_SOURCES = [
     {
         # The real 2020 泰迪杯 C题 sample (see data/tipdm2020c/PROVENANCE.md).

@@ -11,13 +11,17 @@ from wenzheng_bridge.caseview.settings import DEFAULT_TRENDING, CaseviewSettings
 from wenzheng_bridge.config import ConfigError, CoreSettings
 from wenzheng_bridge.desk.settings import DeskSettings
 from wenzheng_bridge.newsroom.settings import NewsroomSettings
+from wenzheng_bridge.newsroom.publication import PublicationSettings
+from wenzheng_bridge.reports.settings import ReportSettings
+from wenzheng_bridge.site.leader_settings import LeaderSettings
 from wenzheng_bridge.settings import all_options, wenzheng_settings
 from wenzheng_bridge.site.settings import SiteSettings
 from wenzheng_bridge.sources import KINDS, adapter_class, validate_sources
 from wenzheng_bridge.sources.settings import COMMON_OPTIONS
 from wenzheng_bridge.trust.settings import TrustSettings
 
-LAYERS = (CoreSettings, CaseviewSettings, TrustSettings, NewsroomSettings, SiteSettings, DeskSettings)
+LAYERS = (CoreSettings, CaseviewSettings, TrustSettings, NewsroomSettings, SiteSettings, DeskSettings,
+          ReportSettings, LeaderSettings, PublicationSettings)
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "tipdm2020c" / "fj4_sample120_replies.xlsx"
 
 #: A valid entry of each source kind, to which one bad value is added at a time.

@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "status": "wenzheng_bridge.commands.pull:STATUS",
     "settings": "wenzheng_bridge.commands.settings:SETTINGS",
     "stats": "wenzheng_bridge.commands.stats:STATS",
+    "report": "wenzheng_bridge.commands.report:REPORT",
     "results": "wenzheng_bridge.commands.results:RESULTS",
     "budget": "wenzheng_bridge.commands.newsroom:BUDGET",
     "claim": "wenzheng_bridge.commands.newsroom:CLAIM",

@@ -212,6 +212,8 @@ class ArticleRef:
     date: datetime | None
     status: str = "published"
     slug: str = ""
+    publication: str = ""  # the paper it appeared in (Publication:, else WENZHENG_PUBLICATION)
+    column: str = ""  # its column (Column:, else WENZHENG_COLUMN)
 
 
 @dataclass

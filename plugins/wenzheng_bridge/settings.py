@@ -13,11 +13,14 @@ from .config import CORE_OPTIONS, ConfigError, Option, validate
 def all_options() -> dict[str, Option]:
     from .caseview.settings import OPTIONS as caseview
     from .desk.settings import OPTIONS as desk
+    from .newsroom.publication import OPTIONS as publication
     from .newsroom.settings import OPTIONS as newsroom
+    from .reports.settings import OPTIONS as reports
+    from .site.leader_settings import OPTIONS as leaders
     from .site.settings import OPTIONS as site
     from .trust.settings import OPTIONS as trust
 
-    return {**CORE_OPTIONS, **caseview, **desk, **newsroom, **site, **trust}
+    return {**CORE_OPTIONS, **caseview, **desk, **newsroom, **publication, **reports, **site, **leaders, **trust}
 
 
 def wenzheng_settings(settings: dict, base: Path | None = None) -> dict:

@@ -59,6 +59,7 @@ class Case:
     replied: bool = False  # a reply is on record, or the platform's state says it replied
     reply_known: bool = True  # whether the case can count in reply-rate denominators
     late: bool | None = None  # the one lateness rule (status.lateness); None: cannot be known
+    closed_at: datetime | None = None  # when the platform closed it (办结), where the source says
     platform_state: str = ""  # the platform's own word (petition.state), shown as it is
     type_inferred: bool = False  # the type was guessed from the text, not given by the source
     as_of: date | None = None  # the day running clocks were measured to (pages say 数据截至)

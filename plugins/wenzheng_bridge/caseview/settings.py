@@ -45,7 +45,7 @@ DEFAULT_TOPICS = {
 }
 
 
-def _limits_check(value: dict) -> str | None:
+def limits_check(value: dict) -> str | None:
     for key, days in value.items():
         if not isinstance(key, str) or not key:
             return f"的键 {key!r} 应为类型、'*'、'板块/类型' 或 '板块/*'"
@@ -85,7 +85,7 @@ def _now_check(value: str) -> str | None:
 OPTIONS: dict[str, Option] = {
     "WENZHENG_REPLY_LIMITS": Option(
         dict, {}, "reply limits in working days, merged over the defaults "
-        f"{DEFAULT_REPLY_LIMITS}; keys: type, '*', 'board/type', 'board/*'", _limits_check,
+        f"{DEFAULT_REPLY_LIMITS}; keys: type, '*', 'board/type', 'board/*'", limits_check,
         merge=DEFAULT_REPLY_LIMITS,
     ),
     "WENZHENG_MIN_RANK_SAMPLE": Option(

@@ -35,8 +35,12 @@ ACTIVE_KINDS = ("claimed", "visited", "interviewed", "acted", "reopened", "publi
 
 
 def reply_limit(petition: Petition, settings: Mapping | CaseviewSettings) -> int:
-    """Working days the department has: 'board/type', 'board/*', 'type', '*'."""
-    limits = CaseviewSettings.of(settings).reply_limits
+    """Working days the department has to reply: ``limit_for`` over WENZHENG_REPLY_LIMITS."""
+    return limit_for(petition, CaseviewSettings.of(settings).reply_limits)
+
+
+def limit_for(petition: Petition, limits: Mapping[str, int]) -> int:
+    """A petition's limit in a limits table (reply or 办结): 'board/type', 'board/*', 'type', '*'."""
     kind = "诉求" if petition.type == "投诉" else petition.type
     for key in (f"{petition.board}/{kind}", f"{petition.board}/*", kind, "*"):
         if key in limits:
@@ -116,7 +120,7 @@ def decide(petition: Petition, followups: list[FollowUp], articles: list[Article
         return Verdict(Status.FOLLOWING, "重新跟进：" + _followup_evidence(reopened))
     platform = platform_status(petition.state, state_map)
     if platform in SETTLED_STATUSES and reopened is None:  # a reopening outlives the platform's closure
-        resolved_at = _closed_time(petition) if platform == Status.RESOLVED else None
+        resolved_at = closed_time(petition) if platform == Status.RESOLVED else None
         return Verdict(platform, f"平台状态为“{petition.state}”", resolved_at)
     return _newsroom_verdict(ordered, latest) or _reply_verdict(petition, platform, due, late, knows_replies)
 
@@ -176,7 +180,7 @@ def _reply_evidence(petition: Petition) -> str:
     return f"{when} {kind}（第 {petition.replies.index(reply) + 1} 条回复）"
 
 
-def _closed_time(petition: Petition) -> datetime | None:
+def closed_time(petition: Petition) -> datetime | None:
     """When the platform closed the case: its last final reply, as the platform shows no date."""
     times = [r.time for r in petition.replies if r.time and r.final]
     return max(times) if times else None

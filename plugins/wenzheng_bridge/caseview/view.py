@@ -14,7 +14,7 @@ from ..config import CoreSettings
 from .settings import CaseviewSettings
 from ..sources.settings import FACTS, declared_knows
 from .states import platform_status
-from .status import clock, deadline, decide, first_reply_time, lateness, reply_limit
+from .status import clock, closed_time, deadline, decide, first_reply_time, lateness, reply_limit
 from .trending import PlaceRepeats, score
 from ..sources.places import Gazetteer
 from .units import UnitReader, reply_addressee
@@ -100,6 +100,7 @@ class CaseBuilder:
             overdue_days=late.overdue_days, followups=followups, articles=articles,
             public=public, gate_reason=gate_reason, knows=knows, replied=replied,
             reply_known=reply_known, late=late.late, platform_state=petition.state,
+            closed_at=closed_time(petition) if platform == Status.RESOLVED else None,
             type_inferred=bool(inferred.get("type")) if isinstance(inferred, dict) else "type" in inferred,
         )
         case.resolved_at = verdict.resolved_at if verdict.status == Status.RESOLVED else None

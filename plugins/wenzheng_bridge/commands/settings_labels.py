@@ -19,6 +19,15 @@ LABELS = {
     "WENZHENG_CACHE_DIR": "构建缓存（话题分词）文件夹，相对于 WENZHENG_BASE；留空则不写缓存",
     "WENZHENG_REPLY_LIMITS": "答复时限（工作日），按类型、板块/类型设定；键：类型、'*'、'板块/类型'、'板块/*'",
     "WENZHENG_NOW": "固定的“现在”时间（ISO 格式），用于可重复的构建；留空为实际时间",
+    # publications and columns
+    "WENZHENG_PUBLICATION": "专栏文章未写 Publication: 时所属的报刊（如《梧州日报》）",
+    "WENZHENG_COLUMN": "专栏文章未写 Column: 时所属的栏目（如“零距离问政”）",
+    # leader mailboxes and spokespersons
+    "WENZHENG_LEADER_MAILBOXES": "领导信箱（如书记信箱、市长信箱）的板块名称：首页单列一栏，各有一页显示其办理情况",
+    "WENZHENG_SPOKESPERSONS": "各板块的网络发言人：板块名称 -> 发言人（单位或账号），显示在板块页和领导信箱页",
+    # reports
+    "WENZHENG_CLOSE_LIMITS": "办结时限（工作日），键同答复时限：类型、'*'、'板块/类型'、'板块/*'；默认 15 个工作日",
+    "WENZHENG_REPORTS_DIR": "部门通报记录所在文件夹（每个统计周期一个文件），相对于 content/",
     # newsroom
     "WENZHENG_NEWSROOM_PAGES": "生成编辑部内部的选题单页面（publishconf.py 中关闭）",
     "WENZHENG_NEWSROOM_DIR": "编辑部记录（认领、跟进、撤下）所在文件夹，相对于 PATH",

@@ -94,7 +94,8 @@ def article_refs(articles: Iterable) -> dict[str, list[ArticleRef]]:
         if isinstance(date, datetime) and date.tzinfo is None:
             date = date.replace(tzinfo=SHANGHAI)
         ref = ArticleRef(title=str(article.title), url=article.url, date=date, status="published",
-                         slug=getattr(article, "slug", ""))
+                         slug=getattr(article, "slug", ""), publication=getattr(article, "wenzheng_publication", ""),
+                         column=getattr(article, "wenzheng_column", ""))
         for key in getattr(article, "wenzheng_cases", []):
             refs.setdefault(key, []).append(ref)
     for items in refs.values():

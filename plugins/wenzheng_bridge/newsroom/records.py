@@ -46,6 +46,7 @@ from ..records import FOLLOWUP_KINDS, SATISFACTION, SHANGHAI, FollowUp, Newsroom
 from ..sources.common import parse_datetime
 from ..trust.sanitize import output_text
 from .articles import article_refs, attach_cases
+from .publication import name_publications
 from .caseindex import CaseIndex, RecordError, content_dir
 from .settings import NewsroomSettings
 
@@ -299,7 +300,7 @@ def load(settings: dict, articles: Iterable | None = None, index: CaseIndex | No
         check_dates(entries, settings)
     _fold(entries, records)
     if articles is not None:
-        records.articles = article_refs(attach_cases(articles, index))
+        records.articles = article_refs(name_publications(attach_cases(articles, index), settings))
     return records
 
 

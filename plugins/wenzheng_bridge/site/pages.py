@@ -17,6 +17,7 @@ from ..caseview.model import STATUSES, Case
 from ..caseview.unranked import why_unranked
 from ..records import SHANGHAI, TYPES, Status
 from ..urls import case_url, topic_url
+from .leaders import Leaders
 from .settings import SiteSettings
 from .slugs import Slugs
 
@@ -203,6 +204,7 @@ class SiteData:
         self.positions: dict[str, int] = {}
         self._pages: dict[tuple[str, int], list[Page]] = {}
         self.unchanged: set[str] = set()  # numbered index pages to keep as they are (write_pages)
+        self.leaders = Leaders(settings)  # leader mailboxes and spokespersons
 
     def load(self, rows: Iterable[Row], stats, topics) -> "SiteData":
         """``rows``: one per case (gated ones included), public or not."""
@@ -222,6 +224,7 @@ class SiteData:
         self.as_of = as_of(self.settings, getattr(stats, "now", None))
         self.groups = {d.name: _group(self.rows, d) for d in DIMENSIONS}
         self.months = _by(self.rows, lambda r: r.month or UNKNOWN_LABEL)
+        self.leaders.load(self)
         return self
 
     def paginate(self, rows: list[Row], size: int, base: str) -> list[Page]:
