@@ -73,3 +73,7 @@ WENZHENG_SOURCES = [
         "department": "",
     },
 ]
+# 问政进社区 (示例): the problems collected at content/events/2019-12-a3.txt. Left out of the demo so
+# the sample's figures stay those of the real data; uncomment to see the event's cases.
+# WENZHENG_SOURCES.append({"name": "offline", "kind": "offline", "board": "A市",
+#                          "paths": ["data/offline/wenzheng-events-sample.csv"]})

@@ -84,3 +84,23 @@ def test_splitting_is_deterministic():
     links = Links(src[keep], dst[keep], rng.uniform(0.08, 0.6, keep.sum()).astype(np.float32))
     first = split_components(400, links, DEFAULT_TOPICS)
     assert np.array_equal(first, split_components(400, links, DEFAULT_TOPICS))
+
+
+def test_pieces_too_small_to_show_are_partitioned_again_among_themselves():
+    from wenzheng_bridge.caseview.grouping import _regroup_leftovers
+
+    # The sample's 传销 posts (6196, 558, 10603): linked to each other at 0.10-0.12, and each to
+    # one post outside (楚江世纪城, 数字电视); Leiden on the whole sample (a heuristic on 1,047
+    # rows) paired each with its outside neighbour, pieces too small to show. Among the pieces
+    # alone the three are the better partition. Rows 6-13 are a topic of their own and stay.
+    edges = [(0, 1, 0.12), (0, 2, 0.11), (1, 2, 0.10), (0, 3, 0.08), (1, 4, 0.08), (2, 5, 0.08)]
+    edges += clique(list(range(6, 14)), 0.4) + [(5, 6, 0.09)]
+    src, dst, cosine = (np.array(column) for column in zip(*edges))
+    links = Links(src.astype(np.int32), dst.astype(np.int32), cosine.astype(np.float32))
+    labels = np.array([0, 1, 2, 0, 1, 2] + [6] * 8, dtype=np.int32)
+    _regroup_leftovers(labels, links, DEFAULT_TOPICS)
+    assert label_sets(labels) == [{0, 1, 2}, {3}, {4}, {5}, set(range(6, 14))]
+    # Pieces whose links to each other cannot make min_size stay apart (and are not shown).
+    labels = np.array([0, 1, 2, 0, 1, 2] + [6] * 8, dtype=np.int32)
+    _regroup_leftovers(labels, Links(links.src[3:], links.dst[3:], links.cosine[3:]), DEFAULT_TOPICS)
+    assert all(len(group) < 3 for group in label_sets(labels)[:-1]) and set(range(6, 14)) in label_sets(labels)

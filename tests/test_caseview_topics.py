@@ -137,6 +137,40 @@ def test_names_mixing_digits_letters_and_chinese_are_terms():
     assert "2019" not in terms("2019年开始民办学校招生微机派位", "", 0)  # a bare year is no name
 
 
+def test_dates_amounts_and_legal_forms_are_not_terms():
+    from wenzheng_bridge.caseview.labels import is_name
+    from wenzheng_bridge.caseview.terms import terms
+
+    # Real titles and bodies of the sample (119986, 166919, 15041, 13026, 135204): a number with
+    # 年, 元, 台 is a date, an amount or a count, shared by unrelated posts, and no name.
+    assert not any(t.startswith("19") for t in terms("19年L市最低工资调整浮动是多少？", "", 0))
+    found = terms("为何EMS快递身份证收费这么贵？", "快递费要22元，2018年办理新身份证", 40)
+    assert "EMS" in found and not [t for t in found if t[:1].isdigit()]
+    assert not [t for t in terms("A市新增500台出租车经营权竞标方案量身定制、指标内定", "", 0) if t[:1].isdigit()]
+    assert not [t for t in terms("60年代出生的享受独生子女待遇安置，这合理吗？", "", 0) if t[:1].isdigit()]
+    assert "5号线" in terms("地铁5号线施工导致停电", "", 0)  # a number with the name it starts stays
+    found = terms("投诉L10县县隆鑫出租车有限公司管理不当", "", 0)
+    assert "出租车" in found and not [t for t in found if "有限" in t or t == "公司"]
+    assert not [t for t in terms("2018年11月9日收到22元", "", 0) if is_name(t)]
+    # A dictionary word ending like a name is a kind of place, not one place (the sample's
+    # 菜市场 joined every post about any market to the topic of the ones selling to the old).
+    assert not is_name("菜市场") and not is_name("居民小区") and not is_name("幼儿园")
+    assert is_name("魅力之城小区") and is_name("经济学院") and is_name("58同城")
+
+
+def test_a_label_names_the_longest_shared_name():
+    from wenzheng_bridge.caseview.labels import label_terms
+
+    # Every post names 万科魅力之城 or its estate; two of three the estate with its suffix: the label
+    # uses the longest name most posts share, as a reader says it, not the shorter, more frequent one.
+    docs = [["魅力之城小区", "万科魅力之城小区", "油烟"], ["魅力之城小区", "万科魅力之城小区", "油烟"],
+            ["魅力之城小区", "噪音"]]
+    df = {"魅力之城小区": 3, "万科魅力之城小区": 2, "油烟": 2, "噪音": 1}
+    assert label_terms(docs, df, 1000) == ["万科魅力之城小区", "油烟"]
+    docs[1].remove("万科魅力之城小区")  # held by one post of three: not the topic's name
+    assert label_terms(docs, df, 1000)[0] == "魅力之城小区"
+
+
 def test_a_company_named_with_digits_makes_a_topic_named_for_it(views):
     from dataclasses import replace
 

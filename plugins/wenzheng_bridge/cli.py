@@ -32,6 +32,10 @@ COMMANDS: dict[str, str] = {
     "clear": "wenzheng_bridge.commands.newsroom:CLEAR",
     "restore": "wenzheng_bridge.commands.newsroom:RESTORE",
     "check": "wenzheng_bridge.commands.newsroom:CHECK",
+    "event": "wenzheng_bridge.commands.events:EVENT",
+    "events": "wenzheng_bridge.commands.events:EVENTS",
+    "theme": "wenzheng_bridge.commands.themes:THEME",
+    "themes": "wenzheng_bridge.commands.themes:THEMES",
     "desk": "wenzheng_bridge.commands.desk:DESK",
     "desk-user": "wenzheng_bridge.commands.desk:DESK_USER",
 }

@@ -27,3 +27,8 @@ def site_root(settings: dict) -> str:
 
 def absolute(settings: dict, path: str) -> str:
     return f"{site_root(settings)}/{path.lstrip('/')}"
+
+
+def event_url(event_id: str) -> str:
+    """A 问政进社区 event's page URL relative to the site root."""
+    return f"events/{event_id}/"

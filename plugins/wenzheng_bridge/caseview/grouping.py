@@ -16,7 +16,8 @@ per-petition version spent most of its time in interpreter overhead):
    kept with their cosine.
 3. Components by label propagation with pointer jumping, then each
    component's dense communities (Leiden, see ``split_components``): single
-   links chain loosely related petitions.
+   links chain loosely related petitions. Petitions left in pieces too small
+   to show are partitioned again among themselves.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 #: Bump when grouping or labelling changes its result for the same inputs (cached groupings key on it).
-VERSION = "grouping-3"
+VERSION = "grouping-5"
 _BLOCK = 256  # petitions whose candidates are scored together (bounds the block's memory)
 
 
@@ -186,24 +187,54 @@ def split_components(n: int, links: Links, options: dict) -> np.ndarray:
     the summed cosine of their links exceeds ``split_density`` times their
     number of pairs, so a tight cluster stays whole wherever it sits in a
     chain while the few links between clusters are cut. A community still
-    above ``max_size`` is split again at twice the density, and so on.
+    above ``max_size`` is split again at twice the density, and so on. Last,
+    the petitions left in pieces smaller than ``min_size`` are partitioned
+    again among themselves (``_regroup_leftovers``): a small real topic whose
+    members Leiden each paired with an outside neighbour is found whole.
     """
     labels = components(n, links.src, links.dst)
     density = float(options["split_density"])
     big = np.bincount(labels, minlength=n)[labels] >= int(options["min_size"])
     while big.any() and density <= 1:
-        inside = big[links.src] & (labels[links.src] == labels[links.dst])  # links within a group
-        rows = np.flatnonzero(big)
-        local = np.full(n, -1, dtype=np.int64)
-        local[rows] = np.arange(rows.size)
-        membership = communities(rows.size, local[links.src[inside]], local[links.dst[inside]],
-                                 links.cosine[inside], density)
-        first = np.full(rows.size, n, dtype=np.int64)  # each community's smallest row
-        np.minimum.at(first, membership, rows)
-        labels[rows] = first[membership]
+        _split(labels, big, links, density)
         big = np.bincount(labels, minlength=n)[labels] > int(options["max_size"])
         density *= 2
+    _regroup_leftovers(labels, links, options)
     return labels
+
+
+def _split(labels: np.ndarray, rows_mask: np.ndarray, links: Links, density: float) -> None:
+    """Relabel the rows of ``rows_mask`` by the Leiden communities of the links within their groups."""
+    n = labels.size
+    inside = rows_mask[links.src] & (labels[links.src] == labels[links.dst])  # links within a group
+    rows = np.flatnonzero(rows_mask)
+    local = np.full(n, -1, dtype=np.int64)
+    local[rows] = np.arange(rows.size)
+    membership = communities(rows.size, local[links.src[inside]], local[links.dst[inside]],
+                             links.cosine[inside], density)
+    first = np.full(rows.size, n, dtype=np.int64)  # each community's smallest row
+    np.minimum.at(first, membership, rows)
+    labels[rows] = first[membership]
+
+
+def _regroup_leftovers(labels: np.ndarray, links: Links, options: dict) -> None:
+    """Petitions left in pieces too small to show, partitioned again among themselves.
+
+    Leiden may pair each petition of a small real topic with a neighbour
+    outside it (a quality tie): the pieces are cut off together, and their
+    links to each other decide again.
+    """
+    n, min_size = labels.size, int(options["min_size"])
+    small = np.bincount(labels, minlength=n)[labels] < min_size
+    between = small[links.src] & small[links.dst]
+    labels[small] = np.flatnonzero(small)  # every leftover on its own, unless regrouped below
+    if not between.any():
+        return
+    joined = components(n, links.src[between], links.dst[between])
+    regroup = small & (np.bincount(joined, minlength=n)[joined] >= min_size)
+    if regroup.any():
+        labels[regroup] = joined[regroup]
+        _split(labels, regroup, links, float(options["split_density"]))
 
 
 def communities(n: int, src: np.ndarray, dst: np.ndarray, weight: np.ndarray, density: float) -> np.ndarray:

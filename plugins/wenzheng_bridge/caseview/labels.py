@@ -4,7 +4,7 @@
 is a term that names a place or an organisation (a name with the word that
 closes it, such as 魅力之城小区, 经济学院, 劳动东路, or letters and Chinese
 together, such as 58同城, 3号线) found in most (more than half) of the members; of
-those, the most widely shared, and of equally shared ones the longest. The
+those, the most widely shared, and then the longest of these names that holds it. The
 issue is the most widely shared specific term that is not the name (rarer
 terms first on a tie), joined with the next one when members write them side
 by side (油烟 + 扰民 -> 油烟扰民).
@@ -15,10 +15,11 @@ import math
 import re
 from collections import Counter
 
-from .terms import STOPWORDS, SUFFIXES
+from .terms import STOPWORDS, SUFFIXES, has_word
 from .trending import COARSE_PLACE
 
 _LATIN = re.compile(r"[A-Za-z0-9]")
+_CJK_ONLY = re.compile(r"^[\u4e00-\u9fa5]+$")
 _COUNTY_CITY = re.compile(r"^[A-Z]\d+县市$")  # "A8县市": a county-level city, as coarse as a county
 SEPARATOR = " · "
 
@@ -39,6 +40,8 @@ def label_terms(docs: list[list[str]], df: dict[str, int], n: int) -> list[str]:
     idf = {term: math.log((1 + n) / (1 + df.get(term, 0))) for term in shared}
     names = [t for t, count in shared.items() if count > half and is_name(t)]
     name = max(names, key=lambda t: (shared[t], len(t), idf[t], t), default="")
+    # The longest shared name holding it is the one a reader knows (万科魅力之城小区 over 魅力之城小区).
+    name = max((t for t in names if name and name in t), key=lambda t: (len(t), shared[t], t), default=name)
     issues = [t for t in shared if t not in STOPWORDS and not coarse(t) and not is_name(t)
               and not (name and (t in name or name in t))]
     issues.sort(key=lambda t: (-shared[t], -idf[t], t))
@@ -51,8 +54,17 @@ def is_name(term: str) -> bool:
     if coarse(term):
         return False
     if any(term.endswith(suffix) and len(term) > len(suffix) for suffix in SUFFIXES):
-        return True
+        return not common_noun(term)  # asked only here: the vocabulary of 100,000 petitions is large
     return bool(_LATIN.search(term)) and not term.isascii()
+
+
+def common_noun(term: str) -> bool:
+    """One word of the dictionary (菜市场, 幼儿园, 居民小区, 中心医院): a kind of place, not one place.
+
+    Names of particular places are not in jieba's dictionary: they are built
+    from the words before the closing word (魅力之城 + 小区, 劳动 + 东路).
+    """
+    return bool(_CJK_ONLY.match(term)) and has_word(term)
 
 
 def coarse(term: str) -> bool:

@@ -1,8 +1,10 @@
 """Topic terms of a petition: jieba words, cached, segmented on every core when many are new.
 
 ``terms(title, body, body_chars)`` is the whole method (words of the title
-twice, then of the start of the body; stop words and coarse place codes out;
-single characters jieba split off a name joined back). ``TermStream`` turns a
+twice, then of the start of the body; stop words, legal forms such as 有限公司
+and coarse place codes out; numbers only with the name they start, never as a
+date or an amount such as 2018年 or 22元; single characters jieba split off a
+name joined back). ``TermStream`` turns a
 stream of petitions into a stream of their terms, in the same order: texts
 already in the term cache (``termcache.py``) are not segmented again; when
 many texts are new (a first build), batches of them are segmented by forked
@@ -32,6 +34,7 @@ STOPWORDS = frozenset("""
 处理 解决 有关 咨询 建议 投诉 举报 诉求 市民 居民 群众 百姓 老百姓 网友 本人 谢谢 感谢 麻烦 帮助
 加快 尽快 加大 加强 呼吁 恳请 强烈 请求 何时 什么 怎么办 怎么回事 能不能 可不可以 应该 需要 不能 无法
 得到 希望能 早日 尽早 力度 落实 重视 关注 及时 积极 合理 不合理 一些 几点 一点 有点 很多 太多 多年
+有限公司 有限责任 有限责任公司 股份有限公司 股份 有限 分公司 责任公司
 县市 县县 市县 区县 哪些 哪里 多少 怎样 怎么样 是不是 有没有 至今 仍然 依然 导致 造成 影响 存在 出现 发生 提出 反应 回复 答复 说法 事宜 事项 工作 方面
 """.split())
 # Single characters that end a name rather than belong to it ("之" belongs: 魅力之城).
@@ -40,6 +43,9 @@ _CJK = re.compile(r"^[\u4e00-\u9fa5]+$")
 # Letters and digits that belong to a name when Chinese follows (58同城, A3区, K9县, 3号线, 5G).
 _LATIN = re.compile(r"^[A-Za-z0-9]+$")
 _PLACE_ENDS = frozenset("省市区县镇乡村")
+# Characters after a bare number that make it a date, an amount or a count (2018年, 22元, 500台,
+# 45岁), not part of a name (3号线, 58同城).
+_UNITS = frozenset("年月日天周时点分秒元角块万千百亿岁个名位人次台辆套栋户间层楼米亩吨斤届级倍多余期代项条张件")
 # Words that close a name: the word before them plus them is the name a reader knows
 # (魅力之城 + 小区, 经济 + 学院, 劳动 + 东路).
 SUFFIXES = frozenset("""
@@ -94,6 +100,8 @@ def _mixed(tokens: list[str]) -> list[str]:
         if not _LATIN.match(token):
             continue
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if token.isdigit() and after[:1] in _UNITS:
+            continue
         if after[:1] in _PLACE_ENDS and not _single(after):  # jieba's 县市, 县县: "A8" + "县市" is A8县
             found.append(token + after[0])
             continue
@@ -144,6 +152,11 @@ def segment(text: str) -> list[str]:
     which was the largest single cost of a first build's cases.
     """
     return rjieba.cut(text, hmm=False)
+
+
+def has_word(word: str) -> bool:
+    """Whether jieba's dictionary holds the word as it is."""
+    return bool(rjieba.has_word(word))
 
 
 def load_segmenter() -> None:

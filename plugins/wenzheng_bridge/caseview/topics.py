@@ -4,10 +4,11 @@ Method (DESIGN.md, "Trending and hot topics"):
 
 1. Terms: jieba words of the title (counted twice) and the start of the
    body, without stop words (politeness, the request itself: 请加快, 建议,
-   希望, 问题, 反映…); names jieba splits into single characters
-   ("魅力/之/城") are joined back, letters and digits keep the Chinese after
-   them (58同城, A3区, K9县, 3号线), and a name with the word that closes it
-   is a term too (魅力之城小区, 经济学院). Each text's terms are cached on disk
+   希望, 问题, 反映…) and legal forms (有限公司); names jieba splits into
+   single characters ("魅力/之/城") are joined back, letters and digits keep
+   the Chinese after them (58同城, A3区, K9县, 3号线) unless it makes a date
+   or an amount (2018年, 22元), and a name with the word that closes it is a
+   term too (魅力之城小区, 经济学院). Each text's terms are cached on disk
    (``termcache.py``), so a rebuild segments only new or edited petitions.
 2. Weights: TF-IDF (sublinear tf), each petition a unit vector. Anchors: the
    terms specific enough to make a topic, those in at most
@@ -27,8 +28,9 @@ Method (DESIGN.md, "Trending and hot topics"):
    petitions in no group that name it too. Steps 3-4 are whole-array
    work: ``grouping.py``.
 5. Label: the name most of its petitions share (an estate, company, school
-   or road: a name-closing term or a letters-and-Chinese name in at least
-   half of them) and the issue (the most widely shared specific term, with
+   or road: a name-closing term or a letters-and-Chinese name in more than
+   half of them, not a dictionary word such as 菜市场; the longest such name
+   holding the most shared one) and the issue (the most widely shared specific term, with
    the next one when they stand side by side): "魅力之城小区 · 油烟扰民".
 6. Heat: the members' count, plus their trending scores, plus
    ``engagement_weight × log2(1 + engagement)``, where engagement sums

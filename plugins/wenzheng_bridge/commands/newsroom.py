@@ -267,8 +267,12 @@ def _budget(args, settings) -> int:
 
 # -- drafts -----------------------------------------------------------------------------------
 def _draft_arguments(parser) -> None:
-    parser.add_argument("cases", nargs="+", metavar="案件", help="案件编号；多个案件写进同一篇稿件")
+    parser.add_argument("cases", nargs="*", metavar="案件", help="案件编号；多个案件写进同一篇稿件")
     parser.add_argument("--topic", default="", metavar="话题", help="话题名称（多个案件时用作标题）")
+    parser.add_argument("--event", default="", metavar="活动编号",
+                        help="为一次问政进社区活动写活动报道稿（content/events/ 下记录的文件名）")
+    parser.add_argument("--theme", default="", metavar="主题编号",
+                        help="为一个问计于民主题写建议汇总稿（content/themes/ 下记录的文件名）")
 
 
 def _drafts_arguments(parser) -> None:
@@ -295,10 +299,51 @@ def report_drafts(outcomes, console: Console) -> None:
                 console.print(f"  + {fact}", highlight=False)
 
 
+def _event_draft(args, settings) -> int:
+    from ..newsroom.event_report import write_event_draft
+    from ..newsroom.events import event_of, event_path, read_event
+
+    path = event_path(settings, args.event.strip().lower())
+    if not path.exists():
+        raise CommandError(f"没有活动 {args.event}（应有记录文件 {path}；可用 wenzheng events 查看）")
+    event = read_event(path)
+    newsroom = load_newsroom(settings)
+    cases = [case for case in newsroom.cases if event_of(case.petition) == event.id]
+    hidden = sum(1 for case in cases if not case.public)
+    draft = write_event_draft(settings, event, cases, newsroom.now)
+    console = Console()
+    if draft.written:
+        console.print(f"活动报道稿已写入：{draft.path}（现场问题 {len(cases) - hidden} 件"
+                      f"{f'；另有 {hidden} 件未经审核，未写入' if hidden else ''}）", highlight=False)
+    else:
+        console.print(f"稿件 {draft.path} 已存在（编辑可能已修改），未覆盖；如需重新生成请先删除该文件", highlight=False)
+    return 0
+
+
+def _theme_draft(args, settings) -> int:
+    from ..newsroom.theme_report import write_theme_draft
+    from ..newsroom.themes import read_theme, theme_path
+
+    path = theme_path(settings, args.theme.strip().lower())
+    if not path.exists():
+        raise CommandError(f"没有主题 {args.theme}（应有记录文件 {path}；可用 wenzheng themes 查看）")
+    newsroom = load_newsroom(settings)
+    written, fresh = write_theme_draft(settings, read_theme(path), newsroom.cases, newsroom.now)
+    Console().print(f"建议汇总稿已写入：{written}" if fresh
+                    else f"稿件 {written} 已存在（编辑可能已修改），未覆盖；如需重新生成请先删除该文件", highlight=False)
+    return 0
+
+
 @_guarded
 def _draft(args, settings) -> int:
     from ..newsroom.drafts import write_draft
 
+    if args.event or args.theme:
+        if args.cases or (args.event and args.theme):
+            raise CommandError("--event、--theme 与案件编号三者只能用其一")
+        return _event_draft(args, settings) if args.event else _theme_draft(args, settings)
+    if not args.cases:
+        raise CommandError("请写出案件编号，或用 --event 指定活动")
     newsroom = load_newsroom(settings)
     keys = list(dict.fromkeys(resolve(newsroom.index, name) for name in args.cases))
     chosen = [newsroom.case(key) for key in keys]
@@ -357,7 +402,7 @@ CLAIM = Command("记者认领案件（写入 content/newsroom/ 下的记录；�
 UNCLAIM = Command("撤销认领（记录中留下一行撤销记录）", _unclaim_arguments, _unclaim)
 FOLLOWUP = Command("记录跟进：走访、采访、见报（须附文章链接）、部门处理、解决、未解决、重新打开；--due 定下一步期限",
                    _followup_arguments, _followup)
-DRAFT = Command("为指定案件生成稿件草稿（多个案件合为一篇）", _draft_arguments, _draft)
+DRAFT = Command("为指定案件生成稿件草稿（多个案件合为一篇）；--event 写问政进社区活动报道稿，--theme 写问计于民建议汇总稿", _draft_arguments, _draft)
 DRAFTS = Command("按选题单自动生成前 N 篇稿件草稿", _drafts_arguments, _drafts)
 TAKEDOWN = Command("撤下案件：下次构建时从所有公开输出中移除", _decision_arguments("撤下"), _takedown)
 CLEAR = Command("审核通过：准予公开（如举报类、待审的留言；不解除撤下）", _clear_arguments, _clear)

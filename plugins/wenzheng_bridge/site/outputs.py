@@ -14,6 +14,8 @@ OUTPUTS: list[str] = [
     "wenzheng_bridge.site.feeds:write_feeds",
     "wenzheng_bridge.site.exports:write_exports",
     "wenzheng_bridge.newsroom.budget:write_budget_page",
+    "wenzheng_bridge.site.events:write_events",
+    "wenzheng_bridge.site.themes:write_themes",
     "wenzheng_bridge.site.report_pages:write_reports",
     "wenzheng_bridge.site.leaders:write_mailboxes",
     "wenzheng_bridge.site.results:write_results",

@@ -13,6 +13,7 @@ KINDS: dict[str, str] = {
     "feed": "wenzheng_bridge.sources.feed:FeedSource",
     "forum": "wenzheng_bridge.sources.forum:ForumSource",
     "json": "wenzheng_bridge.sources.jsonapi:JsonApiSource",
+    "offline": "wenzheng_bridge.sources.offline:OfflineSource",
 }
 
 
@@ -62,7 +63,7 @@ def declared_knows(config: dict) -> frozenset[str]:
 
 COMMON_OPTIONS: dict[str, Option] = {
     "name": Option(str, doc="source name; prefix of case ids", check=_slug),
-    "kind": Choice(tuple(KINDS), doc="table / feed / forum / json"),
+    "kind": Choice(tuple(KINDS), doc="table / feed / forum / json / offline"),
     "board": Option(str, "", "board name when the source does not give one"),
     "board_map": Option(dict, {}, "source board name -> board name shown on the site"),
     "department": Option(str, "", "target department when the source does not give one"),

@@ -57,6 +57,8 @@ def _share_check(value) -> str | None:
 
 
 class TableSource:
+    #: Record field -> header; a kind built on tables (the offline source) adds its own fields.
+    default_columns: dict[str, str] = DEFAULT_COLUMNS
     #: Cells are plain text (a ``<b>`` in a cell is shown as ``<b>``) unless the source
     #: names a column's field in its ``html_fields`` option.
     html_fields: tuple[str, ...] = ()
@@ -77,20 +79,20 @@ class TableSource:
         "html_fields": HTML_FIELDS_OPTION,
     }
 
-    @staticmethod
-    def check(values: dict, base: Path) -> list[str]:
+    @classmethod
+    def check(cls, values: dict, base: Path) -> list[str]:
         files = list(values.get("paths", [])) + ([values["labels"]] if values.get("labels") else [])
         problems = [f"文件不存在：{base / p}" for p in files if not (base / p).exists()]
-        unknown = set(values.get("columns", {})) - set(DEFAULT_COLUMNS)
+        unknown = set(values.get("columns", {})) - set(cls.default_columns)
         if unknown:
-            problems.append(f"'columns' 中未知的字段 {sorted(unknown)}（可用：{sorted(DEFAULT_COLUMNS)}）")
+            problems.append(f"'columns' 中未知的字段 {sorted(unknown)}（可用：{sorted(cls.default_columns)}）")
         return problems
 
     def __init__(self, config: dict, base: Path):
         self.config = config
         self.name = config["name"]
         self.base = base
-        self.columns = {**DEFAULT_COLUMNS, **config["columns"]}
+        self.columns = {**self.default_columns, **config["columns"]}
         self.gazetteer = Gazetteer(config.get("gazetteer"))
         self.text = text_reader(set(self.html_fields) | set(config["html_fields"]))
 

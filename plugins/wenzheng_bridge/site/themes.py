@@ -1,0 +1,85 @@
+"""The site's 问计于民 round-ups: an index of theme collections and a page per theme.
+
+Registered in ``site.outputs.OUTPUTS``. A theme's suggestions are the public cases its record
+wants (newsroom/themes.py), ranked; similar ones are grouped by the hot topic the case view's
+topic grouping gave them (caseview/topics.py), so a theme page and the topic pages agree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..newsroom.themes import SUGGESTION, ThemeRecord, load_themes, rank_key
+from ..records import SHANGHAI, Petition
+from ..store import Store
+from ..urls import topic_url
+
+INDEX = "themes/"
+
+
+@dataclass
+class Suggestion:
+    row: object  # the case's site row (status, url, board)
+    petition: Petition
+
+    @property
+    def answered(self) -> bool:
+        return self.row.replied
+
+
+@dataclass
+class ThemePage:
+    theme: ThemeRecord
+    ranked: list[Suggestion] = field(default_factory=list)
+    #: (topic label, topic page URL, its suggestions) for topics holding two or more of them.
+    groups: list[tuple[str, str, list[Suggestion]]] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"{INDEX}{self.theme.id}/"
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for item in self.ranked if item.answered)
+
+
+def _in_window(theme: ThemeRecord, row) -> bool:
+    if row.type != SUGGESTION or row.posted is None:
+        return False
+    day = row.posted.astimezone(SHANGHAI).date()
+    return theme.start <= day <= theme.end and (not theme.boards or row.board in theme.boards)
+
+
+def theme_pages(build) -> list[ThemePage]:
+    themes = load_themes(build.settings)
+    if not themes:
+        return []
+    labels = {topic.id: topic.label for topic in build.topics or []}
+    pages = []
+    with Store.open(build.settings["WENZHENG_STORE"], readonly=True) as store:
+        for theme in themes:
+            found = []
+            for row in (row for row in build.cases if _in_window(theme, row)):
+                petition = store.petition(row.key)  # the text, for the keywords: rows keep no body
+                if petition is not None and theme.wants(petition):
+                    found.append(Suggestion(row, petition))
+            found.sort(key=lambda item: rank_key(item.petition, item.answered))
+            pages.append(ThemePage(theme, found, _groups(found, labels)))
+    return pages
+
+
+def _groups(found: list[Suggestion], labels: dict[str, str]) -> list[tuple[str, str, list[Suggestion]]]:
+    by_topic: dict[str, list[Suggestion]] = {}
+    for item in found:
+        if item.row.topic in labels:
+            by_topic.setdefault(item.row.topic, []).append(item)
+    groups = [(labels[topic], topic_url(topic), items) for topic, items in by_topic.items() if len(items) > 1]
+    return sorted(groups, key=lambda group: -len(group[2]))
+
+
+def write_themes(build) -> None:
+    """The themes index (even empty: the menu links to it) and a round-up page per theme."""
+    pages = theme_pages(build)
+    build.own("themes")
+    build.render("themes", INDEX + "index.html", themes=pages)
+    for page in pages:
+        build.render("theme", page.url + "index.html", page=page, theme=page.theme)
