@@ -31,10 +31,14 @@ SHANGHAI_OFFSET = "+08:00"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
+def article_meta() -> dict[str, str]:
+    text = next((ROOT / "content" / "articles").glob("*.md")).read_text(encoding="utf-8")
+    return dict(re.findall(r"^(\w+): (.*)$", text, flags=re.M))
+
+
 def article_facts() -> tuple[datetime, list[str]]:
     """The sample column article's date and the cases it names, read from its metadata."""
-    text = next((ROOT / "content" / "articles").glob("*.md")).read_text(encoding="utf-8")
-    meta = dict(re.findall(r"^(\w+): (.*)$", text, flags=re.M))
+    meta = article_meta()
     return datetime.fromisoformat(meta["Date"] + SHANGHAI_OFFSET), [k.strip() for k in meta["Cases"].split(",")]
 
 
@@ -132,6 +136,8 @@ def test_results_page_lists_the_case_with_totals_feedback_and_feed(site):
     assert text(items[0].select(".result-clock")[0]) == f"见报后 {working} 个工作日（{calendar:g} 天）得到解决"
     assert text(items[0].select(".result-feedback")[0]) == f"居民回访：{revisit[6]}，“{revisit[7]}”"
     assert items[0].select("h2 a")[0].get("href").endswith(f"cases/{key}/")
+    publication = text(items[0].select(".result-report .publication")[0])
+    assert publication == "{Publication}“{Column}”".format(**article_meta())
     totals = [text(li) for li in tree.select(".results-totals li")]
     assert totals == [f"{resolved.year}年：见报后 1 件得到解决，中位用时 {calendar:g} 天（{working} 个工作日）；"
                       f"1 件有居民反馈，其中满意或基本满意 {int(revisit[6] != '不满意')} 件"]
