@@ -201,8 +201,12 @@ def _write(store, petitions: list[Petition], tally: dict) -> None:
             tally[outcome] = tally.get(outcome, 0) + 1
 
 
-def write_newsroom(content: Path, count: int, seed: int = SEED) -> dict:
-    """Follow-up records for ~1% of cases and a column article per 500 cases."""
+def write_newsroom(content: Path, count: int, seed: int = SEED, store: Path | None = None) -> dict:
+    """Follow-up records for ~1% of cases and a column article per 500 cases.
+
+    With the ``store`` the cases are in, each case's follow-ups fall between its posting and the
+    pull (the build refuses a follow-up dated before the petition it follows).
+    """
     from wenzheng_bridge.newsroom.records import Entry, format_line
 
     rng = random.Random(seed + 1)
@@ -212,13 +216,17 @@ def write_newsroom(content: Path, count: int, seed: int = SEED) -> dict:
         for old in folder.iterdir():
             old.unlink()
     followed = sorted(rng.sample(range(1, count + 1), max(1, int(count * FOLLOWUP_SHARE))))
+    posted = _posted_times(store, [f"{SOURCE}-{n}" for n in followed]) if store else {}
     for number in followed:
         key = f"{SOURCE}-{number}"
         day = PULLED_AT - timedelta(days=rng.randrange(30, 300))
+        if key in posted and day <= posted[key]:
+            day = posted[key] + (PULLED_AT - posted[key]) / 8
+        gap = min(timedelta(days=3), (PULLED_AT - day) / 4)
         who = rng.choice(_REPORTERS)
         steps = [("claimed", "认领跟进"), ("visited", "到现场查看"), ("acted", "部门已派人处理"),
                  ("resolved", "居民确认问题已解决")][: rng.randint(1, 4)]
-        lines = [format_line(Entry(case=key, kind=kind, date=day + timedelta(days=3 * i), who=who, note=note))
+        lines = [format_line(Entry(case=key, kind=kind, date=day + gap * i, who=who, note=note))
                  for i, (kind, note) in enumerate(steps)]
         (records / f"{key}.txt").write_text(
             f"# 零距离问政 · 案件 {key} 的编辑部记录\n" + "\n".join(lines) + "\n", encoding="utf-8")
@@ -233,6 +241,14 @@ def write_newsroom(content: Path, count: int, seed: int = SEED) -> dict:
             f"Cases: {', '.join(f'{SOURCE}-{n}' for n in named)}\n\n"
             "本报记者回访了近期居民在网络问政平台反映的问题。\n", encoding="utf-8")
     return {"followed": len(followed), "articles": article_count}
+
+
+def _posted_times(path: Path, keys: list[str]) -> dict[str, datetime]:
+    from wenzheng_bridge.store import Store
+
+    with Store.open(path) as store:
+        found = {key: store.petition(key) for key in keys}
+    return {key: p.posted for key, p in found.items() if p is not None and p.posted}
 
 
 #: When the incremental pull happens: a day after the bulk pull, before BENCH_NOW.
@@ -291,7 +307,7 @@ def main(argv: list[str] | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     tally = build_store(out / "store.sqlite3", args.count, args.seed)
-    newsroom = write_newsroom(out / "content", args.count, args.seed)
+    newsroom = write_newsroom(out / "content", args.count, args.seed, out / "store.sqlite3")
     print(f"{out / 'store.sqlite3'}: {tally}, newsroom {newsroom}, {time.perf_counter() - started:.1f} s")
 
 

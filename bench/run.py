@@ -222,7 +222,7 @@ def prepare(work: Work, seed: int) -> None:
     if stamp.get("store") != wanted or not work.store.exists():
         work.dir.mkdir(parents=True, exist_ok=True)
         tally = make_store.build_store(work.store, work.count, seed)
-        make_store.write_newsroom(work.content, work.count, seed)
+        make_store.write_newsroom(work.content, work.count, seed, work.store)
         stamp = {"store": wanted}
         work.stamp.write_text(json.dumps(stamp))
         print(f"[{work.count}] store {tally} made in {time.perf_counter() - started:.0f} s", flush=True)

@@ -265,28 +265,29 @@ def search(page, guard, url: str, tally: dict) -> None:
     page.goto(url, wait_until="load")
     tally["queries"] += 1
     try:
-        page.wait_for_selector(".pagefind-ui__result, .pagefind-ui__message", timeout=30000)
-        page.wait_for_selector(".pagefind-ui__filter-label", state="attached", timeout=10000)
+        page.wait_for_function("() => /^(找到|没有找到)/.test(document.querySelector('.search-message').textContent)",
+                               timeout=30000)
+        page.wait_for_selector(".search-filter-option", state="attached", timeout=10000)
     except Exception:  # noqa: BLE001 - a query without results has no filters: nothing more to press
         guard.check(page, url)
         return
     guard.check(page, url)
     for _ in range(MORE_CLICKS):
-        more = page.locator(".pagefind-ui__button")
+        more = page.locator(".search-more:visible")
         if not more.count():
             break
-        before = page.locator(".pagefind-ui__result").count()
+        before = page.locator(".search-result").count()
         more.first.click()
-        page.wait_for_function(f"() => document.querySelectorAll('.pagefind-ui__result').length > {before}")
+        page.wait_for_function(f"() => document.querySelectorAll('.search-result').length > {before}")
         tally["more_clicks"] += 1
         guard.check(page, url + " (more)")
-    tally["results_shown"] += page.locator(".pagefind-ui__result").count()
-    tally["labels_seen"] += page.locator(".pagefind-ui__filter-label").count()
-    values = page.eval_on_selector_all("input.pagefind-ui__filter-checkbox",
+    tally["results_shown"] += page.locator(".search-result").count()
+    tally["labels_seen"] += page.locator(".search-filter-option").count()
+    values = page.eval_on_selector_all("input.search-filter-checkbox",
                                        "els => els.map(e => [e.name, e.value])")
     boards = [v for v in values if v[0] == "board"]
     sample = [v for v in values if v[0] != "board"] + boards[:: max(1, len(boards) // 25)]
-    toggle = """([name, value]) => { const box = [...document.querySelectorAll("input.pagefind-ui__filter-checkbox")]
+    toggle = """([name, value]) => { const box = [...document.querySelectorAll("input.search-filter-checkbox")]
                     .find(e => e.name === name && e.value === value); if (box) box.click(); }"""
     for value in sample:
         page.evaluate(toggle, value)

@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import make_store  # noqa: E402
 import run as bench_run  # noqa: E402
+from wenzheng_bridge.store import Store  # noqa: E402
 
 COUNT = 2000
 
@@ -106,8 +107,12 @@ def test_distributions_follow_the_real_sample(stores, real):
 def test_newsroom_content_is_read_by_the_newsroom_reader(tmp_path, stores):
     from wenzheng_bridge.newsroom.records import read_all
 
-    written = make_store.write_newsroom(tmp_path / "content", COUNT)
+    written = make_store.write_newsroom(tmp_path / "content", COUNT, store=stores["a"])
     entries = read_all({"WENZHENG_BASE": str(tmp_path), "PATH": "content"})
+    with Store.open(stores["a"]) as store:
+        posted = {e.case: store.petition(e.case).posted for e in entries}
+    # The build refuses a follow-up dated before its petition, or after the pull.
+    assert all(posted[e.case] < e.date <= make_store.PULLED_AT for e in entries)
     assert written == {"followed": COUNT // 100, "articles": COUNT // make_store.ARTICLE_EVERY}
     assert len({e.case for e in entries}) == written["followed"]
     assert {e.kind for e in entries} <= {"claimed", "visited", "acted", "resolved"}
@@ -157,7 +162,7 @@ def rebuilt(tmp_path_factory):
     work = bench_run.Work(SMALL, root=tmp_path_factory.mktemp("bench-incremental"))
     work.dir.mkdir(parents=True)
     make_store.build_store(work.store, SMALL)
-    make_store.write_newsroom(work.content, SMALL)
+    make_store.write_newsroom(work.content, SMALL, store=work.store)
     bench_run.fresh_build_store(work)
     incremental = work.dir / "incremental"
     _pelican(work, incremental)

@@ -188,8 +188,8 @@ def test_no_payload_executes_in_chromium(xss_site):
         for url in pages:
             page.goto(base + url, wait_until="load")
             if url.startswith("search/"):
-                page.wait_for_selector(".pagefind-ui__result", timeout=20000)
-                results = page.locator(".pagefind-ui__result").count()
+                page.wait_for_selector(".search-result", timeout=20000)
+                results = page.locator(".search-result").count()
                 assert results >= 5, results  # the payload cases were found and their excerpts shown
             # onerror / onfocus / ontoggle handlers are tasks queued around load: wait until every image
             # has settled (loaded or failed), then let two frames and one more task pass.
@@ -294,7 +294,8 @@ def test_takedown_leaves_no_trace_in_any_output(tmp_path, conf):
     project = make_project(tmp_path / "project", TAKEDOWN_ROWS)
     output = project / "output"
     before = every_text(built(project, output, conf))
-    assert any(GONE[1] in text for name, text in before.items() if name.startswith("pagefind/"))
+    # The search's per-case text (the index itself holds only character-pair tokens).
+    assert any(GONE[1] in text for name, text in before.items() if name.startswith("search/text/"))
     for needle in GONE:
         assert any(needle in text for text in before.values()), needle
 
@@ -313,7 +314,7 @@ def test_takedown_leaves_no_trace_in_any_output(tmp_path, conf):
     # The other cases are still there, in the same outputs (sitemap, feeds, exports, search).
     for name in ("sitemap.xml", "data/cases.json", "data/cases.csv"):
         assert "xss-1" in public[name] and "xss-3" in public[name], name
-    assert any("芙蓉路口红绿灯时长太短" in t for n, t in public.items() if n.startswith("pagefind/fragment"))
+    assert any("芙蓉路口红绿灯时长太短" in t for n, t in public.items() if n.startswith("search/text/"))
     assert json.loads(public["data/cases.json"])["count"] == 2
     for needle in GATED:
         assert [name for name, text in public.items() if needle in text] == [], needle

@@ -1,9 +1,9 @@
 """The search page with hostile board names and titles, in headless Chromium.
 
-Pagefind's UI puts filter labels into the page as HTML, and Pagefind decodes
-entities in filter values (twice) before it stores them: a board named
-``<img src=x onerror=…>``, or the same hidden under up to ten layers of
-``&amp;``, would run on /search/ for every visitor. Here a CSV source gives 11
+Pagefind decodes entities in filter values (twice) before it stores them, and
+a search page that put a filter value, title or excerpt into the page as HTML
+would let a board named ``<img src=x onerror=…>``, or the same hidden under up
+to ten layers of ``&amp;``, run on /search/ for every visitor. Here a CSV source gives 11
 such boards (nesting depth 0 to 10) and titles a resident might type; the site
 is built; the search page is loaded with a query, every board filter is ticked
 and unticked, "more results" is pressed; with alert/prompt/confirm/print hooked
@@ -65,37 +65,41 @@ def test_search_page_with_hostile_filters_runs_nothing_and_shows_the_literal_tex
     with serve(site) as base, chromium() as browser, guarded_page(browser) as (page, guard):
         url = base + "search/?q=路灯"
         page.goto(url, wait_until="load")
-        page.wait_for_selector(".pagefind-ui__result", timeout=20000)
-        page.wait_for_selector(".pagefind-ui__filter-label", state="attached", timeout=20000)
+        page.wait_for_selector(".search-result", timeout=20000)
+        page.wait_for_selector(".search-filter-option", state="attached", timeout=20000)
         page.wait_for_timeout(300)  # onerror handlers run after the failed load
         guard.check(page, url)
         assert guard.fired == [], guard.fired
 
         # Every board appears as a filter, read as its literal text.
         labels = page.eval_on_selector_all(
-            ".pagefind-ui__filter-label", "els => els.map(e => e.textContent.replace(/ \\(\\d+\\)$/, '').trim())")
+            ".search-filter-option", "els => els.map(e => e.textContent.replace(/（\\d+）$/, '').trim())")
         assert {shown(board) for board in BOARDS} <= set(labels), labels
         assert page.locator("#search img, #search script, #search svg, #search [onerror]").count() == 0
+        # Titles and excerpts read as typed (text nodes, not HTML).
+        titles = page.eval_on_selector_all(".search-result-link", "els => els.map(e => e.textContent)")
+        assert titles and set(titles) <= {row[2] for row in rows()}, titles
 
         # More results, then each board filter on and off.
-        before = page.locator(".pagefind-ui__result").count()
-        page.click(".pagefind-ui__button")
-        page.wait_for_function(f"() => document.querySelectorAll('.pagefind-ui__result').length > {before}")
+        before = page.locator(".search-result").count()
+        page.click(".search-more")
+        page.wait_for_function(f"() => document.querySelectorAll('.search-result').length > {before}")
         guard.check(page, url + " (more results)")
-        for details in page.locator("details.pagefind-ui__filter-block").all():
-            if not details.get_attribute("open"):
-                details.locator("summary").click()
-        values = page.eval_on_selector_all("input.pagefind-ui__filter-checkbox[name='board']",
+        details = page.locator("details.search-filters")
+        if not details.get_attribute("open"):
+            details.locator("summary").click()
+        values = page.eval_on_selector_all("input.search-filter-checkbox[name='board']",
                                            "els => els.map(e => e.value)")
         assert sorted(values) == sorted(shown(board) for board in BOARDS)
-        toggle = """value => [...document.querySelectorAll("input.pagefind-ui__filter-checkbox[name='board']")]
+        toggle = """value => [...document.querySelectorAll("input.search-filter-checkbox[name='board']")]
                               .find(e => e.value === value).click()"""
-        for value in values:  # ticking one hides the others (showEmptyFilters: false): found by value
+        for value in values:
             page.evaluate(toggle, value)
-            page.wait_for_function("() => document.querySelectorAll('.pagefind-ui__result').length <= 5")
+            page.wait_for_function("() => /^找到/.test(document.querySelector('.search-message').textContent)"
+                                   " && document.querySelectorAll('.search-result').length <= 5")
             guard.check(page, f"{url} (board filter {value})")
             page.evaluate(toggle, value)
-            page.wait_for_function("() => document.querySelectorAll('.pagefind-ui__result').length >= 10")
+            page.wait_for_function("() => document.querySelectorAll('.search-result').length >= 10")
         guard.check(page, url + " (after filters)")
         assert page.locator("#search img, #search script, #search svg, #search [onerror]").count() == 0
     assert guard.fired == [] and guard.blocked == [], (guard.fired, guard.blocked)

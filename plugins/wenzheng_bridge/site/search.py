@@ -1,48 +1,49 @@
-"""Chinese full-text search: the search page, and a Pagefind index of the public case pages.
+"""Chinese full-text search: the search page, and a Pagefind index of the public cases.
 
-Pagefind's extended build segments Chinese. It runs after Pelican has written
-everything (a FINALIZER), as its own process (the ``pagefind_extended`` CLI)
-over exactly the case pages of this build's public cases, named by a glob:
-never the listings, never a gated case, never a stale page an earlier build
-left in the output folder. The theme marks what is indexed on a case page
-(``data-pagefind-body``), its title (``data-pagefind-meta="title:…"``) and the
-board, status and year filters (``data-pagefind-filter``).
+Pagefind (extended build) runs after Pelican has written everything (a
+FINALIZER), as its own process (the ``pagefind_extended`` CLI). It is not fed
+the case pages: its Chinese segmenter only finds a query that is one of a
+page's dictionary words (公积金 found none of the 9 cases holding it). Instead
+each public case is given to it as a small page of the case's overlapping
+character pairs, written as ASCII tokens (site/search_source.py), with its
+board, status and year as filters; the search page (theme/static/js/search.js)
+turns a query into the same tokens and checks every hit by exact substring
+against the case's text file (``search/text/KEY.json``, written with the case
+page by site/stream.py). Every case holding the query is found, and only those
+are shown. Only this build's public cases are given to Pagefind: never a gated
+case, never a stale page an earlier build left in the output folder.
 
-Filter and meta values are written through ``index_value``: Pagefind's UI puts
-a filter label into the page as HTML (Svelte ``{@html}``), and Pagefind decodes
-entities in a filter value twice before storing it (its parser's
-``get_attribute_pair`` and again in the filter loop), so no escaping of a
-board name called ``<img src=x onerror=…>`` survives to the label. A value
-therefore carries no ``<``, ``>`` or ``&`` at all (their fullwidth forms
-instead): it is the same text however often it is decoded, and the UI shows
-it as the literal words. The case page itself shows the exact text, escaped.
+Filter values are written through ``index_value``: Pagefind decodes entities
+in a filter value twice before storing it (its parser's ``get_attribute_pair``
+and again in the filter loop), so no escaping of a board name called
+``<img src=x onerror=…>`` would survive to a page that showed it as HTML. A
+value therefore carries no ``<``, ``>`` or ``&`` at all (their fullwidth forms
+instead): it is the same text however often it is decoded. The search page
+puts it in as text anyway.
 
 Memory: Pagefind holds every page it indexes until it writes the bundle, and
-building the index about doubles that: measured here, 0.7 GB for 2,000 case
-pages and 1.1 GB for 4,000 (about 0.2 MB a page over a 0.3 GB base), so 96,000
-pages in one run would need 20 GB. It is not the markup: a page cut down to
-its title, petition and replies still costs 90% of it; the cost is Chinese
-segmentation's word list per page, which is what makes the text searchable.
-So past SHARD_PAGES pages the index is split into shards of at most that many
+building the index about doubles that (measured on case pages: 0.7 GB for
+2,000, 1.1 GB for 4,000; the per-page cost is the page's distinct words, here
+its distinct character pairs). So past SHARD_PAGES pages the index is split into shards of at most that many
 pages, each one Pagefind run (peak memory is one shard's, returned to the
 system when the run ends), merged in the browser (Pagefind's ``mergeIndex``).
 
 A case's shard is a hash of its key, not its year or number: a new or changed
 case touches one shard, and every shard is a random sample of the whole site,
-so each shard's word statistics (which Pagefind's BM25 ranking uses) are close
-to the whole site's: the same pages are found as with one index, and the top
-results differ only by near-ties swapped (measured in bench/RESULTS-search.md).
+so each shard's word statistics (which Pagefind's BM25 ranking uses, for the
+order within a rank of the search page) are close to the whole site's; the
+same cases are found as with one index (tests/test_search.py).
 The price is that a pull of many changed cases touches most shards. The shard
 count grows with the site (a change of count rebuilds every shard once).
 
-A bundle is rebuilt only when its inputs changed: a SHA-256 over its pages,
-their URLs, Pagefind's version and the index options is kept beside it, so an
+A bundle is rebuilt only when its inputs changed: a SHA-256 over its cases'
+text files, Pagefind's version, the token code and the index options is kept beside it, so an
 unchanged rebuild of a 100k-case site skips the slowest step. The new bundle
 is written to a temporary folder and swapped in, so a reader never sees half
 an index and a failed run leaves the old one in place.
 
-``python -m wenzheng_bridge.site.search OUTPUT`` indexes the case pages of a
-freshly built output folder the same way (the benchmark measures it).
+``python -m wenzheng_bridge.site.search OUTPUT`` indexes the cases of a built
+output folder (its search/text files) the same way (the benchmark measures it).
 """
 from __future__ import annotations
 
@@ -63,6 +64,8 @@ from typing import NamedTuple
 
 from ..errors import WenzhengError
 from ..urls import case_url
+from . import search_source
+from .writing import write_if_changed
 
 log = logging.getLogger(__name__)
 
@@ -74,25 +77,25 @@ BUNDLE = "pagefind"
 SEARCH_PAGE = "search/index.html"
 #: Kept beside the bundle: the digest of the inputs it was built from.
 STAMP = "wenzheng-inputs.sha256"
-#: At most this many case pages per Pagefind run. Measured on 100,000-case benchmark pages:
-#: a run over 6,000 peaks at 1.5 GB, over 8,000 at 1.9 GB (bench/RESULTS-search.md); shards
-#: by hash are within a few percent of the mean, so this keeps each run well under 2 GB.
-SHARD_PAGES = 6_000
-#: Case keys a Pagefind glob can name as they are (letters, digits, _ . -); others are staged.
-PLAIN_KEY = re.compile(r"[\w.\-]+")
+#: At most this many cases per Pagefind run. Measured on the 10,000-case bench's token pages:
+#: runs over 4,372 and 4,340 cases peaked at 1.58 and 1.46 GB (bench/RESULTS-search.md), about
+#: 0.3 MB a case; shards by hash are within a few percent of the mean, so this stays under 2 GB.
+SHARD_PAGES = 4_000
 #: Part of the digest: a change of how the index is built rebuilds it.
-INDEX_OPTIONS = {"runner": "cli", "site": "public case pages named by a glob", "shards": "sha1(key) mod count"}
+INDEX_OPTIONS = {"runner": "cli", "site": "bigram token pages of the public cases (site/search_source.py)",
+                 "shards": "sha1(key) mod count"}
 
 
-class Page(NamedTuple):
+class Entry(NamedTuple):
+    """A public case as the index is built from it: its key and its text file (JSON)."""
+
     key: str
-    url: str  # from the site root, as Pagefind reports it
-    path: str  # relative to the output folder
+    text: str
 
 
 class Shard(NamedTuple):
     folder: str  # relative to the output folder
-    pages: list[Page]
+    pages: list[Entry]
 
 
 def index_value(text) -> str:
@@ -106,7 +109,8 @@ def index_value(text) -> str:
 
 def write_search_page(build) -> None:
     """OUTPUTS entry: the search page, using the Pagefind UI from this site's own bundles."""
-    bundles = [shard.folder for shard in plan(public_pages(build))]
+    build.own(search_source.TEXT_FOLDER)  # a case's text file goes with its case (site/stream.py writes them)
+    bundles = [shard.folder for shard in plan([case for case in build.cases if case.public])]
     build.render("search", SEARCH_PAGE, bundle=bundles[0] if bundles else BUNDLE, merged=bundles[1:],
                  enabled=_enabled(build.settings) and bool(bundles))
 
@@ -117,22 +121,41 @@ def build_index(build) -> dict:
     if not _enabled(build.settings):
         # An index left from an earlier build could still hold cases taken down since.
         shutil.rmtree(output / BUNDLE, ignore_errors=True)
+        shutil.rmtree(output / search_source.TEXT_FOLDER, ignore_errors=True)
         log.info("搜索索引：WENZHENG_SEARCH 已关闭，未建立索引")
         return {"action": "disabled"}
-    return index_site(output, public_pages(build))
+    return index_shards(output, plan(public_entries(build)))
 
 
-def public_pages(build) -> list[Page]:
-    """The case page of every public case of this build."""
-    return [_page(case.key) for case in build.cases if case.public]
+def public_entries(build) -> list[Entry]:
+    """Every public case of this build with its text file.
+
+    A site build's streaming pass wrote the files (``build.cases`` are light
+    rows there); given full cases (tests, tools) they are written here.
+    """
+    output = Path(build.output_path)
+    entries = []
+    for case in build.cases:
+        if not case.public:
+            continue
+        path = output / search_source.text_path(case.key)
+        if hasattr(case.petition, "body"):
+            write_if_changed(path, search_source.text_file(search_source.record(case)))
+        entries.append(Entry(case.key, path.read_text("utf-8")))
+    _drop_other_texts(output, entries)
+    return entries
 
 
-def _page(key: str) -> Page:
-    url = case_url(key)
-    return Page(key, "/" + url, url + "index.html")
+def _drop_other_texts(output: Path, entries: list[Entry]) -> None:
+    """No text file of a case that is not public now (the build's prune does it too; this is cheap)."""
+    folder = output / search_source.TEXT_FOLDER
+    wanted = {Path(search_source.text_path(entry.key)).name for entry in entries}
+    for name in os.listdir(folder) if folder.is_dir() else ():
+        if name.endswith(".json") and name not in wanted:
+            os.unlink(folder / name)
 
 
-def plan(pages: list[Page], shard_pages: int | None = None) -> list[Shard]:
+def plan(pages: list, shard_pages: int | None = None) -> list[Shard]:
     """The bundles to build: one, or ceil(pages / shard_pages) shards by a hash of the case key.
 
     Shard 1 comes first: the search page loads it and merges the others into it.
@@ -143,7 +166,7 @@ def plan(pages: list[Page], shard_pages: int | None = None) -> list[Shard]:
     if len(pages) <= limit:
         return [Shard(BUNDLE, pages)]
     count = math.ceil(len(pages) / limit)
-    groups: list[list[Page]] = [[] for _ in range(count)]
+    groups: list[list] = [[] for _ in range(count)]
     for page in pages:
         groups[shard_of(page.key, count)].append(page)
     return [Shard(f"{BUNDLE}/{number + 1:02d}-of-{count:02d}", group)
@@ -155,7 +178,7 @@ def shard_of(key: str, count: int) -> int:
     return int.from_bytes(hashlib.sha1(key.encode("utf-8")).digest()[:8], "big") % count
 
 
-def index_site(output: Path, pages: list[Page], shard_pages: int | None = None) -> dict:
+def index_site(output: Path, pages: list[Entry], shard_pages: int | None = None) -> dict:
     """(Re)build the bundles of ``pages`` in ``output``, one Pagefind run at a time."""
     return index_shards(output, plan(pages, shard_pages))
 
@@ -194,7 +217,7 @@ def _log_run(number: int, count: int, shard: Shard, run: dict) -> None:
 def _index_bundle(output: Path, shard: Shard) -> dict:
     """Rebuild one bundle unless its stamp says its inputs are unchanged."""
     bundle = output / shard.folder
-    digest = inputs_digest(output, shard.pages)
+    digest = inputs_digest(shard.pages)
     if _stamp(bundle) == digest and (bundle / "pagefind-entry.json").exists():
         return {"action": "unchanged", "pages": len(shard.pages)}
     return {"action": "indexed", "pages": len(shard.pages), **_rebuild(output, shard.pages, digest, bundle)}
@@ -214,15 +237,14 @@ def _drop_other_bundles(output: Path, folders: list[str]) -> None:
             shutil.rmtree(child) if child.is_dir() else child.unlink()
 
 
-def inputs_digest(output: Path, pages: list[Page]) -> str:
-    """SHA-256 over Pagefind's version, the options and every indexed page, read in blocks."""
+def inputs_digest(pages: list[Entry]) -> str:
+    """SHA-256 over Pagefind's version, the options, the token code and every case's text file."""
     digest = hashlib.sha256()
     digest.update(json.dumps([_pagefind_version(), INDEX_OPTIONS], sort_keys=True).encode())
+    digest.update(Path(search_source.__file__).read_bytes())  # how the text becomes tokens
     for page in pages:
-        digest.update(f"\0{page.url}\0".encode())
-        with open(output / page.path, "rb") as stream:
-            for block in iter(lambda: stream.read(1 << 16), b""):
-                digest.update(block)
+        digest.update(f"\0{page.key}\0".encode())
+        digest.update(page.text.encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -243,53 +265,39 @@ def _pagefind_version() -> str:
     return metadata.version("pagefind_bin_extended")
 
 
-def _rebuild(output: Path, pages: list[Page], digest: str, bundle: Path) -> dict:
+def _rebuild(output: Path, pages: list[Entry], digest: str, bundle: Path) -> dict:
     name = bundle.relative_to(output).as_posix().replace("/", "-")
     fresh = output / f".{name}.{os.getpid()}.new"
-    staging = output / f".{name}.{os.getpid()}.pages"
-    for folder in (fresh, staging):
-        shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(fresh, ignore_errors=True)
     try:
-        if all(PLAIN_KEY.fullmatch(page.key) for page in pages):
-            run = _run_pagefind(output, _glob(pages), fresh)
-        else:
-            _stage(output, pages, staging)
-            run = _run_pagefind(staging, "**/*.html", fresh)
+        with tempfile.TemporaryDirectory(prefix="wenzheng-search-pages-") as staging:
+            _stage(Path(staging), pages)
+            run = _run_pagefind(Path(staging), "**/*.html", fresh)
+        _drop_ui(fresh)
         (fresh / STAMP).write_text(digest + "\n")
         _swap(fresh, bundle)
     finally:
-        for folder in (fresh, staging):
-            shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(fresh, ignore_errors=True)
     return run
 
 
-def _glob(pages: list[Page]) -> str:
-    """A Pagefind glob naming exactly these case pages, so it reads them where they are.
-
-    The output folder may hold pages a build did not write (a case taken down
-    since): naming the pages keeps them out without copying anything. The
-    Python API (``pagefind`` package) would also take pages one by one, but it
-    reads one answer per 0.1 s poll, far too slow for 100,000 pages, and its
-    service process holds the same per-page data as the CLI.
-    """
-    folder = Path(case_url("-")).parent.as_posix()
-    return f"{folder}/{{{','.join(page.key for page in pages)}}}/index.html"
+#: Pagefind's own UI, which the search page does not use (it has its own: theme/static/js/search-page.js).
+UNUSED_UI = re.compile(r"pagefind-(?:[a-z]+-)?ui\.(?:js|css)|pagefind-highlight\.js")
 
 
-def _stage(output: Path, pages: list[Page], staging: Path) -> None:
-    """Hard-link the pages into a folder of their own: for keys a glob cannot name as they are.
+def _drop_ui(bundle: Path) -> None:
+    """Remove Pagefind's UI files: not served, and their licence headers' e-mail addresses trip the output scan."""
+    for path in bundle.iterdir():
+        if UNUSED_UI.fullmatch(path.name):
+            path.unlink()
 
-    Slower than a glob at scale (removing 6,000 links takes about 12 s here), so
-    only the rare shard with such a key pays it. The links keep each page's
-    path, so its URL is the same.
-    """
+
+def _stage(staging: Path, pages: list[Entry]) -> None:
+    """Write the token pages where Pagefind reads them, each at its case page's path (so its URL)."""
     for page in pages:
-        target = staging / page.path
+        target = staging / case_url(page.key) / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(output / page.path, target)
-        except OSError:  # a file system without hard links
-            shutil.copyfile(output / page.path, target)
+        target.write_text(search_source.index_page(search_source.read_record(page.text), index_value), "utf-8")
 
 
 def _run_pagefind(site: Path, glob: str, target: Path) -> dict:
@@ -336,10 +344,12 @@ def _swap(fresh: Path, bundle: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def folder_pages(output: Path) -> list[Page]:
-    """The case pages present in a built output folder (for a fresh build: its public cases)."""
-    cases = output / Path(case_url("-")).parent
-    return sorted(_page(folder.name) for folder in cases.iterdir() if (folder / "index.html").is_file())
+def folder_entries(output: Path) -> list[Entry]:
+    """The cases of a built output folder: its search text files (for a fresh build: its public cases)."""
+    folder = output / search_source.TEXT_FOLDER
+    entries = [Entry(search_source.read_record(text).key, text)
+               for text in (path.read_text("utf-8") for path in sorted(folder.glob("*.json")))]
+    return entries
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -352,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shard-pages", type=int, default=None, help=f"每个分片最多的页面数（默认 {SHARD_PAGES}）")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    result = index_site(args.output, folder_pages(args.output), args.shard_pages)
+    result = index_site(args.output, folder_entries(args.output), args.shard_pages)
     print(json.dumps(result, ensure_ascii=False))
     return 0
 

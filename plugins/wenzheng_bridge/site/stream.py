@@ -36,6 +36,7 @@ from .exports import ExportPart, Exporter, case_lines, write_part
 from .feeds import FeedCollector, case_feed, case_feed_path
 from ..urls import case_url
 from .pages import Row, row_of
+from .search_source import record, text_file, text_path
 from .settings import SiteSettings
 from .slugs import Slugs
 from .writing import write_if_changed
@@ -165,7 +166,7 @@ def _slice(job: tuple[int, list[int]]) -> Slice:
 
 def _page(shared: _Pass, case: Case, part: Slice) -> None:
     """The case's page and feed, unless its digest says the files hold what they would get."""
-    files = (case_url(case.key) + "index.html", case_feed_path(case))
+    files = (case_url(case.key) + "index.html", case_feed_path(case), text_path(case.key))
     digest, unchanged = shared.digests.check(case, files, shared.build.output_path)
     part.digests.append((case.key, digest))
     if unchanged:
@@ -176,12 +177,13 @@ def _page(shared: _Pass, case: Case, part: Slice) -> None:
 
 
 def render_case(build, case: Case) -> list[tuple[str, bool]]:
-    """Write one case's page and its feed; returns (path, changed) of both."""
-    page, feed = case_url(case.key) + "index.html", case_feed_path(case)
+    """Write one case's page, its feed and its search text; returns (path, changed) of each."""
+    page, feed, text = case_url(case.key) + "index.html", case_feed_path(case), text_path(case.key)
     root = Path(build.output_path)
     return [
         (page, write_if_changed(root / page, build.renderer.render("case", page, case=case))),
         (feed, write_if_changed(root / feed, case_feed(case, build.settings))),
+        (text, write_if_changed(root / text, text_file(record(case)))),
     ]
 
 
