@@ -320,3 +320,24 @@ def test_every_record_field_can_be_mapped(server, make_settings):
         liked, answered = store.petition("api-360100"), store.petition("api-2549")
     assert REAL["360100"].likes and liked.views == liked.dislikes == liked.likes == REAL["360100"].likes
     assert answered.department == "A市网络发言人办公室" and answered.url == REAL["2549"].title
+
+
+def test_a_satisfaction_rating_is_mapped_onto_the_revisit_scale_and_a_strange_word_is_named(server, make_settings):
+    """成效: where the API rates the handling, the rating is kept (extra) on the 回访 scale."""
+    from wenzheng_bridge.records import SATISFACTION_EXTRA
+
+    settings = make_settings([api(server, fields={"satisfaction": "satisfactionInfo"})])
+    unit = '"answerOrganization": "A市网络发言人办公室"'
+    server.fail("/api/threads", "replace", old=unit, new=unit + ', "satisfactionInfo": "非常满意"')
+    tally = pull_once(settings, "api", server.now)
+    assert tally.failed == 0, tally.errors
+    with Store.open(settings["WENZHENG_STORE"]) as store:
+        answered, plain = store.petition("api-2549"), store.petition("api-360114")
+    assert answered.extra[SATISFACTION_EXTRA] == "满意" and SATISFACTION_EXTRA not in plain.extra
+
+    other = make_settings([{**api(server, fields={"satisfaction": "satisfactionInfo"}), "name": "api2"}])
+    server.heal()
+    server.fail("/api/threads", "replace", old=unit, new=unit + ', "satisfactionInfo": "一般"')
+    tally = pull_once(other, "api2", server.now)
+    answered_count = sum(1 for p in REAL.values() if p.replies)
+    assert tally.failed == answered_count and "satisfactionInfo" in tally.errors[0] and "一般" in tally.errors[0]

@@ -9,7 +9,7 @@ import argparse
 import logging
 import sys
 
-from .commands import COMMANDS, command, desk, events, newsroom, pull, report, settings, stats, themes
+from .commands import COMMANDS, command, desk, events, newsroom, pull, report, results, settings, stats, themes
 from .commands.parser import ChineseParser
 from .errors import WenzhengError, bug_notice
 from .settings import load as load_settings
@@ -20,6 +20,7 @@ command("status", pull.STATUS)
 command("settings", settings.SETTINGS)
 command("stats", stats.STATS)
 command("report", report.REPORT)
+command("results", results.RESULTS)
 command("budget", newsroom.BUDGET)
 command("claim", newsroom.CLAIM)
 command("unclaim", newsroom.UNCLAIM)

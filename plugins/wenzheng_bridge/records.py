@@ -169,6 +169,8 @@ FOLLOWUP_KINDS = {
 }
 #: A 回访's record of the resident's satisfaction, best first.
 SATISFACTION = ("满意", "基本满意", "不满意")
+#: Where a source's own satisfaction rating (one of SATISFACTION) is kept in ``Petition.extra``.
+SATISFACTION_EXTRA = "satisfaction"
 
 
 @dataclass

@@ -11,7 +11,8 @@ case on the next build. The API the story budget, drafts and site use:
     petition (``trust.prepare_petition``), ``public``/``gate_reason``
     (``trust.publication_gate``), ``status`` with its ``evidence``,
     ``deadline``, ``reply_limit``, ``overdue_days``, ``clocks`` ("reply",
-    "followup", "resolution": working and calendar days), ``unit`` and
+    "followup", "resolution", and "reported" (见报后, ``results.py``): working and
+    calendar days), ``resolved_at`` (the resolution's time, when known), ``unit`` and
     ``unit_source`` (who replied), ``addressed_to``, ``department``,
     ``timeline``, ``score`` and ``score_parts``. ``now`` defaults to
     WENZHENG_NOW, else the real time in Asia/Shanghai. What the case's source

@@ -63,7 +63,8 @@ class Case:
     platform_state: str = ""  # the platform's own word (petition.state), shown as it is
     type_inferred: bool = False  # the type was guessed from the text, not given by the source
     as_of: date | None = None  # the day running clocks were measured to (pages say 数据截至)
-    clocks: dict[str, Clock] = field(default_factory=dict)  # reply, followup, resolution
+    clocks: dict[str, Clock] = field(default_factory=dict)  # reply, followup, resolution, reported (见报后)
+    resolved_at: datetime | None = None  # when the evidence says the case was resolved (None: not, or unknown)
     timeline: list[Event] = field(default_factory=list)
     followups: list[FollowUp] = field(default_factory=list)
     articles: list[ArticleRef] = field(default_factory=list)

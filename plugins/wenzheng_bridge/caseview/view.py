@@ -8,6 +8,8 @@ from .. import trust
 from ..trust.settings import TrustSettings
 from ..records import ANSWERED_STATUSES, FOLLOWUP_KINDS, SHANGHAI, NewsroomRecords, Petition, Status, from_iso
 from .model import Case, Clock, Event
+from .results import CLOCK as REPORTED_CLOCK
+from .results import first_report, resolved_after
 from ..config import CoreSettings
 from .settings import CaseviewSettings
 from ..sources.base import FACTS
@@ -102,8 +104,9 @@ class CaseBuilder:
             closed_at=closed_time(petition) if platform == Status.RESOLVED else None,
             type_inferred=bool(inferred.get("type")) if isinstance(inferred, dict) else "type" in inferred,
         )
+        case.resolved_at = verdict.resolved_at if verdict.status == Status.RESOLVED else None
         case.clocks = self._clocks(petition, replied_at, followups, verdict.resolved_at, case)
-        if case.clocks["reply"].running:
+        if case.clocks["reply"].running or case.clocks[REPORTED_CLOCK].running:
             case.as_of = local_date(self.now)
         case.timeline = self._timeline(petition, case, verdict)
         case.score, case.score_parts = score(petition, late.overdue_days, self.repeats.count(petition),
@@ -121,7 +124,19 @@ class CaseBuilder:
             if replied_at and first_followup else Clock(),
             "resolution": Clock() if resolution_unknown
             else clock(petition.posted, resolved_at, self.now, self.calendar),
+            REPORTED_CLOCK: self._reported_clock(case, resolution_unknown, resolved_at),
         }
+
+    def _reported_clock(self, case: Case, resolution_unknown: bool, resolved_at) -> Clock:
+        """见报后: first report to resolution; running while open; none before a report, for a case
+        settled without a known time, or for one resolved before the paper reported it."""
+        reported = first_report(case.articles, case.followups)
+        if reported is None or resolution_unknown:
+            return Clock()
+        if case.status == Status.RESOLVED:
+            return clock(reported, resolved_at, self.now, self.calendar) \
+                if resolved_after(reported, resolved_at) else Clock()
+        return clock(reported, None, self.now, self.calendar)
 
     def _timeline(self, petition: Petition, case: Case, verdict) -> list[Event]:
         events: list[Event] = []

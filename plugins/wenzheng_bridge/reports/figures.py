@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Iterable, Mapping
 
 from ..caseview.model import Case
+from ..caseview.results import feedback
 from ..caseview.settings import CaseviewSettings
 from ..caseview.stats import UNLABELLED, Group, Ranked, dimension_value, rank, rate, wilson
 from ..caseview.status import deadline, lateness, limit_for
@@ -100,9 +101,10 @@ def _add(line: Line, case: Case, closing: _Closing) -> None:
 
 
 def latest_rating(case: Case) -> str:
-    """The resident's satisfaction as the case's latest rated 回访 records it ("" when none does)."""
-    rated = [f for f in case.followups if f.kind == "revisited" and f.satisfaction]
-    return max(rated, key=lambda f: f.date).satisfaction if rated else ""
+    """The resident's satisfaction: the latest rated 回访, else the source's own rating ("" when none);
+    the one rule of caseview.results, so the report and the 成效 page count the same feedback."""
+    found = feedback(case)
+    return found.satisfaction if found else ""
 
 
 def report(cases: Iterable[Case], period: Period, settings: dict, now: datetime | None = None) -> Report:

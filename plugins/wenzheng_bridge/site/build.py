@@ -17,6 +17,7 @@ from pelican.writers import Writer
 from ..caseview.model import Case
 from ..caseview.stats import Stats
 from ..caseview.topics import Topic
+from ..records import NewsroomRecords
 from .render import Renderer
 from .row import Row
 from .writing import write_if_changed
@@ -59,6 +60,8 @@ class Build:
     streamed: dict[str, object] = field(default_factory=dict)
     #: Full cases again, in store order, for outputs that need more than the rows (the budget).
     restream: Callable[[], Iterator[Case]] | None = None
+    #: The newsroom records the cases were built with, when a build read them (the 成效 page).
+    records: NewsroomRecords | None = None
 
     def listed(self) -> list[Row] | list[Case]:
         """Every case of the build, gated ones included: the rows of a site build, else the full cases."""

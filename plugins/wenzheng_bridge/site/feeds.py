@@ -164,6 +164,27 @@ class FeedCollector:
         return written + cases
 
 
+def feed_entry(settings: dict, *, title: str, path: str, summary_html: str, author: str, when: datetime,
+               uid_path: str, categories: Iterable[str] = ()) -> dict:
+    """One entry for ``feed_document``: ``path`` is the page it links to, ``uid_path`` makes its
+    tag: id (stable across builds); ``summary_html`` must be escaped already (``paragraphs``)."""
+    return dict(title=title, link=absolute(settings, path), description=summary_html, author_name=author,
+                pubdate=_local(when), updateddate=_local(when),
+                unique_id=_FeedWriter(settings, None)._tag(when, uid_path), categories=list(categories))
+
+
+def feed_document(settings: dict, path: str, title: str, link: str, entries: Iterable[dict],
+                  newest: datetime | None) -> bytes:
+    """An Atom document at ``path`` (relative) of entries from ``feed_entry``, newest first as given;
+    ``newest`` dates a feed without entries (the build's now), so a rebuild writes the same bytes."""
+    return _FeedWriter(settings, newest).document(path, title, link, entries)
+
+
+def paragraphs(text: str, limit: int = SUMMARY_CHARS) -> str:
+    """Plain text as escaped HTML paragraphs, cut at ``limit`` characters (for ``feed_entry``)."""
+    return _paragraphs(text, limit)
+
+
 def _group_page(dimension: str, slug: str) -> str:
     """The board's or department's index page (the generator's URL rule)."""
     return f"{DIMENSION[dimension].prefix}/{slug}/"

@@ -69,6 +69,7 @@ class CaseGenerator(Generator):
                 yield from cases(store, self.settings, records=records)
 
         self.build.restream = restream
+        self.build.records = records
         stream = stream_class(self.build, digests, records, known_terms=known_digests(self.settings))
         # "now" is WENZHENG_NOW when set (reproducible builds), else the real time.
         found = topics_of_terms(stream.terms(store_path), self.settings)

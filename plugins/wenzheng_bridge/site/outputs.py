@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..registry import ExtensionPoint
 from ..trust import gates
 from ..trust.scan import scan_output
-from . import events, exports, feeds, leaders, notfound, opendata, report_pages, search, sitemap, themes
+from . import events, exports, feeds, leaders, notfound, opendata, report_pages, results, search, sitemap, themes
 from .budget_page import write_budget_page
 from .build import Build, Output
 
@@ -43,6 +43,7 @@ OUTPUTS.register("events", events.write_events, "问政进社区 event pages and
 OUTPUTS.register("themes", themes.write_themes, "问计于民 theme round-up pages")
 OUTPUTS.register("reports", report_pages.write_reports, "department reports (通报): pages, charts, CSV and XLSX")
 OUTPUTS.register("mailboxes", leaders.write_mailboxes, "leader mailbox pages (WENZHENG_LEADER_MAILBOXES)")
+OUTPUTS.register("results", results.write_results, "问政成效: cases resolved after a report, and its feed")
 # Last: the sitemap lists the pages the entries above wrote (a plugin's page: before=("sitemap",)).
 OUTPUTS.register("sitemap", sitemap.write_sitemap, "sitemap.xml and robots.txt")
 

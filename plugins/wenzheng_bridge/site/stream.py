@@ -244,7 +244,7 @@ _SHOWN_FIELDS = tuple(f.name for f in fields(Case) if f.name not in _NOT_SHOWN)
 
 
 #: Clocks the case page shows while they run (in working days; calendar days move by the second).
-_SHOWN_RUNNING = frozenset({"reply"})
+_SHOWN_RUNNING = frozenset({"reply", "reported"})
 
 
 def _shown(case: Case) -> str:

@@ -26,7 +26,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..config import Option
 from ..fetching import FetchError, http_url_problem
-from ..records import SHANGHAI, Petition, Reply, SourceError
+from ..records import SATISFACTION_EXTRA, SHANGHAI, Petition, Reply, SourceError
 from .base import FACTS, SourceAdapter
 from .common import HTML_FIELDS_OPTION, clean_text, petition_type, places, read_time, text_reader, to_int
 
@@ -37,12 +37,24 @@ DEFAULT_FIELDS = {
     "posted": "dateline", "board": "forumName", "field": "domainName", "type": "typeName",
     "state": "stateInfo", "reply_text": "answerContent", "reply_time": "answerDateline",
     "reply_unit": "answerOrganization", "likes": "favNum", "dislikes": "", "views": "", "department": "", "url": "",
+    "satisfaction": "",  # the resident's rating of the handling, where the API has one
 }
+#: A platform's satisfaction words onto the 回访 scale (records.SATISFACTION).
+SATISFACTION_WORDS = {"非常满意": "满意", "满意": "满意", "基本满意": "基本满意", "比较满意": "基本满意",
+                      "不满意": "不满意", "很不满意": "不满意", "非常不满意": "不满意"}
 # The platform's own type labels (added under the source's type_map).
 DEFAULT_TYPE_MAP = {"投诉/求助": "诉求", "投诉": "诉求", "求助": "诉求", "建言": "建议", "建言献策": "建议",
                     "咨询": "咨询", "举报": "举报"}
 DEFAULT_FINAL_STATES = ["已办理", "已办结", "办结", "已解决", "已完成"]
 _CUT_MARKS = ("…", "...")
+
+
+def _satisfaction(value) -> str:
+    """The platform's rating on the 回访 scale; "" for none; a word it does not know is an error."""
+    word = clean_text(value) if value is not None else ""
+    if word and word not in SATISFACTION_WORDS:
+        raise ValueError(f"满意度应为 {'、'.join(SATISFACTION_WORDS)} 之一")
+    return SATISFACTION_WORDS.get(word, "")
 
 
 def _fields_problem(value) -> str | None:
@@ -406,6 +418,9 @@ class JsonApiSource(SourceAdapter):
         )
         if is_cut(body):
             petition.extra["truncated"] = True
+        rating = self._value(raw, "satisfaction", _satisfaction)
+        if rating:
+            petition.extra[SATISFACTION_EXTRA] = rating
         if date_only:
             petition.extra["date_only"] = date_only
         return petition
