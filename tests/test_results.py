@@ -142,8 +142,9 @@ def test_results_page_lists_the_case_with_totals_feedback_and_feed(site):
     assert totals == [f"{resolved.year}年：见报后 1 件得到解决，中位用时 {calendar:g} 天（{working} 个工作日）；"
                       f"1 件有居民反馈，其中满意或基本满意 {int(revisit[6] != '不满意')} 件"]
     assert "数据截至" in text(tree.select(".as-of")[0])
-    feed_link = tree.select('link[rel="alternate"][type="application/atom+xml"]')[0].get("href")
-    assert feed_link.endswith("feeds/results.atom.xml")
+    # The page's own feed, beside the site-wide ones every page names.
+    feed_links = [link.get("href") for link in tree.select('link[rel="alternate"][type="application/atom+xml"]')]
+    assert [h for h in feed_links if h.endswith("feeds/results.atom.xml")], feed_links
     assert any(a.get("href", "").endswith("/results/") for a in tree.select(".site-nav a"))
 
     feed = etree.parse(str(site.output / "feeds" / "results.atom.xml")).getroot()
