@@ -1,5 +1,6 @@
 """Survivors of the mutation run of caseview/stats.py (issue 20): the plain figures a group hands to
-templates, exports and the command line (``Group.as_dict``) and a share of a value it never saw.
+templates, exports and the command line (``Group.as_dict``), a share of a value it never saw, and the
+order of a dimension's groups (``Stats.groups``).
 
 Expected values are worked out by hand from the counts set below, not read from the program.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 
-from wenzheng_bridge.caseview.stats import Group
+from wenzheng_bridge.caseview.stats import Group, Stats
 
 
 def group() -> Group:
@@ -39,3 +40,12 @@ def test_share_of_a_value_the_group_never_saw_is_zero():
     assert g.share(g.types, "诉求") == "75.00"
     assert g.share(g.types, "咨询") == "0.00"
     assert g.share(g.fields, "") == "0.00"
+
+
+def test_groups_come_largest_first_and_years_in_order():
+    boards = {name: Group(name, count=count) for name, count in [("B", 2), ("A", 2), ("C", 5), ("D", 1)]}
+    # Years: a larger later year must still come after an earlier one.
+    years = {name: Group(name, count=count) for name, count in [("2019", 9), ("2017", 1), ("2018", 4)]}
+    result = Stats(Group("全平台"), {"board": boards, "year": years}, [], 5)
+    assert [g.name for g in result.groups("board")] == ["C", "A", "B", "D"]  # ties by name
+    assert [g.name for g in result.groups("year")] == ["2017", "2018", "2019"]
