@@ -2,15 +2,17 @@
 full Pelican builds of test_newsroom_safety_build.py, too slow to run per mutant).
 
 Each test lays out a real output folder in tmp_path and calls the OUTPUTS entries with a real
-``site.generator.Build`` whose cases are ``pages.Row`` summaries, as a site build passes them.
+``site.build.Build`` whose rows are ``site.row.Row`` summaries, as a site build passes them, through
+the OUTPUTS wrappers of site/outputs.py.
 """
 from __future__ import annotations
 
 import logging
 
-from wenzheng_bridge.site.generator import Build
-from wenzheng_bridge.site.pages import Row
-from wenzheng_bridge.trust.gates import is_production, private_leftovers, withdraw_gated, withdraw_private
+from wenzheng_bridge.site.build import Build
+from wenzheng_bridge.site.outputs import withdraw_gated, withdraw_private
+from wenzheng_bridge.site.row import Row
+from wenzheng_bridge.trust.gates import is_production, private_leftovers
 
 
 def row(key: str, public: bool) -> Row:
@@ -19,9 +21,7 @@ def row(key: str, public: bool) -> Row:
 
 
 def build(output, settings, cases=()) -> Build:
-    cases = list(cases)
-    return Build(settings=settings, writer=None, output_path=output, cases=[c for c in cases if c.public],
-                 all_cases=cases, context={})
+    return Build(settings=settings, output_path=output, context={}, rows=list(cases))
 
 
 def lay_out(output, *names):
