@@ -53,9 +53,13 @@ ARTICLE_ATTRIBUTES = {
 
 
 def sanitize_html(fragment: str) -> str:
-    """Safe HTML fragment: only harmless formatting tags, no attributes, no scripts."""
+    """Safe HTML fragment: only harmless formatting tags, no attributes, no scripts.
+
+    ``"*": set()``, not ``{}``: an empty mapping leaves nh3's generic attributes (``title``,
+    ``lang``) allowed on every tag (found by a surviving mutant, issue 20).
+    """
     return nh3.clean(fragment or "", tags=ALLOWED_TAGS, clean_content_tags=DROPPED_WITH_CONTENT,
-                     attributes={}, url_schemes=set())
+                     attributes={"*": set()}, url_schemes=set())
 
 
 def sanitize_article_html(fragment: str) -> str:
