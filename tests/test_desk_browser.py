@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import chromium
+from browser import axe, chromium
 from wenzheng_bridge.desk import accounts as acc
 from wenzheng_bridge.desk.app import create_app
 from wenzheng_bridge.newsroom import records as nr
@@ -199,6 +199,21 @@ def test_desk_fits_a_phone(browser, base):
         widths = page.evaluate("[document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth]")
         assert max(widths[:2]) <= widths[2], (path, widths)
     page.context.close()
+
+
+@pytest.mark.parametrize("width", [1366, 375])
+def test_axe_finds_no_violations_on_the_desk(browser, base, width):
+    found = {}
+    login = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    login.goto(f"{base}/login")
+    found["/login"] = axe.violations(login)
+    login.context.close()
+    page = signed_in(browser, base, EDITOR, width=width)
+    for path in ("/", "/case/tipdm-360102", "/reporters", "/since", "/check"):
+        page.goto(base + path)
+        found[path] = axe.violations(page)
+    page.context.close()
+    assert not {path: problems for path, problems in found.items() if problems}, found
 
 
 def test_since_last_visit_and_budget_filters(browser, base, sample_store):
