@@ -31,9 +31,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path[:0] = [str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tests")]
 
 from browser.server import serve  # noqa: E402  (the tests' own static server on 127.0.0.1)
+from wenzheng_bridge.dates import stamp  # noqa: E402
 
 LIGHTHOUSE = HERE / "lighthouse" / "node_modules" / "lighthouse" / "cli" / "index.js"
 BIN = Path(sys.executable).parent
@@ -132,7 +133,7 @@ def write_results(path: Path, results: list[Score], command: str, load_before: t
     text = f"""# Lighthouse on the reader site (issue 15)
 
 Command: `{command}` ({built}).
-Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. Tools: {versions()}.
+Date: {stamp(datetime.now(timezone.utc))} (Asia/Shanghai). Tools: {versions()}.
 Machine: {platform.machine()}, {os.cpu_count()} CPUs shared with other jobs; load average (1/5/15 min)
 {' / '.join(f'{x:.2f}' for x in load_before)} before, {' / '.join(f'{x:.2f}' for x in load_after)} after.
 Chromium flags: `{CHROME_FLAGS}`; presets: Lighthouse's default (mobile, simulated slow 4G and
