@@ -8,12 +8,13 @@ docs/screenshots/ only with `make screenshots`, which sets WENZHENG_SCREENSHOTS)
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
 
 import pytest
 
-from browser import chromium
+from browser import axe, chromium
 from wenzheng_bridge.desk import accounts as acc
 from wenzheng_bridge.desk.app import create_app
 from wenzheng_bridge.newsroom import records as nr
@@ -199,6 +200,56 @@ def test_desk_fits_a_phone(browser, base):
         widths = page.evaluate("[document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth]")
         assert max(widths[:2]) <= widths[2], (path, widths)
     page.context.close()
+
+
+def test_only_an_editor_publishes_and_only_a_draft_that_passes_the_check(browser, base, settings):
+    editor = signed_in(browser, base, EDITOR)
+    editor.goto(f"{base}/case/tipdm-360105")
+    editor.click("#form-draft button")
+    editor.wait_for_url("**/drafts/*.md*")
+    path = nr.records_dir(settings).parent / "drafts" / "wenzheng-tipdm-360105.md"
+    written = path.read_text(encoding="utf-8")
+    # The fresh draft still holds the byline and notes placeholders: refused, the file unchanged.
+    editor.click("text=检查并发布（仅编辑）")
+    refused = editor.inner_text("[role=alert]")
+    assert "不能发布" in refused and "占位文字" in refused
+    assert path.read_text(encoding="utf-8") == written
+    # A reporter cannot publish, even a clean draft.
+    cleaned = written.replace("（记者署名）", "本报记者 张三")
+    cleaned = re.sub(r"（记者在此补充[^）]*）", "记者回访了留言的居民。", cleaned)
+    assert cleaned != written
+    path.write_text(cleaned, encoding="utf-8")
+    reporter = signed_in(browser, base, REPORTER)
+    reporter.goto(f"{base}/drafts/{path.name}")
+    assert reporter.locator("text=检查并发布（仅编辑）").count() == 0
+    token = reporter.evaluate("document.querySelector('[name=csrf_token]').value")
+    answer = reporter.request.post(f"{base}/drafts/{path.name}/publish", form={"csrf_token": token})
+    assert answer.status == 403 and "只有编辑" in answer.text()
+    assert "Status: draft" in path.read_text(encoding="utf-8")
+    # The editor publishes it: the Status line says so, with who and when.
+    editor.goto(f"{base}/drafts/{path.name}")
+    editor.click("text=检查并发布（仅编辑）")
+    assert "已发布" in flashes(editor)
+    published = path.read_text(encoding="utf-8")
+    assert "Status: published\nPublishedby: 李编辑 2020-02-01\n" in published and "Status: draft" not in published
+    assert editor.locator("text=检查并发布（仅编辑）").count() == 0
+    editor.context.close()
+    reporter.context.close()
+
+
+@pytest.mark.parametrize("width", [1366, 375])
+def test_axe_finds_no_violations_on_the_desk(browser, base, width):
+    found = {}
+    login = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    login.goto(f"{base}/login")
+    found["/login"] = axe.violations(login)
+    login.context.close()
+    page = signed_in(browser, base, EDITOR, width=width)
+    for path in ("/", "/case/tipdm-360102", "/reporters", "/since", "/check"):
+        page.goto(base + path)
+        found[path] = axe.violations(page)
+    page.context.close()
+    assert not {path: problems for path, problems in found.items() if problems}, found
 
 
 def test_since_last_visit_and_budget_filters(browser, base, sample_store):

@@ -246,6 +246,20 @@ def test_theme_page_ranks_the_suggestions_of_its_window_and_keywords(site):
     assert f'href="../themes/{THEME}/"' in index and index.index(THEME) < index.index("2018-xuexiao")
 
 
+def test_themes_feed_is_atom_with_one_entry_per_theme_and_its_counts(site):
+    feed = feedparser.parse((site / "output" / "feeds" / "themes.atom.xml").read_bytes())
+    assert feed.version == "atom10" and not feed.bozo
+    entries = {entry.link.rstrip("/").rsplit("/", 1)[-1]: entry for entry in feed.entries}
+    assert set(entries) == {THEME, "2018-xuexiao"}
+    assert [e.link.rstrip("/").rsplit("/", 1)[-1] for e in feed.entries][0] == THEME  # the later window first
+    for theme in entries:
+        expected = expected_suggestions(site, theme)
+        answered = sum(1 for p in expected.values() if p.replies)
+        assert f"共收到建议 {len(expected)} 条，已获答复 {answered} 条" in entries[theme].summary, theme
+    page = (site / "output" / "themes" / "index.html").read_text(encoding="utf-8")
+    assert 'rel="alternate" type="application/atom+xml" title="' in page and "feeds/themes.atom.xml" in page
+
+
 def test_themes_command_and_round_up_draft(site):
     expected = expected_suggestions(site, THEME)
     line = next(line for line in run(site, "themes").stdout.splitlines() if THEME in line)

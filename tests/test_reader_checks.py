@@ -12,17 +12,14 @@ import re
 import urllib.error
 import urllib.request
 from collections import deque
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from lxml import html as lxml_html
 
-from browser import chromium, serve, site_build
+from browser import axe, chromium, serve, site_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-AXE = Path(__file__).resolve().parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="module")
@@ -57,18 +54,12 @@ def page_types(site) -> dict[str, str]:
 
 @pytest.mark.parametrize("width", [1366, 375])
 def test_axe_finds_no_violations_on_any_page_type(site, base, browser, width):
-    assert AXE.exists(), "axe-core 未安装：请运行 make browser（在 tests/browser 中执行 npm ci）"
-    script = AXE.read_text(encoding="utf-8")
     found = {}
     for kind, url in page_types(site).items():
         page = browser.new_page(viewport={"width": width, "height": 900})
         page.goto(base + url, wait_until="load")
-        page.add_script_tag(content=script)
-        violations = page.evaluate(
-            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-            ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))")
-        if violations:
-            found[kind] = violations
+        if problems := axe.violations(page):
+            found[kind] = problems
         page.close()
     assert not found, found
 

@@ -248,8 +248,31 @@ def draft_page(name: str):
     path = folder / name
     if path.parent != folder or not name.endswith(".md") or not path.is_file():
         abort(404)
+    return _draft_view(name, path, ACTIONS.get(request.args.get("action", ""), ""))
+
+
+@pages.post("/drafts/<name>/publish")
+def publish(name: str):
+    from ..newsroom.drafts import drafts_dir
+
+    path = drafts_dir(desk().settings) / name
+    if path.parent != drafts_dir(desk().settings) or not name.endswith(".md") or not path.is_file():
+        abort(404)
+    if not g.person.editor:
+        return _draft_view(name, path, error="只有编辑可以发布稿件。", status=403)
+    try:
+        problems = actions.publish_draft(desk().settings, path, g.person.name, _now())
+    except actions.ActionError as error:
+        return _draft_view(name, path, error=str(error), status=400)
+    if problems:
+        return _draft_view(name, path, problems=problems, status=409)
+    flash(f"已发布：{name}（发布人 {g.person.name}）。下次构建网站时上线。")
+    return redirect(url_for("desk.draft_page", name=name), code=303)
+
+
+def _draft_view(name: str, path: Path, action: str = "", error: str = "", problems=(), status: int = 200):
     return render_template("draft.html", name=name, path=path, text=path.read_text(encoding="utf-8"),
-                           action=ACTIONS.get(request.args.get("action", ""), ""))
+                           action=action, error=error, problems=problems), status
 
 
 @pages.get("/reporters")

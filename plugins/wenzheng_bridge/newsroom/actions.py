@@ -25,6 +25,8 @@ from ..dates import iso_date
 from ..errors import WenzhengError
 from ..records import FOLLOWUP_KINDS, SATISFACTION
 from . import records as nr
+from .articles import read_articles
+from .review import Problem, check_articles
 
 #: Follow-up kinds logged through ``followup`` (claims have their own actions).
 FOLLOWUP_CHOICES = tuple(k for k in FOLLOWUP_KINDS if k not in ("claimed", "unclaimed"))
@@ -201,3 +203,24 @@ def clear(settings: dict, key: str, when: datetime, who: str, note: str = "", ex
     else:
         done.notice = "审核通过：下次构建时该案件可以公开。"
     return done
+
+
+def publish_draft(settings: dict, path: Path, who: str, when: datetime) -> list[Problem]:
+    """Publish a draft (its ``Status: draft`` line becomes ``published``, with who and when) unless the
+    pre-publication check finds a problem in it; the problems are returned and nothing is changed."""
+    article = next((a for a in read_articles(settings) if Path(a.source_path) == path), None)
+    if article is None:
+        raise ActionError(f"找不到稿件 {path.name}")
+    article.status = "published"  # checked as it would be once published
+    problems = check_articles(settings, [article])[1]
+    if problems:
+        return problems
+    with _locked(path.parent):
+        text = path.read_text(encoding="utf-8")
+        lines = text.split("\n")
+        at = next((i for i, line in enumerate(lines) if line.strip().lower() == "status: draft"), None)
+        if at is None:
+            raise ActionError(f"稿件 {path.name} 没有“Status: draft”一行：已发布或格式不对，请手工检查")
+        lines[at:at + 1] = ["Status: published", f"Publishedby: {who} {iso_date(when)}"]
+        _replace(path, "\n".join(lines))
+    return []

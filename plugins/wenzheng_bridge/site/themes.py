@@ -1,4 +1,4 @@
-"""The site's 问计于民 round-ups: an index of theme collections and a page per theme.
+"""The site's 问计于民 round-ups: an index of theme collections, a page per theme and an Atom feed.
 
 Registered in ``site.outputs.OUTPUTS``. A theme's suggestions are the public cases its record
 wants (newsroom/themes.py), ranked; similar ones are grouped by the hot topic the case view's
@@ -7,14 +7,17 @@ topic grouping gave them (caseview/topics.py), so a theme page and the topic pag
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, time
 
 from ..newsroom.themes import SUGGESTION, ThemeRecord, load_themes, rank_key
 from ..records import SHANGHAI, Petition
 from ..store import Store
 from ..urls import topic_url
 from .build import Build
+from .feeds import feed_document, feed_entry, paragraphs
 
 INDEX = "themes/"
+FEED = "feeds/themes.atom.xml"
 
 
 @dataclass
@@ -78,9 +81,27 @@ def _groups(found: list[Suggestion], labels: dict[str, str]) -> list[tuple[str, 
 
 
 def write_themes(build: Build) -> None:
-    """The themes index (even empty: the menu links to it) and a round-up page per theme."""
+    """The themes index (even empty: the menu links to it), a round-up page per theme, the feed."""
     pages = theme_pages(build)
     build.own("themes")
-    build.render("themes", INDEX + "index.html", themes=pages)
+    build.render("themes", INDEX + "index.html", themes=pages, feed=FEED)
     for page in pages:
-        build.render("theme", page.url + "index.html", page=page, theme=page.theme)
+        build.render("theme", page.url + "index.html", page=page, theme=page.theme, feed=FEED)
+    build.write(FEED, themes_feed(build.settings, pages))
+
+
+def themes_feed(settings: dict, pages: list[ThemePage]) -> bytes:
+    """Atom: one entry per theme collection, dated by the end of its window, newest first, with how
+    many suggestions it gathered and how many were answered (a subscriber sees the round-up grow)."""
+    def closing(page: ThemePage) -> datetime:
+        return datetime.combine(page.theme.end, time(23, 59), SHANGHAI)
+
+    ordered = sorted(pages, key=closing, reverse=True)
+    entries = [feed_entry(
+        settings, title=f"【问计于民】{page.theme.title}", path=page.url, author=settings.get("SITENAME", ""),
+        summary_html=paragraphs((page.theme.question + "\n" if page.theme.question else "")
+                                + f"征集期 {page.theme.window}：共收到建议 {len(page.ranked)} 条，"
+                                f"已获答复 {page.answered} 条。"),
+        when=closing(page), uid_path=page.url) for page in ordered]
+    return feed_document(settings, FEED, f"{settings.get('SITENAME', '')} · 问计于民", INDEX, entries,
+                         closing(ordered[0]) if ordered else None)
