@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -78,6 +79,17 @@ def test_forum_parsers_raise_only_source_errors(html):
             assert all(reply.text for reply in petition.replies)
             for reply in petition.replies:
                 assert_shanghai(reply.time)
+
+
+def test_a_garbled_view_count_is_a_source_error_naming_the_field():
+    """Found by the fuzzer in CI: '>77' for 查看 raised a bare ValueError out of the thread parser."""
+    page = REAL_PAGES[2]
+    garbled, count = re.subn(r'(<span class="xi1">)(\d+)(</span>)', r"\1>\2\3", page, count=1)
+    assert count == 1
+    with pytest.raises(SourceError) as raised:
+        parse_thread(garbled, NOW, "forum", "fuzz")
+    assert raised.value.source == "forum" and "查看/回复数" in raised.value.field and "不是数字" in str(raised.value)
+    assert parse_thread(page, NOW, "forum", "fuzz").views is not None  # the page as served reads
 
 
 def _memory(text):

@@ -207,16 +207,14 @@ def test_feed_and_forum_pages_of_one_forum_make_one_case_each(server, make_setti
 @pytest.mark.slow
 def test_case_page_shows_the_residents_supplement_and_counts_replies_as_readers_do(server, tmp_path):
     import json
-    import shutil
 
     from bs4 import BeautifulSoup
 
-    from browser.build import copy_project, run_pelican
+    from browser.build import copy_project, run_pelican, without_sample_records
     from wenzheng_bridge.pull import pull
     from wenzheng_bridge.settings import load
 
-    project = copy_project(tmp_path / "project")
-    shutil.rmtree(project / "content" / "articles")  # the bundled column names cases of the sample store
+    project = without_sample_records(copy_project(tmp_path / "project"))
     source = forum_source(server)
     settings = load(project / "pelicanconf.py", {"WENZHENG_SOURCES": [source], "WENZHENG_NOW": NOW.isoformat()})
     pull(settings, now=NOW)
@@ -233,4 +231,4 @@ def test_case_page_shows_the_residents_supplement_and_counts_replies_as_readers_
     reply = page.select_one(".replies .reply")
     assert [p.get_text() for p in reply.find_all("p")][1:] == ["网友您好：", "经A7县住建局核查，该工地已被责令停止夜间施工。"]
     # The status evidence counts replies as readers do (the only reply is the first), not by Discuz! post id.
-    assert page.select_one(".case-status .evidence").get_text() == "2020-01-08 10:20 答复（第 1 条回复）"
+    assert page.select_one(".case-status .evidence").get_text() == "2020年1月8日 10:20 答复（第 1 条回复）"  # the site's one date format

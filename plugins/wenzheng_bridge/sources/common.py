@@ -166,7 +166,10 @@ def _from_parts(year, month, day, hour, minute, second) -> tuple[datetime, bool]
 def to_int(value) -> int | None:
     if value is None or str(value).strip() == "":
         return None
-    number = float(str(value).replace(",", "").strip())
+    try:
+        number = float(str(value).replace(",", "").strip())
+    except ValueError:
+        raise ValueError(f"不是数字：{value!r}") from None
     if number != number or number in (float("inf"), float("-inf")):  # int() would raise OverflowError
         raise ValueError(f"不是有限的数：{value!r}")
     return int(number)

@@ -235,7 +235,10 @@ def parse_thread(html: str, now: datetime, source: str = "", item: str = "") -> 
     page.type_name = clean_text(label.get_text()).strip("[]【】") if label else ""
     counts = soup.select("div.hm span.xi1")
     if len(counts) >= 2:
-        page.views, page.replies = to_int(counts[0].get_text()), to_int(counts[1].get_text())
+        try:
+            page.views, page.replies = to_int(counts[0].get_text()), to_int(counts[1].get_text())
+        except ValueError as error:
+            raise SourceError(source, item, "查看/回复数（div.hm span.xi1）", str(error)) from None
     return page
 
 
