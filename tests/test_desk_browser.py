@@ -78,6 +78,10 @@ def signed_in(browser, base: str, name: str, width: int = 1200):
 
 
 def flashes(page) -> str:
+    # After a form's POST the page is the redirect's target only once it has loaded: wait for it
+    # (a loaded machine was slower than the read, and the old page had no flash yet).
+    page.wait_for_load_state()
+    page.locator("p.flash").first.wait_for()
     return " ".join(page.locator("p.flash").all_inner_texts())
 
 
