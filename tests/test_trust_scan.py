@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from unittest import mock
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import example, given, settings as hsettings, strategies as st
 
 from test_trust_masking import id_numbers, mobiles
 from wenzheng_bridge.trust import scan
@@ -196,6 +196,7 @@ def _expected(text: str) -> list[tuple[int, int, str, str]]:
 
 @hsettings(max_examples=400, deadline=None)
 @given(_DOCUMENTS)
+@example("<\u3000\u3000\u3000\u3000\u3000。\n" + "路灯一直不亮" * 20 + "100１１０１０５２００００１０１０００８zhang@qq.com")
 def test_prefilter_finds_exactly_what_the_detectors_find(text):
     data = text.encode("utf-8")
     expected = _expected(text)

@@ -218,14 +218,29 @@ def _scan_stream(stream, name: str, rules: Rules) -> list[Leak]:
     """
     leaks: list[Leak] = []
     cursor = _Cursor()
-    before, fresh = b"", stream.read(CHUNK)
+    # A block's lookahead must hold _OVERLAP bytes: read at least that much each time, and loop
+    # over short reads (a raw file or a decompressor may return less than asked before the end).
+    size = max(CHUNK, _OVERLAP)
+    before, fresh = b"", _read(stream, size)
     while fresh:
-        ahead = stream.read(CHUNK)
+        ahead = _read(stream, size)
         block = before + fresh + ahead[:_OVERLAP]
         leaks += _scan_block(block, len(before), len(before) + len(fresh), cursor, name, rules)
         cursor.advance(fresh)
         before, fresh = (before + fresh)[-_OVERLAP:], ahead
     return leaks
+
+
+def _read(stream, size: int) -> bytes:
+    """``size`` bytes of the stream, fewer only at its end."""
+    parts, got = [], 0
+    while got < size:
+        part = stream.read(size - got)
+        if not part:
+            break
+        parts.append(part)
+        got += len(part)
+    return b"".join(parts)
 
 
 def _scan_block(block: bytes, low: int, high: int, cursor: "_Cursor", name: str, rules: Rules) -> list[Leak]:
