@@ -122,3 +122,31 @@ def project_copy(tmp_path) -> Path:
             shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("*.sqlite3*"))
     (target / "plugins").symlink_to(ROOT / "plugins")
     return target
+
+
+# The site tests' shared fixtures. The build itself is made once per session (browser.site_build);
+# a server and a browser live per module, so one module's pages cannot leak into another's.
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The real sample pulled and built with Pelican (once per session)."""
+    from browser import site_build
+
+    return site_build(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def base(site):
+    """The built sample site served on 127.0.0.1: its base URL."""
+    from browser import serve
+
+    with serve(site.output) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium."""
+    from browser import chromium
+
+    with chromium() as launched:
+        yield launched

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from bs4 import BeautifulSoup
 
-from browser import site_build
 from conftest import sheet_rows
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return site_build(tmp_path_factory)
 
 
 def petition_paragraphs(site, key: str) -> list[str]:

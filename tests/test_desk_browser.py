@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import axe, chromium
+from browser import axe
 from wenzheng_bridge.desk import accounts as acc
 from wenzheng_bridge.desk.app import create_app
 from wenzheng_bridge.newsroom import records as nr
@@ -56,12 +56,6 @@ def base(settings, folder):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 def signed_in(browser, base: str, name: str, width: int = 1200):

@@ -6,7 +6,6 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from browser import site_build
 from wenzheng_bridge.caseview.view import cases
 from wenzheng_bridge.config import ConfigError
 from wenzheng_bridge.newsroom.articles import read_articles
@@ -16,11 +15,6 @@ from wenzheng_bridge.store import Store
 
 pytestmark = pytest.mark.slow
 MAILBOX = "A市"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return site_build(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

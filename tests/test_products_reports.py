@@ -19,7 +19,6 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
-from browser import site_build
 from conftest import sheet_dicts, sheet_time
 from references import working_days_between
 from wenzheng_bridge.caseview.stats import stats, wilson
@@ -273,11 +272,6 @@ def test_report_command_refuses_a_wrong_period_in_chinese(project, capsys):
 
 
 # -- the site -----------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return site_build(tmp_path_factory)
-
-
 @pytest.fixture(scope="module")
 def public(site):
     settings = site.settings

@@ -17,26 +17,9 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from lxml import html as lxml_html
 
-from browser import axe, chromium, serve, site_build
+from browser import axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return site_build(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def base(site):
-    with serve(site.output) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 def page_types(site) -> dict[str, str]:

@@ -14,7 +14,6 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from browser import site_build
 from browser.build import NOW
 from wenzheng_bridge.dates import cn_date
 from wenzheng_bridge.site.exports import CSV_COLUMNS
@@ -26,11 +25,6 @@ pytestmark = pytest.mark.slow
 ATOM = "{http://www.w3.org/2005/Atom}"
 #: A date as the site must never show it to readers: ISO, or zero-padded month or day.
 FOREIGN_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2}|年0\d月|月0\d日")
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return site_build(tmp_path_factory)
 
 
 def doc(site, url: str) -> BeautifulSoup:

@@ -15,7 +15,6 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from browser import site_build
 from browser.build import NOW as BUILD_NOW
 from references import working_days_between
 from wenzheng_bridge.caseview.reported import reported_cases
@@ -112,11 +111,6 @@ def test_results_command_prints_the_list_in_chinese(project_copy, sample_store, 
 
 
 # -- the site ----------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return site_build(tmp_path_factory)
-
-
 def page(site, url: str) -> BeautifulSoup:
     return BeautifulSoup(site.page(url).read_bytes(), "lxml")
 

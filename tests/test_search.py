@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import chromium, serve, site_build
+from browser import serve
 from test_exports import TAKEN_DOWN, sample_build
 from wenzheng_bridge.site import search, search_source
 
@@ -61,20 +61,9 @@ def holding(cases: dict[str, dict], query: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return site_build(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
 def public_cases(site) -> dict[str, dict]:
     document = json.loads((site.output / "data" / "cases.json").read_text("utf-8"))
     return {case["id"]: case for case in document["cases"]}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 def open_page(browser, base: str, query: str = "", width: int = 1366):

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from browser import chromium, serve, site_build
 from wenzheng_bridge.site.slugs import derived_slug
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -23,23 +22,6 @@ SCORECARD = f"boards/{derived_slug('A市')}/"
 PAGES = ["", CASE, "cases/tipdm-2549/", SCORECARD, f"{SCORECARD}page/1/", "departments/", "boards/",
          "stats/", "archive/", "archive/2019/01/", "status/", "about/", "column/meili-zhicheng-youyan/",
          "archives.html"]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return site_build(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def base(site):
-    with serve(site.output) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 def open_page(browser, url: str, width: int = 1200, height: int = 900):

@@ -17,7 +17,6 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import html as lxml_html
 
-from browser import site_build
 from wenzheng_bridge.caseview.stats import UNLABELLED, stats
 from wenzheng_bridge.caseview.view import cases as case_views
 from wenzheng_bridge.newsroom.articles import read_articles
@@ -27,11 +26,6 @@ from wenzheng_bridge.site.slugs import Slugs, derived_slug
 from wenzheng_bridge.store import Store
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return site_build(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -15,17 +15,11 @@ import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
-from browser import site_build
 from browser.build import NOW
 
 pytestmark = pytest.mark.slow
 
 SHEETS = ("fj2_sample495_labelled.xlsx", "fj3_sample30_likes.xlsx", "fj4_sample120_replies.xlsx")
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return site_build(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
