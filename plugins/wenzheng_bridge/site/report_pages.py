@@ -2,8 +2,9 @@
 
 Each record under ``content/reports/`` becomes ``/reports/<period>/`` with its tables (the rows of
 ``reports.tables``, so the page, the CSV and the XLSX say the same), a chart of the departments'
-on-time reply rates and both downloads beside it. Only public cases are counted, as on the
-scorecards. Registered in ``site.outputs.OUTPUTS``.
+on-time reply rates and both downloads beside it; ``/feeds/reports.atom.xml`` has an entry per
+report, so a department or a reader can subscribe to the 通报. Only public cases are counted, as
+on the scorecards. Registered in ``site.outputs.OUTPUTS``.
 """
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from ..reports.records import ReportRecord, read_reports
 from ..reports.tables import HEADERS, csv_bytes, method_notes, rows, xlsx_bytes
 from .build import Build
 from .charts import Chart, bar_chart
+from .feeds import feed_document, feed_entry, paragraphs
 
 FOLDER = "reports"
+FEED = "feeds/reports.atom.xml"
 #: Departments drawn in a report's chart at most (the table lists them all).
 CHART_LINES = 20
 
@@ -52,6 +55,31 @@ def write_reports(build: Build) -> None:
         build.write(base + files["xlsx"], xlsx_bytes(result))
         tables = {name: rows(result, dimension) for dimension, name in DIMENSIONS.items()}
         build.render("report", base + "index.html", record=record, report=result, chart=drawn, files=files,
-                     headers=HEADERS, tables=tables, notes=method_notes(result))
+                     headers=HEADERS, tables=tables, notes=method_notes(result), feed=FEED)
         listed.append((record, result))
-    build.render("reports", f"{FOLDER}/index.html", reports=listed)
+    build.render("reports", f"{FOLDER}/index.html", reports=listed, feed=FEED)
+    build.write(FEED, reports_feed(build.settings, listed))
+
+
+def reports_feed(settings: dict, listed: list[tuple[ReportRecord, Report]]) -> bytes:
+    """Atom: one entry per report, the latest period first, dated by the end of its period (or by
+    the build's now while the period runs, so the entry moves when its figures can still change)."""
+    def dated(item: tuple[ReportRecord, Report]):
+        return min(item[1].period.end, item[1].now)
+
+    ordered = sorted(listed, key=dated, reverse=True)
+    entries = [feed_entry(
+        settings, title=record.title or result.title, path=report_url(record), author=settings.get("SITENAME", ""),
+        summary_html=paragraphs(report_summary(record, result)), when=dated((record, result)),
+        uid_path=report_url(record)) for record, result in ordered]
+    return feed_document(settings, FEED, f"{settings.get('SITENAME', '')} · 部门通报", f"{FOLDER}/", entries,
+                         dated(ordered[0]) if ordered else None)
+
+
+def report_summary(record: ReportRecord, result: Report) -> str:
+    """The entry's text: the lead, then the period's totals as the page's table states them."""
+    total = result.total.group
+    figures = (f"{result.period.name}公开留言 {total.count} 条，回复率 {total.reply_rate}%，"
+               f"按期答复率 {total.on_time_rate}%，逾期未复 {result.total.open_overdue} 条。")
+    partial = "（统计周期尚未结束或数据不完整，数字可能变化。）" if result.partial else ""
+    return "\n".join(x for x in (record.lead, figures + partial) if x)
