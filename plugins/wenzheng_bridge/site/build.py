@@ -17,7 +17,8 @@ from pelican.writers import Writer
 from ..caseview.model import Case
 from ..caseview.stats import Stats
 from ..caseview.topics import Topic
-from ..records import NewsroomRecords
+from ..records import NewsroomRecords, Petition
+from ..store import Store
 from .render import Renderer
 from .row import Row
 from .writing import write_if_changed
@@ -72,6 +73,15 @@ class Build:
         if self.rows:
             return [row for row in self.rows if row.public]
         return [case for case in self.cases if case.public]  # ``cases`` is public already: this guards it
+
+    def petitions(self, rows: Iterable[Row | Case]) -> Iterator[tuple[Row | Case, Petition]]:
+        """Each row with its stored petition, where the store has one: the few outputs that need a
+        body or a source's extra fields (rows keep neither) read them here, on one connection."""
+        with Store.open(self.settings["WENZHENG_STORE"], readonly=True) as store:
+            for row in rows:
+                petition = store.petition(row.key)
+                if petition is not None:
+                    yield row, petition
 
     def full_cases(self) -> Iterable[Case]:
         """Every case (gated ones included) as full ``Case`` objects, streamed again when needed."""

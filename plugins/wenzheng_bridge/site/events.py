@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from ..newsroom.caseindex import RecordError
 from ..newsroom.events import EventRecord, event_path, load_events
 from ..records import Status
-from ..store import Store
-from ..urls import absolute, event_url
+from ..urls import event_url
 from .build import Build
+from .feeds import feed_document, feed_entry, paragraphs
 
 INDEX = "events/"
 FEED = "feeds/events.atom.xml"
@@ -39,25 +39,20 @@ def offline_sources(settings: dict) -> set[str]:
     return {source["name"] for source in settings["WENZHENG_SOURCES"] if source.get("kind") == "offline"}
 
 
-def event_rows(settings: dict, rows: list) -> dict[str, list]:
+def event_rows(build: Build) -> dict[str, list]:
     """Event id -> the public rows collected there, oldest post first."""
-    names = offline_sources(settings)
-    chosen = [row for row in rows if row.source in names]
-    if not chosen:
-        return {}
+    names = offline_sources(build.settings)
     found: dict[str, list] = {}
-    with Store.open(settings["WENZHENG_STORE"], readonly=True) as store:
-        for row in chosen:
-            petition = store.petition(row.key)
-            event = (petition.extra or {}).get("event", "") if petition else ""
-            if event:
-                found.setdefault(event, []).append(row)
+    for row, petition in build.petitions(row for row in build.public() if row.source in names):
+        event = (petition.extra or {}).get("event", "")
+        if event:
+            found.setdefault(event, []).append(row)
     return found
 
 
 def event_pages(build: Build) -> list[EventPage]:
     """The events, each with its public cases; a case naming an event without a record stops the build."""
-    by_event = event_rows(build.settings, build.public())
+    by_event = event_rows(build)
     events = load_events(build.settings)
     known = {event.id for event in events}
     for event_id, rows in by_event.items():
@@ -71,24 +66,23 @@ def write_events(build: Build) -> None:
     """The events index, a page per event and the events feed."""
     pages = event_pages(build)
     build.own("events")  # the index is written even empty: the site's menu links to it
-    build.render("events", INDEX + "index.html", events=pages)
+    build.render("events", INDEX + "index.html", events=pages, feed=FEED)
     for page in pages:
-        build.render("event", page.url + "index.html", page=page, event=page.event, rows=page.rows)
+        build.render("event", page.url + "index.html", page=page, event=page.event, rows=page.rows, feed=FEED)
     build.write(FEED, events_feed(build.settings, pages))
 
 
 def events_feed(settings: dict, pages: list[EventPage]) -> bytes:
     """Atom: one entry per event, newest first, with how many of its cases are resolved."""
-    from feedgenerator import Atom1Feed
+    ordered = sorted(pages, key=lambda page: page.event.date, reverse=True)
+    entries = [feed_entry(settings, title=page.event.title, path=page.url, author=settings.get("SITENAME", ""),
+                          summary_html=paragraphs(event_summary(page)), when=page.event.date, uid_path=page.url)
+               for page in ordered]
+    return feed_document(settings, FEED, f"{settings.get('SITENAME', '')} · 问政进社区", INDEX, entries,
+                         ordered[0].event.date if ordered else None)
 
-    feed = Atom1Feed(title=f"{settings.get('SITENAME', '')} · 问政进社区", link=absolute(settings, INDEX),
-                     feed_url=absolute(settings, FEED), description="问政进社区活动与现场收集问题的办理情况",
-                     language="zh-CN")
-    for page in pages:
-        event = page.event
-        place = "、".join(x for x in (event.district, event.place) if x)
-        summary = (f"{event.shown_date}{'，' + place if place else ''}："
-                   f"现场收集问题 {len(page.rows)} 件，已解决 {page.resolved} 件。")
-        feed.add_item(title=event.title, link=absolute(settings, page.url), description=summary,
-                      unique_id=absolute(settings, page.url), pubdate=event.date, updateddate=event.date)
-    return feed.writeString("utf-8").encode("utf-8")
+
+def event_summary(page: EventPage) -> str:
+    event = page.event
+    place = "、".join(x for x in (event.district, event.place) if x)
+    return f"{event.shown_date}{'，' + place if place else ''}：现场收集问题 {len(page.rows)} 件，已解决 {page.resolved} 件。"

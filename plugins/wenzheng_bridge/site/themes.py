@@ -11,7 +11,6 @@ from datetime import datetime, time
 
 from ..newsroom.themes import SUGGESTION, ThemeRecord, load_themes, rank_key
 from ..records import SHANGHAI, Petition
-from ..store import Store
 from ..urls import topic_url
 from .build import Build
 from .feeds import feed_document, feed_entry, paragraphs
@@ -58,16 +57,16 @@ def theme_pages(build: Build) -> list[ThemePage]:
     if not themes:
         return []
     labels = {topic.id: topic.label for topic in build.topics or []}
+    public = build.public()
+    # The texts, for the keywords (rows keep no body): of the suggestions in any theme's window.
+    texts = {row.key: petition for row, petition in
+             build.petitions(row for row in public if any(_in_window(theme, row) for theme in themes))}
     pages = []
-    with Store.open(build.settings["WENZHENG_STORE"], readonly=True) as store:
-        for theme in themes:
-            found = []
-            for row in (row for row in build.public() if _in_window(theme, row)):
-                petition = store.petition(row.key)  # the text, for the keywords: rows keep no body
-                if petition is not None and theme.wants(petition):
-                    found.append(Suggestion(row, petition))
-            found.sort(key=lambda item: rank_key(item.petition, item.answered))
-            pages.append(ThemePage(theme, found, _groups(found, labels)))
+    for theme in themes:
+        found = [Suggestion(row, texts[row.key]) for row in public
+                 if row.key in texts and _in_window(theme, row) and theme.wants(texts[row.key])]
+        found.sort(key=lambda item: rank_key(item.petition, item.answered))
+        pages.append(ThemePage(theme, found, _groups(found, labels)))
     return pages
 
 
