@@ -69,3 +69,19 @@ def test_mailbox_and_spokesperson_settings_are_validated(make_settings):
             make_settings(WENZHENG_LEADER_MAILBOXES=bad)
     with pytest.raises(ConfigError, match="WENZHENG_SPOKESPERSONS"):
         make_settings(WENZHENG_SPOKESPERSONS={"A市": ""})
+
+
+def test_a_boards_spokesperson_comes_from_its_sources_accounts_unless_a_setting_names_one(make_settings):
+    from conftest import tipdm_source
+    from wenzheng_bridge.site.leaders import Leaders
+
+    forum = {"name": "bbs", "kind": "forum", "url": "http://127.0.0.1:9/", "fids": [2], "board": "B区",
+             "spokespersons": {"B区住建局网络发言人": "B区住建局", "B区城管局网络发言人": "B区城管局"}}
+    feed = {"name": "rss", "kind": "feed", "url": "http://127.0.0.1:9/rss.xml", "board": "C区",
+            "spokespersons": ["C区网络发言人"]}
+    leaders = Leaders(make_settings(sources=[tipdm_source(), forum, feed]))
+    assert leaders.spokesperson("B区") == "B区住建局网络发言人、B区城管局网络发言人"
+    assert leaders.spokesperson("C区") == "C区网络发言人"
+    assert leaders.spokesperson("A市") == ""  # the table source names no accounts
+    named = Leaders(make_settings(sources=[forum], WENZHENG_SPOKESPERSONS={"B区": "B区政府办网络发言人"}))
+    assert named.spokesperson("B区") == "B区政府办网络发言人"

@@ -34,7 +34,10 @@ class Leaders:
     def __init__(self, settings: dict):
         options = LeaderSettings.of(settings)
         self.names: tuple[str, ...] = options.leader_mailboxes
-        self.spokespersons: dict = options.spokespersons
+        # A forum or feed source that names its spokesperson accounts says who speaks for its board;
+        # WENZHENG_SPOKESPERSONS wins where both name one (a newsroom may know the official title).
+        self.spokespersons: dict = {**source_spokespersons(settings.get("WENZHENG_SOURCES") or []),
+                                    **options.spokespersons}
         self.mailboxes: list[Mailbox] = []
 
     def load(self, site) -> None:
@@ -47,8 +50,20 @@ class Leaders:
         ]
 
     def spokesperson(self, board: str) -> str:
-        """The board's 网络发言人 as the settings name it ("" when they do not)."""
+        """The board's 网络发言人 as the settings or its sources name it ("" when none does)."""
         return self.spokespersons.get(board, "")
+
+
+def source_spokespersons(sources: list[dict]) -> dict[str, str]:
+    """Board -> the spokesperson accounts its sources' configs name (``spokespersons``: a list of
+    accounts, or account -> replying unit), joined with 、; sources without a fixed board name none."""
+    found: dict[str, list[str]] = {}
+    for source in sources:
+        board, accounts = source.get("board"), source.get("spokespersons")
+        if isinstance(board, str) and board and accounts:
+            names = found.setdefault(board, [])
+            names += [account for account in accounts if account not in names]
+    return {board: "、".join(names) for board, names in found.items()}
 
 
 def write_mailboxes(build: Build) -> None:
