@@ -150,3 +150,20 @@ def browser():
 
     with chromium() as launched:
         yield launched
+
+
+@pytest.fixture(scope="module")
+def view(site):
+    """The case view of the same store, newsroom records and 'now' as the built sample site."""
+    from wenzheng_bridge.caseview.stats import stats
+    from wenzheng_bridge.caseview.view import cases as case_views
+    from wenzheng_bridge.newsroom.articles import read_articles
+    from wenzheng_bridge.newsroom.records import load as load_records
+    from wenzheng_bridge.store import Store
+
+    settings = site.settings
+    records = load_records(settings, articles=read_articles(settings))
+    with Store.open(settings["WENZHENG_STORE"], readonly=True) as store:
+        everything = list(case_views(store, settings, records=records))
+    public = [case for case in everything if case.public]
+    return {"all": everything, "public": public, "stats": stats(public, settings)}

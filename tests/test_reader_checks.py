@@ -123,3 +123,25 @@ def test_statistics_tables_fit_their_box_on_a_desktop(site, base, browser):
                             ".map(box => box.closest('section').id + ': ' + box.scrollWidth + '/' + box.clientWidth)")
     page.close()
     assert not clipped, clipped
+
+
+def test_a_department_below_the_minimum_sample_is_shown_marked_and_not_ranked(site, view):
+    """Each department's public cases with a finished reply clock, counted here."""
+    from bs4 import BeautifulSoup
+
+    tree = BeautifulSoup(site.page("stats/").read_text(encoding="utf-8"), "html.parser")
+    minimum = site.settings["WENZHENG_MIN_RANK_SAMPLE"]
+    timed: dict[str, int] = {}
+    for case in view["public"]:
+        clock = case.clocks.get("reply")
+        if case.department and clock and not clock.running and clock.calendar_days is not None:
+            timed[case.department] = timed.get(case.department, 0) + 1
+    expected_thin = {name for name, n in timed.items() if n < minimum}
+    rows = {r.select_one("th").get_text(): [td.get_text() for td in r.select("td")]
+            for r in tree.select("#thin-departments tbody tr")}
+    assert expected_thin and {name.removesuffix("（样本不足）") for name in rows} == expected_thin
+    assert all(name.endswith("（样本不足）") and int(cells[1]) == timed[name.removesuffix("（样本不足）")]
+               for name, cells in rows.items())
+    ranked = {r.select_one("th").get_text() for r in tree.select("#slowest-departments tbody tr, "
+                                                                 "#fastest-departments tbody tr")}
+    assert not ranked & expected_thin

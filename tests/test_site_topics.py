@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_site_pages import doc, view  # noqa: F401 (the shared build's case view, a page's tree)
+from test_site_pages import doc
 from wenzheng_bridge.caseview.topics import topics
 
 pytestmark = pytest.mark.slow

@@ -166,7 +166,22 @@ def department_charts(stats) -> list[Chart]:
         else:
             chart.note += "目前没有部门达到这一样本量，暂不排名。"
         charts.append(chart)
-    return charts
+    return charts + [thin_departments(stats)]
+
+
+def thin_departments(stats) -> Chart:
+    """The departments below the minimum sample: shown with their figures and marked, never ranked
+    or drawn (a median of two replies would set the slowest chart's scale and lead the list)."""
+    thin = sorted((g for name, g in stats.by["department"].items()
+                   if name != UNLABELLED and 0 < g.timed_replies < stats.min_sample), key=lambda g: g.name)
+    title = "其余部门（样本不足，不排名）"
+    chart = Chart("thin-departments", title, f"表格：{title}",
+                  ["部门", "留言数", "有答复时间的留言", "用时中位数（工作日）", "用时中位数（自然日）"],
+                  [[g.name + THIN, g.count, g.timed_replies, days(g.median_working()), days(g.median_calendar())]
+                   for g in thin])
+    chart.note = (f"这些部门有答复时间的留言少于 {stats.min_sample} 件，用时中位数仅供参考，不参加上面的快慢比较。"
+                  if thin else f"所有有答复时间的部门都达到 {stats.min_sample} 件的样本量。")
+    return chart
 
 
 #: Fields shown in the yearly view (the largest; the rest are in the field shares).
