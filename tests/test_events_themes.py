@@ -1,8 +1,8 @@
 """问政进社区 events and 问计于民 themes end to end on the sample: record → command → page → feed → draft.
 
-One copy of the project gets the demo's offline CSV as an ``offline`` source (the demo's own
-pelicanconf leaves it out, so the sample's figures stay as other tests know them), is pulled and
-built once with Pelican; the tests read what the build and the commands wrote.
+One copy of the project (whose pelicanconf, like the demo's, reads the offline CSV as an
+``offline`` source) is pulled and built once with Pelican; the tests read what the build and the
+commands wrote.
 """
 from __future__ import annotations
 
@@ -21,12 +21,6 @@ BIN = Path(sys.executable).parent
 ENV = {**os.environ, "COLUMNS": "400"}
 OFFLINE_CSV = ROOT / "data" / "offline" / "wenzheng-events-sample.csv"
 EVENT = "2019-12-a3"
-OFFLINE_SOURCE = """
-WENZHENG_SOURCES = WENZHENG_SOURCES + [{
-    "name": "offline", "kind": "offline", "paths": ["data/offline/wenzheng-events-sample.csv"],
-    "board": "A市",
-}]
-"""
 
 
 def run(site: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
@@ -53,8 +47,6 @@ def site(tmp_path_factory) -> Path:
     (target / "plugins").symlink_to(ROOT / "plugins")
     for generated in ("drafts", "newsroom/drafts"):
         shutil.rmtree(target / "content" / generated, ignore_errors=True)
-    with (target / "pelicanconf.py").open("a", encoding="utf-8") as conf:
-        conf.write(OFFLINE_SOURCE)
     run(target, "pull")
     # The desk logs that the open problem of the second row was fixed: the same follow-ups as online cases.
     run(target, "followup", f"offline-{EVENT}-02", "--kind", "resolved", "--date", "2020-01-08", "--note", "通道已清理",
@@ -148,6 +140,11 @@ def test_events_feed_is_atom_with_one_entry_per_event(site):
     assert set(entries) == {EVENT, "2020-01-b1"}
     assert f"已解决 {expected_resolved()} 件" in entries[EVENT].summary
     assert "现场收集问题 0 件" in entries["2020-01-b1"].summary
+    # Newest first; the index and each event's page announce the feed to readers' feed readers.
+    assert [e.link.rstrip("/").rsplit("/", 1)[-1] for e in feed.entries] == ["2020-01-b1", EVENT]
+    for page in ("events/index.html", f"events/{EVENT}/index.html"):
+        html = (site / "output" / page).read_text(encoding="utf-8")
+        assert 'rel="alternate" type="application/atom+xml"' in html and "feeds/events.atom.xml" in html, page
 
 
 def test_draft_of_an_event_report_names_its_cases_and_keeps_an_edit(site):
