@@ -48,6 +48,14 @@ def test_the_demo_mailbox_has_its_page_with_its_figures(site, board_cases):
     expected = [c.key for c in sorted(board_cases, key=lambda c: c.petition.posted)][::-1][:len(newest)]
     assert newest and newest == expected
     assert page.select_one(f'a[href$="boards/{slug}/"]')
+    # Readers subscribe to the mailbox: its board's feed, announced and linked, holding its cases.
+    feed = f"feeds/board/{slug}.atom.xml"
+    assert page.select_one(f'link[rel="alternate"][href$="{feed}"]') and page.select_one(f'a[href$="{feed}"]')
+    import feedparser
+
+    parsed = feedparser.parse((site.output / feed).read_bytes())
+    keys = {c.key for c in board_cases}
+    assert parsed.entries and all(e.link.rstrip("/").split("/cases/")[1].split("/")[0] in keys for e in parsed.entries)
 
 
 def test_home_block_index_menu_and_board_spokesperson(site, board_cases):

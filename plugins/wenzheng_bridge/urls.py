@@ -32,3 +32,8 @@ def absolute(settings: dict, path: str) -> str:
 def event_url(event_id: str) -> str:
     """A 问政进社区 event's page URL relative to the site root."""
     return f"events/{event_id}/"
+
+
+def group_feed_path(group: str, slug: str) -> str:
+    """Atom feed of a board (group "board") or a department (group "department")."""
+    return f"feeds/{group}/{slug}.atom.xml"

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from ..caseview.model import Case, Event
 from ..records import SHANGHAI, Status
 from .exports import public_cases
-from ..urls import absolute, site_root
+from ..urls import absolute, group_feed_path, site_root
 from .pages import DIMENSION
 from .row import case_updated
 from .sitemap import case_path
@@ -44,11 +44,6 @@ RESOLVED_FEED = "feeds/resolved.atom.xml"
 DEFAULT_MAX_ITEMS = 50
 #: Characters of an event's text shown in an entry; the case page has the rest.
 SUMMARY_CHARS = 400
-
-
-def group_feed_path(group: str, slug: str) -> str:
-    """Feed of a board (group "board") or a department (group "department")."""
-    return f"feeds/{group}/{slug}.atom.xml"
 
 
 def case_feed_path(case: Case) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from ..urls import group_feed_path
 from .build import Build
 from .leader_settings import LeaderSettings
 
@@ -26,6 +27,7 @@ class Mailbox:
     card: object  # site.figures scorecard, None without public cases
     spokesperson: str
     rows: list  # public cases of the board, store order
+    feed: str = ""  # the board's Atom feed (written for a board with public cases)
 
 
 class Leaders:
@@ -45,7 +47,8 @@ class Leaders:
         self.mailboxes = [
             Mailbox(name, f"{FOLDER}/{site.slug(name)}/", site.url("board", name),
                     site.figures.group("board", name) if name in groups else None,
-                    self.spokesperson(name), groups.get(name, []))
+                    self.spokesperson(name), groups.get(name, []),
+                    group_feed_path("board", site.slug(name)) if name in groups else "")
             for name in self.names
         ]
 
