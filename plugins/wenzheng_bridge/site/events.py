@@ -75,7 +75,7 @@ def write_events(build: Build) -> None:
 def events_feed(settings: dict, pages: list[EventPage]) -> bytes:
     """Atom: one entry per event, newest first, with how many of its cases are resolved."""
     ordered = sorted(pages, key=lambda page: page.event.date, reverse=True)
-    entries = [feed_entry(settings, title=page.event.title, path=page.url, author=settings.get("SITENAME", ""),
+    entries = [feed_entry(settings, title=page.event.title + ("（示例）" if page.event.sample else ""), path=page.url, author=settings.get("SITENAME", ""),
                           summary_html=paragraphs(event_summary(page)), when=page.event.date, uid_path=page.url)
                for page in ordered]
     return feed_document(settings, FEED, f"{settings.get('SITENAME', '')} · 问政进社区", INDEX, entries,

@@ -97,7 +97,7 @@ def themes_feed(settings: dict, pages: list[ThemePage]) -> bytes:
 
     ordered = sorted(pages, key=closing, reverse=True)
     entries = [feed_entry(
-        settings, title=f"【问计于民】{page.theme.title}", path=page.url, author=settings.get("SITENAME", ""),
+        settings, title=f"【问计于民】{page.theme.title}" + ("（示例）" if page.theme.sample else ""), path=page.url, author=settings.get("SITENAME", ""),
         summary_html=paragraphs((page.theme.question + "\n" if page.theme.question else "")
                                 + f"征集期 {page.theme.window}：共收到建议 {len(page.ranked)} 条，"
                                 f"已获答复 {page.answered} 条。"),
