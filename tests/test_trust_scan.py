@@ -116,7 +116,13 @@ def test_what_the_masker_leaves_alone_passes(output):
 
 def test_pagefind_bundles_are_not_read_but_its_index_is(output):
     (output / "pagefind" / "pagefind-ui.js").write_text("/* by someone@example.com */", "utf-8")
+    (output / "pagefind" / "02-of-03").mkdir()  # a shard of a large site's index
+    (output / "pagefind" / "02-of-03" / "pagefind.js").write_text("/* by someone@example.com */", "utf-8")
     assert scan_folder(output) == []
+    # Only Pagefind's own file names are skipped: a page or script under another name is read.
+    (output / "pagefind" / "02-of-03" / "notes.js").write_text("// someone@example.com", "utf-8")
+    assert [l.kind for l in scan_folder(output)] == ["email"]
+    (output / "pagefind" / "02-of-03" / "notes.js").unlink()
     (output / "pagefind" / "fragment" / "zh_1.pf_fragment").write_bytes(gzip.compress("本人杨均，电话".encode()))
     assert [l.kind for l in scan_folder(output)] == ["name"]
 

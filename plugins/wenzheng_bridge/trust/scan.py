@@ -77,7 +77,8 @@ SKIPPED_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".avif", "
                     ".sha256"}  # the search index's input digest: hex digits that can look like a phone number
 #: Files the search indexer ships as they are (its UI scripts carry their authors' e-mails):
 #: no text of a petition is written into them. Its index and fragments are scanned.
-VENDOR_FILES = re.compile(r"pagefind/pagefind(?:-[a-z-]+)?\.(?:js|css)")
+# Pagefind's own scripts and styles, in the bundle or in a shard of it (site.search: pagefind/02-of-17/).
+VENDOR_FILES = re.compile(r"pagefind/(?:\d+-of-\d+/)?pagefind(?:-[a-z-]+)?\.(?:js|css)")
 DEFAULT_KINDS = KINDS
 
 
