@@ -756,12 +756,13 @@ def bench(count: int, only: list[str], seed: int, incremental: bool, verify: boo
     stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     for result in results.values():
         result.extra.update(at=stamp, load=load, command=command, code=CODE.label)
+    ran = bool(results) or report is not None  # a --pull-to-publish run alone leaves this N's section as it is
     results = {**earlier_results(work), **results}
     results = {name: results[name] for name in BUILDS if name in results}
     data = {"count": count, "results": {k: asdict(v) for k, v in results.items()},
             "incremental": report or earlier_incremental(work)}
     (work.dir / "results.json").write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str))
-    if results:
+    if results and ran:
         write_section(count, section(count, results, data["incremental"]))
     return data
 
