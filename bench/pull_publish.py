@@ -239,13 +239,27 @@ class Chain:
                                            cache=self.cache, search=True)
 
     def env(self) -> dict:
-        return self.run.CODE.env
+        return {**self.run.CODE.env, "COLUMNS": "400"}  # Pelican's log lines unwrapped
+
+    def rendered(self, name: str) -> dict:
+        """The generator's own counts from a rebuild's log: public cases, case pages rendered, files changed."""
+        import re
+
+        text = (self.work.logs / f"pull-{name}.log").read_text(encoding="utf-8", errors="replace")
+        found = {}
+        for key, pattern in (("public", r"其中 (\d+) 件公开"), ("rendered", r"重新生成 (\d+) 个案件页"),
+                             ("written", r"写出 (\d+) 个文件"), ("changed", r"其中 (\d+) 个有变化")):
+            match = re.search(pattern, text)
+            if match:
+                found[key] = int(match.group(1))
+        return found
 
     def child(self, *args: str) -> list[str]:
         return [str(self.run.PYTHON), str(HERE / "pull_publish.py"), *args]
 
     def site_command(self, output: Path) -> list[str]:
-        return self.child("site", str(self.work.content), "-s", str(self.settings), "-o", str(output), "-q")
+        # -v: the generator logs how many case pages it rendered and how many files changed (read by rendered()).
+        return self.child("site", str(self.work.content), "-s", str(self.settings), "-o", str(output), "-v")
 
     def search_command(self, output: Path) -> list[str]:
         return [str(self.run.PYTHON), "-m", "wenzheng_bridge.site.search", str(output)]
@@ -305,15 +319,25 @@ def run_chain(run, work, seed: int, changes: int = 100, verify: bool = False, pr
         print(f"[{work.count}] pull to publish: {len(applied)} changes served at {base} …", flush=True)
         steps = {"pull": chain.measure("pull", chain.child("pull", str(pullconf), now.isoformat()))}
     report["pull_result"] = chain.last_json("pull")
-    steps.update(chain.publish(chain.output, ""))
-    after = run.snapshot(chain.output)
+    snapshots = [before]
+    steps["rebuild"] = chain.measure("rebuild", chain.site_command(chain.output))
+    snapshots.append(run.snapshot(chain.output))
+    steps["search"] = chain.measure("search", chain.search_command(chain.output))
+    snapshots.append(run.snapshot(chain.output))
+    steps["scan"] = chain.measure("scan", chain.child("scan", str(chain.settings), str(chain.output)))
+    after = snapshots[-1]
     report["steps"] = {name: _brief(m) for name, m in steps.items()}
+    report["steps"]["rebuild"]["result"] = chain.rendered("rebuild")
+    report["full"]["rebuild"]["result"] = chain.rendered("full-rebuild")
+    for name, (old, new) in (("rebuild", snapshots[:2]), ("search", snapshots[1:])):
+        diff = run.compare(old, new)
+        report["steps"][name]["files"] = {k: (v if isinstance(v, int) else len(v)) for k, v in diff.items()}
     report["steps"]["search"]["result"] = chain.last_json("search").get("bundles")
     report["steps"]["scan"]["result"] = chain.last_json("scan")
     report["total"] = {"wall": sum(m.wall for m in steps.values()), "cpu": sum(m.cpu for m in steps.values()),
                        "peak_mb": max(m.peak_mb for m in steps.values())}
     report["failed"] = [name for name, m in steps.items() if not m.ok]
-    diff = run.compare(before, after)
+    diff = run.compare(before, snapshots[1])  # what the site rebuild did
     report["output"] = {k: (v if isinstance(v, int) else len(v)) for k, v in diff.items()}
     report["output_by_folder"] = {k: run.by_folder(v) for k, v in diff.items() if isinstance(v, list) and v}
     print(f"[{work.count}] pull to publish: " + ", ".join(f"{n} {m.wall:.1f} s" for n, m in steps.items())
@@ -396,11 +420,18 @@ def section(count: int, report: dict, command: str) -> str:
     pulled = next(iter(report["pull_result"].values()), {}) if report.get("pull_result") else {}
     out = report["output"]
     folders = report["output_by_folder"]
+    made = report["steps"]["rebuild"].get("result") or {}
+    shards = report["steps"]["search"].get("result") or {}
+    indexed = sum(1 for action in shards.values() if action == "indexed")
+    found = report["steps"]["search"].get("files") or {}
     rows = {
         "pull": ", ".join(f"{k} {v}" for k, v in pulled.items() if k != "errors" and v),
-        "rebuild": f"{out['changed']} files with new bytes, {out['new']} new, {out['deleted']} deleted,"
+        "rebuild": (f"{made['rendered']:,} of {made['public']:,} public case pages rendered; " if "rendered" in made else "")
+                   + f"{out['changed']} files with new bytes, {out['new']} new, {out['deleted']} deleted,"
                    f" {out['rewritten_same_bytes']} rewritten with the same bytes, {out['unchanged']:,} untouched",
-        "search": ", ".join(f"{k}: {v}" for k, v in (report["steps"]["search"].get("result") or {}).items()),
+        "search": f"{indexed} of {len(shards)} shards reindexed; files: {found.get('changed', 0)} with new bytes,"
+                  f" {found.get('new', 0)} new, {found.get('deleted', 0)} deleted,"
+                  f" {found.get('rewritten_same_bytes', 0)} rewritten with the same bytes",
         "scan": "{scanned} files read ({mb:.1f} MB), {unchanged:,} unchanged".format(
             mb=report["steps"]["scan"]["result"].get("bytes_read", 0) / 1e6, **report["steps"]["scan"]["result"])
         if report["steps"]["scan"].get("result", {}).get("scanned") is not None else "",
@@ -412,7 +443,7 @@ def section(count: int, report: dict, command: str) -> str:
               " | | target at 100,000: ≤ 15 s wall |", ""]
     for kind in ("changed", "new", "deleted"):
         if folders.get(kind):
-            lines.append(f"- {kind} by folder: " + ", ".join(f"{k}/ {v:,}" for k, v in folders[kind].items()))
+            lines.append(f"- rebuild, {kind} by folder: " + ", ".join(f"{k}/ {v:,}" for k, v in folders[kind].items()))
     full = report["full"]
     lines += ["", "The published state the pull starts from (same settings, from nothing): "
               + "; ".join(f"{name} {m['wall']:.1f} s wall, {m['cpu']:.1f} CPU s, {m['peak_mb']:.0f} MB"

@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import platform
+import shlex
 import shutil
 import subprocess
 import sys
@@ -808,7 +809,7 @@ def main(argv: list[str] | None = None) -> None:
     global CODE
     CODE = code_at(args.code)
     print(f"code: {CODE.label} ({CODE.root})", flush=True)
-    command = "python bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    command = "python bench/run.py " + shlex.join(sys.argv[1:] if argv is None else argv)
     for count in args.counts:
         bench(count, only, args.seed, args.incremental, args.verify, args.profile, command.strip(),
               args.search_memory_gb, args.pull_to_publish)
