@@ -14,6 +14,7 @@ from ..records import Status
 from ..store import Store
 from ..urls import absolute, event_url
 from .build import Build
+from .keeping_writer import EMPTY_FEED_UPDATED
 
 INDEX = "events/"
 FEED = "feeds/events.atom.xml"
@@ -91,4 +92,6 @@ def events_feed(settings: dict, pages: list[EventPage]) -> bytes:
                    f"现场收集问题 {len(page.rows)} 件，已解决 {page.resolved} 件。")
         feed.add_item(title=event.title, link=absolute(settings, page.url), description=summary,
                       unique_id=absolute(settings, page.url), pubdate=event.date, updateddate=event.date)
+    if not pages:  # feedgenerator dates an empty feed by the clock: every build would differ
+        feed.latest_post_date = lambda: EMPTY_FEED_UPDATED
     return feed.writeString("utf-8").encode("utf-8")

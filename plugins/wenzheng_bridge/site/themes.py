@@ -15,6 +15,7 @@ from ..store import Store
 from ..urls import topic_url
 from .build import Build
 from .feeds import feed_document, feed_entry, paragraphs
+from .keeping_writer import EMPTY_FEED_UPDATED
 
 INDEX = "themes/"
 FEED = "feeds/themes.atom.xml"
@@ -104,4 +105,4 @@ def themes_feed(settings: dict, pages: list[ThemePage]) -> bytes:
                                 f"已获答复 {page.answered} 条。"),
         when=closing(page), uid_path=page.url) for page in ordered]
     return feed_document(settings, FEED, f"{settings.get('SITENAME', '')} · 问计于民", INDEX, entries,
-                         closing(ordered[0]) if ordered else None)
+                         closing(ordered[0]) if ordered else EMPTY_FEED_UPDATED)
