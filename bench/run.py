@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import platform
+import shlex
 import shutil
 import subprocess
 import sys
@@ -314,9 +315,16 @@ def code_at(ref: str) -> Code:
 CODE = Code(ROOT, "working tree (uncommitted edits included)")
 
 
-def bench_settings(work: Work) -> Path:
-    """Our site's settings with the bench store, content and a fixed 'now'."""
-    path = work.dir / "benchconf.py"
+def bench_settings(work: Work, path: Path | None = None, store: Path | None = None, cache: Path | None = None,
+                   search: bool = False) -> Path:
+    """Our site's settings with the bench store, content and a fixed 'now'.
+
+    The pull-to-publish chain (bench/pull_publish.py) writes its own copy: its store, its cache, search on.
+    """
+    path = path or work.dir / "benchconf.py"
+    store = store or work.build_store
+    cache = cache or work.dir / "cache"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         '"""Bench settings (written by bench/run.py): the site as published, on the bench store."""\n'
         "import sys\n"
@@ -326,15 +334,15 @@ def bench_settings(work: Work) -> Path:
         f"THEME = {str(CODE.root / 'theme')!r}\n"
         f"PLUGIN_PATHS = [{str(CODE.root / 'plugins')!r}]\n"
         f"WENZHENG_BASE = {str(ROOT)!r}\n"
-        f"WENZHENG_STORE = {str(work.build_store)!r}\n"
+        f"WENZHENG_STORE = {str(store)!r}\n"
         "WENZHENG_SOURCES = []\n"
         f"WENZHENG_NOW = {make_store.BENCH_NOW!r}\n"
         "WENZHENG_NEWSROOM_PAGES = False\n"
         "# The search index is timed on its own (run_search), not inside the build.\n"
-        "WENZHENG_SEARCH = False\n"
-        f"CACHE_PATH = {str(work.dir / 'cache')!r}\n"
+        f"WENZHENG_SEARCH = {search!r}\n"
+        f"CACHE_PATH = {str(cache)!r}\n"
         "# Term cache and page digests with the bench's other caches: a full build starts without them.\n"
-        f"WENZHENG_CACHE_DIR = {str(work.dir / 'cache' / 'wenzheng')!r}\n",
+        f"WENZHENG_CACHE_DIR = {str(cache / 'wenzheng')!r}\n",
         encoding="utf-8")
     return path
 
@@ -709,7 +717,7 @@ def write_section(count: int, text: str, key: str = "") -> None:
 
 # -- main ----------------------------------------------------------------------------------
 def bench(count: int, only: list[str], seed: int, incremental: bool, verify: bool, profile: bool,
-          command: str, search_memory_gb: float | None = None) -> dict:
+          command: str, search_memory_gb: float | None = None, pull_to_publish: bool = False) -> dict:
     work = Work(count)
     load = load_average()
     prepare(work, seed)
@@ -737,18 +745,25 @@ def bench(count: int, only: list[str], seed: int, incremental: bool, verify: boo
         report = run_incremental(work, full, seed, verify=verify)
         print(f"[{count}] incremental: {report['rebuild']['wall']:.1f} s, changed {report['changed']},"
               f" same bytes rewritten {report['rewritten_same_bytes']}, new {report['new']}", flush=True)
-    if profile:
+    if pull_to_publish:
+        import pull_publish
+
+        chain = pull_publish.run_chain(sys.modules[__name__], work, seed, verify=verify, profile=profile)
+        (work.dir / "pull-results.json").write_text(json.dumps(chain, ensure_ascii=False, indent=1, default=str))
+        write_section(count, pull_publish.section(count, chain, command), key="-pull")
+    elif profile:
         print(f"[{count}] profile … ", flush=True)
         print(f"[{count}] profile written to {run_profile(work)}", flush=True)
     stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     for result in results.values():
         result.extra.update(at=stamp, load=load, command=command, code=CODE.label)
+    ran = bool(results) or report is not None  # a --pull-to-publish run alone leaves this N's section as it is
     results = {**earlier_results(work), **results}
     results = {name: results[name] for name in BUILDS if name in results}
     data = {"count": count, "results": {k: asdict(v) for k, v in results.items()},
             "incremental": report or earlier_incremental(work)}
     (work.dir / "results.json").write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str))
-    if results:
+    if results and ran:
         write_section(count, section(count, results, data["incremental"]))
     return data
 
@@ -783,6 +798,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="git ref of the project code to build with (exported to bench/work/src/), "
                              "or 'worktree' for the live checkout (default HEAD)")
     parser.add_argument("--search-memory-gb", type=float, help="cap Pagefind's address space (GiB) on a shared machine")
+    parser.add_argument("--pull-to-publish", action="store_true",
+                        help="pull 100 changed cases from a local forum, then rebuild, search index, output scan, "
+                             "each step timed (bench/pull_publish.py); --verify and --profile apply to it")
     args = parser.parse_args(argv)
     only = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = set(only) - set(BUILDS)
@@ -791,10 +809,10 @@ def main(argv: list[str] | None = None) -> None:
     global CODE
     CODE = code_at(args.code)
     print(f"code: {CODE.label} ({CODE.root})", flush=True)
-    command = "python bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    command = "python bench/run.py " + shlex.join(sys.argv[1:] if argv is None else argv)
     for count in args.counts:
         bench(count, only, args.seed, args.incremental, args.verify, args.profile, command.strip(),
-              args.search_memory_gb)
+              args.search_memory_gb, args.pull_to_publish)
 
 
 if __name__ == "__main__":

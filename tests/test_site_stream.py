@@ -105,3 +105,37 @@ def test_page_version_covers_the_whole_plugin_every_setting_and_the_calendar(tmp
     monkeypatch.setattr(stream.metadata, "version",
                         lambda name: "9999.1" if name == "chinesecalendar" else real(name))
     assert _version_of(package, settings) != first
+
+
+_DIGESTS_SCRIPT = """
+import json, sys
+from dataclasses import replace
+from pathlib import Path
+from wenzheng_bridge.caseview.view import CaseBuilder
+from wenzheng_bridge.site.stream import Digests
+from wenzheng_bridge.store import Store
+builder, digests = CaseBuilder({"WENZHENG_NOW": sys.argv[2]}), Digests(None, "v1")
+with Store.open(sys.argv[1], readonly=True) as store:
+    built = [builder.build(replace(p, extra={**p.extra, "knows": ["replies", "reply_times", "types"]}))
+             for p in store.petitions()]
+print(json.dumps({"knows": max(len(c.knows) for c in built),
+                  "digests": {c.key: digests.check(c, (), Path("."))[0] for c in built}}))
+"""
+
+
+def test_page_digest_is_the_same_in_every_process(sample_store):
+    """A rebuild runs in a new process, where string hashes (and so the order of a set) differ:
+    a digest that showed a set in its hash order re-rendered every case page on every rebuild."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    runs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        done = subprocess.run([sys.executable, "-c", _DIGESTS_SCRIPT, str(sample_store), NOW], env=env,
+                              capture_output=True, text=True, check=True)
+        runs.append(json.loads(done.stdout))
+    assert runs[0]["knows"] >= 3  # a set whose order the hash seed decides
+    assert runs[0]["digests"] == runs[1]["digests"]

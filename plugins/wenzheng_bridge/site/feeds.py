@@ -34,6 +34,7 @@ from .sitemap import case_path
 from .settings import SiteSettings
 from .slugs import Slugs
 from .build import Build
+from .keeping_writer import EMPTY_FEED_UPDATED
 
 log = logging.getLogger(__name__)
 
@@ -215,7 +216,8 @@ class _FeedWriter:
         """
         items = list(items)
         stamps = [item["updateddate"] or item["pubdate"] for item in items]
-        updated = max(stamps) if stamps else _local(self.newest) if self.newest else datetime.now(SHANGHAI)
+        # Without entries or a given date, a fixed instant: the clock would make every build differ.
+        updated = max(stamps) if stamps else _local(self.newest) if self.newest else EMPTY_FEED_UPDATED
         author = f"<author><name>{_x(self.author)}</name></author>" if self.author else ""
         home = absolute(self.settings, link)
         return "".join((

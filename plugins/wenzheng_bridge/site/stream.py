@@ -251,7 +251,13 @@ def _shown(case: Case) -> str:
     """What a case's page and feed are made from: the case without its now-driven extras."""
     clocks = sorted((name, clock.working_days if name in _SHOWN_RUNNING else None, True) if clock.running
                     else (name, clock.working_days, clock.calendar_days) for name, clock in case.clocks.items())
-    return repr(([getattr(case, name) for name in _SHOWN_FIELDS], clocks))
+    return repr(([_stable(getattr(case, name)) for name in _SHOWN_FIELDS], clocks))
+
+
+def _stable(value):
+    """A set as a sorted list: a set of strings is shown in hash order, which differs in every process
+    (PYTHONHASHSEED), so its repr would change every case's digest on every build."""
+    return sorted(value) if isinstance(value, (set, frozenset)) else value
 
 
 #: Libraries whose output ends up in pages: templating, Markdown, the sanitiser, the holiday
