@@ -133,7 +133,9 @@ class _Pass:
         self.known_terms = known_terms
         self.parts = parts  # where workers write their open-data lines
         self.body_chars = body_length(build.settings)
-        self.slugs = Slugs(SiteSettings.of(build.settings).slugs)
+        site = SiteSettings.of(build.settings)
+        self.slugs = Slugs(site.slugs)
+        self.search = site.search  # whether a case gets its search text file (``case_files``)
 
     def prepare_fork(self, petitions: int) -> None:
         """Before forking: load the segmenter once if texts may be new (every worker inherits it)."""
@@ -161,27 +163,37 @@ def _slice(shared: _Pass, job: tuple[int, list[int]]) -> Slice:
     return part
 
 
+def case_files(case: Case, search: bool) -> tuple[str, ...]:
+    """The files a public case gets: its page, its feed and, when the site has search, its search text.
+
+    Without search the finalizer deletes search/text/: a text file written anyway would be missing
+    at the next build, whose digests would then render every case again.
+    """
+    files = (case_url(case.key) + "index.html", case_feed_path(case))
+    return files + (text_path(case.key),) if search else files
+
+
 def _page(shared: _Pass, case: Case, part: Slice) -> None:
     """The case's page and feed, unless its digest says the files hold what they would get."""
-    files = (case_url(case.key) + "index.html", case_feed_path(case), text_path(case.key))
+    files = case_files(case, shared.search)
     digest, unchanged = shared.digests.check(case, files, shared.build.output_path)
     part.digests.append((case.key, digest))
     if unchanged:
         part.written += [(name, False) for name in files]
         return
     part.rendered += 1
-    part.written += render_case(shared.build, case)
+    part.written += render_case(shared.build, case, shared.search)
 
 
-def render_case(build: Build, case: Case) -> list[tuple[str, bool]]:
-    """Write one case's page, its feed and its search text; returns (path, changed) of each."""
-    page, feed, text = case_url(case.key) + "index.html", case_feed_path(case), text_path(case.key)
+def render_case(build: Build, case: Case, search: bool) -> list[tuple[str, bool]]:
+    """Write one case's files (``case_files``); returns (path, changed) of each."""
+    page, feed, *text = case_files(case, search)
     root = Path(build.output_path)
-    return [
+    written = [
         (page, write_if_changed(root / page, build.renderer.render("case", page, case=case))),
         (feed, write_if_changed(root / feed, case_feed(case, build.settings))),
-        (text, write_if_changed(root / text, text_file(record(case)))),
     ]
+    return written + [(name, write_if_changed(root / name, text_file(record(case)))) for name in text]
 
 
 class Digests:
