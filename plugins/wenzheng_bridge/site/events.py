@@ -75,7 +75,8 @@ def write_events(build: Build) -> None:
 def events_feed(settings: dict, pages: list[EventPage]) -> bytes:
     """Atom: one entry per event, newest first, with how many of its cases are resolved."""
     ordered = sorted(pages, key=lambda page: page.event.date, reverse=True)
-    entries = [feed_entry(settings, title=page.event.title + ("（示例）" if page.event.sample else ""), path=page.url, author=settings.get("SITENAME", ""),
+    entries = [feed_entry(settings, title=page.event.title + ("（示例）" if page.event.sample else ""),
+                          path=page.url, author=settings.get("SITENAME", ""),
                           summary_html=paragraphs(event_summary(page)), when=page.event.date, uid_path=page.url)
                for page in ordered]
     return feed_document(settings, FEED, f"{settings.get('SITENAME', '')} · 问政进社区", INDEX, entries,
@@ -85,4 +86,5 @@ def events_feed(settings: dict, pages: list[EventPage]) -> bytes:
 def event_summary(page: EventPage) -> str:
     event = page.event
     place = "、".join(x for x in (event.district, event.place) if x)
-    return f"{event.shown_date}{'，' + place if place else ''}：现场收集问题 {len(page.rows)} 件，已解决 {page.resolved} 件。"
+    return (f"{event.shown_date}{'，' + place if place else ''}："
+            f"现场收集问题 {len(page.rows)} 件，已解决 {page.resolved} 件。")
