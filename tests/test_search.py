@@ -257,6 +257,12 @@ def copied_site(site, sample_store, output: Path):
     return sample_build(sample_store, output)
 
 
+def bundle_files(bundle: Path) -> dict[str, tuple[bytes, tuple[int, int]]]:
+    """Each file of a Pagefind bundle: its bytes and (inode, mtime) - which file it is."""
+    return {path.relative_to(bundle).as_posix(): (path.read_bytes(), (path.stat().st_ino, path.stat().st_mtime_ns))
+            for path in bundle.rglob("*") if path.is_file()}
+
+
 def test_reindexing_follows_the_public_content(site, sample_store, tmp_path):
     from dataclasses import replace
 
@@ -272,11 +278,30 @@ def test_reindexing_follows_the_public_content(site, sample_store, tmp_path):
     assert not (output / search_source.text_path(TAKEN_DOWN)).exists()  # its text is gone too
 
     assert search.build_index(build)["action"] == "unchanged"
+    before = bundle_files(output / search.BUNDLE)
     case = next(case for case in build.cases if case.key == PLACES["桐梓坡"])
     case.petition = replace(case.petition, body=case.petition.body + "补充：已恢复供水")
     assert search.build_index(build)["action"] == "indexed"
     assert "已恢复供水" in (output / search_source.text_path(case.key)).read_text("utf-8")
     assert not list(output.glob(".pagefind*"))  # temporary folders are gone
+    # The reindexed bundle holds the fragments a clean index of the same cases holds (Pagefind's
+    # filter and metadata files differ between any two runs: page numbering), and every file
+    # whose bytes did not change is the same file as before (the output scan skips it).
+    after = bundle_files(output / search.BUNDLE)
+    clean = tmp_path / "clean"
+    search.index_site(clean, [search.Entry(c.key, (output / search_source.text_path(c.key)).read_text("utf-8"))
+                              for c in build.cases])
+    fresh = bundle_files(clean / search.BUNDLE)
+
+    def fragments(files: dict) -> dict:
+        return {name: data for name, (data, _) in files.items() if name.startswith("fragment/")}
+
+    assert fragments(after) == fragments(fresh) and len(after) == len(fresh)
+    assert indexed_urls(output / search.BUNDLE) == indexed_urls(clean / search.BUNDLE) == public
+    kept = [name for name in after if name in before and before[name][0] == after[name][0]]
+    assert len(kept) > len(after) / 2 and all(after[name][1] == before[name][1] for name in kept
+                                              if name != "pagefind-entry.json")
+    assert any(name not in before for name in after)  # the changed case's fragment is new
 
     build.settings["WENZHENG_SEARCH"] = False  # switched off: no index that may be stale is left
     assert search.build_index(build) == {"action": "disabled"}
