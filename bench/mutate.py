@@ -47,7 +47,9 @@ TARGETS: dict[str, tuple[str, list[str]]] = {
     "store": ("store.py", ["tests/test_store.py", "tests/test_mutation_store.py"]),
     "common": ("sources/common.py", ["tests/test_table_source.py", "tests/test_places_and_inference.py",
                                      "tests/test_mutation_survivors.py", "tests/test_mutation_common.py"]),
-    "fetching": ("fetching.py", ["tests/test_fetching.py"]),
+    # from_settings, post and http_url_problem are otherwise reached only by the source tests (a fixture
+    # forum per test, seconds a mutant): test_mutation_fetching.py calls them on a scripted local server.
+    "fetching": ("fetching.py", ["tests/test_mutation_fetching.py", "tests/test_fetching.py"]),
 }
 # Project files the tests read besides tests/ (ROOT in tests/conftest.py is the mutants folder).
 ALSO_COPY = ["data/", "content/", "theme/", "pelicanconf.py", "publishconf.py"]
