@@ -38,7 +38,7 @@ TARGETS: dict[str, tuple[str, list[str]]] = {
     "trending": ("caseview/trending.py", ["tests/test_caseview_trending.py",
                                           "tests/test_independent_expectations.py", "tests/test_mutation_trending.py"]),
     "masking": ("trust/masking.py", ["tests/test_trust_masking.py", "tests/test_properties_masking.py",
-                                   "tests/test_mutation_masking.py"]),
+                                   "tests/test_mutation_masking.py", "tests/test_mutation_masking2.py"]),
     "sanitize": ("trust/sanitize.py", ["tests/test_trust_sanitize.py", "tests/test_properties_sanitize.py",
                                      "tests/test_mutation_sanitize.py"]),
     # The OUTPUTS entries (withdraw_private, withdraw_gated) are otherwise reached only by full Pelican
