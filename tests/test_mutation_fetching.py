@@ -8,6 +8,7 @@ and the messages in fetching.py's docstrings, not read from a run.
 """
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -262,13 +263,23 @@ def test_retry_after_on_the_last_attempt_is_not_waited_for(web, clock):
     assert str(caught.value) == web.base + "/last：服务器返回 HTTP 503（共尝试 2 次）"
 
 
-def test_an_unreachable_host_names_the_reason(clock):
-    import socket
-
+def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/x"
+        return probe.getsockname()[1]
+
+
+def test_https_is_tried_by_get_and_post(clock):
+    url = f"https://127.0.0.1:{closed_port()}/x"  # nothing listens: the scheme passes, the connection fails
+    with quick(retries=0, robots=False) as f:
+        with pytest.raises(FetchError, match="无法连接服务器"):
+            f.get(url)
+        with pytest.raises(FetchError, match="无法连接服务器"):
+            f.post(url, b"{}", "application/json")
+
+
+def test_an_unreachable_host_names_the_reason(clock):
+    url = f"http://127.0.0.1:{closed_port()}/x"
     with quick(retries=0, robots=False) as f, pytest.raises(FetchError) as caught:
         f.get(url)
     message = str(caught.value)

@@ -173,7 +173,7 @@ def test_names_without_a_look_or_without_carrying():
     ("阳光小区1期3栋2单元301室", "阳光小区1期3栋*单元***室"),           # a digit two characters before
     ("李村3组15号，隔壁5栋2单元301室，对面5-2-302", "李村3组**号，隔壁5栋*单元***室，对面5-*-***"),
     ("1234栋2单元501", "1234栋2单元501"),                             # digits right before: not a building
-    ("编号B5-2-301", "编号B5-2-301"),                                 # dashed form only after a Chinese character
+    ("编号b5-2-301", "编号b5-2-301"),                                 # dashed form only after a Chinese character
     ("小区一5-2-301", "小区一5-*-***"), ("龥5-2-301", "龥5-*-***"),    # both ends of the range 一..龥
     ("住在301室", "住在***室"), ("住在706房", "住在***房"),
     ("编号12301室", "编号12301室"),                                   # a longer number ending in 室
