@@ -291,9 +291,10 @@ def test_an_unreachable_host_names_the_reason(clock):
 
 
 def test_robots_txt_statuses(web):
-    web.answer("/robots.txt", (403, {}, b"User-agent: *\nDisallow: /\n"))
-    with quick() as f:  # a 4xx: no rules at all, whatever its body says
-        assert f.get(web.base + "/a").status == 200
+    for status in (400, 403):
+        web.answer("/robots.txt", (status, {}, b"User-agent: *\nDisallow: /\n"))
+        with quick() as f:  # a 4xx: no rules at all, whatever its body says
+            assert f.get(web.base + "/a").status == 200
     web.answer("/robots.txt", (200, {}, b"User-agent: ua-test\nDisallow: /b\n"))
     with quick() as f:
         assert f.get(web.base + "/a").status == 200
@@ -390,6 +391,8 @@ def test_declared_charsets_in_trust_order_aliased_and_once_each():
     assert page(b"<html>", "text/html").declared_charsets() == [] and page(b"<html>").charset == ""
     late = b" " * 2048 + b'<meta charset="gbk">'  # only the first 2048 bytes are looked at
     assert page(late).declared_charsets() == []
+    edge = b" " * (2048 - len(b"<meta charset=")) + b"<meta charset=gbk>"  # the name starts at byte 2049
+    assert page(edge).declared_charsets() == []
     assert page(b" " * 2000 + b'<meta charset="gbk">').declared_charsets() == ["gb18030"]
     assert page(b"", "text/html; charset=gb_2312-80").charset == "gb18030"
 
