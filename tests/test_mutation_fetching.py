@@ -332,6 +332,35 @@ def test_crawl_delay_sets_the_spacing_when_it_is_longer_than_the_rate_limit(web,
         assert due - spent <= waited <= due
 
 
+def test_the_rate_limit_is_kept_per_host(web, clock):
+    other = Scripted()
+    try:
+        with quick(rate_limit=1, robots=False) as f:
+            f.get(web.base + "/a")
+            f.get(other.base + "/a")  # another host: its own first slot, no wait
+            assert clock.sleeps == []
+            f.get(web.base + "/b")  # the first host again: about a second after its first request
+            assert len(clock.sleeps) == 1 and 0 < clock.sleeps[0] <= 1.0
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize("error, problem", [
+    (httpx.ReadTimeout("read timed out"), "请求超时"),
+    (httpx.ConnectError("连接被拒绝"), "无法连接服务器（连接被拒绝）"),
+    (httpx.RemoteProtocolError("peer closed connection"), "连接中断或响应不完整（peer closed connection）"),
+])
+def test_each_transport_error_has_its_words(web, clock, error, problem):
+    def failing(*args, **kwargs):
+        raise error
+
+    with quick(retries=1, backoff=0.5, robots=False) as f:
+        f._request_within = failing
+        with pytest.raises(FetchError) as caught:
+            f.get(web.base + "/a")
+    assert str(caught.value) == f"{web.base}/a：{problem}（共尝试 2 次）" and clock.sleeps == [0.5]
+
+
 def test_the_host_clock_spaces_calls_per_host(clock):
     hosts = _HostClock()
     hosts.wait("a", 0)  # no limit: nothing waited, nothing booked
