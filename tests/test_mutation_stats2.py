@@ -124,3 +124,11 @@ def test_reply_rate_over_a_half_open_period():
     assert reply_rate(cases, None, date(2020, 1, 1)) == "50.00"
     assert reply_rate(cases, date(2019, 6, 2)) == "100.00"  # case 3 alone
     assert reply_rate(cases) == "75.00"  # 3 of cases 1-4
+
+
+def test_the_upper_bound_of_a_full_score_is_exactly_one():
+    # For p = 1 the Wilson upper bound is (1 + z²/2n + z²/2n) / (1 + z²/n) = 1 exactly; in floating
+    # point 20 of 20 comes out one unit above (1.0000000000000002) without the clamp.
+    from wenzheng_bridge.caseview.stats import wilson
+
+    assert [wilson(n, n)[1] for n in (1, 20, 32)] == [1.0, 1.0, 1.0]
