@@ -47,6 +47,18 @@ class _Handler(BaseHTTPRequestHandler):
         server.log.append(Seen(method, self.path, {k.lower(): v for k, v in self.headers.items()}, body,
                                self.client_address[1]))
         path = self.path.split("?")[0]
+        if path == "/drip":  # 15 bytes, one every 0.1 s: whole after 1.5 s
+            self.send_response(200)
+            self.send_header("Content-Length", "15")
+            self.end_headers()
+            try:
+                for _ in range(15):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:
+                pass  # the client gave up
+            return
         if path.startswith("/r/"):  # /r/N redirects N times before a page
             left = int(path[3:])
             status, headers, content = (302, {"Location": f"/r/{left - 1}"}, b"") if left else (200, {}, b"end")
@@ -359,6 +371,19 @@ def test_each_transport_error_has_its_words(web, clock, error, problem):
         with pytest.raises(FetchError) as caught:
             f.get(web.base + "/a")
     assert str(caught.value) == f"{web.base}/a：{problem}（共尝试 2 次）" and clock.sleeps == [0.5]
+
+
+def test_the_timeout_is_a_deadline_for_the_whole_body(web):
+    # Each read gets a byte within 0.1 s, so only the deadline can stop it: at 0.5 s, long before
+    # the body is whole (1.5 s); the next request on the same fetcher has its own deadline.
+    with quick(timeout=0.5, retries=0, robots=False) as f:
+        for _ in range(2):
+            started = time.monotonic()
+            with pytest.raises(FetchError) as caught:
+                f.get(web.base + "/drip")
+            assert 0.45 <= time.monotonic() - started < 1.2
+            assert str(caught.value) == web.base + "/drip：请求超时（0.5 秒内未完成）（共尝试 1 次）"
+        assert f.get(web.base + "/a").status == 200
 
 
 def test_the_host_clock_spaces_calls_per_host(clock):
