@@ -386,6 +386,43 @@ def test_the_timeout_is_a_deadline_for_the_whole_body(web):
         assert f.get(web.base + "/a").status == 200
 
 
+def test_a_connection_that_never_opens_times_out_at_the_deadline():
+    # A listening socket whose accept queue is full: the kernel drops further SYNs, so the connection
+    # never opens and the watchdog has no socket to shut: only the request's own timeout ends it.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    held = []
+    while True:  # fill the queue until a connection no longer opens
+        probe = socket.socket()
+        probe.settimeout(0.2)
+        try:
+            probe.connect(listener.getsockname())
+        except OSError:
+            probe.close()
+            break
+        held.append(probe)
+    url = "http://127.0.0.1:%d/x" % listener.getsockname()[1]
+    outcome: list = []
+
+    def fetch():
+        started = time.monotonic()
+        with quick(timeout=0.5, retries=0, robots=False) as f:
+            try:
+                f.get(url)
+            except FetchError as error:
+                outcome.append((str(error), time.monotonic() - started))
+
+    worker = threading.Thread(target=fetch, daemon=True)
+    worker.start()
+    worker.join(3.0)  # a fetcher without the timeout would wait for the kernel's SYN retries (minutes)
+    for sock in held + [listener]:
+        sock.close()
+    assert len(outcome) == 1, "no answer within 3 s"
+    message, elapsed = outcome[0]
+    assert message == url + "：请求超时（共尝试 1 次）" and elapsed < 1.0
+
+
 def test_the_host_clock_spaces_calls_per_host(clock):
     hosts = _HostClock()
     hosts.wait("a", 0)  # no limit: nothing waited, nothing booked
