@@ -243,18 +243,23 @@ def test_backoff_doubles_and_the_message_counts_the_attempts(web, clock):
 def test_429_and_5xx_are_retried_4xx_and_other_statuses_are_not(web, clock):
     web.answer("/busy", (429, {}, b""), (200, {}, b"ok"))
     web.answer("/gone", (410, {}, b""))
+    web.answer("/bad", (400, {}, b""))
     web.answer("/moved", (304, {}, b""))
     with quick(retries=1, backoff=0.25) as f:
         assert f.get(web.base + "/busy").content == b"ok"
         assert f.get(web.base + "/moved").status == 304
         with pytest.raises(FetchError) as caught:
             f.get(web.base + "/gone")
+        with pytest.raises(FetchError) as bad:
+            f.get(web.base + "/bad")
     assert str(caught.value) == web.base + "/gone：服务器返回 HTTP 410"
-    assert [seen.path for seen in web.log] == ["/robots.txt", "/busy", "/busy", "/moved", "/gone"]
+    assert str(bad.value) == web.base + "/bad：服务器返回 HTTP 400"
+    assert [seen.path for seen in web.log] == ["/robots.txt", "/busy", "/busy", "/moved", "/gone", "/bad"]
     assert clock.sleeps == [0.25]
 
 
-def test_retry_after_replaces_the_backoff_up_to_the_cap(web, clock):
+def test_retry_after_replaces_the_backoff_up_to_the_cap(web, clock, caplog):
+    caplog.set_level("INFO", logger="wenzheng_bridge.fetching")
     web.answer("/wait", (503, {"Retry-After": "3"}, b""), (200, {}, b"ok"))
     web.answer("/cap", (503, {"Retry-After": "120"}, b""), (200, {}, b"ok"))
     web.answer("/over", (503, {"Retry-After": "121"}, b""))
@@ -264,6 +269,8 @@ def test_retry_after_replaces_the_backoff_up_to_the_cap(web, clock):
         with pytest.raises(FetchError) as caught:
             f.get(web.base + "/over")
     assert clock.sleeps == [3.0, 120.0]
+    assert [r.getMessage() for r in caplog.records if r.name == "wenzheng_bridge.fetching"] == [
+        web.base + "/wait: Retry-After 3.0s", web.base + "/cap: Retry-After 120.0s"]
     assert str(caught.value) == web.base + "/over：服务器返回 HTTP 503，要求 121 秒后重试，超过上限 120 秒"
 
 
