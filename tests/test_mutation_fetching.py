@@ -435,6 +435,9 @@ def test_the_host_clock_spaces_calls_per_host(clock):
     hosts.wait("a", 0)  # no limit: nothing waited, nothing booked
     hosts.wait("a", 0)
     assert clock.sleeps == []
+    hosts.wait("z", 5.0)
+    hosts.wait("z", 0)  # a fetcher without a limit does not queue behind one with a limit
+    assert clock.sleeps == []
     started = time.monotonic()
     hosts.wait("a", 2.0)
     hosts.wait("b", 2.0)  # another host has its own slots
