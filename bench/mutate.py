@@ -34,11 +34,12 @@ TARGETS: dict[str, tuple[str, list[str]]] = {
     "status": ("caseview/status.py", ["tests/test_caseview_status.py", "tests/test_mutation_status.py"]),
     "workdays": ("caseview/workdays.py", ["tests/test_caseview_workdays.py", "tests/test_properties_workdays.py"]),
     "stats": ("caseview/stats.py", ["tests/test_caseview_stats.py", "tests/test_caseview_unranked.py",
-                                    "tests/test_independent_expectations.py", "tests/test_mutation_stats.py"]),
+                                    "tests/test_independent_expectations.py", "tests/test_mutation_stats.py",
+                                    "tests/test_mutation_stats2.py"]),
     "trending": ("caseview/trending.py", ["tests/test_caseview_trending.py",
                                           "tests/test_independent_expectations.py", "tests/test_mutation_trending.py"]),
     "masking": ("trust/masking.py", ["tests/test_trust_masking.py", "tests/test_properties_masking.py",
-                                   "tests/test_mutation_masking.py"]),
+                                   "tests/test_mutation_masking.py", "tests/test_mutation_masking2.py"]),
     "sanitize": ("trust/sanitize.py", ["tests/test_trust_sanitize.py", "tests/test_properties_sanitize.py",
                                      "tests/test_mutation_sanitize.py"]),
     # The OUTPUTS entries (withdraw_private, withdraw_gated) are otherwise reached only by full Pelican
@@ -47,7 +48,9 @@ TARGETS: dict[str, tuple[str, list[str]]] = {
     "store": ("store.py", ["tests/test_store.py", "tests/test_mutation_store.py"]),
     "common": ("sources/common.py", ["tests/test_table_source.py", "tests/test_places_and_inference.py",
                                      "tests/test_mutation_survivors.py", "tests/test_mutation_common.py"]),
-    "fetching": ("fetching.py", ["tests/test_fetching.py"]),
+    # from_settings, post and http_url_problem are otherwise reached only by the source tests (a fixture
+    # forum per test, seconds a mutant): test_mutation_fetching.py calls them on a scripted local server.
+    "fetching": ("fetching.py", ["tests/test_mutation_fetching.py", "tests/test_fetching.py"]),
 }
 # Project files the tests read besides tests/ (ROOT in tests/conftest.py is the mutants folder).
 ALSO_COPY = ["data/", "content/", "theme/", "pelicanconf.py", "publishconf.py"]
