@@ -129,3 +129,13 @@ def test_no_job_reads_a_wenzheng_setting_with_its_own_default():
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if pattern.search(line)]
     assert offenders == []
+
+
+@pytest.mark.parametrize("agent", ["零距离问政采集器", "wenzheng\nX-Injected: 1", "   "])
+def test_a_user_agent_that_is_no_http_header_is_refused_naming_the_setting(make_settings, agent):
+    """httpx raised UnicodeEncodeError (a traceback) at the first request; now the settings say why."""
+    from wenzheng_bridge.config import ConfigError
+
+    with pytest.raises(ConfigError, match="WENZHENG_USER_AGENT.*HTTP 请求头"):
+        make_settings(WENZHENG_USER_AGENT=agent)
+    assert make_settings(WENZHENG_USER_AGENT="newsroom-bot/2.0 (+mailto:desk@example.org)")

@@ -102,6 +102,13 @@ def names_check(value: dict) -> str | None:
     return None
 
 
+def _header_check(value: str) -> str | None:
+    # An HTTP header is ASCII: httpx would raise UnicodeEncodeError at the first request instead.
+    if value.isascii() and value.isprintable() and value.strip():
+        return None
+    return f"只能用英文字母、数字和符号（HTTP 请求头不能含中文、换行或为空），实际是 {value!r}"
+
+
 def _workers_check(value: int) -> str | None:
     return None if value >= 0 else "应为 0 或正整数"
 
@@ -114,7 +121,7 @@ CORE_OPTIONS: dict[str, Option] = {
     "WENZHENG_SOURCES": Option(list, [], "source definitions; see sources/settings.py"),
     "WENZHENG_USER_AGENT": Option(
         str, "wenzheng-bridge/0.1 (+https://example.org/wenzheng; newsroom petition tracker)",
-        "User-Agent sent with every request; names the tool",
+        "User-Agent sent with every request; names the tool", _header_check,
     ),
     "WENZHENG_GAZETTEER": Option(
         dict, {}, "place name -> the district/county/city it is in, added to sources.places.DEFAULT_GAZETTEER; "
