@@ -214,6 +214,7 @@ def test_issue_cases_are_masked(text, expected):
     "快递单号4504351234560741，物流三天没动",  # passes Luhn, but named as a parcel number
     "运单号：6228480012345671，显示已签收",
     "物流单号为13812345678，一直在中转站",
+    "单号：13812345678，一直在中转站",  # 单 is a surname, but 单号 names the number (it was 单*)
     "小区68栋5000余户，只有一个出入口",  # a count, not a room
     "我家3栋105m2的房子",  # a flat size
     "该楼盘均价13812元每平方米",

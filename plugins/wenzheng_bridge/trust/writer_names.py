@@ -80,8 +80,9 @@ def _surname_length(name: str) -> int:
     return 2 if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else 1
 
 
-# Last characters of roles, bodies and places (申请人, 城管局, 张家界…路), never of a name here.
-_NOT_NAME_END = set("人方部局处所院司厂店队组站科办委村镇县市区省路街楼栋")
+# Last characters of roles, bodies and places (申请人, 城管局, 张家界…路), and of what a number
+# is called (单号, 编号, 号码: 单 and 明 are surnames), never of a name here.
+_NOT_NAME_END = set("人方部局处所院司厂店队组站科办委村镇县市区省路街楼栋号码")
 
 
 # Characters of verbs and function words that names almost never hold (都不接, 查询, 本人支取, 申请).
