@@ -146,25 +146,14 @@ def test_a_site_without_search_writes_no_search_texts_and_rebuilds_nothing_uncha
     missing at the next build, so every case page was rendered again (10k: 8,712 of 8,712)."""
     import re
 
-    import os
-    import subprocess
-    import sys
-
-    from browser.build import NOW, copy_project
+    from browser.build import NOW, copy_project, run_pelican
     from wenzheng_bridge.pull import pull
     from wenzheng_bridge.settings import load
 
     project = copy_project(tmp_path / "project")
     pull(load(project / "pelicanconf.py", {"WENZHENG_NOW": NOW}))
     output = project / "output"
-    command = [str(Path(sys.executable).parent / "pelican"), "content", "-s", "pelicanconf.py", "-o", str(output),
-               "--verbose", "-e", f'WENZHENG_NOW="{NOW}"', "WENZHENG_SEARCH=false"]
-    logs = []
-    for _ in range(2):
-        done = subprocess.run(command, cwd=project, capture_output=True, text=True,
-                              env={**os.environ, "COLUMNS": "400"})  # log lines unwrapped
-        assert done.returncode == 0, done.stdout + done.stderr
-        logs.append(done.stdout + done.stderr)
+    logs = [run_pelican(project, output, "WENZHENG_SEARCH=false", verbose=True) for _ in range(2)]
     rendered = [int(re.search(r"重新生成\s*(\d+)\s*个案件页", log).group(1)) for log in logs]
     public = len(list((output / "cases").glob("*/index.html")))
     assert rendered == [public, 0] and public > 400

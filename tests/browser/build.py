@@ -49,12 +49,13 @@ def without_sample_records(project: Path) -> Path:
     return project
 
 
-def run_pelican(project: Path, output: Path, *settings: str) -> str:
-    """Build ``project`` into ``output``; ``settings`` are extra KEY=JSON overrides."""
+def run_pelican(project: Path, output: Path, *settings: str, verbose: bool = False) -> str:
+    """Build ``project`` into ``output``; ``settings`` are extra KEY=JSON overrides; ``verbose``
+    logs the plugin's info lines too (unwrapped, to be read by a test)."""
     command = [str(BIN / "pelican"), "content", "-s", "pelicanconf.py", "-o", str(output),
-               "-e", f'WENZHENG_NOW="{NOW}"', *settings]
+               *(["--verbose"] if verbose else []), "-e", f'WENZHENG_NOW="{NOW}"', *settings]
     result = subprocess.run(command, cwd=project, capture_output=True, text=True,
-                            env={**os.environ, "PYTHONHASHSEED": "0"})
+                            env={**os.environ, "PYTHONHASHSEED": "0", "COLUMNS": "400"})
     if result.returncode:
         raise AssertionError(f"Pelican build failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout + result.stderr
