@@ -57,14 +57,14 @@ def theme_pages(build: Build) -> list[ThemePage]:
     if not themes:
         return []
     labels = {topic.id: topic.label for topic in build.topics or []}
-    public = build.public()
-    # The texts, for the keywords (rows keep no body): of the suggestions in any theme's window.
+    windows = {theme.id: [row for row in build.public() if _in_window(theme, row)] for theme in themes}
+    # The texts, for the keywords (rows keep no body): each suggestion in a window read once.
     texts = {row.key: petition for row, petition in
-             build.petitions(row for row in public if any(_in_window(theme, row) for theme in themes))}
+             build.petitions({row.key: row for rows in windows.values() for row in rows}.values())}
     pages = []
     for theme in themes:
-        found = [Suggestion(row, texts[row.key]) for row in public
-                 if row.key in texts and _in_window(theme, row) and theme.wants(texts[row.key])]
+        found = [Suggestion(row, texts[row.key]) for row in windows[theme.id]
+                 if row.key in texts and theme.wants(texts[row.key])]
         found.sort(key=lambda item: rank_key(item.petition, item.answered))
         pages.append(ThemePage(theme, found, _groups(found, labels)))
     return pages
