@@ -29,7 +29,7 @@ def public_files(output: Path):
     """Every file a reader can get: all but the newsroom-only and draft folders."""
     for path in output.rglob("*"):
         relative = path.relative_to(output).parts
-        if path.is_file() and relative[0] not in ("newsroom", "drafts", "pagefind"):
+        if path.is_file() and relative[0] not in ("newsroom", "drafts"):
             yield path
 
 

@@ -157,4 +157,4 @@ def test_a_site_without_search_writes_no_search_texts_and_rebuilds_nothing_uncha
     rendered = [int(re.search(r"重新生成\s*(\d+)\s*个案件页", log).group(1)) for log in logs]
     public = len(list((output / "cases").glob("*/index.html")))
     assert rendered == [public, 0] and public > 400
-    assert not (output / "search" / "text").exists() and not (output / "pagefind").exists()
+    assert not (output / "search" / "text").exists() and not (output / "search" / "index").exists()

@@ -61,7 +61,7 @@ def test_every_folder_the_settings_call_private_stays_out(built):
     build, _ = built
     settings = {**build.settings, "WENZHENG_PRIVATE_PATHS": ["newsroom", "drafts", "beat-notes/"]}
     written = [("beat-notes/plan/index.html", True), ("boards/index.html", True), ("drafts/x/index.html", True),
-               ("pagefind/x.html", True)]
+               ("search/index/pairs/x.html", True)]
     assert sitemap._written_pages(SimpleNamespace(settings=settings, written=written)) == ["boards/"]
 
 

@@ -33,7 +33,6 @@ MOBILE = "13974880021"
 def output(tmp_path):
     folder = tmp_path / "output"
     (folder / "cases" / "tipdm-1").mkdir(parents=True)
-    (folder / "pagefind" / "fragment").mkdir(parents=True)
     (folder / "index.html").write_text("<p>电话138****5678，身份证110***********002X</p>\n", "utf-8")
     (folder / "feeds").mkdir()
     (folder / "feeds" / "cases.atom.xml").write_text("<feed>订单号 430102198503120015</feed>", "utf-8")
@@ -62,14 +61,14 @@ def test_leaks_are_named_with_file_and_position(output):
 
 
 def test_compressed_and_zipped_outputs_are_read(output):
-    (output / "pagefind" / "fragment" / "zh_1a2b.pf_fragment").write_bytes(
-        gzip.compress(b'pagefind_dcd{"content":"' + f"手机{MOBILE}".encode() + b'"}'))
+    (output / "data").mkdir()
+    (output / "data" / "cases.json.gz").write_bytes(gzip.compress(f'{{"body":"手机{MOBILE}"}}'.encode()))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("xl/sharedStrings.xml", f"<t>{ID}</t>")
     (output / "cases.xlsx").write_bytes(buffer.getvalue())
     found = {(l.path, l.kind) for l in scan_folder(output)}
-    assert found == {("pagefind/fragment/zh_1a2b.pf_fragment", "mobile"), ("cases.xlsx!xl/sharedStrings.xml", "id_card")}
+    assert found == {("data/cases.json.gz", "mobile"), ("cases.xlsx!xl/sharedStrings.xml", "id_card")}
 
 
 def test_full_width_digits_are_caught(output):
@@ -114,16 +113,13 @@ def test_what_the_masker_leaves_alone_passes(output):
     scan_output(SimpleNamespace(settings=settings, output_path=output))
 
 
-def test_pagefind_bundles_are_not_read_but_its_index_is(output):
-    (output / "pagefind" / "pagefind-ui.js").write_text("/* by someone@example.com */", "utf-8")
-    (output / "pagefind" / "02-of-03").mkdir()  # a shard of a large site's index
-    (output / "pagefind" / "02-of-03" / "pagefind.js").write_text("/* by someone@example.com */", "utf-8")
-    assert scan_folder(output) == []
-    # Only Pagefind's own file names are skipped: a page or script under another name is read.
-    (output / "pagefind" / "02-of-03" / "notes.js").write_text("// someone@example.com", "utf-8")
+def test_scripts_and_the_search_index_are_read(output):
+    (output / "theme" / "js").mkdir(parents=True)
+    (output / "theme" / "js" / "notes.js").write_text("// someone@example.com", "utf-8")
     assert [l.kind for l in scan_folder(output)] == ["email"]
-    (output / "pagefind" / "02-of-03" / "notes.js").unlink()
-    (output / "pagefind" / "fragment" / "zh_1.pf_fragment").write_bytes(gzip.compress("本人杨均，电话".encode()))
+    (output / "theme" / "js" / "notes.js").unlink()
+    (output / "search" / "index" / "pairs").mkdir(parents=True)
+    (output / "search" / "index" / "pairs" / "0001.json").write_text('{"f本人杨均，电话":[1]}', "utf-8")
     assert [l.kind for l in scan_folder(output)] == ["name"]
 
 

@@ -45,7 +45,7 @@ LABELS = {
     "WENZHENG_HOME_RECENT_DAYS": "首页“近期逾期最久”一栏只列出最近这么多天内的留言",
     "WENZHENG_OPEN_DATA_LICENCE": "开放数据页面（/data/）写明的数据许可协议",
     "WENZHENG_WORKERS": "写网站页面的进程数（0：每个可用 CPU 核一个；1：不另开进程）",
-    "WENZHENG_SEARCH": "构建后生成 Pagefind 站内搜索索引",
+    "WENZHENG_SEARCH": "构建后生成站内搜索索引",
     # trust
     "WENZHENG_REVIEW_TYPES": "须经编辑审核（wenzheng clear）才能公开的留言类型",
     "WENZHENG_REVIEW_BOARDS": "须经编辑审核才能公开的板块",

@@ -32,7 +32,7 @@ def withdraw_private(build: Build) -> list[str]:
 
 OUTPUTS.register("withdraw_gated", withdraw_gated, "delete the pages of cases no longer public")
 OUTPUTS.register("withdraw_private", withdraw_private, "production: delete the newsroom-only folders")
-OUTPUTS.register("search_page", search.write_search_page, "the search page (Pagefind UI)")
+OUTPUTS.register("search_page", search.write_search_page, "the search page (its script loads the index the finalizer writes)")
 OUTPUTS.register("feeds", feeds.write_feeds, "site, group and per-case Atom feeds")
 OUTPUTS.register("exports", exports.write_exports, "open data: cases.json, cases.csv, Open311")
 # After the exports: the open-data page states their sizes.
@@ -47,5 +47,5 @@ OUTPUTS.register("results", results.write_results, "问政成效: cases resolved
 # Last: the sitemap lists the pages the entries above wrote (a plugin's page: before=("sitemap",)).
 OUTPUTS.register("sitemap", sitemap.write_sitemap, "sitemap.xml and robots.txt")
 
-FINALIZERS.register("search_index", search.build_index, "the Pagefind search index of the written pages")
+FINALIZERS.register("search_index", search.build_index, "the search index of the public cases (character pairs, site/search_index.py)")
 FINALIZERS.register("scan", scan_output, "fail the build on unmasked personal data in the output")

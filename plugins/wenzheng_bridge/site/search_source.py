@@ -1,38 +1,28 @@
-"""What the search index is fed: per case, its searchable text as overlapping character pairs.
+"""What the search index is built from: per public case, its searchable text and its character pairs.
 
-Pagefind's Chinese segmenter splits text into dictionary words, so a query
-that is not one of the page's words finds nothing (公积金 matched 公路, 公司,
-金城) and a word inside another word is missed. Here every case is given to
-Pagefind as its overlapping character pairs (bigrams) of title, petition,
-replies and department, each pair written as one lowercase-ASCII token that
-no segmenter splits and no stemmer changes. The search page (theme/static/js/
-search.js) turns a query into the same tokens, so every case holding the query
-string holds all of its tokens and is found (full recall); it then checks each
-hit against the case's own text (a small JSON file per case, written here) by
-exact substring, which removes the pages that merely hold the same pairs.
+A case holds a query string only if it holds each of the string's overlapping
+character pairs (bigrams), so the index (site/search_index.py) lists, per
+pair, the cases holding it, and the search page (theme/static/js/search.js)
+turns a query into the same pairs, intersects their lists (full recall) and
+checks each hit against the case's own text, a small JSON file per case
+written here, by exact substring, which removes the cases that merely hold the
+same pairs. Pairs are taken from each space-free run of the normalised text
+(lowercase, white space collapsed).
 
-Title pairs are also written with a prefix of their own, so the page can ask
-first for the cases whose title holds the query (they rank first).
-
-The encoding, the pairs and the text normalisation are mirrored in search.js:
-a change here needs the same change there (tests/test_search.py checks both
-on the sample's queries).
+The pairs and the text normalisation are mirrored in search.js: a change here
+needs the same change there (tests/test_search.py checks both on the sample's
+queries).
 """
 from __future__ import annotations
 
 import json
 import re
-from html import escape
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 from urllib.parse import quote
 
 from ..dates import cn_date, local
 from ..urls import case_url
 
-#: Token prefixes: body pairs (every field) and title pairs.
-BODY, TITLE = "b", "t"
-#: Hex digits written as letters a-p: a token is letters only (no letter/digit split, no stemming).
-_HEX_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
 _SPACE = re.compile(r"\s+")
 #: Folder (under the output) of the per-case text files the search page verifies hits against.
 TEXT_FOLDER = "search/text"
@@ -62,30 +52,17 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text or "").strip().lower()
 
 
-def char_code(char: str) -> str:
-    """One character as six letters (its code point in hex, digits written a-p)."""
-    return format(ord(char), "06x").translate(_HEX_LETTERS)
+def pairs(text: str) -> set[str]:
+    """The overlapping character pairs of each space-free run of the normalised text."""
+    return {run[start:start + 2] for run in normalise(text).split(" ") for start in range(len(run) - 1)}
 
 
-def bigrams(text: str) -> list[str]:
-    """The overlapping character pairs of each space-free run, in order, repeats kept once."""
-    pairs: dict[str, None] = {}
-    for run in normalise(text).split(" "):
-        for start in range(len(run) - 1):
-            pairs.setdefault(run[start:start + 2], None)
-    return list(pairs)
-
-
-def token(pair: str, prefix: str = BODY) -> str:
-    return prefix + "".join(char_code(char) for char in pair)
-
-
-def tokens(texts: Iterable[str], prefix: str = BODY) -> list[str]:
-    """The distinct tokens of the pairs of all these texts."""
+def query_keys(query: str, prefix: str = "b") -> list[str]:
+    """The index keys of a query's pairs, in order, each once (search.js ``queryKeys`` mirrors it)."""
     seen: dict[str, None] = {}
-    for text in texts:
-        for pair in bigrams(text):
-            seen.setdefault(token(pair, prefix), None)
+    for run in normalise(query).split(" "):
+        for start in range(len(run) - 1):
+            seen.setdefault(prefix + run[start:start + 2], None)
     return list(seen)
 
 
@@ -113,23 +90,3 @@ def text_file(rec: Record) -> str:
 def read_record(text: str) -> Record:
     """A record from its text file."""
     return Record(**json.loads(text))
-
-
-def index_page(rec: Record, value) -> str:
-    """The page Pagefind indexes for a case: tokens only, its filters, and where its text is.
-
-    ``value`` makes a filter value safe for Pagefind (site.search.index_value).
-    Title tokens sit in the heading, so Pagefind also weights them higher.
-    """
-    def attr(text: str) -> str:
-        return escape(text, quote=True)
-
-    title = " ".join(tokens([rec.title], TITLE) + tokens([rec.title]))
-    body = " ".join(tokens(rec.texts()[1:]))
-    filters = "".join(f'<span data-pagefind-filter="{name}:{attr(value(text))}"></span>'
-                      for name, text in (("board", rec.board), ("status", rec.status), ("year", rec.year))
-                      if text)
-    return (f'<!doctype html><html lang="zh-cn"><head><meta charset="utf-8"><title>{attr(rec.key)}</title>'
-            f'</head><body><main data-pagefind-body>'
-            f'<h1 data-pagefind-meta="text:{attr(text_path(rec.key))}">{title}</h1>'
-            f'<p>{body}</p>{filters}</main></body></html>\n')

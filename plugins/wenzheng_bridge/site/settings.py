@@ -33,7 +33,7 @@ OPTIONS: dict[str, Option] = {
         "states for the exports",
     ),
     # Added by the feeds/search engineer (site/search.py reads it); off for fast test builds.
-    "WENZHENG_SEARCH": Option(bool, True, "build the Pagefind search index after the build"),
+    "WENZHENG_SEARCH": Option(bool, True, "build the search index of the public cases after the build"),
 }
 
 

@@ -28,7 +28,7 @@ SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 #: Folders of files that are not pages for readers or crawlers (the newsroom's folders are
 #: added from WENZHENG_PRIVATE_PATHS, the one list the production build also removes).
-NOT_PAGES = ("theme/", "pagefind/")
+NOT_PAGES = ("theme/", "search/index/")
 
 
 def case_path(case: Case | Row) -> str:

@@ -12,8 +12,8 @@ ONE step every output goes through:
   a resident who typed ``<b>“原则上”</b>`` sees exactly that. Every writer
   escapes text where it writes it: Jinja autoescape in the theme (no template
   marks source text ``|safe``), the XML/JSON/CSV writers of feeds and exports,
-  and the search index's filter and meta values (site/search.py), which
-  Pagefind's UI would otherwise render as HTML.
+  and the search index's filter values (site/search.py), which carry no
+  markup characters at all.
 - ``sanitize_html`` is for the rare output that keeps source formatting as HTML.
 - ``spreadsheet_cell`` keeps a CSV cell from being read as a formula.
 - ``safe_url`` keeps only http(s) links, because autoescape does not stop a
@@ -119,7 +119,7 @@ def plain_text(value: str) -> str:
     """A plain-text field as it is: whitespace tidied, never stripped of ``<``, ``&`` or anything else.
 
     Every writer escapes it where it is written (Jinja autoescape, the XML/JSON/CSV
-    writers, Pagefind's filter and meta attributes: site/search.py).
+    writers, the search index's filter values: site/search.py).
     """
     return clean_text(value)
 

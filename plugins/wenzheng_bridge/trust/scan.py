@@ -7,12 +7,13 @@ the search indexer have written everything (a FINALIZER, see site/outputs.py)
 and reads every file of the output folder:
 
 - text files (HTML, XML feeds, JSON, CSV, JS, sitemaps…) as UTF-8;
-- gzip streams (Pagefind's ``.pf_fragment``/``.pf_index``/``.pf_meta`` files and
-  any ``.gz``) decompressed first; the index holds words as plain UTF-8 strings
-  inside its binary encoding, so digit runs are found there too;
+- gzip streams (any ``.gz``) decompressed first;
 - zip containers (XLSX exports) member by member;
-- media and fonts (png, jpg, woff, wasm…) and Pagefind's own UI bundles are
-  skipped: no text of a petition is written into them.
+- media and fonts (png, jpg, woff, wasm…) are skipped: no text of a petition
+  is written into them.
+
+The search index (site/search_index.py) holds character pairs, not text; the
+case texts it is built from (``search/text/``) are scanned like every file.
 
 It allows what the masker allows: numbers in ``WENZHENG_PUBLIC_NUMBERS``, tracking numbers
 and quantities, and (since a built page does not say which text is a reply) a landline
@@ -75,10 +76,6 @@ log = logging.getLogger(__name__)
 SKIPPED_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".avif", ".bmp",
                     ".woff", ".woff2", ".ttf", ".otf", ".eot", ".wasm", ".mp3", ".mp4", ".webm",
                     ".sha256"}  # the search index's input digest: hex digits that can look like a phone number
-#: Files the search indexer ships as they are (its UI scripts carry their authors' e-mails):
-#: no text of a petition is written into them. Its index and fragments are scanned.
-# Pagefind's own scripts and styles, in the bundle or in a shard of it (site.search: pagefind/02-of-17/).
-VENDOR_FILES = re.compile(r"pagefind/(?:\d+-of-\d+/)?pagefind(?:-[a-z-]+)?\.(?:js|css)")
 DEFAULT_KINDS = KINDS
 
 
@@ -389,8 +386,7 @@ def _output_files(folder: str):
                 name = entry.name
                 if entry.is_dir():
                     pending.append((entry.path, f"{relative}{name}/"))
-                elif (entry.is_file() and name[name.rfind("."):].lower() not in SKIPPED_SUFFIXES
-                      and not VENDOR_FILES.fullmatch(relative + name)):
+                elif entry.is_file() and name[name.rfind("."):].lower() not in SKIPPED_SUFFIXES:
                     yield relative + name, entry.path, entry.stat()
 
 

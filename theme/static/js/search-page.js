@@ -8,7 +8,6 @@ const FILTERS = [["board", "板块"], ["status", "状态"], ["year", "年份"]];
 
 const box = document.getElementById("search");
 const root = new URL(box.dataset.root, document.baseURI);
-const bundles = JSON.parse(box.dataset.bundles);
 // No <form> element (the trust checks refuse forms in pages): Enter or the button searches.
 const input = box.querySelector("input[name=q]");
 const message = box.querySelector(".search-message");
@@ -18,7 +17,7 @@ const panel = box.querySelector(".search-filters");
 let current = null;
 let shown = PAGE;
 
-const index = openIndex(root, bundles);
+const index = openIndex(root, box.dataset.index);
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -28,8 +27,7 @@ function element(tag, className, text) {
 }
 
 async function drawFilters() {
-  const pagefind = await index;
-  const available = await pagefind.filters();
+  const available = (await index).filters();
   const holder = panel.querySelector(".search-filter-groups");
   for (const [name, label] of FILTERS) {
     const values = Object.entries(available[name] || {}).filter(([, count]) => count > 0);

@@ -1,34 +1,28 @@
 // Case search: every public case whose title, petition, reply or department contains the query.
 //
-// The index (site/search.py, site/search_source.py) holds each case's overlapping
-// character pairs as ASCII tokens; a query is turned into the same tokens here, so
-// Pagefind returns every case holding all of its pairs (a superset of the cases holding
-// the query string). Each hit is then checked against the case's own text (a small JSON
-// file) by exact substring, ranked (titles first, then the whole query, then all of a
-// multi-word query's words) and shown with the matching sentence.
-// The token encoding mirrors site/search_source.py: change both together.
+// The index (site/search_index.py) lists, per character pair, the public cases holding it
+// (in title or anywhere), and per filter value its cases. A query becomes its pairs here;
+// the cases on every pair's list are a superset of the cases holding the query string (full
+// recall). Each is then checked against the case's own text (a small JSON file) by exact
+// substring, ranked (titles first, then the whole query, then all of a multi-word query's
+// words; newest first within a rank) and shown with the matching sentence.
+// The pairs, the normalisation and the bucket hash mirror site/search_source.py and
+// site/search_index.py: change them together.
 
 const BODY = "b";
 const TITLE = "t";
-const BATCH = 12; // hits checked at once (each is two small requests)
+const BATCH = 12; // hits checked at once (each is one small request)
 
 export function normalise(text) {
   return (text || "").replace(/\s+/g, " ").trim().toLowerCase();
 }
 
-function charCode(char) {
-  const hex = char.codePointAt(0).toString(16).padStart(6, "0");
-  return Array.from(hex, (digit) => String.fromCharCode(97 + parseInt(digit, 16))).join("");
-}
-
-// The tokens of a query's words (pairs of each space-free run), in order, each once.
-export function queryTokens(query, prefix = BODY) {
+// The index keys of a query's pairs (of each space-free run), in order, each once.
+export function queryKeys(query, prefix = BODY) {
   const seen = new Set();
   for (const word of words(query)) {
     const chars = Array.from(word);
-    for (let i = 0; i + 1 < chars.length; i++) {
-      seen.add(prefix + charCode(chars[i]) + charCode(chars[i + 1]));
-    }
+    for (let i = 0; i + 1 < chars.length; i++) seen.add(prefix + chars[i] + chars[i + 1]);
   }
   return [...seen];
 }
@@ -107,21 +101,92 @@ export function marked(query, text) {
   return fragment;
 }
 
-// Load the index: the first bundle, and the other shards merged into it.
-export async function openIndex(root, bundles) {
-  const pagefind = await import(new URL(bundles[0] + "/pagefind.js", root).href);
-  await pagefind.options({ baseUrl: root.pathname });
-  for (const folder of bundles.slice(1)) {
-    await pagefind.mergeIndex(new URL(folder + "/", root).pathname);
-  }
-  await pagefind.init();
-  return pagefind;
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+// CRC-32 of the text's UTF-8 bytes (Python's zlib.crc32).
+export function crc32(text) {
+  let crc = 0xffffffff;
+  for (const byte of new TextEncoder().encode(text)) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
 }
 
-// A search: its candidates in order (title hits first), checked in batches by `more()`.
+// Sorted lists of case numbers: those on every list (the shortest is walked).
+function intersect(lists) {
+  const [first, ...rest] = [...lists].sort((a, b) => a.length - b.length);
+  const sets = rest.map((list) => new Set(list));
+  return first.filter((n) => sets.every((set) => set.has(n)));
+}
+
+// The index files of one site: meta.json, the buckets of lists, the case lists (each fetched once).
+export class Index {
+  constructor(base, meta) {
+    this.base = base;
+    this.meta = meta;
+    this.files = new Map();
+  }
+
+  file(name) {
+    if (!this.files.has(name)) {
+      const url = new URL(name, this.base);
+      this.files.set(name, fetch(url).then((response) => {
+        if (!response.ok) throw new Error(`${response.status} ${url}`);
+        return response.json();
+      }));
+    }
+    return this.files.get(name);
+  }
+
+  // The cases on a key's list, ascending (a pair's "b" and "t" lists share the pair's bucket).
+  async cases(key) {
+    const hashed = key[0] === BODY || key[0] === TITLE ? key.slice(1) : key;
+    const bucket = String(crc32(hashed) % this.meta.buckets).padStart(4, "0");
+    const deltas = (await this.file(`pairs/${bucket}.json`))[key] || [];
+    let number = 0;
+    return deltas.map((delta) => (number += delta));
+  }
+
+  async every(keys) {
+    return intersect(await Promise.all(keys.map((key) => this.cases(key))));
+  }
+
+  // Cases allowed by the chosen filters ({name: {any: [values]}}): any value of a name, every name; null: all.
+  async allowed(filters) {
+    const chosen = Object.entries(filters).filter(([, { any }]) => any.length);
+    if (!chosen.length) return null;
+    const lists = await Promise.all(chosen.map(async ([name, { any }]) => {
+      const each = await Promise.all(any.map((value) => this.cases(`f${name}=${value}`)));
+      return [...new Set(each.flat())];
+    }));
+    return new Set(intersect(lists));
+  }
+
+  async textPath(number) {
+    const chunk = this.meta.chunk;
+    const names = await this.file(`keys/${String(Math.floor(number / chunk)).padStart(4, "0")}.json`);
+    return names[number % chunk];
+  }
+
+  filters() {
+    return this.meta.filters;
+  }
+}
+
+// Load the index's meta.json (the buckets and chunks are fetched as queries need them).
+export async function openIndex(root, folder) {
+  const base = new URL(folder.replace(/\/?$/, "/"), root);
+  const response = await fetch(new URL("meta.json", base));
+  if (!response.ok) throw new Error(`${response.status} ${base}meta.json`);
+  return new Index(base, await response.json());
+}
+
+// A search: its candidates in order (title hits first, newest first), checked in batches by `more()`.
 export class Search {
-  constructor(pagefind, root, query, filters = {}) {
-    this.pagefind = pagefind;
+  constructor(index, root, query, filters = {}) {
+    this.index = index;
     this.root = root;
     this.query = query;
     this.filters = filters;
@@ -131,28 +196,22 @@ export class Search {
   }
 
   async start() {
-    const options = { filters: this.filters };
-    const title = queryTokens(this.query, TITLE);
-    const body = queryTokens(this.query, BODY);
+    const body = queryKeys(this.query, BODY);
     if (!body.length) {
       this.candidates = [];
       return this;
     }
-    const [inTitle, anywhere] = await Promise.all([
-      this.pagefind.search(title.join(" "), options),
-      this.pagefind.search(body.join(" "), options),
+    const [inTitle, anywhere, allowed] = await Promise.all([
+      this.index.every(queryKeys(this.query, TITLE)),
+      this.index.every(body),
+      this.index.allowed(this.filters),
     ]);
-    const seen = new Set();
-    this.candidates = [];
-    for (const hit of [...inTitle.results, ...anywhere.results]) {
-      if (!seen.has(hit.id)) {
-        seen.add(hit.id);
-        this.candidates.push(hit);
-      }
-    }
+    const keep = (number) => !allowed || allowed.has(number);
+    const titled = new Set(inTitle);
+    this.candidates = [...inTitle.filter(keep).reverse(),
+                       ...anywhere.filter((n) => keep(n) && !titled.has(n)).reverse()];
     return this;
   }
-
   get done() {
     return this.checked >= this.candidates.length;
   }
@@ -182,10 +241,10 @@ export class Search {
     return this.found;
   }
 
-  async text(hit) {
-    const data = await hit.data();
-    const response = await fetch(new URL(data.meta.text, this.root));
-    if (!response.ok) throw new Error(`${response.status} ${data.meta.text}`);
+  async text(number) {
+    const path = await this.index.textPath(number);
+    const response = await fetch(new URL(path, this.root));
+    if (!response.ok) throw new Error(`${response.status} ${path}`);
     return response.json();
   }
 }
