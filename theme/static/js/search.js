@@ -164,10 +164,12 @@ export class Index {
     return new Set(intersect(lists));
   }
 
+  keysFile(number) {
+    return this.file(`keys/${String(Math.floor(number / this.meta.chunk)).padStart(4, "0")}.json`);
+  }
+
   async textPath(number) {
-    const chunk = this.meta.chunk;
-    const names = await this.file(`keys/${String(Math.floor(number / chunk)).padStart(4, "0")}.json`);
-    return names[number % chunk];
+    return (await this.keysFile(number))[number % this.meta.chunk];
   }
 
   filters() {
@@ -180,7 +182,10 @@ export async function openIndex(root, folder) {
   const base = new URL(folder.replace(/\/?$/, "/"), root);
   const response = await fetch(new URL("meta.json", base));
   if (!response.ok) throw new Error(`${response.status} ${base}meta.json`);
-  return new Index(base, await response.json());
+  const index = new Index(base, await response.json());
+  // Hits come newest first: the newest cases' list is fetched while the query's buckets are.
+  if (index.meta.cases) index.keysFile(index.meta.cases - 1).catch(() => {});
+  return index;
 }
 
 // A search: its candidates in order (title hits first, newest first), checked in batches by `more()`.
