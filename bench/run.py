@@ -398,10 +398,15 @@ def run_search(work: Work, memory_limit_gb: float | None = None) -> Measurement:
     if result.ok:
         done = _search_report(work.logs / "search.log")
         again = measure("search-again", command, work.logs / "search-again.log", cwd=ROOT, env=CODE.env)
-        pagefind = run_pagefind(work, site)
+        pagefind = run_pagefind(work, site) if work.count <= PAGEFIND_MAX else None
         result.extra["indexed"] = _search_summary(done, _search_report(work.logs / "search-again.log"), again,
                                                   pagefind)
     return result
+
+
+#: Above this, Pagefind's one bundle is not run: at 100,000 cases it needed more than 10 GB and
+#: 800 s and failed under a 12 GiB cap (bench/RESULTS-search.md, issue 7).
+PAGEFIND_MAX = 20_000
 
 
 def run_pagefind(work: Work, site: Path) -> Measurement:
@@ -422,10 +427,12 @@ def _search_report(log: Path) -> dict:
     return json.loads(log.read_text(encoding="utf-8").strip().splitlines()[-1])
 
 
-def _search_summary(done: dict, again: dict, rerun: Measurement, pagefind: Measurement) -> str:
-    return (f"{done['cases']:,} public cases in {done['files']:,} index files;"
-            f" rerun over unchanged cases: {again['action']}, wall {rerun.wall:.1f} s, CPU {rerun.cpu:.1f} s;"
-            f" Pagefind CLI over the same case pages (one bundle): wall {pagefind.wall:.1f} s,"
+def _search_summary(done: dict, again: dict, rerun: Measurement, pagefind: Measurement | None) -> str:
+    line = (f"{done['cases']:,} public cases in {done['files']:,} index files;"
+            f" rerun over unchanged cases: {again['action']}, wall {rerun.wall:.1f} s, CPU {rerun.cpu:.1f} s;")
+    if pagefind is None:
+        return line + f" Pagefind CLI not run above {PAGEFIND_MAX:,} cases"
+    return (line + f" Pagefind CLI over the same case pages (one bundle): wall {pagefind.wall:.1f} s,"
             f" CPU {pagefind.cpu:.1f} s, peak {pagefind.peak_mb:,.0f} MB, {pagefind.output_mb:,.0f} MB"
             + ("" if pagefind.ok else f" **failed (exit {pagefind.returncode})**"))
 
