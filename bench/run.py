@@ -381,10 +381,13 @@ def run_search(work: Work, memory_limit_gb: float | None = None) -> Measurement:
     site = work.output("search")
     if not (site / search.search_source.TEXT_FOLDER).is_dir():
         print(f"[{work.count}] search: a build with search on into {site} (not timed) …", flush=True)
+        if not work.build_store.exists():
+            fresh_build_store(work)
         settings = bench_settings(work, path=work.dir / "searchconf.py", search=True)
         build = measure("search-site", [str(PYTHON.parent / "pelican"), str(work.content), "-s", str(settings),
                                         "-o", str(site), "-q"], work.logs / "search-site.log", cwd=ROOT, env=CODE.env)
         if not build.ok:
+            build.extra["tail"] = log_tail(work.logs / "search-site.log")
             return build
     shutil.rmtree(site / search.INDEX, ignore_errors=True)
     command = [str(PYTHON), "-m", "wenzheng_bridge.site.search", str(site)]
@@ -761,7 +764,7 @@ def bench(count: int, only: list[str], seed: int, incremental: bool, verify: boo
         print(f"[{count}] {name} …", flush=True)
         result = steps[name]()
         if not result.ok:
-            result.extra["tail"] = log_tail(work.logs / f"{name}.log")
+            result.extra.setdefault("tail", log_tail(work.logs / f"{name}.log"))
         results[name] = result
         print(f"[{count}] {name}: wall {result.wall:.1f} s, CPU {result.cpu:.1f} s, peak {result.peak_mb:.0f} MB,"
               f" {result.pages} pages, exit {result.returncode}", flush=True)
