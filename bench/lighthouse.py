@@ -128,6 +128,9 @@ def versions() -> str:
     return f"lighthouse {package}, node {node}, {chrome}"
 
 
+HISTORY = "## History"
+
+
 def write_results(path: Path, results: list[Score], command: str, load_before: tuple, built: str) -> None:
     load_after = os.getloadavg()
     text = f"""# Lighthouse on the reader site (issue 15)
@@ -146,7 +149,14 @@ Scores below the bar are bold. Performance varies by a few points with the machi
 
 {findings(results)}
 """
-    path.write_text(text, encoding="utf-8")
+    path.write_text(text + _history(path), encoding="utf-8")
+
+
+def _history(path: Path) -> str:
+    """The hand-written notes from the file's ``## History`` heading on: a new run must not erase them."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    at = old.find(HISTORY)
+    return "\n" + old[at:] if at >= 0 else ""
 
 
 def main(argv: list[str] | None = None) -> int:
