@@ -158,6 +158,22 @@ def test_dates_amounts_and_legal_forms_are_not_terms():
     assert is_name("魅力之城小区") and is_name("经济学院") and is_name("58同城")
 
 
+def test_near_synonyms_are_one_term():
+    from wenzheng_bridge.caseview.terms import terms
+
+    # Real titles of the sample (17954, 28781, 153946): the same problem in different words.
+    assert {"欺骗", "老人"} <= set(terms("投诉A7县泉塘天晟大酒店哄骗老人家去现场听“保健讲座”", "", 0))
+    assert {"欺骗", "老人"} <= set(terms("A9市华晟医疗器械坑骗老人，父母被洗脑", "", 0))
+    found = terms("J11市新华菜市场“瑞之康”欺骗老年人", "", 0)
+    assert "老人" in found and "老年人" not in found
+    # jieba keeps 代课老师 as one word and cuts 代课教师 in two: both give 代课 and 教师.
+    assert {"代课", "教师"} <= set(terms("代课老师的工龄问题", "", 0)) & set(terms("代课教师的工龄问题", "", 0))
+    # A compound ending in the line's own first word stays whole: 拖欠工资 gives no bare 拖欠
+    # (it would link wage arrears to every 拖欠工程款 post).
+    found = terms("公司拖欠工资三个月", "", 0)
+    assert "拖欠工资" in found and "拖欠" not in found
+
+
 def test_a_label_names_the_longest_shared_name():
     from wenzheng_bridge.caseview.labels import label_terms
 

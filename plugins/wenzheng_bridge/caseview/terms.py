@@ -2,7 +2,8 @@
 
 ``terms(title, body, body_chars)`` is the whole method (words of the title
 twice, then of the start of the body; stop words, legal forms such as 有限公司
-and coarse place codes out; numbers only with the name they start, never as a
+and coarse place codes out; near-synonyms read as one word (老年人 -> 老人,
+老师 -> 教师); numbers only with the name they start, never as a
 date or an amount such as 2018年 or 22元; single characters jieba split off a
 name joined back). ``TermStream`` turns a
 stream of petitions into a stream of their terms, in the same order: texts
@@ -62,12 +63,59 @@ def terms(title: str, body: str, body_chars: int) -> list[str]:
 
 
 def _words(text: str) -> list[str]:
-    tokens = [t for t in segment(text) if t.strip()]
+    tokens = _normalised([t for t in segment(text) if t.strip()])
     result = [t for t in tokens if len(t) >= 2 and _CJK.match(t) and t not in STOPWORDS]
     result += _rejoined(tokens)
     result += _mixed(tokens)
     result += _named(tokens)
     return result
+
+
+# Near-synonyms of everyday petition language, which posts about one problem write differently
+# (老人 / 老年人 / 老人家, 教师 / 老师, 欺骗 / 哄骗 / 坑骗): each line's words are read as its first.
+# General words only (people, pay, deceit), none taken from a particular topic's posts.
+_SYNONYM_LINES = """
+老人 老年人 老人家 老年 中老年人
+教师 老师
+欺骗 哄骗 坑骗 蒙骗 诓骗 诱骗 欺诈
+孩子 小孩 小孩子
+工资 薪水 薪资 薪金 工钱 薪酬
+农民工 民工
+开发商 房地产商 房产商 地产商
+"""
+SYNONYMS = {word: line.split()[0] for line in _SYNONYM_LINES.strip().splitlines() for word in line.split()}
+
+
+def _normalised(tokens: list[str]) -> list[str]:
+    """Tokens with near-synonyms read as one word, and compounds ending in a variant opened up.
+
+    jieba's dictionary holds 代课老师 as one word but cuts 代课教师 in two; a
+    compound whose tail is a variant gives its head, the tail's first word and
+    the compound with it (代课老师 -> 代课, 教师, 代课教师), so both spellings
+    share 代课 and 教师. A compound ending in a line's first word (最低工资,
+    拖欠工资, 民办教师) stays whole: opened, 拖欠工资 would link wage arrears
+    to unpaid building bills (拖欠工程款) through 拖欠.
+    """
+    result = []
+    for token in tokens:
+        tail = _synonym_tail(token)
+        if tail:
+            head, word = token[:-len(tail)], SYNONYMS[tail]
+            result += [head, word, head + word]
+        else:
+            result.append(SYNONYMS.get(token, token))
+    return result
+
+
+def _synonym_tail(token: str) -> str:
+    """The variant a compound ends with, when what comes before it is a dictionary word ("" if none)."""
+    if len(token) < 4 or not _CJK.match(token):
+        return ""
+    for tail in (token[-3:], token[-2:]):
+        head = token[:-len(tail)]
+        if SYNONYMS.get(tail, tail) != tail and len(head) >= 2 and has_word(head):
+            return tail
+    return ""
 
 
 def _rejoined(tokens: list[str]) -> list[str]:

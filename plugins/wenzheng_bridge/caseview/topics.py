@@ -4,7 +4,9 @@ Method (DESIGN.md, "Trending and hot topics"):
 
 1. Terms: jieba words of the title (counted twice) and the start of the
    body, without stop words (politeness, the request itself: 请加快, 建议,
-   希望, 问题, 反映…) and legal forms (有限公司); names jieba splits into
+   希望, 问题, 反映…) and legal forms (有限公司); near-synonyms of petition
+   language read as one word (老年人/老人家 -> 老人, 老师 -> 教师, 哄骗/坑骗 ->
+   欺骗; 代课老师 -> 代课 + 教师 as well); names jieba splits into
    single characters ("魅力/之/城") are joined back, letters and digits keep
    the Chinese after them (58同城, A3区, K9县, 3号线) unless it makes a date
    or an amount (2018年, 22元), and a name with the word that closes it is a
