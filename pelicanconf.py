@@ -61,6 +61,7 @@ WENZHENG_SOURCES = [
     {
         # The real 2020 泰迪杯 C题 sample (see data/tipdm2020c/PROVENANCE.md).
         "name": "tipdm",
+        "title": "2020 泰迪杯 C 题公开留言样本",
         "kind": "table",
         "paths": [
             "data/tipdm2020c/fj2_sample495_labelled.xlsx",
@@ -77,6 +78,7 @@ WENZHENG_SOURCES = [
         # desk types them into a CSV (see README, "问政进社区"). Tests that compare the site with the
         # raw sheets count the tipdm source only.
         "name": "offline",
+        "title": "问政进社区现场收集",
         "kind": "offline",
         "board": "A市",
         "paths": ["data/offline/wenzheng-events-sample.csv"],

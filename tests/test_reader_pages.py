@@ -74,6 +74,18 @@ def test_case_pages_name_cases_by_number_and_board_never_by_source_key(site):
     assert "tipdm-" not in shown_text(article)
 
 
+
+def test_reader_pages_show_a_source_by_its_title_never_its_internal_name(site):
+    # The status line of a case without reply data and a scorecard's basis once read "来源 tipdm …".
+    sources = site.settings["WENZHENG_SOURCES"]
+    names = re.compile(r"\b(?:" + "|".join(re.escape(s["name"]) for s in sources) + r")\b")
+    for url in reader_pages(site):
+        text = shown_text(doc(site, url))
+        assert not names.search(text), (url, names.search(text))
+    basis = doc(site, "stats/").select_one(".basis").get_text()
+    assert all(s["title"] in basis for s in sources if s["name"] == "tipdm"), basis
+
+
 def test_reported_evidence_links_the_article_by_its_title(site):
     source = (site.project / "content/articles/2019-10-08-meili-zhicheng-youyan.md").read_text(encoding="utf-8")
     title = re.search(r"^Title: (.+)$", source, re.M).group(1)

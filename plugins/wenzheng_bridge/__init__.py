@@ -46,6 +46,12 @@ def check_settings(pelican) -> None:
     from .site.filters import FILTERS
 
     pelican.settings["JINJA_FILTERS"] = {**FILTERS, **pelican.settings.get("JINJA_FILTERS", {})}
+    # A global, not a context variable: the macros that print a figure's sources are imported
+    # without the page's context, and readers must see a source's title, never its internal name.
+    from .sources.settings import public_titles
+
+    titles = public_titles(pelican.settings.get("WENZHENG_SOURCES") or [])
+    pelican.settings["JINJA_GLOBALS"] = {**pelican.settings.get("JINJA_GLOBALS", {}), "SOURCE_TITLES": titles}
 
 
 def get_generators(pelican):

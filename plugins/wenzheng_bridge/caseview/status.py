@@ -155,7 +155,7 @@ def _reply_verdict(petition: Petition, platform: str | None, due: datetime | Non
     if platform == Status.ANSWERED:
         return Verdict(Status.ANSWERED, f"平台状态为“{petition.state}”（来源数据未给出答复内容和时间）")
     if not knows_replies and platform is None:
-        return Verdict(Status.UNKNOWN, f"来源 {petition.source} 的这份数据不含答复信息，无法判断是否已答复")
+        return Verdict(Status.UNKNOWN, "来源数据不含答复信息，无法判断是否已答复")
     if due is None:
         return Verdict(Status.WAITING, "尚无答复（留言时间不明，无法计算期限）")
     if late and late.late:

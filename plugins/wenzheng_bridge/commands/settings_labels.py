@@ -76,6 +76,7 @@ LABELS = {
     "retries": "遇到 5xx、超时或断线时的重试次数",
     "backoff": "首次重试前等待的秒数（此后每次加倍）",
     "robots": "遵守 robots.txt",
+    "title": "公开页面上显示的来源名称（留空则显示“问政平台数据”；name 只在内部使用）",
     # table
     "paths": "CSV / XLSX 文件（相对于 pelicanconf.py）",
     "columns": "记录字段 -> 表头（补充默认对应；'?' 表示可缺）",

@@ -10,6 +10,17 @@ from .base import FACTS
 from .kinds import SOURCE_KINDS
 
 
+#: What readers see for a source without a ``title``: never its internal ``name``.
+UNTITLED = "问政平台数据"
+
+
+def public_titles(sources: list[dict]) -> dict[str, str]:
+    """Source name -> the name readers see (``title``, else UNTITLED, numbered when several lack one)."""
+    untitled = [s["name"] for s in sources if not s.get("title")]
+    numbered = {name: f"{UNTITLED}（{i}）" for i, name in enumerate(untitled, 1)} if len(untitled) > 1 else {}
+    return {s["name"]: s.get("title") or numbered.get(s["name"], UNTITLED) for s in sources}
+
+
 def _slug(value: str) -> str | None:
     return None if re.fullmatch(r"[a-z0-9][a-z0-9_]*", value) else "只能用小写字母、数字和下划线（用于网址和案件编号）"
 
@@ -32,6 +43,7 @@ def declared_knows(config: dict) -> frozenset[str]:
 
 COMMON_OPTIONS: dict[str, Option] = {
     "name": Option(str, doc="source name; prefix of case ids", check=_slug),
+    "title": Option(str, "", f"the source's name on public pages (default: {UNTITLED}); the name is internal"),
     "kind": Choice(tuple(SOURCE_KINDS.names()), doc="table / feed / forum / json / offline"),
     "board": Option(str, "", "board name when the source does not give one"),
     "board_map": Option(dict, {}, "source board name -> board name shown on the site"),
