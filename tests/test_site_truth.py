@@ -101,7 +101,9 @@ def test_every_figure_page_says_as_of_when_and_its_base(site, sheets, offline):
         assert stamp in text(doc(site, url)), url
     stats_page = text(doc(site, "stats/"))
     assert f"按 {known} 件有答复记录的留言计" in stats_page
-    assert f"tipdm {len(tipdm)} 件（其中 {len(answered)} 件有答复记录）" in stats_page
+    # Readers see the source's title (pelicanconf.py), never its internal name.
+    title = next(s["title"] for s in site.settings["WENZHENG_SOURCES"] if s["name"] == "tipdm")
+    assert f"{title} {len(tipdm)} 件（其中 {len(answered)} 件有答复记录）" in stats_page
     home = text(doc(site, ""))
     assert f"按 {known} 件有答复记录的留言计" in home and "91.64%" not in home
 
