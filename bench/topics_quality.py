@@ -4,12 +4,17 @@
     .venv/bin/python bench/topics_quality.py --set threshold=0.25 --set split_density=0.1
     git archive e76ff3d plugins | tar -x -C /tmp/old
     .venv/bin/python bench/topics_quality.py --code /tmp/old/plugins      # before this change
+    .venv/bin/python bench/topics_quality.py --corpus fj3full            # the second, larger set
 
 The labelled set is tests/data/topics_labelled.tsv: every post of the real
 sample (fj2, fj3, fj4 and fj4_extra500: 1,144 posts) marked with the topic a
 reader would name, "-" for a post in none of them, "?" for a borderline one
-left out of the figures. The sample is pulled into a temporary store through
-the project's own table source and grouped by ``caseview.topics``.
+left out of the figures. ``--corpus fj3full`` measures the second set,
+bench/data/topics_fj3full_labelled.tsv: the whole 附件3 of the same
+competition (4,326 posts, 30 of them in the sample; bench/data/README.md says
+where it comes from), labelled blind to the grouping code. The posts are pulled
+into a temporary store through the project's own table source and grouped by
+``caseview.topics``.
 
 For each labelled topic T, the found topic F holding most of T's posts is its
 match (none: purity and recall 0). Purity = |F ∩ T| / |F ∩ judged|, where
@@ -35,6 +40,10 @@ LABELLED = ROOT / "tests" / "data" / "topics_labelled.tsv"
 NOW = "2020-02-01T12:00:00+08:00"
 FILES = ("fj2_sample495_labelled.xlsx", "fj3_sample30_likes.xlsx", "fj4_sample120_replies.xlsx",
          "fj4_extra500_replies.xlsx")
+FULL_FJ3 = ROOT / "bench" / "data" / "tipdm2020c_fj3_full.xlsx"
+#: corpus name -> (labelled set, files to pull; None = the sample's FILES)
+CORPORA = {"sample": (LABELLED, None),
+           "fj3full": (ROOT / "bench" / "data" / "topics_fj3full_labelled.tsv", [FULL_FJ3])}
 
 
 @dataclass
@@ -73,15 +82,16 @@ def sample_dir() -> Path:
     return ROOT.parent / "shared" / "data" / "tipdm2020c"
 
 
-def sample_cases(folder: Path, sample: Path | None = None) -> list:
-    """Every post of the sample as a case, pulled into a store in ``folder``."""
+def sample_cases(folder: Path, sample: Path | None = None, files: list[Path] | None = None) -> list:
+    """Every post of the sample (or of ``files``) as a case, pulled into a store in ``folder``."""
     from wenzheng_bridge.caseview import cases
     from wenzheng_bridge.pull import pull
     from wenzheng_bridge.settings import wenzheng_settings
     from wenzheng_bridge.store import Store
 
     sample = sample or sample_dir()
-    source = {"name": "tipdm", "kind": "table", "paths": [str(sample / name) for name in FILES],
+    paths = [str(path) for path in files] if files else [str(sample / name) for name in FILES]
+    source = {"name": "tipdm", "kind": "table", "paths": paths,
               "labels": str(sample / "fj1_label_tree.xlsx"), "board": "A市", "board_from_district": True}
     raw = {"PATH": str(folder), "WENZHENG_BASE": str(folder), "WENZHENG_STORE": str(folder / "store.sqlite3"),
            "WENZHENG_SOURCES": [source], "WENZHENG_NOW": NOW}
@@ -117,13 +127,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="a WENZHENG_TOPICS value to try")
     parser.add_argument("--code", help="folder holding the wenzheng_bridge package to measure (default: plugins/)")
+    parser.add_argument("--corpus", choices=sorted(CORPORA), default="sample", help="which labelled set (default: sample)")
     args = parser.parse_args(argv)
     from wenzheng_bridge.caseview import topics
 
     options = {key: float(value) for key, value in (item.split("=", 1) for item in args.set)}
-    labelled = read_labelled()
+    labelled_path, files = CORPORA[args.corpus]
+    labelled = read_labelled(labelled_path)
     with tempfile.TemporaryDirectory() as folder:
-        views = sample_cases(Path(folder))
+        views = sample_cases(Path(folder), files=files)
     found = topics(views, {"WENZHENG_NOW": NOW, "WENZHENG_CACHE_DIR": "", "WENZHENG_TOPICS": options})
     per_topic = scores(found, labelled)
     for name in labelled.names:

@@ -18,6 +18,9 @@ per-petition version spent most of its time in interpreter overhead):
    component's dense communities (Leiden, see ``split_components``): single
    links chain loosely related petitions. Petitions left in pieces too small
    to show are partitioned again among themselves.
+4. ``joined``: the groups found are compared as wholes (``merge``): one
+   story told in many words (a big topic) comes out of step 3 in pieces,
+   and pieces whose centroids are alike are one topic again.
 """
 from __future__ import annotations
 
@@ -27,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 #: Bump when grouping or labelling changes its result for the same inputs (cached groupings key on it).
-VERSION = "grouping-5"
+VERSION = "grouping-6"
 _BLOCK = 256  # petitions whose candidates are scored together (bounds the block's memory)
 
 
@@ -87,6 +90,97 @@ def link(matrix: Matrix, options: dict) -> Links:
         empty = np.zeros(0, dtype=np.int32)
         return Links(empty, empty, np.zeros(0, dtype=np.float32))
     return Links(*(np.concatenate(parts) for parts in zip(*found)))
+
+
+#: Strongest terms kept per group centroid, and how many centroids a term may be shared by and
+#: still pair them (a word strong in more groups than that is common to many stories).
+CENTROID_TERMS = 20
+CENTROID_GENERIC = 50
+
+
+def joined(groups: list[np.ndarray], names: list[int], matrix: Matrix, options: dict,
+           issue: np.ndarray | None = None) -> list[list[int]]:
+    """Indices into ``groups`` joined into topics: groups whose centroids' cosine reaches ``merge``.
+
+    Leiden keeps a set of petitions together only when their links are dense,
+    and a big story is written many ways: 56 posts about one estate's concrete
+    plant came out as seven groups (搅拌站, 搅拌厂, the street's name, 污染…).
+    Each group is summed into a centroid of its strongest terms; two groups
+    whose centroids are close enough are joined, closest first, while the
+    result stays within ``max_size``. The rows of each group are unit vectors,
+    so the centroids weigh every petition alike. Only ``issue`` terms count
+    (not the names of places), and two groups named for different places
+    (``names``: a term per group, -1 for none) stay apart: the same estate's
+    油烟 and its cracked floors are two stories, and so are two estates' 油烟.
+    """
+    at, limit = float(options["merge"]), int(options["max_size"])
+    centroids = _centroids(groups, matrix, issue)
+    parent = list(range(len(groups)))
+    sizes = [len(g) for g in groups]
+    name = list(names)
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in _close_pairs(centroids, at):
+        ra, rb = root(a), root(b)
+        two_places = name[ra] >= 0 and name[rb] >= 0 and name[ra] != name[rb]
+        if ra == rb or two_places or sizes[ra] + sizes[rb] > limit:
+            continue
+        parent[rb], sizes[ra], name[ra] = ra, sizes[ra] + sizes[rb], max(name[ra], name[rb])
+    found: dict[int, list[int]] = {}
+    for g in range(len(groups)):
+        found.setdefault(root(g), []).append(g)
+    return list(found.values())
+
+
+def _centroids(groups: list[np.ndarray], matrix: Matrix, issue: np.ndarray | None) -> list[dict[int, float]]:
+    """Each group's summed rows over the ``issue`` terms (None: all), its ``CENTROID_TERMS`` strongest, unit length."""
+    if not groups:
+        return []
+    rows = np.concatenate(groups)
+    owner = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+    starts, ends = matrix.indptr[rows], matrix.indptr[rows + 1]
+    positions = ranges(starts, ends)
+    owner = np.repeat(owner, ends - starts)
+    if issue is not None:
+        keep = issue[matrix.indices[positions]]
+        positions, owner = positions[keep], owner[keep]
+    keys = owner * len(matrix.df) + matrix.indices[positions]
+    unique, inverse = np.unique(keys, return_inverse=True)
+    sums = np.bincount(inverse, weights=matrix.weights[positions])
+    group, term = unique // len(matrix.df), unique % len(matrix.df)
+    order = np.lexsort((term, -sums, group))  # per group: strongest first, ties by term
+    first = np.searchsorted(group[order], group[order], side="left")
+    keep = order[np.arange(order.size) - first < CENTROID_TERMS]
+    centroids: list[dict[int, float]] = [{} for _ in groups]
+    for g, t, w in zip(group[keep].tolist(), term[keep].tolist(), sums[keep].tolist()):
+        centroids[g][t] = w
+    for c in centroids:
+        norm = sum(w * w for w in c.values()) ** 0.5 or 1.0
+        for t in c:
+            c[t] /= norm
+    return centroids
+
+
+def _close_pairs(centroids: list[dict[int, float]], at: float) -> list[tuple[int, int]]:
+    """Pairs of centroids whose cosine reaches ``at``, closest first (ties: the earlier pair)."""
+    posting: dict[int, list[int]] = {}
+    for g, c in enumerate(centroids):
+        for t in c:
+            posting.setdefault(t, []).append(g)
+    dots: dict[tuple[int, int], float] = {}
+    for t, holders in posting.items():
+        if len(holders) > CENTROID_GENERIC:
+            continue
+        for i, a in enumerate(holders):
+            for b in holders[i + 1:]:
+                dots[(a, b)] = dots.get((a, b), 0.0) + centroids[a][t] * centroids[b][t]
+    close = [(-d, pair) for pair, d in dots.items() if d >= at]
+    return [pair for _, pair in sorted(close)]
 
 
 class _Postings:

@@ -35,6 +35,7 @@ DEFAULT_TOPICS = {
     "min_size": 3,  # smallest group reported as a topic
     "max_size": 200,  # a larger community is split again at twice the density
     "split_density": 0.06,  # a community's summed link cosine per pair of petitions must pass this
+    "merge": 0.4,  # cosine of two groups' centroids at or above which they are one topic (1.01: never)
     "top_terms": 8,  # strongest terms per petition used to find candidates
     "anchor_share": 0.005,  # a term in more than this share of petitions is too generic to link two
     "anchor_min": 40,  # ... unless it is in at most this many (small stores)

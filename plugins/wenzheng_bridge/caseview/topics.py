@@ -27,8 +27,10 @@ Method (DESIGN.md, "Trending and hot topics"):
    whole. A group whose majority names one place or organisation keeps only
    the petitions that name it (the others, linked in through the issue
    alone, are a group of their own if enough), and is joined by the
-   petitions in no group that name it too. Steps 3-4 are whole-array
-   work: ``grouping.py``.
+   petitions in no group that name it too. Groups whose centroids are close
+   (``merge``) are joined first: one story worded many ways comes out of the
+   dense-community step in pieces. Steps 3-4 are whole-array work:
+   ``grouping.py``.
 5. Label: the name most of its petitions share (an estate, company, school
    or road: a name-closing term or a letters-and-Chinese name in more than
    half of them, not a dictionary word such as 菜市场; the longest such name
@@ -218,7 +220,19 @@ def _grouped(corpus: _Corpus, options: dict) -> list[list[int]]:
         for members, name in _by_name(group, matrix, named, int(options["min_size"])):
             if _anchored(members, matrix):
                 found.append((members, name))
-    return [members.tolist() for members in _with_namesakes(found, matrix)]
+    joined = _joined(found, matrix, ~named, options)
+    return [members.tolist() for members in _with_namesakes(joined, matrix)]
+
+
+def _joined(found: list[tuple[np.ndarray, int]], matrix: Matrix, issue: np.ndarray, options: dict
+            ) -> list[tuple[np.ndarray, int]]:
+    """Groups of one story joined (``grouping.joined``); a joined group keeps its largest named part's name."""
+    result = []
+    for parts in grouping.joined([m for m, _ in found], [n for _, n in found], matrix, options, issue):
+        named = [found[p] for p in parts if found[p][1] >= 0]
+        name = max(named, key=lambda part: part[0].size)[1] if named else -1
+        result.append((np.sort(np.concatenate([found[p][0] for p in parts])), name))
+    return result
 
 
 def _with_namesakes(found: list[tuple[np.ndarray, int]], matrix: Matrix) -> list[np.ndarray]:
