@@ -52,6 +52,11 @@ class Matrix:
         lo, hi = self.indptr[doc], self.indptr[doc + 1]
         return self.indices[lo:hi], self.weights[lo:hi]
 
+    def occurrences(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every term occurrence of ``rows``: its position in ``indices``/``weights``, and its row's index in ``rows``."""
+        starts, ends = self.indptr[rows], self.indptr[rows + 1]
+        return ranges(starts, ends), np.repeat(np.arange(rows.size), ends - starts)
+
 
 @dataclass
 class Links:
@@ -99,7 +104,7 @@ CENTROID_GENERIC = 50
 
 
 def joined(groups: list[np.ndarray], names: list[int], matrix: Matrix, options: dict,
-           issue: np.ndarray | None = None) -> list[list[int]]:
+           issue: np.ndarray) -> list[list[int]]:
     """Indices into ``groups`` joined into topics: groups whose centroids' cosine reaches ``merge``.
 
     Leiden keeps a set of petitions together only when their links are dense,
@@ -114,7 +119,7 @@ def joined(groups: list[np.ndarray], names: list[int], matrix: Matrix, options: 
     油烟 and its cracked floors are two stories, and so are two estates' 油烟.
     """
     at, limit = float(options["merge"]), int(options["max_size"])
-    centroids = _centroids(groups, matrix, issue)
+    # Union-find rather than ``components``: each join depends on the joins before it (size, names).
     parent = list(range(len(groups)))
     sizes = [len(g) for g in groups]
     name = list(names)
@@ -125,44 +130,38 @@ def joined(groups: list[np.ndarray], names: list[int], matrix: Matrix, options: 
             x = parent[x]
         return x
 
-    for a, b in _close_pairs(centroids, at):
+    for a, b in _close_pairs(_centroids(groups, matrix, issue), at):
         ra, rb = root(a), root(b)
         two_places = name[ra] >= 0 and name[rb] >= 0 and name[ra] != name[rb]
         if ra == rb or two_places or sizes[ra] + sizes[rb] > limit:
             continue
-        parent[rb], sizes[ra], name[ra] = ra, sizes[ra] + sizes[rb], max(name[ra], name[rb])
+        parent[rb], sizes[ra], name[ra] = ra, sizes[ra] + sizes[rb], max(name[ra], name[rb])  # the name, if either has one
     found: dict[int, list[int]] = {}
     for g in range(len(groups)):
         found.setdefault(root(g), []).append(g)
     return list(found.values())
 
 
-def _centroids(groups: list[np.ndarray], matrix: Matrix, issue: np.ndarray | None) -> list[dict[int, float]]:
-    """Each group's summed rows over the ``issue`` terms (None: all), its ``CENTROID_TERMS`` strongest, unit length."""
+def _centroids(groups: list[np.ndarray], matrix: Matrix, issue: np.ndarray) -> list[dict[int, float]]:
+    """Each group's summed rows over the ``issue`` terms: its ``CENTROID_TERMS`` strongest, scaled to unit length."""
     if not groups:
         return []
     rows = np.concatenate(groups)
-    owner = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
-    starts, ends = matrix.indptr[rows], matrix.indptr[rows + 1]
-    positions = ranges(starts, ends)
-    owner = np.repeat(owner, ends - starts)
-    if issue is not None:
-        keep = issue[matrix.indices[positions]]
-        positions, owner = positions[keep], owner[keep]
-    keys = owner * len(matrix.df) + matrix.indices[positions]
-    unique, inverse = np.unique(keys, return_inverse=True)
+    positions, which = matrix.occurrences(rows)
+    owner = np.repeat(np.arange(len(groups)), [len(g) for g in groups])[which]
+    keep = issue[matrix.indices[positions]]
+    positions, owner = positions[keep], owner[keep]
+    vocabulary = len(matrix.df)
+    unique, inverse = np.unique(owner * vocabulary + matrix.indices[positions], return_inverse=True)
     sums = np.bincount(inverse, weights=matrix.weights[positions])
-    group, term = unique // len(matrix.df), unique % len(matrix.df)
+    group, term = unique // vocabulary, unique % vocabulary
     order = np.lexsort((term, -sums, group))  # per group: strongest first, ties by term
     first = np.searchsorted(group[order], group[order], side="left")
     keep = order[np.arange(order.size) - first < CENTROID_TERMS]
+    norms = np.sqrt(np.bincount(group[keep], weights=sums[keep] ** 2, minlength=len(groups)))
     centroids: list[dict[int, float]] = [{} for _ in groups]
-    for g, t, w in zip(group[keep].tolist(), term[keep].tolist(), sums[keep].tolist()):
+    for g, t, w in zip(group[keep].tolist(), term[keep].tolist(), (sums[keep] / norms[group[keep]]).tolist()):
         centroids[g][t] = w
-    for c in centroids:
-        norm = sum(w * w for w in c.values()) ** 0.5 or 1.0
-        for t in c:
-            c[t] /= norm
     return centroids
 
 

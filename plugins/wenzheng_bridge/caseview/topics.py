@@ -226,11 +226,10 @@ def _grouped(corpus: _Corpus, options: dict) -> list[list[int]]:
 
 def _joined(found: list[tuple[np.ndarray, int]], matrix: Matrix, issue: np.ndarray, options: dict
             ) -> list[tuple[np.ndarray, int]]:
-    """Groups of one story joined (``grouping.joined``); a joined group keeps its largest named part's name."""
+    """Groups of one story joined (``grouping.joined``), with the name of their named parts (they share one)."""
     result = []
     for parts in grouping.joined([m for m, _ in found], [n for _, n in found], matrix, options, issue):
-        named = [found[p] for p in parts if found[p][1] >= 0]
-        name = max(named, key=lambda part: part[0].size)[1] if named else -1
+        name = max(found[p][1] for p in parts)
         result.append((np.sort(np.concatenate([found[p][0] for p in parts])), name))
     return result
 
@@ -262,9 +261,8 @@ def _with_namesakes(found: list[tuple[np.ndarray, int]], matrix: Matrix) -> list
 
 def _terms_of(members: np.ndarray, matrix: Matrix) -> tuple[np.ndarray, np.ndarray]:
     """(term, member row) of every term occurrence of the members."""
-    lengths = matrix.indptr[members + 1] - matrix.indptr[members]
-    positions = grouping.ranges(matrix.indptr[members], matrix.indptr[members + 1])
-    return matrix.indices[positions], np.repeat(members, lengths)
+    positions, which = matrix.occurrences(members)
+    return matrix.indices[positions], members[which]
 
 
 def _by_name(members: np.ndarray, matrix: Matrix, named: np.ndarray, min_size: int
