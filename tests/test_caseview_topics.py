@@ -104,12 +104,16 @@ def test_candidates_are_blocked_not_all_pairs(views, monkeypatch):
     n = len(copies)
     assert sum(scored) <= n * DEFAULT_TOPICS["candidates"]  # pairs are scored once; splits reuse their cosines
     assert sum(scored) < n * (n - 1) / 2 / 20
-    # The copies of one petition are identical: its four copies are in one topic, or (a petition
-    # with only generic words, which cannot make a topic) in none.
+    # The copies of one petition are identical: its four copies are in one topic, or in none.
     topic_of = {key: t.id for t in found for key in t.members}
     for c in views:
         assert len({topic_of.get(f"{c.key}x{k}") for k in range(4)}) == 1, c.petition.title
-    assert sum(len(t.members) for t in found) >= 0.95 * n
+    # One post sent four times is not a topic: each topic holds three different posts or more.
+    assert all(len({key.rsplit("x", 1)[0] for key in t.members}) >= DEFAULT_TOPICS["min_size"] for t in found)
+    # Most posts in a topic without copies are in one with them (measured: 237 of 298; each
+    # petition's candidates are now mostly copies of its neighbours).
+    alone = {key for t in topics(views, NOW) for key in t.members}
+    assert len(alone & {key.rsplit("x", 1)[0] for t in found for key in t.members}) >= 0.75 * len(alone)
     estate = next(t for t in found if "tipdm-360100x0" in t.members)
     assert {f"tipdm-{i}x{k}" for i in range(360100, 360110) for k in range(4)} <= set(estate.members)
 
@@ -172,6 +176,47 @@ def test_near_synonyms_are_one_term():
     # (it would link wage arrears to every 拖欠工程款 post).
     found = terms("公司拖欠工资三个月", "", 0)
     assert "拖欠工资" in found and "拖欠" not in found
+
+
+def test_words_jieba_lacks_are_character_pairs():
+    from wenzheng_bridge.caseview.terms import is_pair, terms
+
+    # Real titles of 附件3: jieba's dictionary lacks 普惠, 扫码, 捂盘 and cuts them into single
+    # characters; as pairs, posts about one problem from different estates still share a term.
+    assert "普惠" in terms("A3区江山帝景小区内的大风车幼儿园为什么没改为普惠性幼儿园", "", 0)
+    assert "普惠" in terms("A7县三之三幼儿园为何没有按上级要求改为普惠性幼儿园", "", 0)
+    assert "扫码" in terms("A市地铁扫码能不能取消打开蓝牙？", "", 0)
+    assert "捂盘" in terms("楼盘捂盘惜售何时能管一管", "", 0)
+    assert is_pair("普惠") and not is_pair("幼儿园") and not is_pair("地铁")
+    # The county's character belongs to its code (A7县), and the province is no pair.
+    found = terms("A7县松雅湖小区门口修路", "", 0)
+    assert "松雅" in found and "县松" not in found
+    assert not {"西地", "地省"} & set(terms("在西地省A市工作的人", "西/地/省政府", 80))
+
+
+def test_a_pair_only_one_petition_has_weighs_nothing():
+    from wenzheng_bridge.caseview.topics import _Corpus, _matrix
+
+    corpus = _Corpus()
+    corpus.add("a", 0, ["幼儿园", "普惠", "惠性", "收费"], b"text a")
+    corpus.add("b", 0, ["幼儿园", "普惠", "学费", "市打"], b"text b")
+    corpus.add("b again", 0, ["幼儿园", "普惠", "学费", "市打"], b"text b")  # a copy of the same post
+    matrix = _matrix(corpus, DEFAULT_TOPICS)
+    weight = {(row, corpus.words[t]): w for row in range(3)
+              for t, w in zip(matrix.indices[matrix.indptr[row]:matrix.indptr[row + 1]].tolist(),
+                              matrix.weights[matrix.indptr[row]:matrix.indptr[row + 1]].tolist())}
+    # 惠性 and 市打 are not words: each links nothing (two copies of one text are one text);
+    # 收费, a word only "a" has, keeps its weight.
+    assert weight[0, "惠性"] == 0 and weight[1, "市打"] == 0 and weight[2, "市打"] == 0
+    assert weight[0, "普惠"] > 0 and weight[0, "收费"] > 0
+
+
+def test_a_label_joins_pairs_of_one_run_as_written():
+    from wenzheng_bridge.caseview.labels import label_terms
+
+    docs = [["普惠", "惠制", "幼儿园"]] * 3
+    df = {"普惠": 3, "惠制": 3, "幼儿园": 300}
+    assert label_terms(docs, df, 1000) == ["普惠制"]  # not 普惠惠制
 
 
 def test_a_label_names_the_longest_shared_name():

@@ -15,7 +15,7 @@ import math
 import re
 from collections import Counter
 
-from .terms import STOPWORDS, SUFFIXES, has_word
+from .terms import STOPWORDS, SUFFIXES, has_word, is_pair
 from .trending import COARSE_PLACE
 
 _LATIN = re.compile(r"[A-Za-z0-9]")
@@ -82,5 +82,16 @@ def _phrase(top: list[str], docs: list[list[str]], shared: Counter, half: float)
     for words in docs:
         for a, b in zip(words, words[1:]):
             if {a, b} == {first, second}:
-                pairs[a + b] += 1
+                pairs[_side_by_side(a, b)] += 1
     return pairs.most_common(1)[0][0] if pairs else first
+
+
+def _side_by_side(a: str, b: str) -> str:
+    """Two terms written one after the other, as the text has them.
+
+    A name glued from a run and a pair of that run (五矿万境 + 万境) are one
+    word, and two pairs of one run share a character (普惠 + 惠制).
+    """
+    if b in a or a in b:
+        return max(a, b, key=len)
+    return a + b[1:] if is_pair(a) and is_pair(b) and a[-1] == b[0] else a + b

@@ -25,6 +25,7 @@ import rjieba
 
 from ..forking import can_fork
 from .termcache import TermCache, text_key
+from .trending import PROVINCE
 
 # Words that say nothing about the place or the problem in a petition: politeness, the
 # request itself (请加快…, 建议, 希望) and the vocabulary of every complaint.
@@ -66,6 +67,7 @@ def _words(text: str) -> list[str]:
     tokens = _normalised([t for t in segment(text) if t.strip()])
     result = [t for t in tokens if len(t) >= 2 and _CJK.match(t) and t not in STOPWORDS]
     result += _rejoined(tokens)
+    result += _paired(tokens)
     result += _mixed(tokens)
     result += _named(tokens)
     return result
@@ -135,6 +137,32 @@ def _rejoined(tokens: list[str]) -> list[str]:
                 joined.append(name)
         previous, run = token, []
     return joined
+
+
+def _paired(tokens: list[str]) -> list[str]:
+    """Each two neighbouring characters of a run jieba split apart (普/惠/性 -> 普惠, 惠性).
+
+    The words of a problem its dictionary lacks (普惠, 扫码, 捂盘, 禁摩, 质价) and
+    the first half of unknown names (丽发新城's 丽发) come out as single characters:
+    as pairs, posts about the same thing still share a term. Most pairs are not
+    words (惠性); the grouping gives no weight to one that only one text has
+    (``topics._guessed_once``).
+    """
+    found, run, before = [], [], ""
+    for token in tokens + [""]:
+        if _single(token):
+            run.append(token)
+            continue
+        if run and _LATIN.match(before) and run[0] in _PLACE_ENDS:
+            run = run[1:]  # A7 + 县 is the county (``_mixed``), not the start of 县松雅
+        found += [a + b for a, b in zip(run, run[1:]) if a + b not in STOPWORDS and a + b not in PROVINCE]
+        run, before = [], token
+    return found
+
+
+def is_pair(term: str) -> bool:
+    """Whether a term is two characters ``_paired`` made (jieba's own two-character terms are its words)."""
+    return len(term) == 2 and bool(_CJK.match(term)) and not has_word(term)
 
 
 def _mixed(tokens: list[str]) -> list[str]:

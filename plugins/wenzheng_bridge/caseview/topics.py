@@ -61,7 +61,7 @@ from .model import Case
 from .settings import CaseviewSettings
 from .termcache import TermCache, cache_path, text_key
 from .labels import coarse, is_name, label_of, label_terms
-from .terms import TermStream, terms  # noqa: F401 (terms: the method, imported from here)
+from .terms import TermStream, is_pair, terms  # noqa: F401 (terms: the method, imported from here)
 
 
 @dataclass
@@ -90,8 +90,10 @@ class _Corpus:
         self.indptr = array("q", [0])
         self.indices = array("I")
         self.counts = array("H")
+        self.texts = array("I")  # per row: which distinct text (copies of one post share it)
+        self._text_ids: dict[bytes, int] = {}
 
-    def add(self, key: str, score: float, words: list[str]) -> None:
+    def add(self, key: str, score: float, words: list[str], text: bytes) -> None:
         counts = Counter(words)  # counting strings is done in C; ids are looked up once per distinct word
         known = [self.vocabulary.get(word) for word in counts]
         ids = [self._id(word) for word in counts] if None in known else cast("list[int]", known)
@@ -100,6 +102,7 @@ class _Corpus:
         self.indptr.append(len(self.indices))
         self.keys.append(key)
         self.scores.append(score)
+        self.texts.append(self._text_ids.setdefault(text, len(self._text_ids)))
 
     def _id(self, word: str) -> int:
         term = self.vocabulary.get(word)
@@ -178,7 +181,7 @@ def _topics_of(settings: dict, feed, engagement: array) -> list[Topic]:
             if found is None:  # a text changed (or a first build): group from the terms
                 corpus = _Corpus()
                 for key, score, digest in zip(keys, scores, digests):
-                    corpus.add(key, score, stream.words(digest))
+                    corpus.add(key, score, stream.words(digest), digest)
                 rows = _grouped_apart(corpus, options)
                 df = dict(zip(corpus.words, _document_frequency(corpus).tolist()))
                 found = [(members, label_terms([stream.words(digests[m]) for m in members], df, len(keys)))
@@ -215,10 +218,12 @@ def _grouped(corpus: _Corpus, options: dict) -> list[list[int]]:
     """Member rows of each group: the part of ``topics`` that does not change with "now"."""
     matrix = _matrix(corpus, options)
     named = matrix.anchor & np.array([is_name(word) for word in corpus.words], dtype=bool)
+    texts, min_size = np.frombuffer(corpus.texts, dtype=np.uint32), int(options["min_size"])
     found = []
     for group in grouping.groups(matrix, options):
-        for members, name in _by_name(group, matrix, named, int(options["min_size"])):
-            if _anchored(members, matrix):
+        for members, name in _by_name(group, matrix, named, min_size):
+            # One post sent four times is one post: it joins its place's topic as a namesake, if any.
+            if _anchored(members, matrix) and np.unique(texts[members]).size >= min_size:
                 found.append((members, name))
     joined = _joined(found, matrix, ~named, options)
     return [members.tolist() for members in _with_namesakes(joined, matrix)]
@@ -314,10 +319,26 @@ def _matrix(corpus: _Corpus, options: dict) -> Matrix:
     df = _document_frequency(corpus)
     idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
     weights = (1 + np.log(counts)) * idf[indices]
+    weights[_guessed_once(corpus, rows, indices)[indices]] = 0
     norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n)).astype(np.float32)
     norms[norms == 0] = 1
     weights /= norms[rows]
     return Matrix(indptr, indices, weights, df, _anchors(corpus.words, df, n, options))
+
+
+def _guessed_once(corpus: _Corpus, rows: np.ndarray, indices: np.ndarray) -> np.ndarray:
+    """Per term: a character pair (``terms.is_pair``) that only one text has.
+
+    Such a pair links nothing and is most likely not a word (惠性, 市打), but
+    with its high idf it would weigh down the petition's real terms. Copies of
+    one post count as one text: their shared noise is still noise.
+    """
+    pair = np.zeros(len(corpus.words), dtype=bool)
+    pair[[i for i, word in enumerate(corpus.words) if is_pair(word)]] = True
+    hit = pair[indices]
+    texts = np.frombuffer(corpus.texts, dtype=np.uint32)[rows[hit]].astype(np.int64)
+    distinct = np.unique(indices[hit] << 32 | texts) >> 32
+    return pair & (np.bincount(distinct, minlength=len(corpus.words)) == 1)
 
 
 def _anchors(words: list[str], df: np.ndarray, n: int, options: dict) -> np.ndarray:

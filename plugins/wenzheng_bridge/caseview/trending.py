@@ -15,8 +15,10 @@ from datetime import datetime, timedelta
 
 from ..records import Petition
 
+#: The sample's province (anonymised); jieba cuts it into 西 / 地 / 省.
+PROVINCE = "西地省"
 # Whole provinces, cities, districts and counties are too coarse to be "one place".
-COARSE_PLACE = re.compile(r"^(?:西地省|[A-Z]\d*市|临?[A-Z]\d+[区县])$")
+COARSE_PLACE = re.compile(rf"^(?:{PROVINCE}|[A-Z]\d*市|临?[A-Z]\d+[区县])$")
 
 
 class PlaceRepeats:
