@@ -354,10 +354,13 @@ mobiles = st.builds(lambda p, n: f"1{p}{n:09d}", st.sampled_from("3456789"), st.
 
 # After a number, a unit makes it an amount (13000000000元 is 130亿元): that stays, by design.
 _AFTER = _WORDS.filter(lambda words: not re.match(r"\s?元", words))
+# Right before a number, 单号 names it a parcel or order number (单号13000000000): that stays
+# too, by design (module docstring of trust/masking.py); the characters above can spell it.
+_BEFORE_MOBILE = _BETWEEN.filter(lambda words: not re.search(r"单号[码是为：:\s#]{0,4}$", words))
 
 
 @hsettings(max_examples=300, deadline=None)
-@given(_WORDS, id_numbers(), _BETWEEN, mobiles, _AFTER)
+@given(_WORDS, id_numbers(), _BEFORE_MOBILE, mobiles, _AFTER)
 def test_any_valid_id_and_mobile_in_any_text_is_masked(before, number, middle, mobile, after):
     text = f"{before}{number}{middle}{mobile}{after}"
     masked = mask(text)
