@@ -36,14 +36,14 @@ def test_the_labelled_set_covers_the_whole_sample(measured):
 
 def test_purity_and_recall_on_the_labelled_topics(measured):
     labelled, _, _, per_topic = measured
-    # Measured (bench/RESULTS-topics.md, fifth round): all 0.797 / 0.722, tune 0.819 / 0.786,
-    # held out 0.778 / 0.664 (default seed; the third round's 0.915 / 0.839 lost two
-    # three-post topics). Floors a little below.
+    # Measured (bench/RESULTS-topics.md, fifth round): all 0.856 / 0.780, tune 0.944 / 0.911,
+    # held out 0.778 / 0.664 (the third round's 0.889 / 0.776 lost 非物质文化遗产保护). Floors
+    # a little below.
     purity, recall = quality.means(per_topic, labelled.names)
-    assert purity >= 0.78 and recall >= 0.70
+    assert purity >= 0.84 and recall >= 0.76
     tune = [n for n in labelled.names if labelled.part[n] == "tune"]
     purity, recall = quality.means(per_topic, tune)
-    assert purity >= 0.80 and recall >= 0.77
+    assert purity >= 0.93 and recall >= 0.90
     held = [n for n in labelled.names if labelled.part[n] == "heldout"]
     purity, recall = quality.means(per_topic, held)
     assert purity >= 0.76 and recall >= 0.64
@@ -53,9 +53,8 @@ def test_the_competition_topics_and_the_name_a_reader_knows(measured):
     _, _, found, per_topic = measured
     assert per_topic["魅力之城小区油烟噪音"][:2] == (1.0, 1.0) and per_topic["A市经济学院强制实习"][:2] == (1.0, 1.0)
     assert per_topic["最低工资标准"][:2] == (1.0, 1.0)
-    # 传销 (three posts whose links are cosines of about 0.1) is found with some Leiden seeds only
-    # since the fifth round (bench/RESULTS-topics.md); 考试监考不公, three posts too, still is.
-    assert per_topic["考试监考不公"][:2] == (1.0, 1.0)
+    # Three posts each, linked by cosines of about 0.1: found by the best of ``grouping.RUNS`` Leiden runs.
+    assert per_topic["传销"][:2] == (1.0, 1.0) and per_topic["考试监考不公"][:2] == (1.0, 1.0)
     estate = next(t for t in found if "tipdm-360100" in t.members)
     assert estate.terms[0] == "魅力之城小区"
 
@@ -105,13 +104,13 @@ def test_the_join_keeps_two_places_with_one_problem_apart(full_fj3):
 def test_figures_on_the_second_labelled_set(full_fj3):
     labelled, _, found = full_fj3
     per_topic = quality.scores(found, labelled)
-    # Measured (bench/RESULTS-topics.md, fifth round): all 26 topics 0.807 / 0.780, the 13 held
-    # out 0.753 / 0.853. Floors a little below: short of the 0.9 goal, but a change that makes
+    # Measured (bench/RESULTS-topics.md, fifth round): all 26 topics 0.799 / 0.786, the 13 held
+    # out 0.743 / 0.853. Floors a little below: short of the 0.9 goal, but a change that makes
     # topics worse on unseen real posts fails.
     purity, recall = quality.means(per_topic, labelled.names)
-    assert purity >= 0.79 and recall >= 0.76
+    assert purity >= 0.78 and recall >= 0.77
     purity, recall = quality.means(per_topic, [n for n in labelled.names if labelled.part[n] == "heldout"])
-    assert purity >= 0.73 and recall >= 0.83
+    assert purity >= 0.72 and recall >= 0.83
 
 
 def test_words_jieba_lacks_link_posts_across_places(full_fj3):
@@ -122,3 +121,10 @@ def test_words_jieba_lacks_link_posts_across_places(full_fj3):
         purity, recall, label, _ = per_topic[story]
         # Measured: purity 1.00 each, recall 0.62, 0.57 and 0.67 (0.23, 0.29 and 0.33 before).
         assert word in label and purity == 1.0 and recall >= 0.55, (story, per_topic[story])
+
+
+def test_posts_naming_the_place_do_not_push_a_topic_past_max_size(full_fj3):
+    """The namesakes of a place (posts in no group that name it) join its topic only while it is within max_size."""
+    _, views, _ = full_fj3
+    # Measured at max_size 30: 37 without the limit (魅力之城's fumes and their namesakes), 30 with it.
+    assert max(len(t.members) for t in _found(views, max_size=30)) == 30

@@ -226,7 +226,7 @@ def _grouped(corpus: _Corpus, options: dict) -> list[list[int]]:
             if _anchored(members, matrix) and np.unique(texts[members]).size >= min_size:
                 found.append((members, name))
     joined = _joined(found, matrix, ~named, options)
-    return [members.tolist() for members in _with_namesakes(joined, matrix)]
+    return [members.tolist() for members in _with_namesakes(joined, matrix, int(options["max_size"]))]
 
 
 def _joined(found: list[tuple[np.ndarray, int]], matrix: Matrix, issue: np.ndarray, options: dict
@@ -239,11 +239,12 @@ def _joined(found: list[tuple[np.ndarray, int]], matrix: Matrix, issue: np.ndarr
     return result
 
 
-def _with_namesakes(found: list[tuple[np.ndarray, int]], matrix: Matrix) -> list[np.ndarray]:
+def _with_namesakes(found: list[tuple[np.ndarray, int]], matrix: Matrix, max_size: int) -> list[np.ndarray]:
     """Named groups joined by the petitions in no group that name the same place or organisation.
 
     A petition about the estate that uses other words for the problem (噪音
     rather than 油烟) can miss the links; naming the estate is evidence enough.
+    The oldest first, while the topic stays within ``max_size``.
     """
     assigned = np.zeros(matrix.rows, dtype=bool)
     for members, _ in found:
@@ -258,7 +259,8 @@ def _with_namesakes(found: list[tuple[np.ndarray, int]], matrix: Matrix) -> list
         namesakes.setdefault(term, []).append(row)
     result = []
     for members, name in found:
-        extra = [row for row in namesakes.pop(name, []) if not assigned[row]] if name >= 0 else []
+        extra = [row for row in namesakes.get(name, []) if not assigned[row]] if name >= 0 else []
+        extra = extra[:max(0, max_size - members.size)]
         assigned[extra] = True
         result.append(np.sort(np.concatenate((members, np.array(extra, dtype=members.dtype)))) if extra else members)
     return result
