@@ -355,5 +355,5 @@ def communities(n: int, src: np.ndarray, dst: np.ndarray, weight: np.ndarray, de
     return np.asarray(best.membership, dtype=np.int64)
 
 
-RUNS = 20
+RUNS = 10
 _SEED = 20201  # Leiden visits nodes in a random order: a fixed seed, the same topics every build
