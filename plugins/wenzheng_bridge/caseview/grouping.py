@@ -104,8 +104,8 @@ CENTROID_GENERIC = 50
 
 
 def joined(groups: list[np.ndarray], names: list[int], matrix: Matrix, options: dict,
-           issue: np.ndarray) -> list[list[int]]:
-    """Indices into ``groups`` joined into topics: groups whose centroids' cosine reaches ``merge``.
+           issue: np.ndarray) -> list[tuple[list[int], int]]:
+    """(indices into ``groups``, name) of each topic: groups whose centroids' cosine reaches ``merge``, joined.
 
     Leiden keeps a set of petitions together only when their links are dense,
     and a big story is written many ways: 56 posts about one estate's concrete
@@ -139,7 +139,7 @@ def joined(groups: list[np.ndarray], names: list[int], matrix: Matrix, options: 
     found: dict[int, list[int]] = {}
     for g in range(len(groups)):
         found.setdefault(root(g), []).append(g)
-    return list(found.values())
+    return [(parts, name[top]) for top, parts in found.items()]
 
 
 def _centroids(groups: list[np.ndarray], matrix: Matrix, issue: np.ndarray) -> list[dict[int, float]]:

@@ -155,6 +155,7 @@ def _paired(tokens: list[str]) -> list[str]:
             continue
         if run and _LATIN.match(before) and run[0] in _PLACE_ENDS:
             run = run[1:]  # A7 + 县 is the county (``_mixed``), not the start of 县松雅
+        # A pair inside the province's name (西地, 地省) is the province: too coarse to be a term.
         found += [a + b for a, b in zip(run, run[1:]) if a + b not in STOPWORDS and a + b not in PROVINCE]
         run, before = [], token
     return found

@@ -232,11 +232,8 @@ def _grouped(corpus: _Corpus, options: dict) -> list[list[int]]:
 def _joined(found: list[tuple[np.ndarray, int]], matrix: Matrix, issue: np.ndarray, options: dict
             ) -> list[tuple[np.ndarray, int]]:
     """Groups of one story joined (``grouping.joined``), with the name of their named parts (they share one)."""
-    result = []
-    for parts in grouping.joined([m for m, _ in found], [n for _, n in found], matrix, options, issue):
-        name = max(found[p][1] for p in parts)
-        result.append((np.sort(np.concatenate([found[p][0] for p in parts])), name))
-    return result
+    return [(np.sort(np.concatenate([found[p][0] for p in parts])), name)
+            for parts, name in grouping.joined([m for m, _ in found], [n for _, n in found], matrix, options, issue)]
 
 
 def _with_namesakes(found: list[tuple[np.ndarray, int]], matrix: Matrix, max_size: int) -> list[np.ndarray]:
