@@ -7,7 +7,9 @@ together, such as 58同城, 3号线) found in most (more than half) of the membe
 those, the most widely shared, and then the longest of these names that holds it. The
 issue is the most widely shared specific term that is not the name (rarer
 terms first on a tie), joined with the next one when members write them side
-by side (油烟 + 扰民 -> 油烟扰民).
+by side (油烟 + 扰民 -> 油烟扰民), and with the words most members write right
+before or after it: what a reader would say rather than one word of it
+(中级 -> 中级人民法院, 农民工工资 -> 拖欠农民工工资).
 """
 from __future__ import annotations
 
@@ -45,7 +47,7 @@ def label_terms(docs: list[list[str]], df: dict[str, int], n: int) -> list[str]:
     issues = [t for t in shared if t not in STOPWORDS and not coarse(t) and not is_name(t)
               and not (name and (t in name or name in t))]
     issues.sort(key=lambda t: (-shared[t], -idf[t], t))
-    issue = _phrase(issues[:2], docs, shared, half) if issues else ""
+    issue = _joined(_grown(_phrase(issues[:2], docs, shared, half), docs, name)) if issues else ""
     return [part for part in (name, issue) if part]
 
 
@@ -72,18 +74,76 @@ def coarse(term: str) -> bool:
     return bool(COARSE_PLACE.match(term) or _COUNTY_CITY.match(term))
 
 
-def _phrase(top: list[str], docs: list[list[str]], shared: Counter, half: float) -> str:
+def _phrase(top: list[str], docs: list[list[str]], shared: Counter, half: float) -> list[str]:
     """The first issue term, with the second when both are widely shared and written side by side."""
     first = top[0]
     if len(top) < 2 or shared[top[1]] < half:
-        return first
+        return [first]
     second = top[1]
-    pairs: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
     for words in docs:
         for a, b in zip(words, words[1:]):
             if {a, b} == {first, second}:
-                pairs[_side_by_side(a, b)] += 1
-    return pairs.most_common(1)[0][0] if pairs else first
+                pairs[(a, b)] += 1
+    return list(pairs.most_common(1)[0][0]) if pairs else [first]
+
+
+#: Characters beyond which an issue is not grown: a label, not a sentence.
+LONGEST_ISSUE = 7
+
+
+def _grown(phrase: list[str], docs: list[list[str]], name: str) -> list[str]:
+    """The phrase with the word that more than half of the members' texts have right after (or before) it.
+
+    jieba cuts a name or a phrase into words (中级 + 人民法院, 拖欠 +
+    农民工工资); one of them alone says less than the posts do. Repeated while
+    the label stays short. At least three texts must agree: two posts of one
+    resident often share a whole sentence (消防车赶来救援).
+    """
+    texts = [list(words) for words in dict.fromkeys(tuple(words) for words in docs)]  # near-copies count once
+    while True:
+        after, before = _neighbours(phrase, texts)
+        for word, count, grown in ((*after, phrase + [after[0]]), (*before, [before[0]] + phrase)):
+            if count * 2 > len(texts) and count >= 3 and _word(word, phrase, name) \
+                    and len(_joined(grown)) <= LONGEST_ISSUE:
+                phrase = grown
+                break
+        else:
+            return phrase
+
+
+def _word(word: str, phrase: list[str], name: str) -> bool:
+    """Whether a neighbour may grow the phrase: a word or a name, not a guessed pair, the place or the name."""
+    return word not in phrase and (has_word(word) or is_name(word)) and not coarse(word) \
+        and not (name and word in name)
+
+
+def _neighbours(phrase: list[str], docs: list[list[str]]) -> tuple[tuple[str, int], tuple[str, int]]:
+    """(word, members) most often right after the phrase's first occurrence, and right before it."""
+    after: Counter[str] = Counter()
+    before: Counter[str] = Counter()
+    width = len(phrase)
+    for words in docs:
+        at = next((i for i in range(len(words) - width + 1) if words[i:i + width] == phrase), -1)
+        if at < 0:
+            continue
+        if at + width < len(words):
+            after[words[at + width]] += 1
+        if at > 0:
+            before[words[at - 1]] += 1
+    return after.most_common(1)[0] if after else ("", 0), before.most_common(1)[0] if before else ("", 0)
+
+
+def _joined(phrase: list[str]) -> str:
+    """A phrase's terms as one label: neighbours that overlap are written once."""
+    result = phrase[0]
+    for previous, word in zip(phrase, phrase[1:]):
+        both = _side_by_side(previous, word)
+        if result.endswith(previous):
+            result = result[:-len(previous)] + both
+        elif both not in result:
+            result += both
+    return result
 
 
 def _side_by_side(a: str, b: str) -> str:

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 FILENAME = "terms.sqlite3"
 #: Bump when ``topics.terms`` changes what it returns for the same text.
-TERMS_VERSION = f"terms-8/rjieba-{metadata.version('rjieba')}"
+TERMS_VERSION = f"terms-9/rjieba-{metadata.version('rjieba')}"
 _BATCH = 2000  # new entries written per transaction
 
 

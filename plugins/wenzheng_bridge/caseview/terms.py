@@ -37,10 +37,12 @@ STOPWORDS = frozenset("""
 加快 尽快 加大 加强 呼吁 恳请 强烈 请求 何时 什么 怎么办 怎么回事 能不能 可不可以 应该 需要 不能 无法
 得到 希望能 早日 尽早 力度 落实 重视 关注 及时 积极 合理 不合理 一些 几点 一点 有点 很多 太多 多年
 有限公司 有限责任 有限责任公司 股份有限公司 股份 有限 分公司 责任公司
+为何 有何 等到 过去 坚决 大力
 县市 县县 市县 区县 哪些 哪里 多少 怎样 怎么样 是不是 有没有 至今 仍然 依然 导致 造成 影响 存在 出现 发生 提出 反应 回复 答复 说法 事宜 事项 工作 方面
 """.split())
-# Single characters that end a name rather than belong to it ("之" belongs: 魅力之城).
-_SEPARATORS = frozenset("的了在是和与及或把被给向对从到也都就还又很才这那其个上下里中")
+# Single characters that end a name rather than belong to it ("之" belongs: 魅力之城), particles and
+# negations among them: 合法 + 吗 or 物业 + 不 is a question, not a name.
+_SEPARATORS = frozenset("的了在是和与及或把被给向对从到也都就还又很才这那其个上下里中吗呢吧啊呀嘛哦不没未能该请却仍")
 _CJK = re.compile(r"^[\u4e00-\u9fa5]+$")
 # Letters and digits that belong to a name when Chinese follows (58同城, A3区, K9县, 3号线, 5G).
 _LATIN = re.compile(r"^[A-Za-z0-9]+$")

@@ -12,7 +12,8 @@ Method (DESIGN.md, "Trending and hot topics"):
    or an amount (2018年, 22元), and a name with the word that closes it is a
    term too (魅力之城小区, 经济学院). Each text's terms are cached on disk
    (``termcache.py``), so a rebuild segments only new or edited petitions.
-2. Weights: TF-IDF (sublinear tf), each petition a unit vector. Anchors: the
+2. Weights: TF-IDF (sublinear tf), each distinct text a unit vector (copies
+   of one post are one row, and a topic gets every copy back). Anchors: the
    terms specific enough to make a topic, those in at most
    ``max(anchor_min, anchor_share × n)`` petitions (and ``max_posting`` at
    most) that are not a whole city, district or county code.
@@ -50,7 +51,7 @@ import math
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, cast
+from typing import Callable, Iterable, cast
 
 import numpy as np
 
@@ -80,29 +81,55 @@ class Topic:
 
 
 class _Corpus:
-    """Term counts of every petition as one compact sparse matrix (CSR rows, terms unordered)."""
+    """Term counts of every distinct text as one compact sparse matrix (CSR rows, terms unordered).
+
+    Copies of one post (a resident sending it again, a source listing it
+    twice) are one row: they say nothing more about what posts share, and as
+    rows they would make a "topic" of their own and weigh in idf. Each
+    petition is a key; ``members`` gives back every key of a set of rows.
+    """
 
     def __init__(self):
         self.vocabulary: dict[str, int] = {}
         self.words: list[str] = []
-        self.keys: list[str] = []
-        self.scores = array("d")
+        self.digests: list[bytes] = []  # per row: its text's digest
         self.indptr = array("q", [0])
         self.indices = array("I")
         self.counts = array("H")
-        self.texts = array("I")  # per row: which distinct text (copies of one post share it)
-        self._text_ids: dict[bytes, int] = {}
+        self.row_of_key = array("I")
+        self._rows: dict[bytes, int] = {}
+        self._by_row: tuple[np.ndarray, np.ndarray] | None = None
 
-    def add(self, key: str, score: float, words: list[str], text: bytes) -> None:
+    @property
+    def rows(self) -> int:
+        return len(self.digests)
+
+    def add(self, text: bytes, words_of: Callable[[bytes], list[str]]) -> None:
+        """One petition, by its text's digest; ``words_of`` is asked only for a text not seen before."""
+        row = self._rows.get(text)
+        if row is None:
+            row = self._rows[text] = len(self.digests)
+            self.digests.append(text)
+            self._count(words_of(text))
+        self.row_of_key.append(row)
+
+    def members(self, rows: list[int]) -> list[int]:
+        """Every key (in order) whose text is one of the rows."""
+        if self._by_row is None:
+            text = np.frombuffer(self.row_of_key, dtype=np.uint32)
+            order = np.argsort(text, kind="stable")
+            self._by_row = order, np.searchsorted(text[order], np.arange(self.rows + 1))
+        order, starts = self._by_row
+        picked = np.asarray(rows, dtype=np.int64)
+        return np.sort(order[grouping.ranges(starts[picked], starts[picked + 1])]).tolist()
+
+    def _count(self, words: list[str]) -> None:
         counts = Counter(words)  # counting strings is done in C; ids are looked up once per distinct word
         known = [self.vocabulary.get(word) for word in counts]
         ids = [self._id(word) for word in counts] if None in known else cast("list[int]", known)
         self.indices.extend(ids)
         self.counts.extend([min(count, 65535) for count in counts.values()])
         self.indptr.append(len(self.indices))
-        self.keys.append(key)
-        self.scores.append(score)
-        self.texts.append(self._text_ids.setdefault(text, len(self._text_ids)))
 
     def _id(self, word: str) -> int:
         term = self.vocabulary.get(word)
@@ -180,12 +207,12 @@ def _topics_of(settings: dict, feed, engagement: array) -> list[Topic]:
             found = cache.get_grouping(inputs)
             if found is None:  # a text changed (or a first build): group from the terms
                 corpus = _Corpus()
-                for key, score, digest in zip(keys, scores, digests):
-                    corpus.add(key, score, stream.words(digest), digest)
-                rows = _grouped_apart(corpus, options)
+                for digest in digests:
+                    corpus.add(digest, stream.words)
                 df = dict(zip(corpus.words, _document_frequency(corpus).tolist()))
-                found = [(members, label_terms([stream.words(digests[m]) for m in members], df, len(keys)))
-                         for members in rows]
+                found = [(corpus.members(rows), label_terms([stream.words(corpus.digests[r]) for r in rows],
+                                                            df, corpus.rows))
+                         for rows in _grouped_apart(corpus, options)]
                 cache.put_grouping(inputs, found)
     finally:
         cache.close()
@@ -204,7 +231,7 @@ def _grouped_apart(corpus: _Corpus, options: dict) -> list[list[int]]:
     seconds; in a child that memory goes back to the system when it ends,
     instead of staying in the build's heap for the rest of the build.
     """
-    if len(corpus.keys) < APART_MIN or not can_fork():
+    if corpus.rows < APART_MIN or not can_fork():
         return _grouped(corpus, options)
     def group(_: None) -> list[list[int]]:
         return _grouped(corpus, options)
@@ -218,12 +245,10 @@ def _grouped(corpus: _Corpus, options: dict) -> list[list[int]]:
     """Member rows of each group: the part of ``topics`` that does not change with "now"."""
     matrix = _matrix(corpus, options)
     named = matrix.anchor & np.array([is_name(word) for word in corpus.words], dtype=bool)
-    texts, min_size = np.frombuffer(corpus.texts, dtype=np.uint32), int(options["min_size"])
     found = []
     for group in grouping.groups(matrix, options):
-        for members, name in _by_name(group, matrix, named, min_size):
-            # One post sent four times is one post: it joins its place's topic as a namesake, if any.
-            if _anchored(members, matrix) and np.unique(texts[members]).size >= min_size:
+        for members, name in _by_name(group, matrix, named, int(options["min_size"])):
+            if _anchored(members, matrix):
                 found.append((members, name))
     joined = _joined(found, matrix, ~named, options)
     return [members.tolist() for members in _with_namesakes(joined, matrix, int(options["max_size"]))]
@@ -308,7 +333,7 @@ def _document_frequency(corpus: _Corpus) -> np.ndarray:
 
 def _matrix(corpus: _Corpus, options: dict) -> Matrix:
     """TF-IDF with sublinear tf, idf = ln((1 + n) / (1 + df)) + 1, rows scaled to unit length."""
-    n = len(corpus.keys)
+    n = corpus.rows
     indptr = np.frombuffer(corpus.indptr, dtype=np.int64).copy()
     rows = np.repeat(np.arange(n), np.diff(indptr))
     indices = np.frombuffer(corpus.indices, dtype=np.uint32).astype(np.int64)
@@ -318,26 +343,22 @@ def _matrix(corpus: _Corpus, options: dict) -> Matrix:
     df = _document_frequency(corpus)
     idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
     weights = (1 + np.log(counts)) * idf[indices]
-    weights[_guessed_once(corpus, rows, indices)[indices]] = 0
+    weights[_guessed_once(corpus, df)[indices]] = 0
     norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n)).astype(np.float32)
     norms[norms == 0] = 1
     weights /= norms[rows]
     return Matrix(indptr, indices, weights, df, _anchors(corpus.words, df, n, options))
 
 
-def _guessed_once(corpus: _Corpus, rows: np.ndarray, indices: np.ndarray) -> np.ndarray:
+def _guessed_once(corpus: _Corpus, df: np.ndarray) -> np.ndarray:
     """Per term: a character pair (``terms.is_pair``) that only one text has.
 
     Such a pair links nothing and is most likely not a word (惠性, 市打), but
-    with its high idf it would weigh down the petition's real terms. Copies of
-    one post count as one text: their shared noise is still noise.
+    with its high idf it would weigh down the petition's real terms.
     """
     pair = np.zeros(len(corpus.words), dtype=bool)
     pair[[i for i, word in enumerate(corpus.words) if is_pair(word)]] = True
-    hit = pair[indices]
-    texts = np.frombuffer(corpus.texts, dtype=np.uint32)[rows[hit]].astype(np.int64)
-    distinct = np.unique(indices[hit] << 32 | texts) >> 32
-    return pair & (np.bincount(distinct, minlength=len(corpus.words)) == 1)
+    return pair & (df == 1)
 
 
 def _anchors(words: list[str], df: np.ndarray, n: int, options: dict) -> np.ndarray:
