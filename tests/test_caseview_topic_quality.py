@@ -128,3 +128,16 @@ def test_posts_naming_the_place_do_not_push_a_topic_past_max_size(full_fj3):
     _, views, _ = full_fj3
     # Measured at max_size 30: 37 without the limit (魅力之城's fumes and their namesakes), 30 with it.
     assert max(len(t.members) for t in _found(views, max_size=30)) == 30
+
+
+def test_two_everyday_words_together_name_a_subject(full_fj3):
+    """教师 + 招聘, 购房 + 资格, 垃圾 + 分类: each word is everyday language, together they are a story."""
+    _, _, found = full_fj3
+    stories = {  # real posts of 附件3, read by hand: each set is one story
+        "教师招聘": {"tipdm-194573", "tipdm-195223", "tipdm-210267", "tipdm-224240", "tipdm-252212", "tipdm-255161"},
+        "购房资格": {"tipdm-194523", "tipdm-196249", "tipdm-206536", "tipdm-220015", "tipdm-229731"},
+        "垃圾分类": {"tipdm-214532", "tipdm-261175", "tipdm-287779"},
+    }
+    for story, keys in stories.items():
+        holding = max(found, key=lambda t: len(keys & set(t.members)))
+        assert len(keys & set(holding.members)) >= 3, story

@@ -230,6 +230,17 @@ def test_a_label_joins_pairs_of_one_run_as_written():
     assert label_terms(docs, df, 1000) == ["普惠制"]  # not 普惠惠制
 
 
+def test_an_everyday_word_alone_makes_no_topic(views):
+    """Real posts that share only 公园 or 高速 (jieba's dictionary counts them as everyday language)."""
+    parks = {"tipdm-10689", "tipdm-120691", "tipdm-122889", "tipdm-40952", "tipdm-41458"}  # five parks, five asks
+    roads = {"tipdm-22293", "tipdm-24409", "tipdm-39494"}  # three expressways: noise, tolls, progress
+    found = topics(views, NOW)
+    for posts in (parks, roads):
+        assert all(len(posts & set(t.members)) < 3 for t in found)
+    # The subjects of real stories are not everyday words: 传销, 监考, 出租车 still make topics.
+    assert {"传销", "监考", "出租车司机"} <= {t.label for t in found}
+
+
 def test_a_label_grows_into_the_name_its_posts_write():
     from wenzheng_bridge.caseview.labels import label_terms
 

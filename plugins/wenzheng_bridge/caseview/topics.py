@@ -62,7 +62,7 @@ from .model import Case
 from .settings import CaseviewSettings
 from .termcache import TermCache, cache_path, text_key
 from .labels import coarse, is_name, label_of, label_terms
-from .terms import TermStream, is_pair, terms  # noqa: F401 (terms: the method, imported from here)
+from .terms import TermStream, general, is_pair, terms  # noqa: F401 (terms: the method, imported from here)
 
 
 @dataclass
@@ -245,10 +245,13 @@ def _grouped(corpus: _Corpus, options: dict) -> list[list[int]]:
     """Member rows of each group: the part of ``topics`` that does not change with "now"."""
     matrix = _matrix(corpus, options)
     named = matrix.anchor & np.array([is_name(word) for word in corpus.words], dtype=bool)
+    specific = matrix.anchor.copy()
+    specific[[t for t in np.flatnonzero(specific).tolist() if general(corpus.words[t])]] = False
+    subject = ~np.array([coarse(word) for word in corpus.words], dtype=bool)
     found = []
     for group in grouping.groups(matrix, options):
         for members, name in _by_name(group, matrix, named, int(options["min_size"])):
-            if _anchored(members, matrix):
+            if _anchored(members, matrix, specific, subject):
                 found.append((members, name))
     joined = _joined(found, matrix, ~named, options)
     return [members.tolist() for members in _with_namesakes(joined, matrix, int(options["max_size"]))]
@@ -315,15 +318,27 @@ def _by_name(members: np.ndarray, matrix: Matrix, named: np.ndarray, min_size: i
     return [(part, term) for part, term in parts if part.size >= min_size]
 
 
-#: Share of a topic's petitions that must have one anchor term in common.
+#: Share of a topic's petitions that must have one specific term in common.
 ANCHORED_SHARE = 0.6
 
 
-def _anchored(members: np.ndarray, matrix: Matrix) -> bool:
-    """Whether most members share one specific term: the name or the issue a reader would say."""
-    found, _ = _terms_of(members, matrix)
-    counts = np.bincount(found[matrix.anchor[found]])
-    return counts.size > 0 and counts.max() >= ANCHORED_SHARE * members.size
+def _anchored(members: np.ndarray, matrix: Matrix, specific: np.ndarray, subject: np.ndarray) -> bool:
+    """Whether most members share what a reader would name: one specific term, or two everyday ones.
+
+    An everyday word alone (``terms.general``: 公园, 系统) is not a subject:
+    posts about a park's lights, a park's opening date and a substation in a
+    park share it. With another word the members share (not a whole city or
+    county) it is: 教师 + 招聘, 购房 + 资格, 垃圾 + 分类.
+    """
+    found, owner = _terms_of(members, matrix)
+    least = ANCHORED_SHARE * members.size
+    term, holding = np.unique(found, return_counts=True)  # a row holds each of its terms once
+    widely = term[holding >= least]
+    if specific[widely].any():
+        return True
+    everyday, others = widely[matrix.anchor[widely]].tolist(), widely[subject[widely]].tolist()
+    holders = {t: set(owner[found == t].tolist()) for t in set(everyday + others)}
+    return any(len(holders[a] & holders[b]) >= least for a in everyday for b in others if a != b)
 
 
 def _document_frequency(corpus: _Corpus) -> np.ndarray:
