@@ -53,6 +53,8 @@ if "--code" in sys.argv:  # measure another copy of the package: forget the one 
         del sys.modules[name]
     sys.path.insert(0, str(Path(sys.argv[sys.argv.index("--code") + 1]).resolve()))
 from wenzheng_bridge.caseview import CaseBuilder, cases, topics  # noqa: E402
+from wenzheng_bridge.caseview.termcache import text_key  # noqa: E402
+from wenzheng_bridge.caseview.topics import body_length  # noqa: E402
 from wenzheng_bridge.store import Store  # noqa: E402
 
 RESULTS = HERE / "RESULTS-caseview.md"
@@ -73,19 +75,25 @@ def vary(petition, rng: random.Random):
 class TimedCases:
     """The case stream, timing its own work so it can be taken out of the total."""
 
-    def __init__(self, count: int, seed: int):
-        self.count, self.seed = count, seed
+    def __init__(self, count: int, seed: int, distinct: bool = False):
+        self.count, self.seed, self.distinct = count, seed, distinct
         self.seconds = self.cpu = 0.0
+        self.texts: set[bytes] = set()  # digests of the texts the grouping reads (title, start of body)
 
     def __iter__(self):
         clock = _Clock()
         maker = make_store.CaseMaker(make_store.templates(make_store.real_petitions()), self.seed)
         rng = random.Random(self.seed + 1)
         builder = CaseBuilder({"WENZHENG_NOW": make_store.BENCH_NOW})
+        body_chars = body_length({})
         self._spent(clock)
-        for petition in maker.cases(self.count):
+        for number, petition in enumerate(maker.cases(self.count)):
             clock = _Clock()
-            case = builder.build(vary(petition, rng))
+            varied = vary(petition, rng)
+            if self.distinct:  # a number is not a term: the same words, but a text of its own
+                varied = replace(varied, title=f"{varied.title}（{number}）")
+            case = builder.build(varied)
+            self.texts.add(text_key(case.petition.title, case.petition.body[:body_chars]))
             self._spent(clock)
             yield case
 
@@ -148,11 +156,11 @@ def run_store(path: Path, changes: int = 100) -> dict:
     }
 
 
-def run(count: int, seed: int) -> dict:
+def run(count: int, seed: int, distinct: bool = False) -> dict:
     from wenzheng_bridge.caseview.terms import load_segmenter
 
     load_segmenter()  # dictionary loading is a one-off cost of the process, not of grouping
-    stream = TimedCases(count, seed)
+    stream = TimedCases(count, seed, distinct)
     clock, cpu_before = _Clock(), _cpu_with_children()
     found = topics(stream, {})
     total, _ = clock.elapsed()
@@ -160,7 +168,7 @@ def run(count: int, seed: int) -> dict:
     cpu = _cpu_with_children() - cpu_before
     sizes = sorted((len(t.members) for t in found), reverse=True)
     return {
-        "count": count, "seed": seed, "topics_seconds": round(total - stream.seconds, 1),
+        "count": count, "seed": seed, "distinct_texts": len(stream.texts), "topics_seconds": round(total - stream.seconds, 1),
         "topics_cpu_seconds": round(cpu - stream.cpu, 1), "load_average": os.getloadavg()[0],
         "case_seconds": round(stream.seconds, 1), "total_seconds": round(total, 1),
         "peak_rss_mb": round(peak_rss_mb()), "topics": len(found),
@@ -212,8 +220,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--store", type=Path, help="measure on this bench store instead of generated cases")
     parser.add_argument("--code", help="folder holding the wenzheng_bridge package to measure (default: plugins/)")
     parser.add_argument("--no-write", action="store_true", help="print only, do not append to the results")
+    parser.add_argument("--distinct", action="store_true",
+                        help="a number in every generated title, so that no two texts are copies")
     args = parser.parse_args(argv)
-    result = run_store(args.store) if args.store else run(args.count, args.seed)
+    result = run_store(args.store) if args.store else run(args.count, args.seed, args.distinct)
     print(result)
     if not args.no_write:
         shown = " ".join(["bench/bench_topics.py", *(argv if argv is not None else sys.argv[1:])])

@@ -32,8 +32,8 @@ DEFAULT_TRENDING = {
 #: an inverted index of each petition's strongest terms.
 DEFAULT_TOPICS = {
     "threshold": 0.08,  # cosine similarity at or above which two petitions are linked
-    "min_size": 3,  # smallest group reported as a topic
-    "max_size": 200,  # a larger community is split again at twice the density
+    "min_size": 3,  # smallest group reported as a topic (in different texts: copies of a post count once)
+    "max_size": 200,  # a larger community (in different texts) is split again at twice the density
     "split_density": 0.06,  # a community's summed link cosine per pair of petitions must pass this
     "merge": 0.4,  # cosine of two groups' centroids at or above which they are one topic (1.01: never)
     "top_terms": 8,  # strongest terms per petition used to find candidates

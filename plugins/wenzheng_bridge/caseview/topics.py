@@ -92,7 +92,6 @@ class _Corpus:
     def __init__(self):
         self.vocabulary: dict[str, int] = {}
         self.words: list[str] = []
-        self.digests: list[bytes] = []  # per row: its text's digest
         self.indptr = array("q", [0])
         self.indices = array("I")
         self.counts = array("H")
@@ -102,14 +101,13 @@ class _Corpus:
 
     @property
     def rows(self) -> int:
-        return len(self.digests)
+        return len(self._rows)
 
     def add(self, text: bytes, words_of: Callable[[bytes], list[str]]) -> None:
         """One petition, by its text's digest; ``words_of`` is asked only for a text not seen before."""
         row = self._rows.get(text)
         if row is None:
-            row = self._rows[text] = len(self.digests)
-            self.digests.append(text)
+            row = self._rows[text] = len(self._rows)
             self._count(words_of(text))
         self.row_of_key.append(row)
 
@@ -210,9 +208,9 @@ def _topics_of(settings: dict, feed, engagement: array) -> list[Topic]:
                 for digest in digests:
                     corpus.add(digest, stream.words)
                 df = dict(zip(corpus.words, _document_frequency(corpus).tolist()))
-                found = [(corpus.members(rows), label_terms([stream.words(corpus.digests[r]) for r in rows],
-                                                            df, corpus.rows))
-                         for rows in _grouped_apart(corpus, options)]
+                # A label reads every petition, copies too: it names what the topic's page lists.
+                found = [(members, label_terms([stream.words(digests[m]) for m in members], df, corpus.rows))
+                         for members in map(corpus.members, _grouped_apart(corpus, options))]
                 cache.put_grouping(inputs, found)
     finally:
         cache.close()
