@@ -36,17 +36,17 @@ def test_the_labelled_set_covers_the_whole_sample(measured):
 
 def test_purity_and_recall_on_the_labelled_topics(measured):
     labelled, _, _, per_topic = measured
-    # Measured (bench/RESULTS-topics.md, fifth round): all 0.856 / 0.780, tune 0.944 / 0.911,
-    # held out 0.778 / 0.664 (the third round's 0.889 / 0.776 lost 非物质文化遗产保护). Floors
-    # a little below.
+    # Measured (bench/RESULTS-topics.md, sixth round): all 0.856 / 0.803, tune 0.944 / 0.942,
+    # held out 0.778 / 0.680 (the third round's 0.889 / 0.776 lost 非物质文化遗产保护 in the
+    # fifth). Floors a little below.
     purity, recall = quality.means(per_topic, labelled.names)
-    assert purity >= 0.84 and recall >= 0.76
+    assert purity >= 0.84 and recall >= 0.78
     tune = [n for n in labelled.names if labelled.part[n] == "tune"]
     purity, recall = quality.means(per_topic, tune)
-    assert purity >= 0.93 and recall >= 0.90
+    assert purity >= 0.93 and recall >= 0.92
     held = [n for n in labelled.names if labelled.part[n] == "heldout"]
     purity, recall = quality.means(per_topic, held)
-    assert purity >= 0.76 and recall >= 0.64
+    assert purity >= 0.76 and recall >= 0.66
 
 
 def test_the_competition_topics_and_the_name_a_reader_knows(measured):
@@ -104,11 +104,11 @@ def test_the_join_keeps_two_places_with_one_problem_apart(full_fj3):
 def test_figures_on_the_second_labelled_set(full_fj3):
     labelled, _, found = full_fj3
     per_topic = quality.scores(found, labelled)
-    # Measured (bench/RESULTS-topics.md, fifth round): all 26 topics 0.798 / 0.767, the 13 held
-    # out 0.753 / 0.853. Floors a little below: short of the 0.9 goal, but a change that makes
+    # Measured (bench/RESULTS-topics.md, sixth round): all 26 topics 0.802 / 0.780, the 13 held
+    # out 0.743 / 0.853. Floors a little below: short of the 0.9 goal, but a change that makes
     # topics worse on unseen real posts fails.
     purity, recall = quality.means(per_topic, labelled.names)
-    assert purity >= 0.78 and recall >= 0.75
+    assert purity >= 0.78 and recall >= 0.76
     purity, recall = quality.means(per_topic, [n for n in labelled.names if labelled.part[n] == "heldout"])
     assert purity >= 0.73 and recall >= 0.83
 
