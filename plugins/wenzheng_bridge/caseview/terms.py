@@ -246,6 +246,7 @@ GENERAL_FREQ = 2000
 
 def general(word: str) -> bool:
     """An everyday word: posts that share only it (公园, 系统, 投入) are not about one thing."""
+    # rjieba has no frequency lookup; for a dictionary word, the frequency it suggests is the word's own.
     return has_word(word) and rjieba.suggest_freq(word) >= GENERAL_FREQ
 
 

@@ -51,6 +51,7 @@ import math
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable, Iterable, cast
 
 import numpy as np
@@ -102,6 +103,11 @@ class _Corpus:
     @property
     def rows(self) -> int:
         return len(self._rows)
+
+    @cached_property
+    def coarse(self) -> np.ndarray:
+        """Per term: a whole province, city, district or county (``labels.coarse``), once all texts are in."""
+        return np.array([coarse(word) for word in self.words], dtype=bool)
 
     def add(self, text: bytes, words_of: Callable[[bytes], list[str]]) -> None:
         """One petition, by its text's digest; ``words_of`` is asked only for a text not seen before."""
@@ -245,7 +251,7 @@ def _grouped(corpus: _Corpus, options: dict) -> list[list[int]]:
     named = matrix.anchor & np.array([is_name(word) for word in corpus.words], dtype=bool)
     specific = matrix.anchor.copy()
     specific[[t for t in np.flatnonzero(specific).tolist() if general(corpus.words[t])]] = False
-    subject = ~np.array([coarse(word) for word in corpus.words], dtype=bool)
+    subject = ~corpus.coarse
     found = []
     for group in grouping.groups(matrix, options):
         for members, name in _by_name(group, matrix, named, int(options["min_size"])):
@@ -321,7 +327,7 @@ ANCHORED_SHARE = 0.6
 
 
 def _anchored(members: np.ndarray, matrix: Matrix, specific: np.ndarray, subject: np.ndarray) -> bool:
-    """Whether most members share what a reader would name: one specific term, or two everyday ones.
+    """Whether most members share what a reader would name: one specific term, or an everyday one with another.
 
     An everyday word alone (``terms.general``: 公园, 系统) is not a subject:
     posts about a park's lights, a park's opening date and a substation in a
@@ -360,7 +366,7 @@ def _matrix(corpus: _Corpus, options: dict) -> Matrix:
     norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n)).astype(np.float32)
     norms[norms == 0] = 1
     weights /= norms[rows]
-    return Matrix(indptr, indices, weights, df, _anchors(corpus.words, df, n, options))
+    return Matrix(indptr, indices, weights, df, _anchors(corpus.coarse, df, n, options))
 
 
 def _guessed_once(corpus: _Corpus, df: np.ndarray) -> np.ndarray:
@@ -374,12 +380,10 @@ def _guessed_once(corpus: _Corpus, df: np.ndarray) -> np.ndarray:
     return pair & (df == 1)
 
 
-def _anchors(words: list[str], df: np.ndarray, n: int, options: dict) -> np.ndarray:
-    """Which terms may link two petitions: specific ones (rare enough, not a whole city or county)."""
+def _anchors(broad: np.ndarray, df: np.ndarray, n: int, options: dict) -> np.ndarray:
+    """Which terms may link two petitions: specific ones (rare enough, not a whole city or county: ``broad``)."""
     limit = min(int(options["max_posting"]), max(int(options["anchor_min"]), float(options["anchor_share"]) * n))
-    anchor = df <= limit
-    anchor[[i for i, word in enumerate(words) if coarse(word)]] = False
-    return anchor
+    return (df <= limit) & ~broad
 
 
 def _topics(found: list, keys: list[str], scores: np.ndarray, engagement: np.ndarray,
