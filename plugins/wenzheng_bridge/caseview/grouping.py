@@ -5,9 +5,9 @@ never one Python call per petition or per link (at 100,000 petitions the
 per-petition version spent most of its time in interpreter overhead):
 
 1. Candidates: each petition's ``top_terms`` strongest terms that are
-   anchors (``Matrix.anchor``: specific terms, see ``topics.py``); a generic
-   word finds none, so two petitions are only ever linked through a name or a
-   rare issue word they share. A petition is paired
+   anchors (``Matrix.anchor``: specific terms, see ``topics.py``) and that
+   another petition has too; a generic word finds none, so two petitions are
+   only ever linked through a name or a rare issue word they share. A petition is paired
    only with later petitions, and only with the ``candidates`` of them that
    share most strong terms with it (ties: the earlier one), so each pair is
    scored once and the pairs grow with n, not n².
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 #: Bump when grouping or labelling changes its result for the same inputs (cached groupings key on it).
-VERSION = "grouping-10"
+VERSION = "grouping-11"
 _BLOCK = 256  # petitions whose candidates are scored together (bounds the block's memory)
 
 
@@ -188,9 +188,13 @@ class _Postings:
     def __init__(self, matrix: Matrix, k: int):
         n = matrix.rows
         rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
-        order = np.lexsort((-matrix.weights, rows))  # by row, strongest first
-        rank = np.arange(order.size) - matrix.indptr[rows[order]]
-        keep = order[(rank < k) & matrix.anchor[matrix.indices[order]]]
+        # Ranked among the terms that can find a candidate: a generic word, or an anchor no other
+        # row has (a post on 土家织锦: 土家, 织锦), would take the slot of one it shares (文化遗产).
+        shared = matrix.anchor[matrix.indices] & (matrix.df[matrix.indices] > 1)
+        order = np.flatnonzero(shared)
+        order = order[np.lexsort((-matrix.weights[order], rows[order]))]  # by row, strongest first
+        rank = np.arange(order.size) - np.searchsorted(rows[order], rows[order], side="left")
+        keep = order[rank < k]
         strong_rows, self.row_terms = rows[keep], matrix.indices[keep]
         self.row_ptr = np.concatenate(([0], np.cumsum(np.bincount(strong_rows, minlength=n))))
         by_term = np.lexsort((strong_rows, self.row_terms))

@@ -36,7 +36,7 @@ DEFAULT_TOPICS = {
     "max_size": 200,  # a larger community (in different texts) is split again at twice the density
     "split_density": 0.06,  # a community's summed link cosine per pair of petitions must pass this
     "merge": 0.4,  # cosine of two groups' centroids at or above which they are one topic (1.01: never)
-    "top_terms": 8,  # strongest terms per petition used to find candidates
+    "top_terms": 7,  # strongest shared anchor terms per petition used to find candidates
     "anchor_share": 0.005,  # a term in more than this share of petitions is too generic to link two
     "anchor_min": 40,  # ... unless it is in at most this many (small stores)
     "max_posting": 400,  # a term shared by more petitions than this finds no candidates at all
