@@ -113,6 +113,15 @@ def test_figures_on_the_second_labelled_set(full_fj3):
     assert purity >= 0.73 and recall >= 0.83
 
 
+def test_labels_name_an_estate_and_a_road_as_their_posts_write_them(full_fj3):
+    """伊景园滨河苑 and 月亮岛路, not the pieces jieba cut them into (景园滨河, 月亮)."""
+    labelled, _, found = full_fj3
+    for story, name in (("伊景园滨河苑捆绑销售车位", "伊景园滨河苑"), ("月亮岛路110kv高压线", "月亮岛路")):
+        posts = labelled.members(story)
+        topic = max(found, key=lambda t: len(posts & set(t.members)))
+        assert topic.terms[0] == name, (story, topic.label)
+
+
 def test_words_jieba_lacks_link_posts_across_places(full_fj3):
     """扫码, 捂盘, 禁摩: cut into single characters, they made no topic; as pairs they make one, named for them."""
     labelled, _, found = full_fj3

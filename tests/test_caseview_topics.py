@@ -292,6 +292,24 @@ def test_a_label_does_not_grow_past_a_short_phrase():
     assert "水平" in label[0] and len(label[0]) <= LONGEST_ISSUE
 
 
+def test_a_label_part_reads_as_its_titles_write_it():
+    """jieba knows no estate or road (伊/景园/滨河/苑, 月亮/岛/路): most titles complete the piece a label has."""
+    from wenzheng_bridge.caseview.labels import as_written
+
+    estate = ["关于伊景园滨河苑捆绑销售车位的维权投诉", "A市伊景园滨河苑协商要求购房同时必须购买车位",
+              "投诉A市伊景园滨河苑捆绑车位销售", "伊景园滨河苑捆绑车位销售合法吗？！", "请政府救救广铁集团的职工吧"]
+    # Not 市伊… (the end of a place code) and not …苑捆绑 (a word of its own follows).
+    assert as_written("景园滨河", estate) == "伊景园滨河苑"
+    road = ["A6区月亮岛路架设高压电线环评造假，谁为民众做主", "反对A6区月亮岛路架设高压电线，强烈要求重启环境评估",
+            "关于A6区月亮岛路沿线架设110kv高压电线杆的投诉", "A市地铁4号线月亮岛地铁口出行交通不便"]
+    assert as_written("月亮", road) == "月亮岛路"
+    assert as_written("景园滨河", estate[:2] * 3) == "景园滨河"  # two different titles (copies count once): too few
+    company = ["向西地省富惠天下夏某追要欠款", "再次向西地省富惠天下夏某追要欠款", "西地省富惠天下夏某拖欠的款项何时能归还？",
+               "西地省富惠天下商务有限公司涉嫌经济诈骗"]
+    assert as_written("富惠天下", company) == "富惠天下"  # not the province's 省 or 地, not the person 夏某
+    assert as_written("富惠天下", [title.replace("夏某", "夏*") for title in company]) == "富惠天下"
+
+
 def test_particles_and_negations_close_a_name():
     # 合法 + 吗 and 物业 + 不 are a question and a complaint, not names; 有何 and 为何 are not topics.
     found = terms("物业不作为，收费合法吗？有何依据，为何不公示", "", 0)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 #: Bump when grouping or labelling changes its result for the same inputs (cached groupings key on it).
-VERSION = "grouping-11"
+VERSION = "grouping-12"
 _BLOCK = 256  # petitions whose candidates are scored together (bounds the block's memory)
 
 

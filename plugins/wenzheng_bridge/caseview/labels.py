@@ -9,7 +9,9 @@ issue is the most widely shared specific term that is not the name (rarer
 terms first on a tie), joined with the next one when members write them side
 by side (油烟 + 扰民 -> 油烟扰民), and with the words most members write right
 before or after it: what a reader would say rather than one word of it
-(中级 -> 中级人民法院, 农民工工资 -> 拖欠农民工工资).
+(中级 -> 中级人民法院, 农民工工资 -> 拖欠农民工工资). Last, each part takes the
+characters jieba could not place that most titles write beside it, so that a
+name reads as written (景园滨河 -> 伊景园滨河苑, 月亮 -> 月亮岛路).
 """
 from __future__ import annotations
 
@@ -17,8 +19,8 @@ import math
 import re
 from collections import Counter
 
-from .terms import STOPWORDS, SUFFIXES, has_word, is_pair
-from .trending import COARSE_PLACE
+from .terms import PLACE_ENDS, STOPWORDS, SUFFIXES, has_word, is_pair, lone, segment
+from .trending import COARSE_PLACE, PROVINCE
 
 _LATIN = re.compile(r"[A-Za-z0-9]")
 _CJK_ONLY = re.compile(r"^[\u4e00-\u9fa5]+$")
@@ -31,11 +33,12 @@ def label_of(terms: list[str] | tuple[str, ...]) -> str:
     return SEPARATOR.join(terms)
 
 
-def label_terms(docs: list[list[str]], df: dict[str, int], n: int) -> list[str]:
+def label_terms(docs: list[list[str]], df: dict[str, int], n: int, titles: list[str] | None = None) -> list[str]:
     """[name, issue] (or [issue] when the members share no name) of one topic.
 
     ``docs``: each member's terms in text order; ``df``: in how many of all
-    ``n`` petitions each term occurs.
+    ``n`` petitions each term occurs; ``titles``: the members' titles, which
+    the parts are completed from (``as_written``).
     """
     shared = Counter(term for words in docs for term in set(words))
     half = len(docs) / 2
@@ -48,7 +51,9 @@ def label_terms(docs: list[list[str]], df: dict[str, int], n: int) -> list[str]:
               and not (name and (t in name or name in t))]
     issues.sort(key=lambda t: (-shared[t], -idf[t], t))
     issue = _joined(_grown(_phrase(issues[:2], docs, shared, half), docs, name)) if issues else ""
-    return [part for part in (name, issue) if part]
+    parts = [as_written(part, titles or []) for part in (name, issue) if part]
+    # A name completed as written may hold the issue (旺德府 + 凯悦国际 -> 旺德府凯悦国际): once is enough.
+    return [part for part in parts if not any(part != other and part in other for other in parts)]
 
 
 def is_name(term: str) -> bool:
@@ -155,3 +160,66 @@ def _side_by_side(a: str, b: str) -> str:
     if b in a or a in b:
         return max(a, b, key=len)
     return a + b[1:] if is_pair(a) and is_pair(b) and a[-1] == b[0] else a + b
+
+
+#: Characters a label part may grow to from its titles: a name, not a sentence.
+LONGEST_WRITTEN = 10
+#: A person, as petitions write one (夏某) or as masking leaves one (杨*): never part of a name.
+_PERSON = frozenset("某*")
+
+
+def as_written(part: str, titles: list[str]) -> str:
+    """The part with the lone characters that more than half of the titles, and three or more, write beside it.
+
+    jieba's dictionary knows no estate or road: 伊景园滨河苑 is cut into 伊 /
+    景园 / 滨河 / 苑 and 月亮岛路 into 月亮 / 岛 / 路, so the terms name them by a
+    piece. The characters it could not place, written right beside the piece
+    by most titles, are part of the name. Never the end of a place code (A市,
+    A3区) on the left, nor a character of the province's name, nor a person
+    (富惠天下 + 夏某 stays 富惠天下). Copies of a title count once, as in ``_grown``.
+    """
+    titles = list(dict.fromkeys(titles))
+    spans = {title: _spans(title) for title in titles if part in title}  # each title segmented once
+    while len(part) < LONGEST_WRITTEN:
+        before: Counter[str] = Counter()
+        after: Counter[str] = Counter()
+        for title, tokens in spans.items():
+            left, right = _beside(part, title, tokens)
+            if left:
+                before[left] += 1
+            if right:
+                after[right] += 1
+        grown = [left + part for left, count in before.most_common(1) if _joins(count, titles)] \
+            + [part + right for right, count in after.most_common(1) if _joins(count, titles)]
+        if not grown:
+            return part
+        part = grown[0]
+        spans = {title: tokens for title, tokens in spans.items() if part in title}
+    return part
+
+
+def _joins(count: int, titles: list[str]) -> bool:
+    return count * 2 > len(titles) and count >= 3
+
+
+def _spans(title: str) -> dict[int, tuple[int, str]]:
+    """jieba's tokens of a title by where they start: start -> (end, token)."""
+    spans, at = {}, 0
+    for token in segment(title):
+        spans[at] = (at + len(token), token)
+        at += len(token)
+    return spans
+
+
+def _beside(part: str, title: str, spans: dict[int, tuple[int, str]]) -> tuple[str, str]:
+    """The lone characters right before and after the part's first occurrence, if it is whole tokens ("" if not)."""
+    start = title.find(part)
+    end = start + len(part)
+    if start not in spans or not any(stop == end for stop, _ in spans.values()):
+        return "", ""
+    left = spans.get(start - 1, (0, ""))[1] if start > 0 else ""  # a token ending where the part starts is one character
+    right = spans.get(end, (0, ""))[1]
+    left = left if lone(left) and left not in PLACE_ENDS | _PERSON and left + part[0] not in PROVINCE else ""
+    right = right if lone(right) and right not in _PERSON and title[end + 1:end + 2] not in _PERSON \
+        and part[-1] + right not in PROVINCE else ""
+    return left, right

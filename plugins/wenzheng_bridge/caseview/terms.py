@@ -46,7 +46,7 @@ _SEPARATORS = frozenset("的了在是和与及或把被给向对从到也都就�
 _CJK = re.compile(r"^[\u4e00-\u9fa5]+$")
 # Letters and digits that belong to a name when Chinese follows (58同城, A3区, K9县, 3号线, 5G).
 _LATIN = re.compile(r"^[A-Za-z0-9]+$")
-_PLACE_ENDS = frozenset("省市区县镇乡村")
+PLACE_ENDS = frozenset("省市区县镇乡村")
 # Characters after a bare number that make it a date, an amount or a count (2018年, 22元, 500台,
 # 45岁), not part of a name (3号线, 58同城).
 _UNITS = frozenset("年月日天周时点分秒元角块万千百亿岁个名位人次台辆套栋户间层楼米亩吨斤届级倍多余期代项条张件")
@@ -130,7 +130,7 @@ def _rejoined(tokens: list[str]) -> list[str]:
     """
     joined, previous, run = [], "", []
     for token in tokens + [""]:
-        if _single(token):
+        if lone(token):
             run.append(token)
             continue
         if run and previous and _CJK.match(previous):
@@ -152,10 +152,10 @@ def _paired(tokens: list[str]) -> list[str]:
     """
     found, run, before = [], [], ""
     for token in tokens + [""]:
-        if _single(token):
+        if lone(token):
             run.append(token)
             continue
-        if run and _LATIN.match(before) and run[0] in _PLACE_ENDS:
+        if run and _LATIN.match(before) and run[0] in PLACE_ENDS:
             run = run[1:]  # A7 + 县 is the county (``_mixed``), not the start of 县松雅
         # A pair inside the province's name (西地, 地省) is the province: too coarse to be a term.
         found += [a + b for a, b in zip(run, run[1:]) if a + b not in STOPWORDS and a + b not in PROVINCE]
@@ -181,15 +181,15 @@ def _mixed(tokens: list[str]) -> list[str]:
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
         if token.isdigit() and after[:1] in _UNITS:
             continue
-        if after[:1] in _PLACE_ENDS and not _single(after):  # jieba's 县市, 县县: "A8" + "县市" is A8县
+        if after[:1] in PLACE_ENDS and not lone(after):  # jieba's 县市, 县县: "A8" + "县市" is A8县
             found.append(token + after[0])
             continue
         run = []
         for following in tokens[i + 1:i + 4]:
-            if not _single(following):
+            if not lone(following):
                 break
             run.append(following)
-        if run and run[0] in _PLACE_ENDS:  # a district or county code ends there (K7县, not K7县拆)
+        if run and run[0] in PLACE_ENDS:  # a district or county code ends there (K7县, not K7县拆)
             run = run[:1]
         if run:
             found.append(token + "".join(run))
@@ -212,14 +212,15 @@ def _words_with_names(tokens: list[str]) -> list[str]:
     """The tokens with runs of single characters glued to the word before them."""
     words: list[str] = []
     for token in tokens:
-        if _single(token) and words and not words[-1] in SUFFIXES:
+        if lone(token) and words and not words[-1] in SUFFIXES:
             words[-1] += token
         else:
             words.append(token)
     return words
 
 
-def _single(token: str) -> bool:
+def lone(token: str) -> bool:
+    """A single Chinese character jieba could not place in a word, not a particle (魅力之城: 之, 城)."""
     return len(token) == 1 and bool(_CJK.match(token)) and token not in _SEPARATORS
 
 

@@ -146,31 +146,33 @@ class _Corpus:
 def topics(cases_iterable: Iterable[Case], settings: dict) -> list[Topic]:
     """Group petitions about the same place or problem; topics hottest first."""
     body_chars = body_length(settings)
-    engagement = array("d")
+    engagement, titles = array("d"), []
 
     def texts():
         for c in cases_iterable:
             engagement.append(case_engagement(c))
+            titles.append(c.petition.title)
             yield c.key, c.score, c.petition.title, c.petition.body[:body_chars]
 
-    return _topics_of(settings, lambda stream: stream.digests(texts()), engagement)
+    return _topics_of(settings, lambda stream: stream.digests(texts()), engagement, titles)
 
 
-def topics_of_terms(items: Iterable[tuple[str, float, bytes, list[str] | None, float]], settings: dict
+def topics_of_terms(items: Iterable[tuple[str, float, bytes, list[str] | None, float, str]], settings: dict
                     ) -> list[Topic]:
-    """``topics`` from (key, score, text digest, terms or None if cached, engagement) made elsewhere.
+    """``topics`` from (key, score, text digest, terms or None if cached, engagement, title) made elsewhere.
 
     The site's parallel pass builds cases in workers, which digest and segment
     the texts there (``text_terms``); this process only groups.
     """
-    engagement = array("d")
+    engagement, titles = array("d"), []
 
     def stripped():
-        for key, score, digest, words, engaged in items:
+        for key, score, digest, words, engaged, title in items:
             engagement.append(engaged)
+            titles.append(title)
             yield key, score, digest, words
 
-    return _topics_of(settings, lambda stream: stream.segmented_elsewhere(stripped()), engagement)
+    return _topics_of(settings, lambda stream: stream.segmented_elsewhere(stripped()), engagement, titles)
 
 
 def body_length(settings: dict) -> int:
@@ -185,15 +187,15 @@ def case_engagement(case: Case) -> float:
 
 
 def text_terms(case: Case, body_chars: int, known: set[bytes]
-               ) -> tuple[str, float, bytes, list[str] | None, float]:
-    """One case's item for ``topics_of_terms``: its text digest, its terms unless ``known``, its engagement."""
+               ) -> tuple[str, float, bytes, list[str] | None, float, str]:
+    """One case's item for ``topics_of_terms``: its text digest, its terms unless ``known``, its engagement, its title."""
     title, start = case.petition.title, case.petition.body[:body_chars]
     digest = text_key(title, start)
     words = None if digest in known else terms(title, start, len(start))
-    return case.key, case.score, digest, words, case_engagement(case)
+    return case.key, case.score, digest, words, case_engagement(case), title
 
 
-def _topics_of(settings: dict, feed, engagement: array) -> list[Topic]:
+def _topics_of(settings: dict, feed, engagement: array, titles: list[str]) -> list[Topic]:
     options = CaseviewSettings.of(settings).topics
     keys, scores, digests = [], array("d"), []
     cache = TermCache(cache_path(settings))
@@ -215,7 +217,8 @@ def _topics_of(settings: dict, feed, engagement: array) -> list[Topic]:
                     corpus.add(digest, stream.words)
                 df = dict(zip(corpus.words, _document_frequency(corpus).tolist()))
                 # A label reads every petition, copies too: it names what the topic's page lists.
-                found = [(members, label_terms([stream.words(digests[m]) for m in members], df, corpus.rows))
+                found = [(members, label_terms([stream.words(digests[m]) for m in members], df, corpus.rows,
+                                               [titles[m] for m in members]))
                          for members in map(corpus.members, _grouped_apart(corpus, options))]
                 cache.put_grouping(inputs, found)
     finally:
