@@ -310,6 +310,18 @@ def test_a_label_part_reads_as_its_titles_write_it():
     assert as_written("富惠天下", [title.replace("夏某", "夏*") for title in company]) == "富惠天下"
 
 
+def test_a_label_issue_read_as_written_stays_a_short_phrase():
+    """Copies of one real title (the bench's generated petitions) would grow an issue into a sentence."""
+    from wenzheng_bridge.caseview.labels import LONGEST_ISSUE, as_written, label_terms
+
+    titles = ["C4市谭市镇兽医何时能领着退休金？", "C4市谭市镇兽医何时能领着退休金", "请问C4市谭市镇兽医何时能领着退休金"]
+    assert as_written("市镇兽医何时能", titles) == "谭市镇兽医何时能领着"  # a name may grow that far
+    assert as_written("市镇兽医何时能", titles, LONGEST_ISSUE) == "市镇兽医何时能"
+    docs = [terms(title, body, 20) for title, body in zip(titles, ["已经等了三年", "家里困难", "退休多年"])]
+    df = {term: 300 for words in docs for term in words} | {"市镇": 1, "兽医": 2}
+    assert label_terms(docs, df, 1000, titles) == ["市镇兽医何时能"]  # 谭市镇兽医何时能领着 before
+
+
 def test_particles_and_negations_close_a_name():
     # 合法 + 吗 and 物业 + 不 are a question and a complaint, not names; 有何 and 为何 are not topics.
     found = terms("物业不作为，收费合法吗？有何依据，为何不公示", "", 0)

@@ -51,7 +51,9 @@ def label_terms(docs: list[list[str]], df: dict[str, int], n: int, titles: list[
               and not (name and (t in name or name in t))]
     issues.sort(key=lambda t: (-shared[t], -idf[t], t))
     issue = _joined(_grown(_phrase(issues[:2], docs, shared, half), docs, name)) if issues else ""
-    parts = [as_written(part, titles or []) for part in (name, issue) if part]
+    # An issue stays a short phrase (the bench's generated copies grew 市镇兽医何时能 into a sentence).
+    parts = [as_written(part, titles or [], longest) for part, longest in ((name, LONGEST_WRITTEN),
+                                                                         (issue, LONGEST_ISSUE)) if part]
     # A name completed as written may hold the issue (旺德府 + 凯悦国际 -> 旺德府凯悦国际): once is enough.
     return [part for part in parts if not any(part != other and part in other for other in parts)]
 
@@ -162,13 +164,13 @@ def _side_by_side(a: str, b: str) -> str:
     return a + b[1:] if is_pair(a) and is_pair(b) and a[-1] == b[0] else a + b
 
 
-#: Characters a label part may grow to from its titles: a name, not a sentence.
+#: Characters a label's name may grow to from its titles (its issue: ``LONGEST_ISSUE``).
 LONGEST_WRITTEN = 10
 #: A person, as petitions write one (夏某) or as masking leaves one (杨*): never part of a name.
 _PERSON = frozenset("某*")
 
 
-def as_written(part: str, titles: list[str]) -> str:
+def as_written(part: str, titles: list[str], longest: int = LONGEST_WRITTEN) -> str:
     """The part with the lone characters that more than half of the titles, and three or more, write beside it.
 
     jieba's dictionary knows no estate or road: 伊景园滨河苑 is cut into 伊 /
@@ -180,7 +182,7 @@ def as_written(part: str, titles: list[str]) -> str:
     """
     titles = list(dict.fromkeys(titles))
     spans = {title: _spans(title) for title in titles if part in title}  # each title segmented once
-    while len(part) < LONGEST_WRITTEN:
+    while len(part) < longest:
         before: Counter[str] = Counter()
         after: Counter[str] = Counter()
         for title, tokens in spans.items():
