@@ -18,7 +18,7 @@ Method (DESIGN.md, "Trending and hot topics"):
    ``max(anchor_min, anchor_share × n)`` petitions (and ``max_posting`` at
    most) that are not a whole city, district or county code.
 3. Candidates, not all pairs: an inverted index of each petition's strongest
-   anchor terms; each petition scores only the ``candidates`` others that
+   anchor terms that another petition has too; each petition scores only the ``candidates`` others that
    share most of them. Two petitions that share no anchor are never linked,
    however many generic words they share. The work grows with n, not n².
 4. Links: cosine >= ``threshold``; groups are the connected components; a
@@ -36,7 +36,9 @@ Method (DESIGN.md, "Trending and hot topics"):
    or road: a name-closing term or a letters-and-Chinese name in more than
    half of them, not a dictionary word such as 菜市场; the longest such name
    holding the most shared one) and the issue (the most widely shared specific term, with
-   the next one when they stand side by side): "魅力之城小区 · 油烟扰民".
+   the next one when they stand side by side): "魅力之城小区 · 油烟扰民". Each
+   part is completed by the characters jieba could not place that most of
+   its titles write beside it (景园滨河 -> 伊景园滨河苑; ``labels.as_written``).
 6. Heat: the members' count, plus their trending scores, plus
    ``engagement_weight × log2(1 + engagement)``, where engagement sums
    likes + dislikes + 2 × replies + views / 100 over the members: a topic
