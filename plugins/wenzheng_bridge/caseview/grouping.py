@@ -193,7 +193,8 @@ class _Postings:
         shared = matrix.anchor[matrix.indices] & (matrix.df[matrix.indices] > 1)
         order = np.flatnonzero(shared)
         order = order[np.lexsort((-matrix.weights[order], rows[order]))]  # by row, strongest first
-        rank = np.arange(order.size) - np.searchsorted(rows[order], rows[order], side="left")
+        ordered_rows = rows[order]
+        rank = np.arange(order.size) - np.searchsorted(ordered_rows, ordered_rows, side="left")
         keep = order[rank < k]
         strong_rows, self.row_terms = rows[keep], matrix.indices[keep]
         self.row_ptr = np.concatenate(([0], np.cumsum(np.bincount(strong_rows, minlength=n))))

@@ -111,8 +111,7 @@ def _grown(phrase: list[str], docs: list[list[str]], name: str) -> list[str]:
     while True:
         after, before = _neighbours(phrase, texts)
         for word, count, grown in ((*after, phrase + [after[0]]), (*before, [before[0]] + phrase)):
-            if count * 2 > len(texts) and count >= 3 and _word(word, phrase, name) \
-                    and len(_joined(grown)) <= LONGEST_ISSUE:
+            if _most_agree(count, texts) and _word(word, phrase, name) and len(_joined(grown)) <= LONGEST_ISSUE:
                 phrase = grown
                 break
         else:
@@ -191,8 +190,8 @@ def as_written(part: str, titles: list[str], longest: int = LONGEST_WRITTEN) -> 
                 before[left] += 1
             if right:
                 after[right] += 1
-        grown = [left + part for left, count in before.most_common(1) if _joins(count, titles)] \
-            + [part + right for right, count in after.most_common(1) if _joins(count, titles)]
+        grown = [left + part for left, count in before.most_common(1) if _most_agree(count, titles)] \
+            + [part + right for right, count in after.most_common(1) if _most_agree(count, titles)]
         if not grown:
             return part
         part = grown[0]
@@ -200,8 +199,9 @@ def as_written(part: str, titles: list[str], longest: int = LONGEST_WRITTEN) -> 
     return part
 
 
-def _joins(count: int, titles: list[str]) -> bool:
-    return count * 2 > len(titles) and count >= 3
+def _most_agree(count: int, texts: list) -> bool:
+    """More than half of the texts, and three or more: two posts of one resident often share a sentence."""
+    return count * 2 > len(texts) and count >= 3
 
 
 def _spans(title: str) -> dict[int, tuple[int, str]]:
@@ -217,7 +217,7 @@ def _beside(part: str, title: str, spans: dict[int, tuple[int, str]]) -> tuple[s
     """The lone characters right before and after the part's first occurrence, if it is whole tokens ("" if not)."""
     start = title.find(part)
     end = start + len(part)
-    if start not in spans or not any(stop == end for stop, _ in spans.values()):
+    if start not in spans or not (end in spans or end == len(title)):  # not whole tokens
         return "", ""
     left = spans.get(start - 1, (0, ""))[1] if start > 0 else ""  # a token ending where the part starts is one character
     right = spans.get(end, (0, ""))[1]
